@@ -1,0 +1,78 @@
+import type pg from "pg";
+
+// What the write path checks every action against, kept in memory so that validating an
+// action costs no query. Reloaded when a writer announces a change on CATALOG_CHANNEL.
+
+export const CATALOG_CHANNEL = "inkwell_catalog";
+
+export interface CampaignInfo {
+  id: number;
+  slug: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  goal: number;
+  previousId: number | null;
+  defaultLanguage: string;
+  /** Case slug → case id, for the cases this edition features. */
+  cases: Map<string, number>;
+}
+
+export interface Catalog {
+  campaigns: Map<string, CampaignInfo>;
+  campaignsById: Map<number, CampaignInfo>;
+  caseSlugs: Map<number, string>;
+  /** Country → section id. */
+  sections: Map<string, number>;
+}
+
+export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog> {
+  const [campaigns, cases, sections] = await Promise.all([
+    db.query(
+      `SELECT id, slug, title, starts_at, ends_at, goal, previous_id, default_language
+         FROM campaigns ORDER BY starts_at`,
+    ),
+    db.query(
+      `SELECT cc.campaign_id, c.id, c.slug FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
+        ORDER BY cc.campaign_id, cc.position, c.slug`,
+    ),
+    db.query("SELECT id, country FROM sections"),
+  ]);
+  const catalog: Catalog = {
+    campaigns: new Map(),
+    campaignsById: new Map(),
+    caseSlugs: new Map(),
+    sections: new Map(),
+  };
+  for (const row of campaigns.rows) {
+    const info: CampaignInfo = {
+      id: row.id,
+      slug: row.slug,
+      title: row.title,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      goal: Number(row.goal),
+      previousId: row.previous_id,
+      defaultLanguage: row.default_language,
+      cases: new Map(),
+    };
+    catalog.campaigns.set(info.slug, info);
+    catalog.campaignsById.set(info.id, info);
+  }
+  for (const row of cases.rows) {
+    catalog.campaignsById.get(row.campaign_id)?.cases.set(row.slug, row.id);
+    catalog.caseSlugs.set(row.id, row.slug);
+  }
+  for (const row of sections.rows) catalog.sections.set(row.country.trim(), row.id);
+  return catalog;
+}
+
+/** The edition a visitor means by "now": the open one, else the next, else the latest. */
+export function currentCampaign(catalog: Catalog, now = new Date()): CampaignInfo | undefined {
+  const all = [...catalog.campaigns.values()];
+  return (
+    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
+    all.find((c) => c.startsAt > now) ??
+    all[all.length - 1]
+  );
+}

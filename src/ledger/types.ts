@@ -1,0 +1,41 @@
+export const ACTION_TYPES = ["letter", "solidarity", "petition", "email", "sms", "social"] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** One ledger row as the write path hands it to the database. */
+export interface LedgerEntry {
+  id: string;
+  campaignId: number;
+  caseId: number;
+  type: ActionType;
+  quantity: number;
+  country: string;
+  channel: string;
+  sectionId: number | null;
+  supporterId: string | null;
+  reporter: string | null;
+  reason: string | null;
+  occurredAt: Date;
+  idempotencyKey: string | null;
+}
+
+/** [campaignId, country, caseId, type, hour (epoch ms), count]: one rollup key's change. */
+export type DeltaRow = [number, string, number, string, number, number];
+
+export const HOUR_MS = 3_600_000;
+
+export function hourOf(date: Date): number {
+  return Math.floor(date.getTime() / HOUR_MS) * HOUR_MS;
+}
+
+/** Sums entries into one delta row per rollup key, the same grouping the rollup upsert uses. */
+export function deltaOf(entries: Iterable<LedgerEntry>): DeltaRow[] {
+  const sums = new Map<string, DeltaRow>();
+  for (const e of entries) {
+    const hour = hourOf(e.occurredAt);
+    const key = `${e.campaignId}|${e.country}|${e.caseId}|${e.type}|${hour}`;
+    const row = sums.get(key);
+    if (row) row[5] += e.quantity;
+    else sums.set(key, [e.campaignId, e.country, e.caseId, e.type, hour, e.quantity]);
+  }
+  return [...sums.values()];
+}

