@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { access, constants } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -93,6 +93,24 @@ async function prepareDataDir(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the "postgres" system user, which must be able to pass through
+ * every directory above its data. The data directory itself is ours: let others through it
+ * (not list it); an ancestor we do not own is the operator's to change, so say which one.
+ */
+function ensureReachableByPostgres(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  if ((statSync(dataDir).mode & 0o001) === 0) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new StartupError(
+        `PostgreSQL runs as the system user "postgres", which cannot enter ${dir}. Choose a DATA_DIR outside it, or allow others to traverse it (chmod o+x).`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
 async function ensureDatabase(credentials: Credentials, port: number): Promise<void> {
   const client = new pg.Client({ connectionString: urlFor(credentials, port, "postgres") });
   await client.connect();
@@ -119,6 +137,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedSe
   const ownerFile = path.join(dataDir, "owner.json");
   const credentials = loadOrCreateCredentials(dataDir);
 
+  ensureReachableByPostgres(dataDir);
   const runningPid = postmasterPid(pgDir);
   if (runningPid !== undefined) {
     const owner = readJson<OwnerFile>(ownerFile);

@@ -1,0 +1,40 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { openEmbedded } from "../src/db/embedded.js";
+
+// `npm test`: starts one throwaway PostgreSQL for the whole run, then runs every test file
+// with node:test. Each file creates its own database on that server (test/support/db.ts).
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "inkwell-test-"));
+const server = await openEmbedded({ dataDir, port: await freePort(), joinRunning: false });
+const files = process.argv.slice(2);
+const patterns = files.length > 0 ? files : ["src/**/*.test.ts", "test/**/*.test.ts"];
+let code = 1;
+try {
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...patterns],
+      { stdio: "inherit", env: { ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" } },
+    );
+    child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(code);

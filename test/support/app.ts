@@ -1,0 +1,45 @@
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import type { Config } from "../../src/config.js";
+import type { Database } from "../../src/db/database.js";
+import { openDatabase } from "../../src/db/database.js";
+import { seedDemo } from "../../src/demo/seed.js";
+import { type Runtime, startRuntime } from "../../src/runtime.js";
+import { buildApp } from "../../src/web/app.js";
+import { createTestDatabase, testConfig } from "./db.js";
+
+export const REPORTER_TOKEN = "reporter-token-for-tests-0001";
+
+export interface TestApp {
+  app: FastifyInstance;
+  runtime: Runtime;
+  db: Database;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** A node on a fresh database holding the demo editions (2012 open now, 2011 before it). */
+export async function startTestApp(overrides: Record<string, string> = {}, url?: string): Promise<TestApp> {
+  const databaseUrl = url ?? (await createTestDatabase());
+  const config = testConfig(databaseUrl, overrides);
+  const db = await openDatabase(config, { joinRunning: false });
+  if (!url) await seedDemo(db.pool);
+  const runtime = await startRuntime(config, db, pino({ level: "warn" }));
+  const app = await buildApp(runtime);
+  await app.ready();
+  return {
+    app,
+    runtime,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      await db.close();
+    },
+  };
+}
+
+export function action(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { campaign: "w4r-2012", case: "gao-zhisheng", type: "letter", country: "FR", ...overrides };
+}

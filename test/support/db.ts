@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { type Config, loadConfig } from "../../src/config.js";
+import { type Database, openDatabase } from "../../src/db/database.js";
+
+// Each test file gets a database of its own on the server `npm test` started, so files can
+// run in parallel and never see each other's actions.
+
+export async function createTestDatabase(): Promise<string> {
+  const base = loadConfig().databaseUrl;
+  if (!base) throw new Error("Run the tests with `npm test`, which starts the test database server.");
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "warn",
+    REPORTER_TOKENS: "reporter-token-for-tests-0001",
+    ACTION_RATE_LIMIT: "0",
+    ...overrides,
+  });
+}
+
+export async function openTestDatabase(url: string): Promise<Database> {
+  return openDatabase(testConfig(url), { joinRunning: false });
+}
