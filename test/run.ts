@@ -1,23 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { openEmbedded } from "../src/db/embedded.js";
+import { freePort } from "./support/process.js";
 
 // `npm test`: starts one throwaway PostgreSQL for the whole run, then runs every test file
 // with node:test. Each file creates its own database on that server (test/support/db.ts).
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "inkwell-test-"));
 const server = await openEmbedded({ dataDir, port: await freePort(), joinRunning: false });

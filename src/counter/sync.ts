@@ -64,8 +64,9 @@ export class CounterSync {
       this.options.counters.apply(batch.delta);
       return;
     }
+    // The batch was committed before it was announced, so the snapshot the reload takes
+    // includes it along with whatever was missed.
     this.options.log?.(`counter gap from ${batch.origin}: expected ${known + 1}, got ${batch.seq}; reloading`);
-    this.held.push(batch);
     void this.reload();
   }
 
