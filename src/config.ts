@@ -5,7 +5,6 @@ import { Value } from "@sinclair/typebox/value";
 // The one place that reads process.env. Every setting is listed here, validated at start,
 // and every problem is reported at once so an operator fixes them in one go.
 
-
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: "127.0.0.1" }),

@@ -31,7 +31,8 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 async function start(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
   const db = await openDatabase(config, { joinRunning: false, log: (line) => log.debug({ postgres: line }) });
-  const stopDatabase = async () => db.close().catch((error) => log.error({ err: error }, "database stop failed"));
+  const stopDatabase = async () =>
+    db.close().catch((error) => log.error({ err: error }, "database stop failed"));
   try {
     if (config.seedDemo) {
       const seeded = await seedDemo(db.pool);
@@ -57,7 +58,9 @@ async function start(config: Config): Promise<void> {
       process.on(signal, () => void stop(signal));
     }
     await app.listen({ port: config.port, host: config.host });
-    log.info(`Inkwell is listening on http://${config.host}:${app.server.address() && (app.server.address() as { port: number }).port}`);
+    log.info(
+      `Inkwell is listening on http://${config.host}:${app.server.address() && (app.server.address() as { port: number }).port}`,
+    );
   } catch (error) {
     await stopDatabase();
     throw error;
@@ -65,7 +68,9 @@ async function start(config: Config): Promise<void> {
 }
 
 export function program(): Command {
-  const cli = new Command("inkwell").description("Inkwell: a global letter-writing marathon for human rights");
+  const cli = new Command("inkwell").description(
+    "Inkwell: a global letter-writing marathon for human rights",
+  );
   cli
     .command("start")
     .description("start the server (and the embedded database unless DATABASE_URL is set)")
@@ -118,10 +123,14 @@ export function program(): Command {
     .option("--rate <n>", "actions per second", positive, 50)
     .option("--seconds <n>", "how long to run", positive, 30)
     .option("--connections <n>", "HTTP connections", positive, 10)
-    .option("--token <token>", "reporter token to send, to reach a server from an address that is rate limited")
+    .option(
+      "--token <token>",
+      "reporter token to send, to reach a server from an address that is rate limited",
+    )
     .action(async (options) => {
       const config = loadConfig();
-      const url = options.url ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`;
+      const url =
+        options.url ?? `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`;
       const result = await simulate({
         url,
         campaign: options.campaign,

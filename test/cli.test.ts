@@ -61,7 +61,8 @@ test("seed never touches a database that has data", async () => {
 test("a bad configuration lists every problem and exits non-zero", async () => {
   const result = await runCli(["verify"], { PORT: "x", DATABASE_URL: "mysql://nope", LOG_LEVEL: "loud" });
   assert.equal(result.code, 1);
-  for (const name of ["PORT", "DATABASE_URL", "LOG_LEVEL"]) assert.match(result.stderr, new RegExp(`- ${name}:`));
+  for (const name of ["PORT", "DATABASE_URL", "LOG_LEVEL"])
+    assert.match(result.stderr, new RegExp(`- ${name}:`));
 });
 
 test("the embedded database: started once, reused, joined by commands, stopped cleanly", async () => {

@@ -19,7 +19,7 @@ test("5,000 concurrent actions with 10% repeated keys count exactly once each", 
   const batchesBefore = t.runtime.batcher.stats.batches;
 
   const distinct = 4_500;
-  const keys = Array.from({ length: distinct }, () => randomUUID());
+  const keys: string[] = Array.from({ length: distinct }, () => randomUUID());
   // 500 repeats of keys already in the list, shuffled in so some repeats share a batch with
   // their first use and others come after it committed.
   const sends = [...keys, ...Array.from({ length: 500 }, (_, i) => keys[(i * 7) % distinct] as string)];
@@ -46,7 +46,10 @@ test("5,000 concurrent actions with 10% repeated keys count exactly once each", 
     const key = sends[i] as string;
     idsByKey.set(key, (idsByKey.get(key) ?? new Set()).add(r.json().id));
   });
-  assert.ok([...idsByKey.values()].every((ids) => ids.size === 1), "a key always answers with one id");
+  assert.ok(
+    [...idsByKey.values()].every((ids) => ids.size === 1),
+    "a key always answers with one id",
+  );
 
   assert.equal(t.runtime.counters.of(campaign.id).total, before + distinct);
   const batches = t.runtime.batcher.stats.batches - batchesBefore;

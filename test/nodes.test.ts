@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { action, startTestApp, type TestApp } from "./support/app.js";
-import { createTestDatabase } from "./support/db.js";
-import { StreamReader } from "./support/sse.js";
 import { seedDemo } from "../src/demo/seed.js";
-import { openTestDatabase } from "./support/db.js";
+import { action, startTestApp, type TestApp } from "./support/app.js";
+import { createTestDatabase, openTestDatabase } from "./support/db.js";
+import { StreamReader } from "./support/sse.js";
 
 // Two nodes share one database; each has its own memory. Only NOTIFY carries changes between them.
 let a: TestApp;
@@ -26,7 +25,12 @@ after(async () => {
 });
 
 const post = (node: TestApp, body: unknown) =>
-  node.app.inject({ method: "POST", url: "/api/v1/actions", headers: { "content-type": "application/json" }, payload: JSON.stringify(body) });
+  node.app.inject({
+    method: "POST",
+    url: "/api/v1/actions",
+    headers: { "content-type": "application/json" },
+    payload: JSON.stringify(body),
+  });
 
 test("an action posted to one node appears in the other node's stream within 1 s", async () => {
   const stream = new StreamReader(`${bUrl}/api/v1/campaigns/w4r-2012/counter/stream`);
@@ -45,16 +49,30 @@ test("an action posted to one node appears in the other node's stream within 1 s
 test("under concurrent writes on both nodes, both counters end equal to the ledger", async () => {
   const id = a.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
   await Promise.all(
-    Array.from({ length: 600 }, (_, i) => post(i % 2 ? a : b, action({ country: i % 3 ? "FR" : "BE", case: i % 5 ? "gao-zhisheng" : "coastei-street" }))),
+    Array.from({ length: 600 }, (_, i) =>
+      post(
+        i % 2 ? a : b,
+        action({ country: i % 3 ? "FR" : "BE", case: i % 5 ? "gao-zhisheng" : "coastei-street" }),
+      ),
+    ),
   );
-  const ledger = await a.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [id]);
+  const ledger = await a.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [
+    id,
+  ]);
   const deadline = Date.now() + 2000;
-  while (Date.now() < deadline && (a.runtime.counters.of(id).total !== ledger.rows[0].n || b.runtime.counters.of(id).total !== ledger.rows[0].n)) {
+  while (
+    Date.now() < deadline &&
+    (a.runtime.counters.of(id).total !== ledger.rows[0].n ||
+      b.runtime.counters.of(id).total !== ledger.rows[0].n)
+  ) {
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(a.runtime.counters.of(id).total, ledger.rows[0].n);
   assert.equal(b.runtime.counters.of(id).total, ledger.rows[0].n);
-  assert.deepEqual(Object.fromEntries(a.runtime.counters.of(id).byCountry), Object.fromEntries(b.runtime.counters.of(id).byCountry));
+  assert.deepEqual(
+    Object.fromEntries(a.runtime.counters.of(id).byCountry),
+    Object.fromEntries(b.runtime.counters.of(id).byCountry),
+  );
 });
 
 test("a node that misses an announcement reloads from the rollups and ends exact", async () => {
@@ -63,13 +81,21 @@ test("a node that misses an announcement reloads from the rollups and ends exact
   // A batch from a writer b has never heard of, numbered 5: batches 1-4 were missed.
   b.runtime.sync.receive({ origin: "node-gone", seq: 5, delta: [[id, "FR", 1, "letter", 0, 1_000_000]] });
   const deadline = Date.now() + 2000;
-  while (Date.now() < deadline && b.runtime.sync.reloads === reloads) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < deadline && b.runtime.sync.reloads === reloads)
+    await new Promise((r) => setTimeout(r, 20));
   assert.equal(b.runtime.sync.reloads, reloads + 1);
-  const ledger = await b.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [id]);
-  assert.equal(b.runtime.counters.of(id).total, ledger.rows[0].n, "the fake batch is not in the rollups, so it is gone");
+  const ledger = await b.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [
+    id,
+  ]);
+  assert.equal(
+    b.runtime.counters.of(id).total,
+    ledger.rows[0].n,
+    "the fake batch is not in the rollups, so it is gone",
+  );
   // The node keeps following the others after its reload.
   assert.equal((await post(a, action())).statusCode, 201);
   const until = Date.now() + 2000;
-  while (Date.now() < until && b.runtime.counters.of(id).total !== ledger.rows[0].n + 1) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < until && b.runtime.counters.of(id).total !== ledger.rows[0].n + 1)
+    await new Promise((r) => setTimeout(r, 20));
   assert.equal(b.runtime.counters.of(id).total, ledger.rows[0].n + 1);
 });

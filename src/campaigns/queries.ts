@@ -46,7 +46,8 @@ export async function casesOfCampaign(db: pg.Pool, campaignId: number): Promise<
   }
   for (const row of texts.rows) {
     const detail = byId.get(row.case_id);
-    if (detail) detail.texts[row.language] = { title: row.title, summary: row.summary, story: row.story, ask: row.ask };
+    if (detail)
+      detail.texts[row.language] = { title: row.title, summary: row.summary, story: row.story, ask: row.ask };
   }
   for (const row of targets.rows) {
     byId.get(row.case_id)?.targets.push({

@@ -19,7 +19,8 @@ export function presentCampaign(campaign: CampaignInfo, catalog: Catalog) {
     endsAt: campaign.endsAt.toISOString(),
     status: campaignStatus(campaign),
     goal: campaign.goal,
-    previous: campaign.previousId === null ? null : (catalog.campaignsById.get(campaign.previousId)?.slug ?? null),
+    previous:
+      campaign.previousId === null ? null : (catalog.campaignsById.get(campaign.previousId)?.slug ?? null),
     defaultLanguage: campaign.defaultLanguage,
   };
 }

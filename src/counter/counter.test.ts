@@ -14,9 +14,15 @@ after(async () => {
   await t.close();
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: "GET", url, headers });
 const post = (body: unknown) =>
-  t.app.inject({ method: "POST", url: "/api/v1/actions", headers: { "content-type": "application/json" }, payload: JSON.stringify(body) });
+  t.app.inject({
+    method: "POST",
+    url: "/api/v1/actions",
+    headers: { "content-type": "application/json" },
+    payload: JSON.stringify(body),
+  });
 
 test("campaigns are listed with their status and previous edition", async () => {
   const response = await get("/api/v1/campaigns");
@@ -61,7 +67,10 @@ test("the counter is exact, served with an ETag and answers 304 when unchanged",
   const etag = String(first.headers.etag);
   assert.equal((await get("/api/v1/campaigns/w4r-2012/counter", { "if-none-match": etag })).statusCode, 304);
 
-  assert.equal((await post(action({ country: "NP", case: "coastei-street", type: "solidarity" }))).statusCode, 201);
+  assert.equal(
+    (await post(action({ country: "NP", case: "coastei-street", type: "solidarity" }))).statusCode,
+    201,
+  );
   const moved = await get("/api/v1/campaigns/w4r-2012/counter", { "if-none-match": etag });
   assert.equal(moved.statusCode, 200);
   const next = moved.json();

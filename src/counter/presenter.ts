@@ -31,7 +31,8 @@ export function counterView(catalog: Catalog, counters: Counters, campaign: Camp
   const previous = campaign.previousId === null ? null : (counters.get(campaign.previousId)?.total ?? 0);
   const byCase: Record<string, number> = {};
   for (const slug of campaign.cases.keys()) byCase[slug] = 0;
-  for (const [caseId, n] of sortedByCount(counter.byCase)) byCase[catalog.caseSlugs.get(caseId) ?? String(caseId)] = n;
+  for (const [caseId, n] of sortedByCount(counter.byCase))
+    byCase[catalog.caseSlugs.get(caseId) ?? String(caseId)] = n;
   const byType: Record<string, number> = {};
   for (const type of ACTION_TYPES) byType[type] = counter.byType.get(type) ?? 0;
   return {
@@ -63,7 +64,8 @@ export class CounterRenderer {
 
   render(campaign: CampaignInfo): RenderedCounter {
     const version = this.counters.of(campaign.id).version;
-    const previousVersion = campaign.previousId === null ? 0 : (this.counters.get(campaign.previousId)?.version ?? 0);
+    const previousVersion =
+      campaign.previousId === null ? 0 : (this.counters.get(campaign.previousId)?.version ?? 0);
     const key = `${version}.${previousVersion}.${campaign.cases.size}`;
     const cached = this.cache.get(campaign.id);
     if (cached && cached.key === key) return cached;

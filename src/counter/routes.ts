@@ -41,7 +41,8 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
       const campaign = findCampaign(runtime, request.params.slug);
       const bucket = request.query.bucket ?? "day";
       const now = new Date();
-      const previous = campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
+      const previous =
+        campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
       reply.header("cache-control", "public, max-age=5");
       return {
         campaign: campaign.slug,

@@ -66,7 +66,9 @@ export class CounterSync {
     }
     // The batch was committed before it was announced, so the snapshot the reload takes
     // includes it along with whatever was missed.
-    this.options.log?.(`counter gap from ${batch.origin}: expected ${known + 1}, got ${batch.seq}; reloading`);
+    this.options.log?.(
+      `counter gap from ${batch.origin}: expected ${known + 1}, got ${batch.seq}; reloading`,
+    );
     void this.reload();
   }
 
@@ -100,7 +102,9 @@ export class CounterSync {
     const client = await this.options.pool.connect();
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      const origins = await client.query<{ origin: string; seq: number }>("SELECT origin, seq FROM counter_origins");
+      const origins = await client.query<{ origin: string; seq: number }>(
+        "SELECT origin, seq FROM counter_origins",
+      );
       const rollups = await client.query({
         text: "SELECT campaign_id, country, case_id, type, hour, count FROM rollups",
         rowMode: "array",

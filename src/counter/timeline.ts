@@ -21,7 +21,12 @@ export interface Series {
 }
 
 /** A dense series (empty buckets are 0) from the start of the edition to its end, or to now. */
-export function series(campaign: CampaignInfo, counter: CampaignCounter | undefined, bucket: Bucket, now: Date): Series {
+export function series(
+  campaign: CampaignInfo,
+  counter: CampaignCounter | undefined,
+  bucket: Bucket,
+  now: Date,
+): Series {
   const size = BUCKET_MS[bucket];
   const first = Math.floor(campaign.startsAt.getTime() / size) * size;
   const last = Math.min(campaign.endsAt.getTime() - 1, now.getTime());

@@ -174,7 +174,14 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedSe
     // PostgreSQL refuses to run as root; the library then runs it as a "postgres" system user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
+    ],
     onLog: (line) => {
       logs.push(line);
       if (logs.length > 40) logs.shift();
@@ -193,7 +200,10 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedSe
     const detail = error instanceof Error ? error.message : logs.slice(-8).join("").trim();
     throw new StartupError(`The embedded PostgreSQL in ${pgDir} could not start: ${detail || "no output"}`);
   }
-  writeFileSync(ownerFile, `${JSON.stringify({ pid: process.pid, port: options.port } satisfies OwnerFile)}\n`);
+  writeFileSync(
+    ownerFile,
+    `${JSON.stringify({ pid: process.pid, port: options.port } satisfies OwnerFile)}\n`,
+  );
   await ensureDatabase(credentials, options.port);
 
   return {

@@ -1,6 +1,9 @@
 import type pg from "pg";
 
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   // A connection that cannot even roll back is broken: hand it back as such so the pool drops it.
   let broken: Error | undefined;

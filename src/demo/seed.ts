@@ -100,7 +100,9 @@ function replayEntries(replay: Replay, rand: () => number): LedgerEntry[] {
   replay.hourlyTotals.forEach((total, h) => {
     const parts = apportion(
       total,
-      Array.from({ length: ENTRIES_PER_HOUR }, () => rand()).map((x, _i, all) => x / all.reduce((a, b) => a + b, 0)),
+      Array.from({ length: ENTRIES_PER_HOUR }, () => rand()).map(
+        (x, _i, all) => x / all.reduce((a, b) => a + b, 0),
+      ),
     );
     for (const quantity of parts) {
       if (quantity <= 0) continue;
@@ -236,8 +238,14 @@ export async function seedDemo(pool: pg.Pool, now = new Date()): Promise<SeedRes
 
     const rand = random(2012);
     const entries = [
-      ...replayEntries({ campaignId: previousId, startsAt: previousStart, hourlyTotals: previousHours, caseIds, sectionIds }, rand),
-      ...replayEntries({ campaignId: currentId, startsAt: currentStart, hourlyTotals: currentHours, caseIds, sectionIds }, rand),
+      ...replayEntries(
+        { campaignId: previousId, startsAt: previousStart, hourlyTotals: previousHours, caseIds, sectionIds },
+        rand,
+      ),
+      ...replayEntries(
+        { campaignId: currentId, startsAt: currentStart, hourlyTotals: currentHours, caseIds, sectionIds },
+        rand,
+      ),
     ];
     const origin = `seed-${randomUUID()}`;
     await registerOrigin(client, origin);

@@ -72,7 +72,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     const inFlight = new Set<Promise<void>>();
     const post = async () => {
       const t0 = performance.now();
-      const body = JSON.stringify({ campaign: slug, case: pickCase(), type: pickType(), country: pickCountry() });
+      const body = JSON.stringify({
+        campaign: slug,
+        case: pickCase(),
+        type: pickType(),
+        country: pickCountry(),
+      });
       try {
         const response = await pool.request({
           method: "POST",

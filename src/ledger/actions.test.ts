@@ -25,7 +25,9 @@ function post(body: unknown, headers: Record<string, string> = {}) {
 
 test("an action is stored and answered 201 with what was stored", async () => {
   const before = t.runtime.counters.of(t.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0).total;
-  const response = await post(action({ country: "pl", supporter: { name: "Ana", email: "Ana@Example.org" } }));
+  const response = await post(
+    action({ country: "pl", supporter: { name: "Ana", email: "Ana@Example.org" } }),
+  );
   assert.equal(response.statusCode, 201);
   const body = response.json();
   assert.match(body.id, /^[0-9a-f-]{36}$/);
@@ -67,7 +69,12 @@ test("bad input gets a 4xx problem and writes nothing", async (s) => {
     ["malformed JSON", () => post('{"campaign": "w4r-2012",'), 400, "malformed_json"],
     ["empty body", () => post(""), 400, "empty_body"],
     ["not an object", () => post("[1,2]"), 400, "validation_failed"],
-    ["missing field", () => post({ campaign: "w4r-2012", case: "gao-zhisheng", type: "letter" }), 400, "validation_failed"],
+    [
+      "missing field",
+      () => post({ campaign: "w4r-2012", case: "gao-zhisheng", type: "letter" }),
+      400,
+      "validation_failed",
+    ],
     ["unknown field", () => post(action({ extra: 1 })), 400, "validation_failed"],
     ["unknown type", () => post(action({ type: "fax" })), 400, "validation_failed"],
     ["malformed country", () => post(action({ country: "FRA" })), 400, "validation_failed"],
@@ -77,15 +84,35 @@ test("bad input gets a 4xx problem and writes nothing", async (s) => {
     ["zero quantity", () => post(action({ quantity: 0 })), 400, "validation_failed"],
     ["negative quantity", () => post(action({ quantity: -5 })), 400, "validation_failed"],
     ["fractional quantity", () => post(action({ quantity: 1.5 })), 400, "validation_failed"],
-    ["absurd quantity", () => post(action({ quantity: 5_000_000 }), { authorization: `Bearer ${REPORTER_TOKEN}` }), 400, "validation_failed"],
+    [
+      "absurd quantity",
+      () => post(action({ quantity: 5_000_000 }), { authorization: `Bearer ${REPORTER_TOKEN}` }),
+      400,
+      "validation_failed",
+    ],
     ["bad date", () => post(action({ occurredAt: "yesterday" })), 400, "validation_failed"],
     ["bad channel", () => post(action({ channel: "Web Site!" })), 400, "validation_failed"],
     ["bad email", () => post(action({ supporter: { email: "not-an-email" } })), 400, "validation_failed"],
     ["batch without token", () => post(action({ quantity: 340 })), 403, "reporter_token_required"],
-    ["wrong token", () => post(action(), { authorization: "Bearer wrong-token-000000" }), 401, "invalid_token"],
-    ["malformed authorization", () => post(action(), { authorization: "Basic abc" }), 401, "invalid_authorization"],
+    [
+      "wrong token",
+      () => post(action(), { authorization: "Bearer wrong-token-000000" }),
+      401,
+      "invalid_token",
+    ],
+    [
+      "malformed authorization",
+      () => post(action(), { authorization: "Basic abc" }),
+      401,
+      "invalid_authorization",
+    ],
     ["closed campaign", () => post(action({ campaign: "w4r-2011" })), 409, "campaign_not_open"],
-    ["bad idempotency key", () => post(action(), { "idempotency-key": "has space" }), 400, "validation_failed"],
+    [
+      "bad idempotency key",
+      () => post(action(), { "idempotency-key": "has space" }),
+      400,
+      "validation_failed",
+    ],
     [
       "wrong content type",
       () =>
@@ -122,7 +149,10 @@ test("bad input gets a 4xx problem and writes nothing", async (s) => {
 
 test("validation problems name each field", async () => {
   const response = await post({ campaign: "w4r-2012", case: "gao-zhisheng", type: "fax", country: "F" });
-  const fields = response.json().errors.map((e: { field: string }) => e.field).sort();
+  const fields = response
+    .json()
+    .errors.map((e: { field: string }) => e.field)
+    .sort();
   assert.deepEqual(fields, ["country", "type"]);
 });
 
@@ -137,7 +167,11 @@ test("a reporter may post a batch, also after the campaign ended", async () => {
   const previous = t.runtime.catalog().campaigns.get("w4r-2011");
   assert.ok(previous && Date.parse(late.json().occurredAt) < previous.endsAt.getTime());
   const stored = await t.db.pool.query("SELECT reporter FROM actions WHERE id = $1", [late.json().id]);
-  assert.match(stored.rows[0].reporter, /^token:[0-9a-f]{12}$/, "the ledger keeps a fingerprint, not the token");
+  assert.match(
+    stored.rows[0].reporter,
+    /^token:[0-9a-f]{12}$/,
+    "the ledger keeps a fingerprint, not the token",
+  );
 });
 
 test("online actions are rate limited per address, with Retry-After", async () => {

@@ -93,7 +93,9 @@ export async function appendEntries(
   });
   const inserted = new Map(result.rows.map((r) => [r.id, r.recorded_at]));
   if (inserted.size === 0) return { inserted, delta: [], seq: 0 };
-  const delta = deltaOf(inserted.size === entries.length ? entries : entries.filter((e) => inserted.has(e.id)));
+  const delta = deltaOf(
+    inserted.size === entries.length ? entries : entries.filter((e) => inserted.has(e.id)),
+  );
   const announced = await client.query<{ seq: number }>({
     name: "inkwell_announce",
     text: ANNOUNCE_SQL,

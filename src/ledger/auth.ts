@@ -23,7 +23,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new Problem(401, "invalid_authorization", "Use the header Authorization: Bearer <token>.");
+  if (!match)
+    throw new Problem(401, "invalid_authorization", "Use the header Authorization: Bearer <token>.");
   return match[1];
 }
 

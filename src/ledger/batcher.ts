@@ -127,7 +127,9 @@ export class Batcher {
       }
       this.options.log?.("ledger batch failed", error);
       const failure =
-        error instanceof LedgerUnavailableError ? error : new LedgerUnavailableError("The ledger could not store the action");
+        error instanceof LedgerUnavailableError
+          ? error
+          : new LedgerUnavailableError("The ledger could not store the action");
       for (const p of batch) p.reject(failure);
     }
   }
@@ -173,7 +175,11 @@ export class Batcher {
       const email = p.supporter?.email ?? null;
       const key = email ?? `action:${p.entry.id}`;
       const previous = rows.get(key);
-      rows.set(key, { id: previous?.id ?? p.entry.id, email, name: p.supporter?.name ?? previous?.name ?? null });
+      rows.set(key, {
+        id: previous?.id ?? p.entry.id,
+        email,
+        name: p.supporter?.name ?? previous?.name ?? null,
+      });
     }
     const values = [...rows.values()];
     const result = await client.query<{ id: string; email: string | null }>(

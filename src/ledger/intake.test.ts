@@ -57,15 +57,27 @@ test("an online action during the campaign becomes a ledger entry", () => {
 });
 
 test("unknown campaign, case and country are refused", () => {
-  assert.equal(code(() => buildEntry({ ...base, campaign: "nope" }, catalog, undefined, undefined, during)), "422 unknown_campaign");
-  assert.equal(code(() => buildEntry({ ...base, case: "nope" }, catalog, undefined, undefined, during)), "422 unknown_case");
-  assert.equal(code(() => buildEntry({ ...base, country: "XX" }, catalog, undefined, undefined, during)), "422 unknown_country");
+  assert.equal(
+    code(() => buildEntry({ ...base, campaign: "nope" }, catalog, undefined, undefined, during)),
+    "422 unknown_campaign",
+  );
+  assert.equal(
+    code(() => buildEntry({ ...base, case: "nope" }, catalog, undefined, undefined, during)),
+    "422 unknown_case",
+  );
+  assert.equal(
+    code(() => buildEntry({ ...base, country: "XX" }, catalog, undefined, undefined, during)),
+    "422 unknown_country",
+  );
 });
 
 test("a batch needs a reporter", () => {
   assert.equal(canReportBatch(undefined), false);
   assert.equal(canReportBatch(reporter), true);
-  assert.equal(code(() => buildEntry({ ...base, quantity: 340 }, catalog, undefined, undefined, during)), "403 reporter_token_required");
+  assert.equal(
+    code(() => buildEntry({ ...base, quantity: 340 }, catalog, undefined, undefined, during)),
+    "403 reporter_token_required",
+  );
   const report = buildEntry({ ...base, quantity: 340 }, catalog, reporter, undefined, during);
   assert.equal(report.quantity, 340);
   assert.equal(report.channel, "report");
@@ -73,23 +85,56 @@ test("a batch needs a reporter", () => {
 });
 
 test("online actions outside the campaign dates are a conflict; late reports are accepted", () => {
-  assert.equal(code(() => buildEntry(base, catalog, undefined, undefined, after)), "409 campaign_not_open");
-  assert.equal(code(() => buildEntry(base, catalog, undefined, undefined, new Date("2012-11-01T00:00:00Z"))), "409 campaign_not_open");
+  assert.equal(
+    code(() => buildEntry(base, catalog, undefined, undefined, after)),
+    "409 campaign_not_open",
+  );
+  assert.equal(
+    code(() => buildEntry(base, catalog, undefined, undefined, new Date("2012-11-01T00:00:00Z"))),
+    "409 campaign_not_open",
+  );
   const late = buildEntry({ ...base, quantity: 120 }, catalog, reporter, undefined, after);
-  assert.equal(late.occurredAt.getTime(), end.getTime() - 1, "a late report without a date counts on the last moment");
-  const dated = buildEntry({ ...base, quantity: 5, occurredAt: "2012-12-10T09:00:00Z" }, catalog, reporter, undefined, after);
+  assert.equal(
+    late.occurredAt.getTime(),
+    end.getTime() - 1,
+    "a late report without a date counts on the last moment",
+  );
+  const dated = buildEntry(
+    { ...base, quantity: 5, occurredAt: "2012-12-10T09:00:00Z" },
+    catalog,
+    reporter,
+    undefined,
+    after,
+  );
   assert.equal(dated.occurredAt.toISOString(), "2012-12-10T09:00:00.000Z");
 });
 
 test("occurredAt must be plausible", () => {
   const future = new Date(during.getTime() + 60 * 60_000).toISOString();
   const old = new Date(during.getTime() - 48 * 60 * 60_000).toISOString();
-  assert.equal(code(() => buildEntry({ ...base, occurredAt: future }, catalog, undefined, undefined, during)), "422 occurred_at_out_of_range");
-  assert.equal(code(() => buildEntry({ ...base, occurredAt: old }, catalog, undefined, undefined, during)), "422 occurred_at_out_of_range");
   assert.equal(
-    code(() => buildEntry({ ...base, quantity: 2, occurredAt: "2012-11-01T00:00:00Z" }, catalog, reporter, undefined, after)),
+    code(() => buildEntry({ ...base, occurredAt: future }, catalog, undefined, undefined, during)),
+    "422 occurred_at_out_of_range",
+  );
+  assert.equal(
+    code(() => buildEntry({ ...base, occurredAt: old }, catalog, undefined, undefined, during)),
+    "422 occurred_at_out_of_range",
+  );
+  assert.equal(
+    code(() =>
+      buildEntry(
+        { ...base, quantity: 2, occurredAt: "2012-11-01T00:00:00Z" },
+        catalog,
+        reporter,
+        undefined,
+        after,
+      ),
+    ),
     "422 occurred_at_out_of_range",
   );
   const recent = new Date(during.getTime() - 60 * 60_000).toISOString();
-  assert.equal(code(() => buildEntry({ ...base, occurredAt: recent }, catalog, undefined, undefined, during)), "accepted");
+  assert.equal(
+    code(() => buildEntry({ ...base, occurredAt: recent }, catalog, undefined, undefined, during)),
+    "accepted",
+  );
 });

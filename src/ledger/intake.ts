@@ -45,11 +45,19 @@ export function buildEntry(
   }
   const country = input.country.toUpperCase();
   if (!isCountryCode(country)) {
-    throw new Problem(422, "unknown_country", `"${input.country}" is not an ISO 3166-1 alpha-2 country code.`);
+    throw new Problem(
+      422,
+      "unknown_country",
+      `"${input.country}" is not an ISO 3166-1 alpha-2 country code.`,
+    );
   }
   const quantity = input.quantity ?? 1;
   if (quantity > 1 && !canReportBatch(reporter)) {
-    throw new Problem(403, "reporter_token_required", "Reporting a batch (quantity > 1) needs a reporter token.");
+    throw new Problem(
+      403,
+      "reporter_token_required",
+      "Reporting a batch (quantity > 1) needs a reporter token.",
+    );
   }
 
   const start = campaign.startsAt.getTime();
@@ -76,7 +84,11 @@ export function buildEntry(
     }
   } else {
     if (t < start) {
-      throw new Problem(409, "campaign_not_started", `Campaign "${campaign.slug}" starts ${campaign.startsAt.toISOString()}.`);
+      throw new Problem(
+        409,
+        "campaign_not_started",
+        `Campaign "${campaign.slug}" starts ${campaign.startsAt.toISOString()}.`,
+      );
     }
     occurredAt = input.occurredAt ? new Date(input.occurredAt) : new Date(Math.min(t, end - 1));
     const o = occurredAt.getTime();

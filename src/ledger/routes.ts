@@ -31,7 +31,9 @@ export const ActionBody = Type.Object(
 );
 
 const ActionHeaders = Type.Object({
-  "idempotency-key": Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$" })),
+  "idempotency-key": Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$" }),
+  ),
 });
 
 const StoredAction = Type.Object({
@@ -82,7 +84,10 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
       const email = supporter?.email?.trim().toLowerCase();
       let outcome: Awaited<ReturnType<typeof runtime.batcher.submit>>;
       try {
-        outcome = await runtime.batcher.submit(entry, supporter ? { name: supporter.name, email } : undefined);
+        outcome = await runtime.batcher.submit(
+          entry,
+          supporter ? { name: supporter.name, email } : undefined,
+        );
       } catch (error) {
         if (error instanceof LedgerUnavailableError) {
           reply.header("retry-after", "1");
@@ -101,7 +106,9 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
         }
         reply.header("idempotent-replayed", "true");
       }
-      return reply.code(outcome.created ? 201 : 200).send(present(outcome.action, request.body.campaign, caseSlug));
+      return reply
+        .code(outcome.created ? 201 : 200)
+        .send(present(outcome.action, request.body.campaign, caseSlug));
     },
   );
 }

@@ -43,7 +43,14 @@ test("deltaOf sums entries per campaign, country, case, type and hour", () => {
 });
 
 test("announcements are split under the NOTIFY size limit and reassemble to the delta", () => {
-  const delta: DeltaRow[] = Array.from({ length: 2000 }, (_, i) => [1, "FR", i, "letter", i * HOUR_MS, i + 1]);
+  const delta: DeltaRow[] = Array.from({ length: 2000 }, (_, i) => [
+    1,
+    "FR",
+    i,
+    "letter",
+    i * HOUR_MS,
+    i + 1,
+  ]);
   const parts = announcementParts(delta);
   assert.ok(parts.length > 1);
   const rebuilt: DeltaRow[] = [];
