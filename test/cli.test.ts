@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import { seedDemo } from "../src/demo/seed.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
 import { freePort, killGroup, runCli, startServer } from "./support/process.js";
+import { StreamReader } from "./support/sse.js";
 
 let url: string;
 const dirs: string[] = [];
@@ -65,7 +66,9 @@ test("a bad configuration lists every problem and exits non-zero", async () => {
     assert.match(result.stderr, new RegExp(`- ${name}:`));
 });
 
-test("the embedded database: started once, reused, joined by commands, stopped cleanly", async () => {
+test("the embedded database: started once, reused, joined by commands, stopped cleanly", {
+  timeout: 90_000,
+}, async () => {
   const dataDir = tempDir();
   const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
   const first = await startServer(env);
@@ -79,6 +82,9 @@ test("the embedded database: started once, reused, joined by commands, stopped c
     assert.equal(joined.code, 0, joined.stderr);
     assert.match(joined.stdout, / 0 differences/);
   } finally {
+    // A live viewer must not keep the server from stopping.
+    const viewer = new StreamReader(`${first.url}/api/v1/campaigns/w4r-2012/counter/stream`);
+    await viewer.next(() => true);
     killGroup(first.child, "SIGTERM");
   }
   assert.equal(await first.exited, 0, first.output());
@@ -97,7 +103,7 @@ test("the embedded database: started once, reused, joined by commands, stopped c
   }
 });
 
-test("a taken database port or an unusable data directory is said clearly", async () => {
+test("a taken database port or an unusable data directory is said clearly", { timeout: 60_000 }, async () => {
   const blocker = net.createServer();
   const port = await freePort();
   await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));

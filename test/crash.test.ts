@@ -13,7 +13,7 @@ import { freePort, killGroup, runCli, startServer } from "./support/process.js";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "inkwell-crash-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-test("every acknowledged action survives a SIGKILL during load", async () => {
+test("every acknowledged action survives a SIGKILL during load", { timeout: 120_000 }, async () => {
   const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), ACTION_RATE_LIMIT: "0" };
   const server = await startServer(env);
   const acknowledged = new Map<string, string>();
@@ -47,7 +47,10 @@ test("every acknowledged action survives a SIGKILL during load", async () => {
   await server.exited;
   stop = true;
   await Promise.all(workers);
-  assert.ok(acknowledged.size >= 1500, `only ${acknowledged.size} acknowledged (${failed} not) before the kill`);
+  assert.ok(
+    acknowledged.size >= 1500,
+    `only ${acknowledged.size} acknowledged (${failed} not) before the kill`,
+  );
 
   const restarted = await startServer(env);
   try {

@@ -42,6 +42,9 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     });
   }
 
+  // Streams never end by themselves; close them first, or closing the server would wait forever.
+  app.addHook("preClose", async () => runtime.streams.close());
+
   actionRoutes(app, runtime);
   campaignRoutes(app, runtime);
   counterRoutes(app, runtime);
