@@ -7,7 +7,6 @@ import { CounterRenderer } from "./counter/presenter.js";
 import { CounterStreams } from "./counter/streams.js";
 import { CounterSync } from "./counter/sync.js";
 import type { Database } from "./db/database.js";
-import { registerOrigin } from "./ledger/append.js";
 import { Batcher } from "./ledger/batcher.js";
 
 // Everything one node holds in memory besides the HTTP server: the catalog, the counters and
@@ -31,7 +30,6 @@ export interface Runtime {
 
 export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
   const origin = `node-${randomUUID()}`;
-  await registerOrigin(db.pool, origin);
   let catalog = await loadCatalog(db.pool);
   const reloadCatalog = async () => {
     catalog = await loadCatalog(db.pool);

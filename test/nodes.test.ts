@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { seedDemo } from "../src/demo/seed.js";
+import { appendEntries } from "../src/ledger/append.js";
 import { action, startTestApp, type TestApp } from "./support/app.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
 import { StreamReader } from "./support/sse.js";
@@ -99,3 +101,41 @@ test("a node that misses an announcement reloads from the rollups and ends exact
     await new Promise((r) => setTimeout(r, 20));
   assert.equal(b.runtime.counters.of(id).total, ledger.rows[0].n + 1);
 });
+
+test("a batch whose announcement needs several notifications arrives whole", async () => {
+  const id = b.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
+  const caseId = b.runtime.catalog().campaigns.get("w4r-2012")?.cases.get("gao-zhisheng") ?? 0;
+  const before = b.runtime.counters.of(id).total;
+  const start = b.runtime.catalog().campaigns.get("w4r-2012")?.startsAt.getTime() ?? 0;
+  // 400 distinct rollup keys: one per hour; the announcement is split into several parts.
+  const entries = Array.from({ length: 400 }, (_, i) => ({
+    id: randomUUID(),
+    campaignId: id,
+    caseId,
+    type: "letter" as const,
+    quantity: 2,
+    country: "CL",
+    channel: "report",
+    sectionId: null,
+    supporterId: null,
+    reporter: "test",
+    reason: null,
+    occurredAt: new Date(start + i * 3_600_000),
+    idempotencyKey: null,
+  }));
+  const result = await appendEntries(a.db.pool, "test-writer", entries);
+  assert.equal(result.delta.length, 400);
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && b.runtime.counters.of(id).total !== before + 800)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.equal(b.runtime.counters.of(id).total, before + 800);
+  assert.equal(b.runtime.counters.of(id).byCountry.get("CL"), await countryTotal(a, id, "CL"));
+});
+
+async function countryTotal(node: TestApp, campaignId: number, country: string): Promise<number> {
+  const result = await node.db.pool.query(
+    "SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1 AND country = $2",
+    [campaignId, country],
+  );
+  return result.rows[0].n;
+}

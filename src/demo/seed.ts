@@ -3,7 +3,7 @@ import type pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { CATALOG_CHANNEL } from "../campaigns/catalog.js";
 import { withTransaction } from "../db/transaction.js";
-import { appendEntries, registerOrigin } from "../ledger/append.js";
+import { appendEntries } from "../ledger/append.js";
 import { type ActionType, HOUR_MS, type LedgerEntry } from "../ledger/types.js";
 import { demoCampaigns, demoCases, demoCountryWeights, demoSections } from "./data.js";
 import type { DemoCampaign } from "./types.js";
@@ -248,7 +248,6 @@ export async function seedDemo(pool: pg.Pool, now = new Date()): Promise<SeedRes
       ),
     ];
     const origin = `seed-${randomUUID()}`;
-    await registerOrigin(client, origin);
     for (let i = 0; i < entries.length; i += 5000) {
       await appendEntries(client, origin, entries.slice(i, i + 5000));
     }

@@ -195,3 +195,26 @@ test("online actions are rate limited per address, with Retry-After", async () =
     await limited.close();
   }
 });
+
+test("supporters are kept once per email, and a name alone is kept with its action", async () => {
+  const email = "dup@example.org";
+  const responses = await Promise.all(
+    ["Ann", "Anna", undefined].map((name) =>
+      post(action({ supporter: { email, ...(name ? { name } : {}) } })),
+    ),
+  );
+  assert.ok(responses.every((r) => r.statusCode === 201));
+  const people = await t.db.pool.query("SELECT id, name FROM supporters WHERE email = $1", [email]);
+  assert.equal(people.rowCount, 1);
+  assert.ok(["Ann", "Anna"].includes(people.rows[0].name), "a later action without a name keeps the name");
+  const linked = await t.db.pool.query("SELECT count(*)::int AS n FROM actions WHERE supporter_id = $1", [
+    people.rows[0].id,
+  ]);
+  assert.equal(linked.rows[0].n, 3);
+  const anonymous = await post(action({ supporter: { name: "Only A Name" } }));
+  const row = await t.db.pool.query(
+    "SELECT s.email, s.name FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.id = $1",
+    [anonymous.json().id],
+  );
+  assert.deepEqual(row.rows[0], { email: null, name: "Only A Name" });
+});

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { isDataError, isRetryable, withTransaction } from "../db/transaction.js";
-import { type AppendResult, appendEntries } from "./append.js";
+import { isDataError, isRetryable } from "../db/transaction.js";
+import { appendEntries, type Supporter } from "./append.js";
 import type { DeltaRow, LedgerEntry } from "./types.js";
 
 // Group commit: requests that arrive while a batch is being written wait together and are
@@ -59,6 +59,30 @@ function stored(entry: LedgerEntry, recordedAt: Date): StoredRef {
     occurredAt: entry.occurredAt,
     recordedAt,
   };
+}
+
+/**
+ * One supporter row per email (the unique key) or, without an email, per action (its id is the
+ * action's); entries with an email are linked to their supporter by it inside the statement.
+ */
+function supportersOf(batch: Pending[]): { supporters: Supporter[]; emails: (string | null)[] } {
+  const byKey = new Map<string, Supporter>();
+  const emails: (string | null)[] = [];
+  for (const p of batch) {
+    const email = p.supporter?.email ?? null;
+    const name = p.supporter?.name ?? null;
+    emails.push(email);
+    p.entry.supporterId = null;
+    if (email === null && name === null) continue;
+    if (email === null) {
+      p.entry.supporterId = p.entry.id;
+      byKey.set(`action:${p.entry.id}`, { id: p.entry.id, email: null, name });
+      continue;
+    }
+    const previous = byKey.get(email);
+    byKey.set(email, { id: previous?.id ?? p.entry.id, email, name: name ?? previous?.name ?? null });
+  }
+  return { supporters: [...byKey.values()], emails };
 }
 
 export class Batcher {
@@ -147,10 +171,8 @@ export class Batcher {
 
   private async commit(batch: Pending[]): Promise<Outcome[]> {
     const entries = batch.map((p) => p.entry);
-    const result: AppendResult = await withTransaction(this.options.pool, async (client) => {
-      await this.attachSupporters(client, batch);
-      return appendEntries(client, this.options.origin, entries);
-    });
+    const { supporters, emails } = supportersOf(batch);
+    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, emails);
     this.stats.batches++;
     this.stats.actions += result.inserted.size;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
@@ -164,36 +186,6 @@ export class Batcher {
       if (!previous) throw new LedgerUnavailableError("A repeated action could not be found");
       return { created: false, action: previous };
     });
-  }
-
-  private async attachSupporters(client: pg.PoolClient, batch: Pending[]): Promise<void> {
-    const withSupporter = batch.filter((p) => p.supporter?.email || p.supporter?.name);
-    if (withSupporter.length === 0) return;
-    // One row per email (the unique key), or per action when no email was given.
-    const rows = new Map<string, { id: string; email: string | null; name: string | null }>();
-    for (const p of withSupporter) {
-      const email = p.supporter?.email ?? null;
-      const key = email ?? `action:${p.entry.id}`;
-      const previous = rows.get(key);
-      rows.set(key, {
-        id: previous?.id ?? p.entry.id,
-        email,
-        name: p.supporter?.name ?? previous?.name ?? null,
-      });
-    }
-    const values = [...rows.values()];
-    const result = await client.query<{ id: string; email: string | null }>(
-      `INSERT INTO supporters (id, email, name)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
-       ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
-       RETURNING id, email`,
-      [values.map((r) => r.id), values.map((r) => r.email), values.map((r) => r.name)],
-    );
-    const ids = new Map(result.rows.map((r) => [r.email ?? `id:${r.id}`, r.id]));
-    for (const p of withSupporter) {
-      const email = p.supporter?.email;
-      p.entry.supporterId = email ? (ids.get(email) ?? null) : p.entry.id;
-    }
   }
 
   private async findExisting(entries: LedgerEntry[]): Promise<Map<string, StoredRef>> {

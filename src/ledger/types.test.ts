@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { announcementParts } from "./append.js";
-import { type DeltaRow, deltaOf, HOUR_MS, type LedgerEntry } from "./types.js";
+import { deltaOf, HOUR_MS, type LedgerEntry } from "./types.js";
 
 function entry(overrides: Partial<LedgerEntry>): LedgerEntry {
   return {
@@ -40,26 +39,4 @@ test("deltaOf sums entries per campaign, country, case, type and hour", () => {
       [1, "PL", 1, "letter", hour, 1],
     ],
   );
-});
-
-test("announcements are split under the NOTIFY size limit and reassemble to the delta", () => {
-  const delta: DeltaRow[] = Array.from({ length: 2000 }, (_, i) => [
-    1,
-    "FR",
-    i,
-    "letter",
-    i * HOUR_MS,
-    i + 1,
-  ]);
-  const parts = announcementParts(delta);
-  assert.ok(parts.length > 1);
-  const rebuilt: DeltaRow[] = [];
-  parts.forEach((p, i) => {
-    assert.ok(Buffer.byteLength(p) < 8000, "a part must fit in one notification");
-    const [index, count] = p.split("|");
-    assert.equal(Number(index), i + 1);
-    assert.equal(Number(count), parts.length);
-    rebuilt.push(...(JSON.parse(p.split("|").slice(2).join("|")) as DeltaRow[]));
-  });
-  assert.deepEqual(rebuilt, delta);
 });

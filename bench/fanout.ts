@@ -1,0 +1,266 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import { postActions, startProbe } from "./support/fanout-load.js";
+import { type CpuSplit, cpuMeter, postmasterPid, ROOT, sleep } from "./support/fanout-proc.js";
+import { type App, startApp, startPostgres } from "./support/fanout-server.js";
+import { changeLatencies, summarize } from "./support/fanout-stats.js";
+import type { ReadyMessage, ReportMessage, ToWorker, ViewerOptions } from "./support/fanout-viewers.js";
+
+// The issue's goal: 10,000 live viewers on one node while 1,000 actions/s are posted; every
+// viewer sees every change within 1 s (p99), memory per viewer is known, and the server stays
+// responsive. Everything runs on this machine: database, server (a child process), viewers (a
+// worker thread, so they and the poster do not delay each other's clocks), poster and probe.
+
+const CAMPAIGN = "w4r-2012";
+const CASE = "gao-zhisheng";
+const COUNTER = `/api/v1/campaigns/${CAMPAIGN}/counter`;
+const TARGET_MS = 1000;
+const SETTLE_MS = 2000;
+
+const { values: flags } = parseArgs({
+  options: {
+    viewers: { type: "string", default: "10000" },
+    rate: { type: "string", default: "1000" },
+    seconds: { type: "string", default: "20" },
+    connections: { type: "string", default: "24" },
+  },
+});
+const num = (name: keyof typeof flags) => {
+  const n = Number(flags[name]);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+const opts = {
+  viewers: num("viewers"),
+  rate: num("rate"),
+  seconds: num("seconds"),
+  connections: num("connections"),
+};
+
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+  for (let c = cleanups.pop(); c; c = cleanups.pop()) await c().catch((e) => console.error(`cleanup: ${e}`));
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function counterTotal(app: App): Promise<number> {
+  const response = await fetch(`${app.url}${COUNTER}`);
+  if (response.status !== 200) throw new Error(`GET ${COUNTER} answered ${response.status}`);
+  return ((await response.json()) as { total: number }).total;
+}
+
+function startViewers(app: App, viewers: number) {
+  const workerData: ViewerOptions = {
+    port: Number(new URL(app.url).port),
+    path: `${COUNTER}/stream`,
+    viewers,
+    maxPending: 256,
+    timeoutMs: 180_000,
+  };
+  // Workers do not inherit the tsx loader on Node 20, so the worker registers it first.
+  const boot = `const { register } = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))});
+register();
+await import(${JSON.stringify(new URL("./support/fanout-viewers.ts", import.meta.url).href)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  const next = <T extends ReadyMessage | ReportMessage>(type: T["type"]) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: ReadyMessage | ReportMessage) => {
+        if (m.type !== type) return;
+        worker.off("message", onMessage);
+        resolve(m as T);
+      };
+      worker.on("message", onMessage);
+      worker.once("error", reject);
+      worker.once("exit", () => reject(new Error("the viewer thread ended early")));
+    });
+  const send = (m: ToWorker) => worker.postMessage(m);
+  const close = async () => {
+    send({ cmd: "close" });
+    if (await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) return;
+    await worker.terminate();
+  };
+  return {
+    ready: next<ReadyMessage>("ready"),
+    report: () => {
+      const answer = next<ReportMessage>("report");
+      send({ cmd: "report" });
+      return answer;
+    },
+    close,
+  };
+}
+
+async function run(): Promise<number> {
+  log(`fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s for ${opts.seconds} s`);
+  const pg = await startPostgres();
+  cleanups.push(() => pg.stop());
+  const app = await startApp(pg.url, { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0", SEED_DEMO: "true" });
+  cleanups.push(async () => {
+    if (!(await app.stop())) log(`the server did not stop cleanly on SIGTERM:\n${app.output()}`);
+  });
+  log(`server pid ${app.pid} ready at ${app.url}`);
+  await counterTotal(app);
+
+  await sleep(500);
+  const memBefore = await app.memory();
+  const rssBefore = app.rssKb() ?? 0;
+  const viewers = startViewers(app, opts.viewers);
+  cleanups.push(viewers.close);
+  const ready = await viewers.ready;
+  const connectMs = ready.ms;
+  log(
+    `${ready.ready} viewers got their first event in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)`,
+  );
+  await sleep(1000);
+  const memAfter = await app.memory();
+  const rssAfter = app.rssKb() ?? 0;
+  const perViewer = (a: number, b: number) => Math.round(((a - b) / Math.max(1, ready.ready)) * 100) / 100;
+
+  const base = await counterTotal(app);
+  let rssPeak = rssAfter;
+  const rssTimer = setInterval(() => {
+    rssPeak = Math.max(rssPeak, app.rssKb() ?? 0);
+  }, 250);
+  const cpu = cpuMeter(app.pid, postmasterPid(pg.pgDir));
+  const probe = startProbe(app.url, COUNTER);
+  log(`posting from total ${base}`);
+  const posted = await postActions({
+    url: app.url,
+    campaign: CAMPAIGN,
+    caseSlug: CASE,
+    rate: opts.rate,
+    seconds: opts.seconds,
+    connections: opts.connections,
+  });
+  const probed = await probe.stop();
+  const cpuSplit: CpuSplit = cpu.end();
+  clearInterval(rssTimer);
+  const acked = posted.ackTimes.length;
+  log(`${acked} actions acknowledged in ${posted.seconds.toFixed(1)} s; settling ${SETTLE_MS} ms`);
+  await sleep(SETTLE_MS);
+
+  const report = await viewers.report();
+  const serverTotal = await counterTotal(app);
+  const expected = base + acked;
+  let complete = 0;
+  let behind = 0;
+  let ahead = 0;
+  for (const t of report.lastTotals) {
+    if (t === expected) complete++;
+    else if (t > expected) ahead++;
+    else behind++;
+  }
+  const change = summarize(changeLatencies(report.from, report.at, base, posted.ackTimes));
+  const changeFromSend = summarize(changeLatencies(report.from, report.at, base, posted.sendTimes));
+  const postLatency = summarize(posted.latencies);
+  const probeCounter = summarize(probed.counter);
+  const probeHealth = summarize(probed.health);
+  const probeP99 = Math.max(probeCounter.p99, probeHealth.p99);
+  const allComplete = complete === opts.viewers;
+  const verdict = {
+    changeP99: change.p99 <= TARGET_MS,
+    allViewersComplete: allComplete,
+    responsive: probeP99 <= TARGET_MS && probed.errors === 0 && !app.exited(),
+  };
+
+  const results = {
+    at: new Date().toISOString(),
+    options: opts,
+    viewers: {
+      requested: opts.viewers,
+      connected: ready.ready,
+      failed: ready.failed,
+      connectMs: Math.round(connectMs),
+    },
+    memory: {
+      rssBeforeKb: rssBefore,
+      rssAfterKb: rssAfter,
+      rssPeakKb: rssPeak,
+      rssPerViewerKb: perViewer(rssAfter, rssBefore),
+      heapPerViewerKb:
+        memBefore && memAfter ? perViewer(memAfter.heapUsed / 1024, memBefore.heapUsed / 1024) : null,
+      externalPerViewerKb:
+        memBefore && memAfter ? perViewer(memAfter.external / 1024, memBefore.external / 1024) : null,
+      before: memBefore ?? null,
+      after: memAfter ?? null,
+    },
+    posting: {
+      sent: posted.sent,
+      acked,
+      failed: posted.failed,
+      skipped: posted.skipped,
+      seconds: posted.seconds,
+      ratePerSecond: Math.round(acked / posted.seconds),
+      latencyMs: postLatency,
+    },
+    totals: { base, expected, server: serverTotal },
+    events: {
+      first: report.firstEvents,
+      changes: report.from.length,
+      duplicates: report.duplicates,
+      regressions: report.regressions,
+      viewerBytes: report.bytes,
+      perViewerPerSecond:
+        Math.round((report.from.length / Math.max(1, ready.ready) / posted.seconds) * 100) / 100,
+    },
+    changeLatencyMs: change,
+    changeLatencyFromSendMs: changeFromSend,
+    completion: {
+      complete,
+      behind,
+      ahead,
+      dropped: report.dropped,
+      neverConnected: opts.viewers - ready.ready,
+    },
+    probe: { counterMs: probeCounter, healthMs: probeHealth, errors: probed.errors },
+    viewerThread: { loopDelayP99Ms: report.loopDelayP99Ms, loopDelayMaxMs: report.loopDelayMaxMs },
+    cpu: cpuSplit,
+    verdict,
+  };
+
+  const mark = (ok: boolean) => (ok ? "PASS" : "MISS");
+  const ms = (s: { p50: number; p99: number; max: number }) =>
+    `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
+  const kb = (x: number | null) => (x === null ? "n/a" : `${x} KB`);
+  console.log(`
+Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s
+  viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
+  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB)
+  posting                ${acked} acked of ${posted.sent} sent, ${results.posting.ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}
+  events received        ${report.firstEvents} first + ${report.from.length} changes (${results.events.perViewerPerSecond}/viewer/s), ${report.duplicates} duplicates, ${report.regressions} regressions
+  change latency         ${ms(change)} (from the 201)
+    upper bound          ${ms(changeFromSend)} (from the send)
+  viewers complete       ${complete}/${opts.viewers} at total ${expected} (server ${serverTotal}; behind ${behind}, ahead ${ahead}, dropped ${report.dropped})
+  probe (GET counter)    ${ms(probeCounter)}
+  probe (GET /healthz)   ${ms(probeHealth)}${probed.errors ? `, ${probed.errors} errors` : ""}
+  viewer thread lag      p99 ${report.loopDelayP99Ms.toFixed(1)} ms, max ${report.loopDelayMaxMs.toFixed(1)} ms
+  cpu (cores busy)       server ${cpuSplit.server}, postgres ${cpuSplit.postgres}, bench ${cpuSplit.bench}, others ${cpuSplit.other}
+
+  ${mark(verdict.changeP99)}  change latency p99 <= ${TARGET_MS} ms (${change.p99} ms)
+  ${mark(verdict.allViewersComplete)}  all viewers complete (${complete}/${opts.viewers})
+  ${mark(verdict.responsive)}  responsive: probe p99 <= ${TARGET_MS} ms (${probeP99} ms)`);
+
+  const dir = path.join(ROOT, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `fanout-${results.at.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+  return allComplete ? 0 : 1;
+}
+
+let code = 1;
+try {
+  code = await run();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+} finally {
+  await cleanUp();
+}
+process.exit(code);

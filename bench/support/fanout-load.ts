@@ -1,0 +1,148 @@
+import { Pool } from "undici";
+import { sleep } from "./fanout-proc.js";
+
+// The write load and the responsiveness probe, both on the main thread; the viewers have a
+// thread of their own. Times are performance.timeOrigin + performance.now(), like the viewers'.
+
+export const now = () => performance.timeOrigin + performance.now();
+
+export interface PostOptions {
+  url: string;
+  campaign: string;
+  caseSlug: string;
+  rate: number;
+  seconds: number;
+  connections: number;
+}
+
+export interface PostResult {
+  /** ackTimes[k - 1]: when the k-th 201 arrived, in arrival order. */
+  ackTimes: number[];
+  /** When each request was sent, in order: the k-th commit cannot come before the k-th send. */
+  sendTimes: number[];
+  sent: number;
+  failed: Record<string, number>;
+  /** Time from send to 201, ms. */
+  latencies: number[];
+  seconds: number;
+  /** Sends skipped because too many were outstanding: the server could not keep up. */
+  skipped: number;
+}
+
+const COUNTRIES = ["DE", "FR", "US", "BR", "KE", "JP", "IN", "NG", "MX", "PL", "ZA", "AU"];
+const MAX_OUTSTANDING = 4096;
+
+export async function postActions(options: PostOptions): Promise<PostResult> {
+  // Bounded waits: a stuck server must end the run with failures, not hang it.
+  const pool = new Pool(options.url, {
+    connections: options.connections,
+    pipelining: 1,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
+  const run = `fanout-${process.pid}-${Date.now().toString(36)}`;
+  const result: PostResult = {
+    ackTimes: [],
+    sendTimes: [],
+    sent: 0,
+    failed: {},
+    latencies: [],
+    seconds: 0,
+    skipped: 0,
+  };
+  const outstanding = new Set<Promise<void>>();
+  const fail = (reason: string) => {
+    result.failed[reason] = (result.failed[reason] ?? 0) + 1;
+  };
+  const post = async (n: number) => {
+    const t0 = now();
+    result.sendTimes.push(t0);
+    try {
+      const response = await pool.request({
+        method: "POST",
+        path: "/api/v1/actions",
+        headers: { "content-type": "application/json", "idempotency-key": `${run}-${n}` },
+        body: JSON.stringify({
+          campaign: options.campaign,
+          case: options.caseSlug,
+          type: "letter",
+          country: COUNTRIES[n % COUNTRIES.length],
+        }),
+      });
+      // The answer counts from its status line: that is when a client learns it was committed.
+      if (response.statusCode === 201) {
+        const t = now();
+        result.ackTimes.push(t);
+        result.latencies.push(t - t0);
+      } else fail(String(response.statusCode));
+      await response.body.dump();
+    } catch (error) {
+      fail((error as { code?: string }).code ?? "network");
+    }
+  };
+  try {
+    const started = now();
+    const end = started + options.seconds * 1000;
+    // Open loop: sends follow the clock, not the answers, so a slow server shows up as
+    // latency (and as a lower achieved rate) instead of silently lowering the load.
+    let due = 0;
+    while (now() < end) {
+      const target = Math.floor(((now() - started) / 1000) * options.rate);
+      while (due < target) {
+        due++;
+        if (outstanding.size >= MAX_OUTSTANDING) {
+          result.skipped++;
+          continue;
+        }
+        const p = post(result.sent++).finally(() => outstanding.delete(p));
+        outstanding.add(p);
+      }
+      await sleep(2);
+    }
+    await Promise.all(outstanding);
+    result.seconds = (now() - started) / 1000;
+    return result;
+  } finally {
+    await pool.close();
+  }
+}
+
+export interface ProbeResult {
+  counter: number[];
+  health: number[];
+  errors: number;
+}
+
+/** Reads what a visitor and a load balancer read, every intervalMs, on connections of its own. */
+export function startProbe(url: string, counterPath: string, intervalMs = 100) {
+  const pool = new Pool(url, { connections: 8, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const result: ProbeResult = { counter: [], health: [], errors: 0 };
+  const outstanding = new Set<Promise<void>>();
+  const probe = (path: string, into: number[]) => {
+    const t0 = now();
+    const p = pool
+      .request({ method: "GET", path })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode === 200) into.push(now() - t0);
+        else result.errors++;
+      })
+      .catch(() => {
+        result.errors++;
+      })
+      .finally(() => outstanding.delete(p));
+    outstanding.add(p);
+  };
+  const timer = setInterval(() => {
+    probe(counterPath, result.counter);
+    probe("/healthz", result.health);
+  }, intervalMs);
+  return {
+    stop: async (): Promise<ProbeResult> => {
+      clearInterval(timer);
+      await Promise.all(outstanding);
+      await pool.close();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Exact percentiles from sorted copies: a run yields at most a few million samples, which sort
+// in well under a second, so there is no need to trade exactness for a histogram.
+
+export interface Summary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+export function summarize(values: ArrayLike<number>): Summary {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+/**
+ * One sample per viewer event: the delay of the oldest acknowledged action the event newly
+ * shows. The k-th 201 (in arrival order) proves the total reached base + k by then, so an event
+ * showing totals from `from` on made the viewer wait since ack number from - base. An event
+ * can show an action whose 201 is still on its way (commit comes before the answer): that is
+ * no delay at all, hence the clamp to 0.
+ */
+export function changeLatencies(
+  from: Float64Array,
+  at: Float64Array,
+  base: number,
+  ackTimes: number[],
+): Float64Array {
+  const out = new Float64Array(from.length);
+  for (let i = 0; i < from.length; i++) {
+    const ack = ackTimes[(from[i] as number) - base - 1];
+    out[i] = ack === undefined ? 0 : Math.max(0, (at[i] as number) - ack);
+  }
+  return out;
+}
