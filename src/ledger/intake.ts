@@ -1,8 +1,8 @@
 import countries from "i18n-iso-countries";
-import { v7 as uuidv7 } from "uuid";
 import type { Catalog } from "../campaigns/catalog.js";
 import { Problem } from "../web/problems.js";
 import { canReportBatch, type Reporter } from "./auth.js";
+import { newActionId } from "./ids.js";
 import type { ActionType, LedgerEntry } from "./types.js";
 
 // The rules an action must pass before it reaches the ledger. Everything here is checked in
@@ -102,7 +102,7 @@ export function buildEntry(
   }
 
   return {
-    id: uuidv7(),
+    id: newActionId(),
     campaignId: campaign.id,
     caseId,
     type: input.type,
