@@ -14,14 +14,15 @@ const ROWS_PER_PART = 80;
 const APPEND_SQL = `
 WITH people AS (
   INSERT INTO supporters (id, email, name)
-  SELECT * FROM unnest($14::uuid[], $15::text[], $16::text[])
+  SELECT (p->>0)::uuid, p->>1, p->>2 FROM json_array_elements($2::json) AS p
   ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
   RETURNING id, email
 ), input AS (
-  SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
-                       $8::int[], $9::uuid[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $17::text[])
-    AS t(id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id, reporter,
-         reason, occurred_at, idempotency_key, supporter_email)
+  SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
+         (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
+         (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
+         r->>12 AS idempotency_key, r->>13 AS supporter_email
+    FROM json_array_elements($1::json) AS r
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
                        reporter, reason, occurred_at, idempotency_key)
@@ -29,7 +30,7 @@ WITH people AS (
          coalesce(p.id, i.supporter_id), i.reporter, i.reason, i.occurred_at, i.idempotency_key
     FROM input i LEFT JOIN people p ON p.email = i.supporter_email
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-  RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at, recorded_at
+  RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
 ), delta AS (
   SELECT campaign_id, country, case_id, type, date_trunc('hour', occurred_at, 'UTC') AS hour, sum(quantity) AS n
     FROM inserted GROUP BY 1, 2, 3, 4, 5
@@ -38,7 +39,7 @@ WITH people AS (
   SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT (campaign_id, country, case_id, type, hour) DO UPDATE SET count = rollups.count + EXCLUDED.count
 ), next AS (
-  INSERT INTO counter_origins (origin, seq) SELECT $18, 1 WHERE EXISTS (SELECT 1 FROM inserted)
+  INSERT INTO counter_origins (origin, seq) SELECT $3, 1 WHERE EXISTS (SELECT 1 FROM inserted)
   ON CONFLICT (origin) DO UPDATE SET seq = counter_origins.seq + 1
   RETURNING seq
 ), rows AS (
@@ -48,11 +49,12 @@ WITH people AS (
 ), parts AS (
   SELECT part, json_agg(row)::text AS body, count(*) OVER () AS total FROM rows GROUP BY part
 ), announced AS (
-  SELECT pg_notify('${COUNTER_CHANNEL}', $18 || '|' || next.seq || '|' || (part + 1) || '|' || total || '|' || body)
+  SELECT pg_notify('${COUNTER_CHANNEL}', $3 || '|' || next.seq || '|' || (part + 1) || '|' || total || '|' || body)
     FROM next, parts
 )
-SELECT id, recorded_at, (SELECT seq FROM next) AS seq, (SELECT count(*) FROM announced) AS parts
-  FROM inserted`;
+-- recorded_at defaults to now(), the statement's transaction time: one value for the whole batch.
+SELECT (SELECT string_agg(id::text, ',') FROM inserted) AS ids, now() AS recorded_at,
+       (SELECT seq FROM next) AS seq, (SELECT count(*) FROM announced) AS parts`;
 
 export interface AppendResult {
   /** Inserted ids with their recorded time; entries missing here were already in the ledger. */
@@ -79,33 +81,34 @@ export async function appendEntries(
   supporters: Supporter[] = [],
   supporterEmails: (string | null)[] = [],
 ): Promise<AppendResult> {
-  const result = await db.query<{ id: string; recorded_at: Date; seq: number | null }>({
+  // Rows travel as one JSON document: cheaper to produce and to read than 14 array parameters.
+  const rows = entries.map((e, i) => [
+    e.id,
+    e.campaignId,
+    e.caseId,
+    e.type,
+    e.quantity,
+    e.country,
+    e.channel,
+    e.sectionId,
+    e.supporterId,
+    e.reporter,
+    e.reason,
+    e.occurredAt,
+    e.idempotencyKey,
+    supporterEmails[i] ?? null,
+  ]);
+  const people = supporters.map((s) => [s.id, s.email, s.name]);
+  const result = await db.query<{ ids: string | null; recorded_at: Date; seq: number | null }>({
     name: "inkwell_append",
     text: APPEND_SQL,
-    values: [
-      entries.map((e) => e.id),
-      entries.map((e) => e.campaignId),
-      entries.map((e) => e.caseId),
-      entries.map((e) => e.type),
-      entries.map((e) => e.quantity),
-      entries.map((e) => e.country),
-      entries.map((e) => e.channel),
-      entries.map((e) => e.sectionId),
-      entries.map((e) => e.supporterId),
-      entries.map((e) => e.reporter),
-      entries.map((e) => e.reason),
-      entries.map((e) => e.occurredAt),
-      entries.map((e) => e.idempotencyKey),
-      supporters.map((s) => s.id),
-      supporters.map((s) => s.email),
-      supporters.map((s) => s.name),
-      entries.map((_, i) => supporterEmails[i] ?? null),
-      origin,
-    ],
+    values: [JSON.stringify(rows), JSON.stringify(people), origin],
   });
-  const inserted = new Map(result.rows.map((r) => [r.id, r.recorded_at]));
+  const row = result.rows[0];
+  const ids = row?.ids ? row.ids.split(",") : [];
+  const inserted = new Map(ids.map((id) => [id, row?.recorded_at as Date]));
   if (inserted.size === 0) return { inserted, delta: [], seq: 0 };
-  const seq = result.rows[0]?.seq;
+  const seq = row?.seq;
   if (seq === null || seq === undefined) throw new Error("A batch was inserted without a batch number");
   const delta = deltaOf(
     inserted.size === entries.length ? entries : entries.filter((e) => inserted.has(e.id)),
