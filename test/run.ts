@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openEmbedded } from "../src/db/embedded.js";
@@ -10,8 +10,18 @@ import { freePort } from "./support/process.js";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "inkwell-test-"));
 const server = await openEmbedded({ dataDir, port: await freePort(), joinRunning: false });
+// Node 20's test runner does not expand globs; list the test files here.
+function testFiles(): string[] {
+  return ["src", "test"].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => path.join(dir, f))
+      .sort(),
+  );
+}
+
 const files = process.argv.slice(2);
-const patterns = files.length > 0 ? files : ["src/**/*.test.ts", "test/**/*.test.ts"];
+const patterns = files.length > 0 ? files : testFiles();
 let code = 1;
 try {
   code = await new Promise<number>((resolve) => {
