@@ -24,30 +24,24 @@ export function freePort(): Promise<number> {
 // Linux reports CPU time in clock ticks of 1/100 s on every common configuration.
 const TICKS_PER_SECOND = 100;
 
-function stat(pid: number): { ppid: number; ticks: number } | undefined {
+interface Stat {
+  name: string;
+  ppid: number;
+  user: number;
+  system: number;
+}
+
+function stat(pid: number): Stat | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may contain spaces; the fields after its closing parenthesis are fixed.
-    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    const close = text.lastIndexOf(")");
+    const fields = text.slice(close + 2).split(" ");
+    const name = text.slice(text.indexOf("(") + 1, close);
+    return { name, ppid: Number(fields[1]), user: Number(fields[11]), system: Number(fields[12]) };
   } catch {
     return undefined;
   }
-}
-
-/** CPU ticks of a process and its direct children (PostgreSQL's backends are children). */
-function treeTicks(root: number | undefined): Map<number, number> {
-  const ticks = new Map<number, number>();
-  if (root === undefined) return ticks;
-  const own = stat(root);
-  if (own) ticks.set(root, own.ticks);
-  for (const entry of readdirSync("/proc")) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === root) continue;
-    const s = stat(pid);
-    if (s?.ppid === root) ticks.set(pid, s.ticks);
-  }
-  return ticks;
 }
 
 export function postmasterPid(pgDir: string): number | undefined {
@@ -62,10 +56,22 @@ export function postmasterPid(pgDir: string): number | undefined {
 export interface CpuSplit {
   /** Cores kept busy on average (1.0 = one core), per party. */
   server: number;
+  /** The part of the server's time spent in the kernel (socket writes, mostly). */
+  serverSystem: number;
   postgres: number;
   bench: number;
+  /** Kernel threads that finish network work deferred by everyone's syscalls (loopback traffic). */
+  softirqThreads: number;
   /** Everything else on the machine: other people's work competing with the bench. */
   other: number;
+}
+
+interface Snapshot {
+  at: number;
+  /** Ticks per pid, per party; a pid that ends between snapshots simply drops out. */
+  parties: Record<"server" | "serverSystem" | "postgres" | "softirq", Map<number, number>>;
+  bench: NodeJS.CpuUsage;
+  machine: number;
 }
 
 function machineTicks(): number {
@@ -77,29 +83,49 @@ function machineTicks(): number {
   return user + nice + system + irq + softirq + steal;
 }
 
+function snapshot(serverPid: number, pgPid: number | undefined): Snapshot {
+  const parties: Snapshot["parties"] = {
+    server: new Map(),
+    serverSystem: new Map(),
+    postgres: new Map(),
+    softirq: new Map(),
+  };
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (!s) continue;
+    if (pid === serverPid) {
+      parties.server.set(pid, s.user + s.system);
+      parties.serverSystem.set(pid, s.system);
+    } else if (pgPid !== undefined && (pid === pgPid || s.ppid === pgPid)) {
+      parties.postgres.set(pid, s.user + s.system);
+    } else if (s.name.startsWith("ksoftirqd")) parties.softirq.set(pid, s.user + s.system);
+  }
+  return { at: performance.now(), parties, bench: process.cpuUsage(), machine: machineTicks() };
+}
+
 /** On a 2-core machine the parties compete; the split says who had the CPU. */
 export function cpuMeter(serverPid: number, pgPid: number | undefined): { end(): CpuSplit } {
-  const t0 = performance.now();
-  const bench0 = process.cpuUsage();
-  const server0 = treeTicks(serverPid);
-  const pg0 = treeTicks(pgPid);
-  const machine0 = machineTicks();
+  const start = snapshot(serverPid, pgPid);
   return {
     end: () => {
-      const seconds = (performance.now() - t0) / 1000;
-      const delta = (a: Map<number, number>, b: Map<number, number>) =>
-        [...b].reduce((sum, [pid, t]) => sum + t - (a.get(pid) ?? 0), 0) / TICKS_PER_SECOND;
-      const bench = process.cpuUsage(bench0);
+      const end = snapshot(serverPid, pgPid);
+      const seconds = (end.at - start.at) / 1000;
+      const used = (party: keyof Snapshot["parties"]) =>
+        [...end.parties[party]].reduce((sum, [pid, t]) => sum + t - (start.parties[party].get(pid) ?? 0), 0) /
+        TICKS_PER_SECOND;
+      const bench = (end.bench.user + end.bench.system - start.bench.user - start.bench.system) / 1e6;
+      const machine = (end.machine - start.machine) / TICKS_PER_SECOND;
+      const [server, postgres, softirq] = [used("server"), used("postgres"), used("softirq")];
       const round = (x: number) => Math.round((x / seconds) * 100) / 100;
-      const server = delta(server0, treeTicks(serverPid));
-      const postgres = delta(pg0, treeTicks(pgPid));
-      const own = (bench.user + bench.system) / 1e6;
-      const machine = (machineTicks() - machine0) / TICKS_PER_SECOND;
       return {
         server: round(server),
+        serverSystem: round(used("serverSystem")),
         postgres: round(postgres),
-        bench: round(own),
-        other: round(Math.max(0, machine - server - postgres - own)),
+        bench: round(bench),
+        softirqThreads: round(softirq),
+        other: round(Math.max(0, machine - server - postgres - bench - softirq)),
       };
     },
   };

@@ -41,3 +41,26 @@ export function changeLatencies(
   }
   return out;
 }
+
+/**
+ * An upper bound seen from the server: the oldest change an event newly shows was committed
+ * after the state the viewer was shown before (whose asOf is the server's clock at that
+ * commit) and after its own request was sent. With the bound from the 201 it brackets the
+ * true delay; the two part when answers queue behind the server's other work.
+ */
+export function sinceCommitBound(
+  from: Float64Array,
+  at: Float64Array,
+  base: number,
+  sendTimes: number[],
+  asOf: Map<number, number>,
+): Float64Array {
+  const out = new Float64Array(from.length);
+  let n = 0;
+  for (let i = 0; i < from.length; i++) {
+    const f = from[i] as number;
+    const after = Math.max(asOf.get(f - 1) ?? Number.NaN, sendTimes[f - base - 1] ?? Number.NaN);
+    if (!Number.isNaN(after)) out[n++] = Math.max(0, (at[i] as number) - after);
+  }
+  return out.subarray(0, n);
+}

@@ -40,11 +40,15 @@ export interface ReportMessage {
   bytes: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Per distinct total seen: the server's asOf, first and last arrival, and how many saw it. */
+  states: { total: number; asOf: number; first: number; last: number; viewers: number }[];
 }
 
 export type ToWorker = { cmd: "report" } | { cmd: "close" };
 
 const TOKEN = Buffer.from('"total":');
+const AS_OF = Buffer.from('"asOf":"');
+const ISO_LENGTH = "2012-12-01T00:00:00.000Z".length;
 const STATUS_OK = Buffer.from("HTTP/1.1 200");
 const now = () => performance.timeOrigin + performance.now();
 
@@ -76,6 +80,7 @@ if (!port) throw new Error("fanout-viewers runs as a worker thread");
 const lastTotals = new Float64Array(options.viewers).fill(-1);
 const sockets: (net.Socket | undefined)[] = new Array(options.viewers);
 const events = new Events();
+const states = new Map<number, ReportMessage["states"][number]>();
 const stats = { firstEvents: 0, duplicates: 0, regressions: 0, dropped: 0, failed: 0, bytes: 0 };
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
@@ -89,7 +94,21 @@ let firstMax = Number.NEGATIVE_INFINITY;
 let announced = false;
 const startedAt = now();
 
-function onTotal(i: number, total: number, at: number): void {
+/** The server's time of the change, read once per state: every viewer gets the same bytes. */
+function asOfAfter(data: Buffer, from: number): number {
+  const a = data.indexOf(AS_OF, from);
+  if (a < 0 || a + AS_OF.length + ISO_LENGTH > data.length) return Number.NaN;
+  return Date.parse(data.toString("latin1", a + AS_OF.length, a + AS_OF.length + ISO_LENGTH));
+}
+
+function onTotal(i: number, total: number, at: number, data: Buffer, from: number): void {
+  const state = states.get(total);
+  if (!state) states.set(total, { total, asOf: asOfAfter(data, from), first: at, last: at, viewers: 1 });
+  else {
+    if (Number.isNaN(state.asOf)) state.asOf = asOfAfter(data, from);
+    state.last = at;
+    state.viewers++;
+  }
   const last = lastTotals[i] as number;
   lastTotals[i] = total;
   if (last < 0) {
@@ -156,7 +175,7 @@ function open(i: number): void {
         carry = Buffer.from(data.subarray(t));
         return;
       }
-      onTotal(i, total, at);
+      onTotal(i, total, at, data, j);
       from = j;
     }
     // Events end with a newline (and chunk framing with CRLF); a token never contains one.
@@ -197,6 +216,7 @@ port.on("message", (msg: ToWorker) => {
       ...stats,
       loopDelayP99Ms: loop.percentile(99) / 1e6,
       loopDelayMaxMs: loop.max / 1e6,
+      states: [...states.values()],
     };
     port.postMessage(report, [report.from.buffer, report.at.buffer]);
   } else if (msg.cmd === "close") {
