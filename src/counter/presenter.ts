@@ -18,6 +18,8 @@ export interface RenderedCounter {
   json: string;
   /** The Server-Sent Events message, encoded once for every viewer. */
   event: Buffer;
+  /** The same message framed as an HTTP/1.1 chunk, to write straight to a chunked response's socket. */
+  chunk: Buffer;
   etag: string;
   version: number;
 }
@@ -71,7 +73,12 @@ export class CounterRenderer {
     if (cached && cached.key === key) return cached;
     const json = JSON.stringify(counterView(this.catalog(), this.counters, campaign));
     const event = Buffer.from(`event: counter\nid: ${version}\ndata: ${json}\n\n`);
-    const rendered = { key, json, event, version, etag: `W/"${this.epoch}-${campaign.id}-${key}"` };
+    const chunk = Buffer.concat([
+      Buffer.from(`${event.length.toString(16)}\r\n`),
+      event,
+      Buffer.from("\r\n"),
+    ]);
+    const rendered = { key, json, event, chunk, version, etag: `W/"${this.epoch}-${campaign.id}-${key}"` };
     this.cache.set(campaign.id, rendered);
     return rendered;
   }

@@ -1,34 +1,48 @@
 import type { ServerResponse } from "node:http";
 import type { CampaignInfo } from "../campaigns/catalog.js";
 import type { Counters } from "./aggregates.js";
-import type { CounterRenderer } from "./presenter.js";
+import type { CounterRenderer, RenderedCounter } from "./presenter.js";
 
 // Server-Sent Events for live viewers. A change is serialized once and the same bytes are
-// written to every viewer of that edition, at most once per MIN_INTERVAL_MS, and only when
-// something changed. A viewer whose connection is not keeping up is skipped and gets the
+// written to every viewer of that edition, only when something changed, and at most once per
+// interval. Writing to ten thousand sockets takes a noticeable time (each write is a system
+// call), so a flush is cut into slices that let requests run in between, and the interval grows
+// with what the last flush cost: a crowd gets fewer, still timely, updates instead of a server
+// that stops taking actions. A viewer whose connection is not keeping up is skipped and gets the
 // latest state when its buffer drains: each message is the whole counter, so nothing is lost.
 
 const MIN_INTERVAL_MS = 250;
+/**
+ * The interval is at least this many times the time the last flush spent writing, which keeps
+ * most of the process for taking actions however large the crowd gets.
+ */
+const FLUSH_COST_FACTOR = 2;
+const SLICE = 500;
 const HEARTBEAT_MS = 15_000;
 const SLOW_VIEWER_BYTES = 64 * 1024;
 
 interface Viewer {
   res: ServerResponse;
-  sentVersion: string;
+  sentEtag: string;
   waiting: boolean;
 }
 
 interface Audience {
   campaign: CampaignInfo;
   viewers: Set<Viewer>;
-  lastFlush: number;
+  nextFlushAt: number;
   timer: NodeJS.Timeout | undefined;
+  flushing: boolean;
+  /** A change arrived while a flush was under way. */
+  dirty: boolean;
 }
 
 export class CounterStreams {
   private audiences = new Map<number, Audience>();
   private heartbeat: NodeJS.Timeout;
   private unsubscribe: () => void;
+  /** Time the latest complete flush spent writing, for operations and benchmarks. */
+  lastFlushMs = 0;
 
   constructor(
     counters: Counters,
@@ -55,10 +69,17 @@ export class CounterStreams {
   subscribe(campaign: CampaignInfo, res: ServerResponse): void {
     let audience = this.audiences.get(campaign.id);
     if (!audience) {
-      audience = { campaign, viewers: new Set(), lastFlush: 0, timer: undefined };
+      audience = {
+        campaign,
+        viewers: new Set(),
+        nextFlushAt: 0,
+        timer: undefined,
+        flushing: false,
+        dirty: false,
+      };
       this.audiences.set(campaign.id, audience);
     }
-    const viewer: Viewer = { res, sentVersion: "", waiting: false };
+    const viewer: Viewer = { res, sentEtag: "", waiting: false };
     audience.viewers.add(viewer);
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -68,13 +89,14 @@ export class CounterStreams {
       "x-accel-buffering": "no",
     });
     res.write("retry: 3000\n\n");
-    this.send(viewer, audience.campaign);
-    res.on("drain", () => {
-      const latest = this.audiences.get(campaign.id);
-      if (viewer.waiting && latest) this.send(viewer, latest.campaign);
+    const current = audience;
+    this.send(viewer, this.renderer.render(current.campaign));
+    // Messages go straight to the socket (see send), so its drain is the one to wait for.
+    (res.socket ?? res).on("drain", () => {
+      if (viewer.waiting) this.send(viewer, this.renderer.render(current.campaign));
     });
     res.on("close", () => {
-      audience.viewers.delete(viewer);
+      current.viewers.delete(viewer);
     });
   }
 
@@ -90,29 +112,58 @@ export class CounterStreams {
 
   private schedule(campaignId: number): void {
     const audience = this.audiences.get(campaignId);
-    if (!audience || audience.viewers.size === 0 || audience.timer) return;
-    const wait = Math.max(0, audience.lastFlush + MIN_INTERVAL_MS - Date.now());
+    if (!audience || audience.viewers.size === 0) return;
+    if (audience.flushing) {
+      audience.dirty = true;
+      return;
+    }
+    if (audience.timer) return;
+    const wait = Math.max(0, audience.nextFlushAt - Date.now());
     audience.timer = setTimeout(() => this.flush(audience), wait);
   }
 
   private flush(audience: Audience): void {
     audience.timer = undefined;
-    audience.lastFlush = Date.now();
-    // The catalog may have been reloaded since the viewer subscribed.
+    audience.flushing = true;
+    audience.dirty = false;
+    const started = Date.now();
+    let writing = 0;
+    // The catalog may have been reloaded since the viewers subscribed.
     audience.campaign = this.campaignOf(audience.campaign.id) ?? audience.campaign;
-    for (const viewer of audience.viewers) this.send(viewer, audience.campaign);
+    const rendered = this.renderer.render(audience.campaign);
+    const viewers = [...audience.viewers];
+    const writeSlice = (from: number) => {
+      const sliceStart = performance.now();
+      const to = Math.min(from + SLICE, viewers.length);
+      for (let i = from; i < to; i++) this.send(viewers[i] as Viewer, rendered);
+      writing += performance.now() - sliceStart;
+      if (to < viewers.length) {
+        setImmediate(writeSlice, to);
+        return;
+      }
+      this.lastFlushMs = writing;
+      audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, FLUSH_COST_FACTOR * writing);
+      audience.flushing = false;
+      if (audience.dirty) this.schedule(audience.campaign.id);
+    };
+    writeSlice(0);
   }
 
-  private send(viewer: Viewer, campaign: CampaignInfo): void {
-    const rendered = this.renderer.render(campaign);
-    if (viewer.sentVersion === rendered.etag) return;
-    if (viewer.res.writableLength > SLOW_VIEWER_BYTES) {
+  private send(viewer: Viewer, rendered: RenderedCounter): void {
+    if (viewer.sentEtag === rendered.etag || viewer.res.destroyed) return;
+    if ((viewer.res.socket ?? viewer.res).writableLength > SLOW_VIEWER_BYTES) {
       viewer.waiting = true;
       return;
     }
     viewer.waiting = false;
-    viewer.sentVersion = rendered.etag;
-    viewer.res.write(rendered.event);
+    viewer.sentEtag = rendered.etag;
+    // ServerResponse.write frames each chunk in three writes and costs several times the
+    // system call itself; with thousands of viewers that decides how often all can be updated.
+    // The chunk is framed once for everyone and handed to the socket directly; the response
+    // still ends the stream properly with res.end().
+    const socket = viewer.res.socket;
+    if (viewer.res.chunkedEncoding && socket) socket.write(rendered.chunk);
+    else viewer.res.write(rendered.event);
   }
 
   private beat(): void {
