@@ -109,10 +109,12 @@ export function program(): Command {
             `DIFFERENCE ${d.campaign} ${d.country} ${d.case} ${d.type} ${d.hour}: ledger ${d.ledger}, rollup ${d.rollup}`,
           );
         }
+        if (result.orphans > 0)
+          console.log(`${result.orphans} ledger rows name a campaign or case that does not exist`);
         console.log(
           `${result.actions} ledger rows, ${result.rollupKeys} rollup keys, ${result.differences.length} differences`,
         );
-        if (result.differences.length > 0) process.exitCode = 1;
+        if (result.differences.length > 0 || result.orphans > 0) process.exitCode = 1;
       }),
     );
   cli

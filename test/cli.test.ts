@@ -53,6 +53,22 @@ test("verify finds no difference on a clean ledger, and reports a tampered rollu
   }
 });
 
+test("verify reports ledger rows whose campaign or case does not exist", async () => {
+  const db = await openTestDatabase(url);
+  try {
+    await db.pool.query(
+      `INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, occurred_at)
+       VALUES ('00000000-0000-7000-8000-000000000001', 999, 1, 'letter', 1, 'FR', 'web', now())`,
+    );
+    const result = await runCli(["verify"], { DATABASE_URL: url });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /1 ledger rows name a campaign or case that does not exist/);
+  } finally {
+    await db.pool.query("DELETE FROM actions WHERE id = '00000000-0000-7000-8000-000000000001'");
+    await db.close();
+  }
+});
+
 test("seed never touches a database that has data", async () => {
   const result = await runCli(["seed"], { DATABASE_URL: url });
   assert.equal(result.code, 1);

@@ -14,7 +14,7 @@ const ROWS_PER_PART = 80;
 const APPEND_SQL = `
 WITH people AS (
   INSERT INTO supporters (id, email, name)
-  SELECT (p->>0)::uuid, p->>1, p->>2 FROM json_array_elements($2::json) AS p
+  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p
   ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
   RETURNING id, email
 ), input AS (
@@ -22,7 +22,7 @@ WITH people AS (
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
          r->>12 AS idempotency_key, r->>13 AS supporter_email
-    FROM json_array_elements($1::json) AS r
+    FROM jsonb_array_elements($1::jsonb) AS r
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
                        reporter, reason, occurred_at, idempotency_key)

@@ -12,6 +12,8 @@ export interface Difference {
 
 export interface VerifyResult {
   actions: number;
+  /** Ledger rows whose campaign or case does not exist. */
+  orphans: number;
   rollupKeys: number;
   totals: { campaign: string; ledger: number; rollups: number }[];
   differences: Difference[];
@@ -35,9 +37,14 @@ SELECT c.slug AS campaign, x.country, coalesce(k.slug, x.case_id::text) AS case,
   LEFT JOIN campaigns c ON c.id = x.campaign_id
   LEFT JOIN cases k ON k.id = x.case_id`;
 
+const ORPHANS_SQL = `
+SELECT count(*)::int AS n FROM actions a
+ WHERE NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id)
+    OR NOT EXISTS (SELECT 1 FROM cases k WHERE k.id = a.case_id)`;
+
 /** Recomputes every counter from the ledger and compares it with the rollups. */
 export async function verifyCounters(db: pg.Pool): Promise<VerifyResult> {
-  const result = await db.query(VERIFY_SQL);
+  const [result, orphans] = await Promise.all([db.query(VERIFY_SQL), db.query(ORPHANS_SQL)]);
   const totals = new Map<string, { campaign: string; ledger: number; rollups: number }>();
   const differences: Difference[] = [];
   let actions = 0;
@@ -62,5 +69,5 @@ export async function verifyCounters(db: pg.Pool): Promise<VerifyResult> {
       });
     }
   }
-  return { actions, rollupKeys, totals: [...totals.values()], differences };
+  return { actions, orphans: orphans.rows[0].n, rollupKeys, totals: [...totals.values()], differences };
 }
