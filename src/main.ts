@@ -57,10 +57,13 @@ async function start(config: Config): Promise<void> {
       process.removeAllListeners(signal);
       process.on(signal, () => void stop(signal));
     }
-    await app.listen({ port: config.port, host: config.host });
-    log.info(
-      `Inkwell is listening on http://${config.host}:${app.server.address() && (app.server.address() as { port: number }).port}`,
-    );
+    // Fastify logs the address it listens on.
+    await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE" && error.code !== "EACCES") throw error;
+      throw new StartupError(
+        `Cannot listen on ${config.host}:${config.port} (${error.code}). Set PORT or HOST.`,
+      );
+    });
   } catch (error) {
     await stopDatabase();
     throw error;

@@ -130,6 +130,20 @@ test("a taken database port or an unusable data directory is said clearly", { ti
   } finally {
     blocker.close();
   }
+  const httpBlocker = net.createServer();
+  const httpPort = await freePort();
+  await new Promise<void>((resolve) => httpBlocker.listen(httpPort, "127.0.0.1", resolve));
+  try {
+    const busy = await runCli(["start"], {
+      DATA_DIR: tempDir(),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: String(httpPort),
+    });
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`Cannot listen on 127.0.0.1:${httpPort} \\(EADDRINUSE\\)`));
+  } finally {
+    httpBlocker.close();
+  }
   const file = path.join(tempDir(), "not-a-directory");
   writeFileSync(file, "");
   const unusable = await runCli(["start"], { DATA_DIR: file, EMBEDDED_PG_PORT: String(await freePort()) });

@@ -66,13 +66,3 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
   for (const row of sections.rows) catalog.sections.set(row.country.trim(), row.id);
   return catalog;
 }
-
-/** The edition a visitor means by "now": the open one, else the next, else the latest. */
-export function currentCampaign(catalog: Catalog, now = new Date()): CampaignInfo | undefined {
-  const all = [...catalog.campaigns.values()];
-  return (
-    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
-    all.find((c) => c.startsAt > now) ??
-    all[all.length - 1]
-  );
-}

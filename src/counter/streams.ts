@@ -41,8 +41,6 @@ export class CounterStreams {
   private audiences = new Map<number, Audience>();
   private heartbeat: NodeJS.Timeout;
   private unsubscribe: () => void;
-  /** Time the latest complete flush spent writing, for operations and benchmarks. */
-  lastFlushMs = 0;
 
   constructor(
     counters: Counters,
@@ -58,12 +56,6 @@ export class CounterStreams {
     });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
-  }
-
-  get viewerCount(): number {
-    let n = 0;
-    for (const a of this.audiences.values()) n += a.viewers.size;
-    return n;
   }
 
   subscribe(campaign: CampaignInfo, res: ServerResponse): void {
@@ -141,7 +133,6 @@ export class CounterStreams {
         setImmediate(writeSlice, to);
         return;
       }
-      this.lastFlushMs = writing;
       audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, FLUSH_COST_FACTOR * writing);
       audience.flushing = false;
       if (audience.dirty) this.schedule(audience.campaign.id);

@@ -14,7 +14,7 @@ import type { DemoCampaign } from "./types.js";
 
 const DAY_MS = 24 * HOUR_MS;
 const DAYS_ELAPSED = 12;
-export const PREVIOUS_TOTAL = 1_300_000;
+const PREVIOUS_TOTAL = 1_300_000;
 /** The replayed edition runs a little ahead of the previous one, as 2012 did. */
 const AHEAD_OF_PREVIOUS = 1.06;
 const ENTRIES_PER_HOUR = 5;
@@ -68,7 +68,7 @@ function hourlyShares(campaign: DemoCampaign): number[] {
 }
 
 /** Splits a total into integers proportional to shares that add up exactly to the total. */
-export function apportion(total: number, shares: number[]): number[] {
+function apportion(total: number, shares: number[]): number[] {
   const exact = shares.map((s) => s * total);
   const result = exact.map(Math.floor);
   let rest = total - result.reduce((a, b) => a + b, 0);

@@ -9,7 +9,7 @@ export interface Reporter {
   fingerprint: string;
 }
 
-export function reporterFingerprint(token: string): string {
+function reporterFingerprint(token: string): string {
   return `token:${createHash("sha256").update(token).digest("hex").slice(0, 12)}`;
 }
 

@@ -130,7 +130,9 @@ export class Batcher {
       const key = p.entry.idempotencyKey === null ? null : `${p.entry.campaignId}|${p.entry.idempotencyKey}`;
       const leader = key === null ? undefined : byKey.get(key);
       if (leader) {
-        followers.get(leader)?.push(p) ?? followers.set(leader, [p]);
+        const list = followers.get(leader) ?? [];
+        list.push(p);
+        followers.set(leader, list);
       } else {
         if (key !== null) byKey.set(key, p);
         leaders.push(p);
