@@ -46,6 +46,7 @@ export class CounterStreams {
     counters: Counters,
     private readonly renderer: CounterRenderer,
     private readonly campaignOf: (id: number) => CampaignInfo | undefined,
+    heartbeatMs = HEARTBEAT_MS,
   ) {
     this.unsubscribe = counters.onChange((id) => {
       this.schedule(id);
@@ -54,7 +55,7 @@ export class CounterStreams {
         if (audience.campaign.previousId === id) this.schedule(audience.campaign.id);
       }
     });
-    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
     this.heartbeat.unref();
   }
 
