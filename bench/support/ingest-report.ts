@@ -1,8 +1,17 @@
-import type { CpuSplit } from "./ingest-cpu.js";
 import type { Stored } from "./ingest-db.js";
 import type { LoadResult } from "./ingest-load.js";
+import { round2 } from "./proc.js";
 
 export type ServerName = "app" | "bare" | "naive";
+
+export interface CpuSplit {
+  /** CPU seconds per second of wall time (1.0 = one core busy). */
+  client: number;
+  server: number;
+  postgres: number;
+  /** Everything else on the machine: other users' work competes with the benchmark. */
+  other: number;
+}
 
 export interface Run {
   name: ServerName;
@@ -70,7 +79,6 @@ export function targets(runs: Record<ServerName, Run>): Target[] {
   ];
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 function table(header: string[], rows: string[][]): string {
