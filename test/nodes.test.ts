@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { seedDemo } from "../src/demo/seed.js";
 import { appendEntries } from "../src/ledger/append.js";
-import { action, startTestApp, type TestApp } from "./support/app.js";
+import { action, listen, postAction, startTestApp, type TestApp } from "./support/app.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
 import { StreamReader } from "./support/sse.js";
 
@@ -18,28 +18,19 @@ before(async () => {
   await seeder.close();
   a = await startTestApp({}, url);
   b = await startTestApp({}, url);
-  await b.app.listen({ port: 0, host: "127.0.0.1" });
-  bUrl = `http://127.0.0.1:${(b.app.server.address() as { port: number }).port}`;
+  bUrl = await listen(b);
 });
 after(async () => {
   await a.close();
   await b.close();
 });
 
-const post = (node: TestApp, body: unknown) =>
-  node.app.inject({
-    method: "POST",
-    url: "/api/v1/actions",
-    headers: { "content-type": "application/json" },
-    payload: JSON.stringify(body),
-  });
-
 test("an action posted to one node appears in the other node's stream within 1 s", async () => {
   const stream = new StreamReader(`${bUrl}/api/v1/campaigns/w4r-2012/counter/stream`);
   try {
     const first = await stream.next(() => true);
     const posted = Date.now();
-    assert.equal((await post(a, action({ country: "AR" }))).statusCode, 201);
+    assert.equal((await postAction(a, action({ country: "AR" }))).statusCode, 201);
     const seen = await stream.next((e) => e.total === first.total + 1, 2000);
     assert.ok(seen.receivedAt - posted <= 1000, `seen after ${seen.receivedAt - posted} ms`);
     assert.equal(seen.byCountry.AR, (first.byCountry.AR ?? 0) + 1);
@@ -52,7 +43,7 @@ test("under concurrent writes on both nodes, both counters end equal to the ledg
   const id = a.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
   await Promise.all(
     Array.from({ length: 600 }, (_, i) =>
-      post(
+      postAction(
         i % 2 ? a : b,
         action({ country: i % 3 ? "FR" : "BE", case: i % 5 ? "gao-zhisheng" : "coastei-street" }),
       ),
@@ -95,7 +86,7 @@ test("a node that misses an announcement reloads from the rollups and ends exact
     "the fake batch is not in the rollups, so it is gone",
   );
   // The node keeps following the others after its reload.
-  assert.equal((await post(a, action())).statusCode, 201);
+  assert.equal((await postAction(a, action())).statusCode, 201);
   const until = Date.now() + 2000;
   while (Date.now() < until && b.runtime.counters.of(id).total !== ledger.rows[0].n + 1)
     await new Promise((r) => setTimeout(r, 20));

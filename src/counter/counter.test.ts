@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { action, startTestApp, type TestApp } from "../../test/support/app.js";
+import { action, listen, postAction, startTestApp, type TestApp } from "../../test/support/app.js";
 import { StreamReader } from "../../test/support/sse.js";
 
 let t: TestApp;
 let base: string;
 before(async () => {
   t = await startTestApp();
-  await t.app.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  base = await listen(t);
 });
 after(async () => {
   await t.close();
@@ -16,13 +15,7 @@ after(async () => {
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: "GET", url, headers });
-const post = (body: unknown) =>
-  t.app.inject({
-    method: "POST",
-    url: "/api/v1/actions",
-    headers: { "content-type": "application/json" },
-    payload: JSON.stringify(body),
-  });
+const post = (body: unknown) => postAction(t, body);
 
 test("campaigns are listed with their status and previous edition", async () => {
   const response = await get("/api/v1/campaigns");

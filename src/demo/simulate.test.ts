@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startTestApp, type TestApp } from "../../test/support/app.js";
+import { listen, startTestApp, type TestApp } from "../../test/support/app.js";
 import { simulate } from "./simulate.js";
 
 let t: TestApp;
 let url: string;
 before(async () => {
   t = await startTestApp();
-  await t.app.listen({ port: 0, host: "127.0.0.1" });
-  url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  url = await listen(t);
 });
 after(async () => {
   await t.close();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { action, REPORTER_TOKEN, startTestApp, type TestApp } from "../../test/support/app.js";
+import { action, postAction, REPORTER_TOKEN, startTestApp, type TestApp } from "../../test/support/app.js";
 
 let t: TestApp;
 before(async () => {
@@ -14,14 +14,7 @@ async function ledgerRows(): Promise<number> {
   return (await t.db.pool.query("SELECT count(*)::int AS n FROM actions")).rows[0].n;
 }
 
-function post(body: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({
-    method: "POST",
-    url: "/api/v1/actions",
-    headers: { "content-type": "application/json", ...headers },
-    payload: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postAction(t, body, headers);
 
 test("an action is stored and answered 201 with what was stored", async () => {
   const before = t.runtime.counters.of(t.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0).total;

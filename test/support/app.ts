@@ -43,3 +43,19 @@ export async function startTestApp(overrides: Record<string, string> = {}, url?:
 export function action(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { campaign: "w4r-2012", case: "gao-zhisheng", type: "letter", country: "FR", ...overrides };
 }
+
+/** POSTs an action to a node in-process; the body may be raw text, to send malformed JSON. */
+export function postAction(node: TestApp, body: unknown, headers: Record<string, string> = {}) {
+  return node.app.inject({
+    method: "POST",
+    url: "/api/v1/actions",
+    headers: { "content-type": "application/json", ...headers },
+    payload: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** Makes a test node listen on a free loopback port, for real HTTP clients; returns its base URL. */
+export async function listen(node: TestApp): Promise<string> {
+  await node.app.listen({ port: 0, host: "127.0.0.1" });
+  return `http://127.0.0.1:${(node.app.server.address() as { port: number }).port}`;
+}
