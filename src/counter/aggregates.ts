@@ -1,4 +1,6 @@
-import type { DeltaRow } from "../ledger/types.js";
+import { type DeltaRow, HOUR_MS } from "../ledger/types.js";
+
+const RATE_WINDOW_S = 300;
 
 // The live counters of every edition, held in memory by each node. They are built from the
 // rollups at start and then moved only by committed batches, so they stay exact.
@@ -10,6 +12,8 @@ export class CampaignCounter {
   byType = new Map<string, number>();
   /** Hour (epoch ms, UTC) → count, for the timeline. */
   byHour = new Map<number, number>();
+  /** Live changes per second (epoch s → count), for "actions per minute right now". */
+  private recent = new Map<number, number>();
   /** Bumped on every change; streams and caches compare it. */
   version = 0;
   changedAt = new Date(0);
@@ -20,6 +24,30 @@ export class CampaignCounter {
     this.byCase.set(caseId, (this.byCase.get(caseId) ?? 0) + n);
     this.byType.set(type, (this.byType.get(type) ?? 0) + n);
     this.byHour.set(hour, (this.byHour.get(hour) ?? 0) + n);
+  }
+
+  /** Counts a live change toward the current rate; reports about earlier hours do not. */
+  noteLive(hour: number, n: number, at: number): void {
+    if (hour < at - 2 * HOUR_MS) return;
+    const second = Math.floor(at / 1000);
+    this.recent.set(second, (this.recent.get(second) ?? 0) + n);
+    for (const s of this.recent.keys()) {
+      if (s > second - RATE_WINDOW_S) break;
+      this.recent.delete(s);
+    }
+  }
+
+  /** Keeps the live rate across a reload from the rollups, which know nothing of it. */
+  adoptRate(previous: CampaignCounter | undefined): void {
+    if (previous) this.recent = previous.recent;
+  }
+
+  /** Actions per minute over the last few minutes. */
+  perMinute(at: number): number {
+    const from = Math.floor(at / 1000) - RATE_WINDOW_S;
+    let sum = 0;
+    for (const [s, n] of this.recent) if (s > from) sum += n;
+    return Math.round(sum / (RATE_WINDOW_S / 60));
   }
 }
 
@@ -51,7 +79,9 @@ export class Counters {
   apply(delta: DeltaRow[], at = new Date()): void {
     const touched = new Set<number>();
     for (const [campaignId, country, caseId, type, hour, n] of delta) {
-      this.of(campaignId).add(country, caseId, type, hour, n);
+      const counter = this.of(campaignId);
+      counter.add(country, caseId, type, hour, n);
+      counter.noteLive(hour, n, at.getTime());
       touched.add(campaignId);
     }
     for (const id of touched) this.changed(id, at);
@@ -61,9 +91,10 @@ export class Counters {
   replaceWith(fresh: Counters, at = new Date()): void {
     const ids = new Set([...this.campaigns.keys(), ...fresh.campaigns.keys()]);
     for (const id of ids) {
-      const previousVersion = this.campaigns.get(id)?.version ?? 0;
+      const previous = this.campaigns.get(id);
       const next = fresh.of(id);
-      next.version = previousVersion;
+      next.version = previous?.version ?? 0;
+      next.adoptRate(previous);
       this.campaigns.set(id, next);
     }
     for (const id of ids) this.changed(id, at);

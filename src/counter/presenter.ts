@@ -10,6 +10,8 @@ export interface CounterView {
   byCountry: Record<string, number>;
   byCase: Record<string, number>;
   byType: Record<string, number>;
+  /** Actions per minute over the last five minutes, as of the latest change. */
+  perMinute: number;
   seq: number;
   asOf: string;
 }
@@ -45,6 +47,7 @@ export function counterView(catalog: Catalog, counters: Counters, campaign: Camp
     byCountry: Object.fromEntries(sortedByCount(counter.byCountry)),
     byCase,
     byType,
+    perMinute: counter.perMinute(Date.now()),
     seq: counter.version,
     asOf: counter.changedAt.toISOString(),
   };
