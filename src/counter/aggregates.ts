@@ -10,6 +10,8 @@ export class CampaignCounter {
   byCountry = new Map<string, number>();
   byCase = new Map<number, number>();
   byType = new Map<string, number>();
+  /** Case id → country → count, for a case's own page. */
+  byCaseCountry = new Map<number, Map<string, number>>();
   /** Hour (epoch ms, UTC) → count, for the timeline. */
   byHour = new Map<number, number>();
   /** Live changes per second (epoch s → count), for "actions per minute right now". */
@@ -23,6 +25,12 @@ export class CampaignCounter {
     this.byCountry.set(country, (this.byCountry.get(country) ?? 0) + n);
     this.byCase.set(caseId, (this.byCase.get(caseId) ?? 0) + n);
     this.byType.set(type, (this.byType.get(type) ?? 0) + n);
+    let countries = this.byCaseCountry.get(caseId);
+    if (!countries) {
+      countries = new Map();
+      this.byCaseCountry.set(caseId, countries);
+    }
+    countries.set(country, (countries.get(country) ?? 0) + n);
     this.byHour.set(hour, (this.byHour.get(hour) ?? 0) + n);
   }
 

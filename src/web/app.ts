@@ -1,4 +1,8 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import compress from "@fastify/compress";
 import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { campaignRoutes } from "../campaigns/routes.js";
 import { counterRoutes } from "../counter/routes.js";
@@ -6,9 +10,11 @@ import { bearerToken } from "../ledger/auth.js";
 import { actionRoutes } from "../ledger/routes.js";
 import type { Runtime } from "../runtime.js";
 import { healthRoutes } from "./health.js";
-import { installProblemHandlers, Problem } from "./problems.js";
+import { pageRoutes } from "./pages/routes.js";
+import { installProblemHandlers, notFoundHandler, Problem } from "./problems.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "assets");
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config } = runtime;
@@ -19,9 +25,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   });
   installProblemHandlers(app);
+  // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
+  await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
   app.removeContentTypeParser("text/plain");
 
@@ -49,5 +58,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   campaignRoutes(app, runtime);
   counterRoutes(app, runtime);
   healthRoutes(app, runtime);
+  await app.register(fastifyStatic, {
+    root: ASSETS,
+    prefix: "/assets/",
+    // Assets change only with a release; a day is enough and needs no build-time hashing yet.
+    maxAge: "1d",
+  });
+  app.setNotFoundHandler(notFoundHandler(pageRoutes(app, runtime)));
   return app;
 }

@@ -98,14 +98,18 @@ export function problemFor(error: FastifyError | Problem): Problem {
 
 export function installProblemHandlers(app: {
   setErrorHandler: (h: (e: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
-  setNotFoundHandler: (h: (req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
 }): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     return sendProblem(reply, problem);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new Problem(404, "not_found", `Nothing here: ${request.method} ${request.url}`)),
-  );
+}
+
+/** Unknown API paths answer with a problem; anything else with the page a browser expects. */
+export function notFoundHandler(page: (request: FastifyRequest, reply: FastifyReply) => unknown) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    request.url.startsWith("/api/") || request.method !== "GET"
+      ? sendProblem(reply, new Problem(404, "not_found", `Nothing here: ${request.method} ${request.url}`))
+      : page(request, reply);
 }

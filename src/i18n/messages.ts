@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import countries from "i18n-iso-countries";
+import { IntlMessageFormat } from "intl-messageformat";
+import { DEFAULT_LOCALE, UI_LOCALES, type UiLocale } from "./locales.js";
+
+// Interface strings are ICU MessageFormat messages, one JSON catalog per locale in catalogs/.
+// English is the reference: every catalog has exactly its keys (a test enforces it).
+
+const CATALOG_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "catalogs");
+
+export type Catalog = Record<string, string>;
+
+export function loadCatalog(locale: string): Catalog {
+  return JSON.parse(readFileSync(path.join(CATALOG_DIR, `${locale}.json`), "utf8")) as Catalog;
+}
+
+// A missing message falls back to English at run time rather than breaking a page; the
+// catalog test keeps that from shipping.
+const catalogs = new Map<UiLocale, Catalog>(
+  UI_LOCALES.filter((l) => existsSync(path.join(CATALOG_DIR, `${l}.json`))).map((l) => [l, loadCatalog(l)]),
+);
+const compiled = new Map<string, IntlMessageFormat>();
+
+// i18n-iso-countries has no script subtags: Simplified Chinese names are its "zh".
+const COUNTRY_LANGUAGE: Record<UiLocale, string> = {
+  en: "en",
+  es: "es",
+  fr: "fr",
+  pl: "pl",
+  ar: "ar",
+  "zh-Hans": "zh",
+  ru: "ru",
+};
+for (const language of new Set(Object.values(COUNTRY_LANGUAGE))) {
+  countries.registerLocale(
+    JSON.parse(
+      readFileSync(fileURLToPath(import.meta.resolve(`i18n-iso-countries/langs/${language}.json`)), "utf8"),
+    ),
+  );
+}
+
+export interface Messages {
+  locale: UiLocale;
+  t(key: string, values?: Record<string, string | number | Date>): string;
+  number(n: number): string;
+  percent(ratio: number): string;
+  date(d: Date): string;
+  country(code: string): string;
+  /** The message for a count in each plural category of the locale, for scripts that update numbers. */
+  pluralForms(key: string): Record<string, string>;
+}
+
+const SAMPLES = [0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 102, 0.5];
+
+export function messagesFor(locale: UiLocale): Messages {
+  const catalog = catalogs.get(locale) ?? (catalogs.get(DEFAULT_LOCALE) as Catalog);
+  const numbers = new Intl.NumberFormat(locale);
+  const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  const dates = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+  return {
+    locale,
+    t(key, values) {
+      const id = `${locale}\u0000${key}`;
+      let format = compiled.get(id);
+      if (!format) {
+        const source = catalog[key] ?? catalogs.get(DEFAULT_LOCALE)?.[key];
+        if (source === undefined) throw new Error(`Missing message "${key}"`);
+        format = new IntlMessageFormat(source, locale);
+        compiled.set(id, format);
+      }
+      return String(format.format(values));
+    },
+    number: (n) => numbers.format(n),
+    percent: (ratio) => percents.format(ratio),
+    date: (d) => dates.format(d),
+    pluralForms(key) {
+      const rules = new Intl.PluralRules(locale);
+      const forms: Record<string, string> = {};
+      for (const n of SAMPLES) {
+        const category = rules.select(n);
+        if (!(category in forms)) forms[category] = this.t(key, { count: n });
+      }
+      return forms;
+    },
+    country: (code) =>
+      countries.getName(code, COUNTRY_LANGUAGE[locale]) ?? countries.getName(code, "en") ?? code,
+  };
+}

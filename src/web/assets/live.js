@@ -1,0 +1,61 @@
+// Live numbers for pages rendered on the server: subscribes to the counter stream and updates
+// every element marked data-live…; without this script the page refreshes itself.
+(() => {
+  const root = document.querySelector("[data-stream]");
+  if (!root || !("EventSource" in window)) return;
+  const locale = root.dataset.locale;
+  const numbers = new Intl.NumberFormat(locale);
+  const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+  const plural = new Intl.PluralRules(locale);
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const ANNOUNCE_EVERY_MS = 60000;
+  let announcedAt = Date.now();
+
+  const countUp = (el, to, format) => {
+    const from = Number(el.dataset.value ?? to);
+    el.dataset.value = String(to);
+    if (still || from === to || document.hidden) {
+      el.textContent = format(to);
+      return;
+    }
+    const start = performance.now();
+    const step = (t) => {
+      const k = Math.min(1, (t - start) / 700);
+      el.textContent = format(Math.round(from + (to - from) * (1 - (1 - k) ** 3)));
+      if (k < 1) requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  };
+  const formatNumber = (n) => numbers.format(n);
+  const formatPercent = (n) => percents.format(n / 1000);
+
+  const set = (name, value) => {
+    for (const el of document.querySelectorAll(`[data-live="${name}"]`)) {
+      if (el.tagName === "PROGRESS") el.value = Math.min(value, Number(el.max));
+      else if (el.dataset.of) countUp(el, Math.round((value / Number(el.dataset.of)) * 1000), formatPercent);
+      else countUp(el, value, formatNumber);
+    }
+    for (const el of document.querySelectorAll(`[data-live-label="${name}"]`)) {
+      const forms = JSON.parse(el.dataset.plural);
+      el.textContent = forms[plural.select(value)] ?? forms.other;
+    }
+  };
+
+  const stream = new EventSource(root.dataset.stream);
+  stream.addEventListener("counter", (event) => {
+    const counter = JSON.parse(event.data);
+    set("total", counter.total);
+    for (const name of ["ofPrevious", "ofGoal", "progress"]) set(name, counter.total);
+    set("perMinute", counter.perMinute);
+    for (const el of document.querySelectorAll("[data-live-case]")) {
+      countUp(el, counter.byCase[el.dataset.liveCase] ?? 0, formatNumber);
+    }
+    // Screen readers hear the total now and then, not on every change.
+    const announcer = document.querySelector("[data-live-announce]");
+    if (announcer && Date.now() - announcedAt >= ANNOUNCE_EVERY_MS) {
+      announcedAt = Date.now();
+      const label = document.querySelector('[data-live-label="total"]');
+      announcer.textContent = `${formatNumber(counter.total)} ${label ? label.textContent : ""}`;
+    }
+  });
+})();

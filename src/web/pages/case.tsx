@@ -1,0 +1,91 @@
+import type { CampaignInfo } from "../../campaigns/catalog.js";
+import type { CaseDetail } from "../../campaigns/queries.js";
+import { pickText } from "../../cases/texts.js";
+import type { CounterView } from "../../counter/presenter.js";
+import { Layout, localHref, type PageContext } from "./layout.js";
+
+export interface CaseData {
+  campaign: CampaignInfo;
+  detail: CaseDetail;
+  view: CounterView;
+  /** This case's actions by country, largest first. */
+  countries: [string, number][];
+}
+
+function Paragraphs(props: { text: string }) {
+  return (
+    <>
+      {props.text
+        .split(/\n\s*\n/)
+        .filter((p) => p.trim())
+        .map((p) => (
+          <p>{p.trim()}</p>
+        ))}
+    </>
+  );
+}
+
+export function CasePage(props: { ctx: PageContext; data: CaseData }) {
+  const { ctx, data } = props;
+  const { m } = ctx;
+  const picked = pickText(data.detail.texts, m.locale, data.campaign.defaultLanguage);
+  if (!picked) return null;
+  const { text } = picked;
+  const count = data.view.byCase[data.detail.slug] ?? 0;
+  const languageName =
+    new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
+  return (
+    <Layout ctx={ctx} title={text.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
+      <p>
+        <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
+      </p>
+      <article lang={picked.language} class="case">
+        <h1>{text.title}</h1>
+        {picked.isFallback ? (
+          <p class="note" lang={m.locale}>
+            {m.t("case.fallback", { language: languageName })}
+          </p>
+        ) : null}
+        <p class="summary">{text.summary}</p>
+        <p
+          class="case-count"
+          lang={m.locale}
+          data-stream={`/api/v1/campaigns/${data.campaign.slug}/counter/stream`}
+          data-locale={m.locale}
+        >
+          <span data-live-case={data.detail.slug}>{m.number(count)}</span>
+        </p>
+        <h2>{m.t("case.story")}</h2>
+        <Paragraphs text={text.story} />
+        <h2>{m.t("case.ask")}</h2>
+        <Paragraphs text={text.ask} />
+      </article>
+      <section aria-labelledby="targets-title">
+        <h2 id="targets-title">{m.t("case.targets")}</h2>
+        {data.detail.targets.map((target) => (
+          <address class="target">
+            <strong>{target.name}</strong>
+            <br />
+            {target.title}
+            {target.postalAddress.split("\n").map((line) => (
+              <>
+                <br />
+                {line}
+              </>
+            ))}
+          </address>
+        ))}
+      </section>
+      <section aria-labelledby="case-countries">
+        <h2 id="case-countries">{m.t("case.countries", { name: text.title })}</h2>
+        <ol class="top">
+          {data.countries.slice(0, 10).map(([code, n]) => (
+            <li>
+              <span>{m.country(code)}</span> <span class="number">{m.number(n)}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { CampaignInfo } from "../../campaigns/catalog.js";
+import { type CaseDetail, casesOfCampaign } from "../../campaigns/queries.js";
+import { campaignStatus } from "../../campaigns/routes.js";
+import { counterView } from "../../counter/presenter.js";
+import { series } from "../../counter/timeline.js";
+import { isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
+import { messagesFor } from "../../i18n/messages.js";
+import type { Runtime } from "../../runtime.js";
+import { CasePage } from "./case.js";
+import { HomePage } from "./home.js";
+import { Layout, localHref, type PageContext } from "./layout.js";
+
+// The public pages, rendered on the server. Every page exists without a language prefix
+// (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
+
+type Params = { lang?: string; campaign?: string; slug?: string };
+
+/** The edition a visitor means by "now": the open one, else the next, else the latest. */
+export function currentCampaign(runtime: Runtime, now = new Date()): CampaignInfo | undefined {
+  const all = [...runtime.catalog().campaigns.values()];
+  return (
+    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
+    all.find((c) => c.startsAt > now) ??
+    all[all.length - 1]
+  );
+}
+
+/** Case texts and targets change rarely: read once per catalog version, not per page view. */
+function caseCache(runtime: Runtime) {
+  let catalog = runtime.catalog();
+  const cache = new Map<number, Promise<CaseDetail[]>>();
+  return (campaignId: number) => {
+    if (runtime.catalog() !== catalog) {
+      catalog = runtime.catalog();
+      cache.clear();
+    }
+    let cases = cache.get(campaignId);
+    if (!cases) {
+      cases = casesOfCampaign(runtime.db.pool, campaignId);
+      cases.catch(() => cache.delete(campaignId));
+      cache.set(campaignId, cases);
+    }
+    return cases;
+  };
+}
+
+/** Registers the public pages; returns the handler that answers unknown paths with a page. */
+export function pageRoutes(
+  app: FastifyInstance,
+  runtime: Runtime,
+): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  const casesOf = caseCache(runtime);
+
+  const localeOf = (request: FastifyRequest<{ Params: Params }>): UiLocale | undefined => {
+    const lang = request.params.lang;
+    if (lang === undefined) return negotiateLocale(request.headers["accept-language"]);
+    return isUiLocale(lang) ? lang : undefined;
+  };
+
+  const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
+    reply
+      .code(status)
+      .type("text/html; charset=utf-8")
+      .header("content-language", locale)
+      .header("vary", "accept-language")
+      .header("cache-control", "public, max-age=5")
+      .send(`<!doctype html>${renderToString(page)}`);
+
+  const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
+    m: messagesFor(locale),
+    path,
+    campaignTitle: campaign.title,
+    homeHref: localHref(locale, "/"),
+  });
+
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) => {
+    const campaign = currentCampaign(runtime);
+    const m = messagesFor(locale);
+    const ctx: PageContext = {
+      m,
+      path,
+      campaignTitle: campaign?.title ?? "Inkwell",
+      homeHref: localHref(locale, "/"),
+    };
+    return send(
+      reply,
+      locale,
+      <Layout ctx={ctx} title={m.t("error.notFound")}>
+        <h1>{m.t("error.notFound")}</h1>
+        <p>
+          <a href={ctx.homeHref}>{m.t("error.home")}</a>
+        </p>
+      </Layout>,
+      404,
+    );
+  };
+
+  const home = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const locale = localeOf(request);
+    if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const campaign = request.params.campaign
+      ? runtime.catalog().campaigns.get(request.params.campaign)
+      : currentCampaign(runtime);
+    const path = request.params.campaign ? `/c/${request.params.campaign}` : "/";
+    if (!campaign) return notFound(reply, locale, path);
+    const catalog = runtime.catalog();
+    const now = new Date();
+    const previous =
+      campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
+    const data = {
+      campaign,
+      status: campaignStatus(campaign, now),
+      view: counterView(catalog, runtime.counters, campaign),
+      cases: await casesOf(campaign.id),
+      timeline: {
+        current: series(campaign, runtime.counters.get(campaign.id), "day", now),
+        previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
+      },
+    };
+    return send(reply, locale, <HomePage ctx={context(locale, path, campaign)} data={data} />);
+  };
+
+  const casePage = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const locale = localeOf(request);
+    if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const path = `/cases/${request.params.slug}`;
+    const campaign = currentCampaign(runtime);
+    const detail = campaign
+      ? (await casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
+      : undefined;
+    if (!campaign || !detail) return notFound(reply, locale, path);
+    const counter = runtime.counters.get(campaign.id);
+    const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
+      (a, b) => b[1] - a[1],
+    );
+    const view = counterView(runtime.catalog(), runtime.counters, campaign);
+    return send(
+      reply,
+      locale,
+      <CasePage ctx={context(locale, path, campaign)} data={{ campaign, detail, view, countries }} />,
+    );
+  };
+
+  for (const prefix of ["", "/:lang"]) {
+    app.get(`${prefix}/`, home);
+    app.get(`${prefix}/c/:campaign`, home);
+    app.get(`${prefix}/cases/:slug`, casePage);
+  }
+  return (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/");
+}
