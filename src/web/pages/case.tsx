@@ -2,6 +2,7 @@ import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
 import { pickText } from "../../cases/texts.js";
 import type { CounterView } from "../../counter/presenter.js";
+import { direction } from "../../i18n/locales.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 
 export interface CaseData {
@@ -39,7 +40,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
       <p>
         <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
       </p>
-      <article lang={picked.language} class="case">
+      <article lang={picked.language} dir={direction(picked.language)} class="case">
         <h1>{text.title}</h1>
         {picked.isFallback ? (
           <p class="note" lang={m.locale}>

@@ -3,6 +3,7 @@ import type { CaseDetail } from "../../campaigns/queries.js";
 import { pickText } from "../../cases/texts.js";
 import type { CounterView } from "../../counter/presenter.js";
 import type { Series } from "../../counter/timeline.js";
+import { direction } from "../../i18n/locales.js";
 import { CounterPanel } from "./counter-panel.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 import { TimelineChart } from "./timeline-chart.js";
@@ -36,7 +37,7 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
             const picked = pickText(c.texts, m.locale, data.campaign.defaultLanguage);
             if (!picked) return null;
             return (
-              <li class="card" lang={picked.language}>
+              <li class="card" lang={picked.language} dir={direction(picked.language)}>
                 <h3>
                   <a href={localHref(m.locale, `/cases/${c.slug}`)}>{picked.text.title}</a>
                 </h3>
