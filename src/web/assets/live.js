@@ -42,6 +42,13 @@
   };
 
   const stream = new EventSource(root.dataset.stream);
+  // Marks the page as live (styles and tests can tell); cleared while the stream reconnects.
+  stream.addEventListener("open", () => {
+    root.dataset.connected = "true";
+  });
+  stream.addEventListener("error", () => {
+    delete root.dataset.connected;
+  });
   stream.addEventListener("counter", (event) => {
     const counter = JSON.parse(event.data);
     set("total", counter.total);
