@@ -8,6 +8,7 @@ import { simulate } from "./demo/simulate.js";
 import { verifyCounters } from "./ledger/verify.js";
 import { startRuntime } from "./runtime.js";
 import { buildApp } from "./web/app.js";
+import { getWorld } from "./web/map/world.js";
 
 // The `inkwell` command line. Every command works whether or not a server is running on the
 // same data directory: it then joins that server's database instead of starting its own.

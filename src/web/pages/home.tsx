@@ -14,6 +14,8 @@ export interface HomeData {
   view: CounterView;
   cases: CaseDetail[];
   timeline: { current: Series; previous: Series | null };
+  /** The world map (SVG) and its table alternative (HTML), rendered and escaped by web/map. */
+  map: { svg: string; table: string };
 }
 
 const TOP = 10;
@@ -49,6 +51,17 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
             );
           })}
         </ul>
+      </section>
+
+      <section aria-labelledby="map-title" class="map">
+        <h2 id="map-title">{m.t("map.title")}</h2>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: web/map escapes every text it renders */}
+        <div class="map-figure" dangerouslySetInnerHTML={{ __html: data.map.svg }} />
+        <details>
+          <summary>{m.t("map.table")}</summary>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: web/map escapes every text it renders */}
+          <div dangerouslySetInnerHTML={{ __html: data.map.table }} />
+        </details>
       </section>
 
       <TimelineChart m={m} current={data.timeline.current} previous={data.timeline.previous} />

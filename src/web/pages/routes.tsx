@@ -4,11 +4,13 @@ import { renderToString } from "preact-render-to-string";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import { type CaseDetail, casesOfCampaign } from "../../campaigns/queries.js";
 import { campaignStatus } from "../../campaigns/routes.js";
-import { counterView } from "../../counter/presenter.js";
+import { type CounterView, counterView } from "../../counter/presenter.js";
 import { series } from "../../counter/timeline.js";
-import { isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
+import { direction, isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
 import { messagesFor } from "../../i18n/messages.js";
 import type { Runtime } from "../../runtime.js";
+import { renderWorldMap } from "../map/render.js";
+import { renderCountryTable } from "../map/table.js";
 import { CasePage } from "./case.js";
 import { HomePage } from "./home.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
@@ -53,6 +55,35 @@ export function pageRoutes(
   runtime: Runtime,
 ): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
   const casesOf = caseCache(runtime);
+  // The map changes only when the counter does: render it once per change and language.
+  const maps = new Map<string, { version: string; svg: string; table: string }>();
+  const mapFor = (campaign: CampaignInfo, view: CounterView, locale: UiLocale) => {
+    const key = `${campaign.id}|${locale}`;
+    const version = String(view.seq);
+    const cached = maps.get(key);
+    if (cached?.version === version) return cached;
+    const m = messagesFor(locale);
+    const common = { labelFor: m.country, formatNumber: m.number };
+    const rendered = {
+      version,
+      svg: renderWorldMap(view.byCountry, {
+        ...common,
+        title: m.t("map.title"),
+        legendLabel: m.t("map.legend"),
+        noActionsLabel: m.t("map.none"),
+        rtl: direction(locale) === "rtl",
+      }),
+      table: renderCountryTable(view.byCountry, {
+        ...common,
+        caption: m.t("map.legend"),
+        countryHeader: m.t("map.country"),
+        countHeader: m.t("map.count"),
+        locale,
+      }),
+    };
+    maps.set(key, rendered);
+    return rendered;
+  };
 
   const localeOf = (request: FastifyRequest<{ Params: Params }>): UiLocale | undefined => {
     const lang = request.params.lang;
@@ -110,10 +141,12 @@ export function pageRoutes(
     const now = new Date();
     const previous =
       campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
+    const view = counterView(catalog, runtime.counters, campaign);
     const data = {
       campaign,
       status: campaignStatus(campaign, now),
-      view: counterView(catalog, runtime.counters, campaign),
+      view,
+      map: mapFor(campaign, view, locale),
       cases: await casesOf(campaign.id),
       timeline: {
         current: series(campaign, runtime.counters.get(campaign.id), "day", now),

@@ -1,0 +1,111 @@
+import { escapeText } from "./escape.js";
+import { bucketOf, bucketRanges, isCount, makeScale } from "./scale.js";
+import { getWorld, type World } from "./world.js";
+
+export interface WorldMapOptions {
+  /** Accessible name of the map. */
+  title: string;
+  /** Localized country name for an ISO 3166-1 alpha-2 code. */
+  labelFor(code: string): string;
+  formatNumber(n: number): string;
+  /** Heading of the legend, e.g. "Actions per country". */
+  legendLabel: string;
+  /** Legend entry and tooltip for countries with no actions yet. */
+  noActionsLabel: string;
+  /** Lays the legend out right to left (Arabic). */
+  rtl?: boolean;
+}
+
+// Viridis at five steps, light to dark: perceptually even, readable in grey and for the common
+// colour-vision deficiencies. Every colour is a CSS custom property with this default, so a
+// page can re-theme the map (dark mode, brand colours) without touching the markup. Each rule
+// states the plain colour first for renderers without custom properties (librsvg, old WebViews).
+const PALETTE = ["#d9d9d9", "#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
+
+function themed(property: string, name: string, colour: string): string {
+  return `${property}:${colour};${property}:var(--map-${name},${colour})`;
+}
+
+// The legend's text sits on the page background, never on a swatch; dark ink on white is
+// about 17:1. Swatches and markers get a dark outline, so even the pale yellow reads against white.
+const STYLE =
+  ".wmap{font:26px system-ui,sans-serif}" +
+  `.wmap path{${themed("stroke", "edge", "#fff")};stroke-width:.4;stroke-linejoin:round}` +
+  `.wmap circle,.wmap rect{${themed("stroke", "ink", "#1a1a1a")};stroke-width:1.2}` +
+  `.wmap text{${themed("fill", "ink", "#1a1a1a")}}` +
+  PALETTE.map((c, i) => `.wmap .m${i}{${themed("fill", String(i), c)}}`).join("");
+
+const MARKER_RADIUS = 5;
+// Legend units are viewBox units: at 26 units the text is 20 px on a 780 px wide column and about
+// 9 px on a 360 px phone; the table under the map is the readable alternative there.
+const LEGEND = { top: 46, row: 44, columns: 3, swatch: 28, gap: 12 };
+
+export function renderWorldMap(
+  counts: Record<string, number>,
+  options: WorldMapOptions,
+  world: World = getWorld(),
+): string {
+  // Only codes that the map knows are read: anything else in `counts` is ignored by construction.
+  const countOf = (code: string) => (Object.hasOwn(counts, code) ? counts[code] : undefined);
+  const scale = makeScale(world.countries.map((c) => countOf(c.code)).filter(isCount));
+  const f = options.formatNumber;
+  const parts: string[] = [];
+  const markers: string[] = [];
+
+  parts.push(`<path class="m0" d="${world.neutral}"/>`);
+  for (const country of world.countries) {
+    const n = countOf(country.code);
+    const bucket = bucketOf(scale, n);
+    const label = `${options.labelFor(country.code)}: ${isCount(n) ? f(n) : options.noActionsLabel}`;
+    const title = `<title>${escapeText(label)}</title>`;
+    parts.push(`<path class="m${bucket}" d="${country.d}">${title}</path>`);
+    if (country.marker && bucket > 0) {
+      const [x, y] = country.marker;
+      markers.push(`<circle class="m${bucket}" cx="${x}" cy="${y}" r="${MARKER_RADIUS}">${title}</circle>`);
+    }
+  }
+
+  const entries: Array<[string, number]> = [[options.noActionsLabel, 0]];
+  if (scale) {
+    bucketRanges(scale).forEach(([from, to], i) => {
+      entries.push([from === to ? f(from) : `${f(from)}–${f(to)}`, i + 1]);
+    });
+  }
+  const legendTop = world.height + LEGEND.top;
+  const rows = Math.ceil(entries.length / LEGEND.columns);
+  const height = legendTop + rows * LEGEND.row + LEGEND.gap;
+  const legend = legendMarkup(entries, options, world.width, legendTop);
+
+  const name = escapeText(options.title);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="wmap" viewBox="0 0 ${world.width} ${height}" ` +
+    `role="img" aria-label="${name}"><title>${name}</title><style>${STYLE}</style>` +
+    `${parts.join("")}${markers.join("")}${legend}</svg>`
+  );
+}
+
+function legendMarkup(
+  entries: Array<[string, number]>,
+  options: WorldMapOptions,
+  width: number,
+  top: number,
+): string {
+  const { row, columns, swatch, gap } = LEGEND;
+  const columnWidth = width / columns;
+  const rtl = options.rtl === true;
+  // In right-to-left text "start" is the right end, so one anchor serves both directions.
+  const dir = rtl ? ' direction="rtl"' : "";
+  const heading = `<text x="${rtl ? width - gap : gap}" y="${top - 12}" font-weight="bold"${dir}>${escapeText(options.legendLabel)}</text>`;
+  const items = entries.map(([label, bucket], i) => {
+    const column = i % columns;
+    const y = top + Math.floor(i / columns) * row;
+    const left = rtl ? width - (column + 1) * columnWidth : column * columnWidth;
+    const swatchX = rtl ? left + columnWidth - gap - swatch : left + gap;
+    const textX = rtl ? swatchX - gap : swatchX + swatch + gap;
+    return (
+      `<rect class="m${bucket}" x="${swatchX}" y="${y}" width="${swatch}" height="${swatch}"/>` +
+      `<text x="${textX}" y="${y + swatch - 5}"${dir}>${escapeText(label)}</text>`
+    );
+  });
+  return `<g>${heading}${items.join("")}</g>`;
+}
