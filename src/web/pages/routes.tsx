@@ -14,6 +14,7 @@ import { renderCountryTable } from "../map/table.js";
 import { CasePage } from "./case.js";
 import { HomePage } from "./home.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
+import { PageCache } from "./page-cache.js";
 
 // The public pages, rendered on the server. Every page exists without a language prefix
 // (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
@@ -91,14 +92,17 @@ export function pageRoutes(
     return isUiLocale(lang) ? lang : undefined;
   };
 
-  const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
+  const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
+  const headers = (reply: FastifyReply, locale: UiLocale, status: number) =>
     reply
       .code(status)
       .type("text/html; charset=utf-8")
       .header("content-language", locale)
       .header("vary", "accept-language")
-      .header("cache-control", "public, max-age=5")
-      .send(`<!doctype html>${renderToString(page)}`);
+      .header("cache-control", "public, max-age=5");
+  const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
+    headers(reply, locale, status).send(html(page));
+  const homes = new PageCache();
 
   const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
     m: messagesFor(locale),
@@ -141,19 +145,31 @@ export function pageRoutes(
     const now = new Date();
     const previous =
       campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
-    const view = counterView(catalog, runtime.counters, campaign);
-    const data = {
-      campaign,
-      status: campaignStatus(campaign, now),
-      view,
-      map: mapFor(campaign, view, locale),
-      cases: await casesOf(campaign.id),
-      timeline: {
-        current: series(campaign, runtime.counters.get(campaign.id), "day", now),
-        previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
-      },
-    };
-    return send(reply, locale, <HomePage ctx={context(locale, path, campaign)} data={data} />);
+    const status = campaignStatus(campaign, now);
+    const cases = await casesOf(campaign.id);
+    // Everything the page shows changes only with these, so they name the cached rendering.
+    const version = [
+      runtime.counters.of(campaign.id).version,
+      previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0,
+      status,
+      now.toISOString().slice(0, 10),
+      cases.length,
+    ].join("|");
+    return homes.send(request, headers(reply, locale, 200), `${locale}|${path}`, version, () => {
+      const view = counterView(catalog, runtime.counters, campaign);
+      const data = {
+        campaign,
+        status,
+        view,
+        map: mapFor(campaign, view, locale),
+        cases,
+        timeline: {
+          current: series(campaign, runtime.counters.get(campaign.id), "day", now),
+          previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
+        },
+      };
+      return html(<HomePage ctx={context(locale, path, campaign)} data={data} />);
+    });
   };
 
   const casePage = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
@@ -178,8 +194,9 @@ export function pageRoutes(
   };
 
   for (const prefix of ["", "/:lang"]) {
-    app.get(`${prefix}/`, home);
-    app.get(`${prefix}/c/:campaign`, home);
+    // The home page compresses itself, once per change (see PageCache).
+    app.get(`${prefix}/`, { compress: false }, home);
+    app.get(`${prefix}/c/:campaign`, { compress: false }, home);
     app.get(`${prefix}/cases/:slug`, casePage);
   }
   return (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/");
