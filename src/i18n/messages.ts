@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import countries from "i18n-iso-countries";
@@ -12,8 +12,26 @@ const CATALOG_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "cat
 
 export type Catalog = Record<string, string>;
 
+/**
+ * A locale's catalog: `catalogs/<locale>.json` merged with `catalogs/<area>/<locale>.json`, so
+ * features keep their strings apart. A key defined twice is a mistake and fails loudly.
+ */
 export function loadCatalog(locale: string): Catalog {
-  return JSON.parse(readFileSync(path.join(CATALOG_DIR, `${locale}.json`), "utf8")) as Catalog;
+  const files = [
+    path.join(CATALOG_DIR, `${locale}.json`),
+    ...readdirSync(CATALOG_DIR, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((dir) => path.join(CATALOG_DIR, dir.name, `${locale}.json`))
+      .filter((file) => existsSync(file)),
+  ];
+  const catalog: Catalog = {};
+  for (const file of files) {
+    for (const [key, message] of Object.entries(JSON.parse(readFileSync(file, "utf8")) as Catalog)) {
+      if (key in catalog) throw new Error(`Message "${key}" is defined twice for ${locale} (${file})`);
+      catalog[key] = message;
+    }
+  }
+  return catalog;
 }
 
 // A missing message falls back to English at run time rather than breaking a page; the

@@ -1,6 +1,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import compress from "@fastify/compress";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
@@ -10,8 +13,10 @@ import { bearerToken } from "../ledger/auth.js";
 import { actionRoutes } from "../ledger/routes.js";
 import type { Runtime } from "../runtime.js";
 import { healthRoutes } from "./health.js";
+import { embedRoutes } from "./pages/embed-routes.js";
 import { pageRoutes } from "./pages/routes.js";
-import { installProblemHandlers, notFoundHandler, Problem } from "./problems.js";
+import { sectionRoutes } from "./pages/section-routes.js";
+import { installProblemHandlers, notFoundHandler, Problem, type ProblemPage } from "./problems.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "assets");
@@ -28,7 +33,9 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   });
-  installProblemHandlers(app);
+  // Set once the pages are registered; until then problems are answered as JSON.
+  let problemPage: ProblemPage | undefined;
+  installProblemHandlers(app, () => problemPage);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
@@ -54,6 +61,11 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // Streams never end by themselves; close them first, or closing the server would wait forever.
   app.addHook("preClose", async () => runtime.streams.close());
 
+  // The case page's forms: urlencoded bodies, and a CSRF token checked against a cookie.
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(cookie);
+  await app.register(csrf, { cookieOpts: { path: "/", sameSite: "lax", httpOnly: true } });
+
   actionRoutes(app, runtime);
   campaignRoutes(app, runtime);
   counterRoutes(app, runtime);
@@ -64,6 +76,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     // Assets change only with a release; a day is enough and needs no build-time hashing yet.
     maxAge: "1d",
   });
-  app.setNotFoundHandler(notFoundHandler(pageRoutes(app, runtime)));
+  const pages = pageRoutes(app, runtime);
+  sectionRoutes(app, runtime);
+  embedRoutes(app, runtime);
+  problemPage = pages.problemPage;
+  app.setNotFoundHandler(notFoundHandler(pages.notFound));
   return app;
 }

@@ -96,12 +96,20 @@ export function problemFor(error: FastifyError | Problem): Problem {
   return new Problem(500, "internal_error", "Something went wrong on our side; the action was not stored.");
 }
 
-export function installProblemHandlers(app: {
-  setErrorHandler: (h: (e: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
-}): void {
+/** Renders a problem as a page for people (pages and forms), instead of JSON for programs. */
+export type ProblemPage = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => unknown;
+
+export function installProblemHandlers(
+  app: {
+    setErrorHandler: (h: (e: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
+  },
+  page?: () => ProblemPage | undefined,
+): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    const forPeople = !request.url.startsWith("/api/") && page?.();
+    if (forPeople && problem.status < 500) return forPeople(request, reply, problem);
     return sendProblem(reply, problem);
   });
 }

@@ -28,16 +28,24 @@
   };
   const formatNumber = (n) => numbers.format(n);
   const formatPercent = (n) => percents.format(n / 1000);
+  const shares = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const formatShare = (n) => shares.format(n / 1000);
 
-  const set = (name, value) => {
-    for (const el of document.querySelectorAll(`[data-live="${name}"]`)) {
-      if (el.tagName === "PROGRESS") el.value = Math.min(value, Number(el.max));
-      else if (el.dataset.of) countUp(el, Math.round((value / Number(el.dataset.of)) * 1000), formatPercent);
-      else countUp(el, value, formatNumber);
-    }
-    for (const el of document.querySelectorAll(`[data-live-label="${name}"]`)) {
+  // One element, one value: a plural label, a bar, a share of a fixed number (data-of) or of
+  // the live total (data-of="total", one decimal: small countries are a fraction of a percent).
+  const show = (el, value, total) => {
+    if (el.dataset.plural) {
       const forms = JSON.parse(el.dataset.plural);
       el.textContent = forms[plural.select(value)] ?? forms.other;
+    } else if (el.tagName === "PROGRESS") el.value = Math.min(value, Number(el.max));
+    else if (el.dataset.of === "total")
+      countUp(el, total ? Math.round((value / total) * 1000) : 0, formatShare);
+    else if (el.dataset.of) countUp(el, Math.round((value / Number(el.dataset.of)) * 1000), formatPercent);
+    else countUp(el, value, formatNumber);
+  };
+  const set = (name, value) => {
+    for (const el of document.querySelectorAll(`[data-live="${name}"], [data-live-label="${name}"]`)) {
+      show(el, value);
     }
   };
 
@@ -56,6 +64,9 @@
     set("perMinute", counter.perMinute);
     for (const el of document.querySelectorAll("[data-live-case]")) {
       countUp(el, counter.byCase[el.dataset.liveCase] ?? 0, formatNumber);
+    }
+    for (const el of document.querySelectorAll("[data-live-country]")) {
+      show(el, counter.byCountry[el.dataset.liveCountry] ?? 0, counter.total);
     }
     // Screen readers hear the total now and then, not on every change.
     const announcer = document.querySelector("[data-live-announce]");

@@ -1,11 +1,22 @@
+import type { FormName, FormState } from "../../acting/forms.js";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
 import { pickText } from "../../cases/texts.js";
 import type { CounterView } from "../../counter/presenter.js";
 import { direction } from "../../i18n/locales.js";
+import { ActForms } from "./act-forms.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 
 export interface CaseData {
+  acting: {
+    csrf: string;
+    formKey: string;
+    state: FormState | undefined;
+    done: FormName | undefined;
+    defaultCountry: string | undefined;
+    /** The case page's own path, in the reader's language; forms post below it. */
+    actionBase: string;
+  };
   campaign: CampaignInfo;
   detail: CaseDetail;
   view: CounterView;
@@ -77,6 +88,24 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           </address>
         ))}
       </section>
+      <ActForms
+        m={m}
+        action={(form) => `${data.acting.actionBase}/${form}`}
+        csrf={data.acting.csrf}
+        formKey={data.acting.formKey}
+        state={data.acting.state}
+        done={data.acting.done}
+        defaultCountry={data.acting.defaultCountry}
+        caseName={text.title}
+        targetName={data.detail.targets[0]?.name ?? ""}
+        sampleLetter={m.t("act.letter.sample", {
+          target: data.detail.targets[0]
+            ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
+            : "",
+          name: text.title,
+          ask: text.ask,
+        })}
+      />
       <section aria-labelledby="case-countries">
         <h2 id="case-countries">{m.t("case.countries", { name: text.title })}</h2>
         <ol class="top">

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { renderToString } from "preact-render-to-string";
+import type { FormName, FormState } from "../../acting/forms.js";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import { type CaseDetail, casesOfCampaign } from "../../campaigns/queries.js";
 import { campaignStatus } from "../../campaigns/routes.js";
@@ -11,6 +13,8 @@ import { messagesFor } from "../../i18n/messages.js";
 import type { Runtime } from "../../runtime.js";
 import { renderWorldMap } from "../map/render.js";
 import { renderCountryTable } from "../map/table.js";
+import type { ProblemPage } from "../problems.js";
+import { actingRoutes, regionOf } from "./acting-routes.js";
 import { CasePage } from "./case.js";
 import { HomePage } from "./home.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
@@ -19,7 +23,13 @@ import { PageCache } from "./page-cache.js";
 // The public pages, rendered on the server. Every page exists without a language prefix
 // (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
 
-type Params = { lang?: string; campaign?: string; slug?: string };
+/** Problems a person can fix, in their words (others get the general "please correct"). */
+const PROBLEM_MESSAGES: Record<string, string> = {
+  letter_too_long: "form.error.tooLong",
+  letter_empty: "form.error.required",
+};
+
+export type Params = { lang?: string; campaign?: string; slug?: string };
 
 /** The edition a visitor means by "now": the open one, else the next, else the latest. */
 export function currentCampaign(runtime: Runtime, now = new Date()): CampaignInfo | undefined {
@@ -32,7 +42,7 @@ export function currentCampaign(runtime: Runtime, now = new Date()): CampaignInf
 }
 
 /** Case texts and targets change rarely: read once per catalog version, not per page view. */
-function caseCache(runtime: Runtime) {
+export function caseCache(runtime: Runtime) {
   let catalog = runtime.catalog();
   const cache = new Map<number, Promise<CaseDetail[]>>();
   return (campaignId: number) => {
@@ -54,7 +64,7 @@ function caseCache(runtime: Runtime) {
 export function pageRoutes(
   app: FastifyInstance,
   runtime: Runtime,
-): (request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+): { notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply; problemPage: ProblemPage } {
   const casesOf = caseCache(runtime);
   // The map changes only when the counter does: render it once per change and language.
   const maps = new Map<string, { version: string; svg: string; table: string }>();
@@ -172,7 +182,12 @@ export function pageRoutes(
     });
   };
 
-  const casePage = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+  /** The case page, also re-rendered by a form post with that form's errors and values. */
+  const renderCase = async (
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    form?: { state: FormState; status: number },
+  ) => {
     const locale = localeOf(request);
     if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
     const path = `/cases/${request.params.slug}`;
@@ -186,12 +201,30 @@ export function pageRoutes(
       (a, b) => b[1] - a[1],
     );
     const view = counterView(runtime.catalog(), runtime.counters, campaign);
-    return send(
-      reply,
-      locale,
-      <CasePage ctx={context(locale, path, campaign)} data={{ campaign, detail, view, countries }} />,
-    );
+    const done = (request.query as { done?: string }).done;
+    const acting = {
+      csrf: reply.generateCsrf(),
+      formKey: randomUUID(),
+      state: form?.state,
+      done: done === "sign" || done === "solidarity" || done === "letter" ? (done as FormName) : undefined,
+      defaultCountry: regionOf(request.headers["accept-language"]),
+      actionBase: localHref(locale, path),
+    };
+    // The forms carry a per-visitor token and key: this page must not be shared by caches.
+    return headers(reply, locale, form?.status ?? 200)
+      .header("cache-control", "private, no-store")
+      .send(
+        html(
+          <CasePage
+            ctx={context(locale, path, campaign)}
+            data={{ campaign, detail, view, countries, acting }}
+          />,
+        ),
+      );
   };
+  const casePage = (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) =>
+    renderCase(request, reply);
+  actingRoutes(app, runtime, { renderCase, campaignOf: () => currentCampaign(runtime), localeOf });
 
   for (const prefix of ["", "/:lang"]) {
     // The home page compresses itself, once per change (see PageCache).
@@ -199,5 +232,43 @@ export function pageRoutes(
     app.get(`${prefix}/c/:campaign`, { compress: false }, home);
     app.get(`${prefix}/cases/:slug`, casePage);
   }
-  return (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/");
+  /** A form refused (too many actions, an expired or forged form, bad input): say so kindly. */
+  const problemPage: ProblemPage = (request, reply, problem) => {
+    const lang = (request.params as Params | undefined)?.lang;
+    const locale = lang && isUiLocale(lang) ? lang : negotiateLocale(request.headers["accept-language"]);
+    const m = messagesFor(locale);
+    const campaign = currentCampaign(runtime);
+    const back = request.url.replace(/\/(sign|solidarity|letter|letter\.pdf)(\?.*)?$/, "");
+    const ctx: PageContext = {
+      m,
+      path: "/",
+      campaignTitle: campaign?.title ?? "Inkwell",
+      homeHref: localHref(locale, "/"),
+    };
+    const tooMany = problem.status === 429;
+    const seconds = Number(reply.getHeader("retry-after") ?? 60);
+    const key = tooMany
+      ? "form.tooMany.title"
+      : problem.status === 403
+        ? "form.error.expired"
+        : (PROBLEM_MESSAGES[problem.code] ?? "form.errorSummary");
+    const title = m.t(key);
+    return send(
+      reply,
+      locale,
+      <Layout ctx={ctx} title={title}>
+        <h1>{title}</h1>
+        {tooMany ? <p>{m.t("form.tooMany.body", { seconds })}</p> : null}
+        <p>
+          <a href={back}>{m.t("form.tooMany.back")}</a>
+        </p>
+      </Layout>,
+      problem.status,
+    ).header("cache-control", "no-store");
+  };
+
+  return {
+    notFound: (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/"),
+    problemPage,
+  };
 }

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { startTestApp, type TestApp } from "../../../test/support/app.js";
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(async () => {
+  await t.close();
+});
+
+/** Opens the case page like a browser and returns what its forms need to post. */
+async function open(path = "/en/cases/gao-zhisheng", headers: Record<string, string> = {}) {
+  const response = await t.app.inject({ method: "GET", url: path, headers });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1] ?? "";
+  const key = /name="key" value="([^"]+)"/.exec(response.body)?.[1] ?? "";
+  const cookie = String(response.headers["set-cookie"] ?? "").split(";")[0] ?? "";
+  return { response, csrf, key, cookie };
+}
+
+function submit(path: string, fields: Record<string, string>, cookie: string, remoteAddress?: string) {
+  return t.app.inject({
+    method: "POST",
+    url: path,
+    remoteAddress,
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    payload: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function count(type: string, caseSlug = "gao-zhisheng"): Promise<number> {
+  const result = await t.db.pool.query(
+    `SELECT coalesce(sum(quantity), 0)::int AS n FROM actions a JOIN cases c ON c.id = a.case_id
+      WHERE c.slug = $1 AND a.type = $2 AND a.channel = 'web'`,
+    [caseSlug, type],
+  );
+  return result.rows[0].n;
+}
+
+test("the case page offers three forms, each with a CSRF token and an idempotency key, not cached", async () => {
+  const { response, csrf, key } = await open();
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.headers["cache-control"], "private, no-store");
+  for (const form of ["letter", "sign", "solidarity"])
+    assert.ok(response.body.includes(`action="/en/cases/gao-zhisheng/${form}"`));
+  assert.ok(csrf.length > 10 && key.length >= 16);
+  assert.ok(!/name="consent"[^>]*checked/.test(response.body), "the consent box is not pre-ticked");
+  assert.match(response.body, /class="privacy"/);
+});
+
+test("signing counts one petition, stores the consent, and a double submit counts once", async () => {
+  const { csrf, key, cookie } = await open();
+  const before = await count("petition");
+  const fields = {
+    _csrf: csrf,
+    key,
+    name: "Ana Lima",
+    email: "Ana@Example.org",
+    country: "BR",
+    consent: "yes",
+  };
+  const first = await submit("/en/cases/gao-zhisheng/sign", fields, cookie);
+  assert.equal(first.statusCode, 303);
+  assert.equal(first.headers.location, "/en/cases/gao-zhisheng?done=sign#act-sign");
+  const again = await submit("/en/cases/gao-zhisheng/sign", fields, cookie);
+  assert.equal(again.statusCode, 303);
+  assert.equal(await count("petition"), before + 1);
+  const consent = await t.db.pool.query(
+    "SELECT email, purpose, notice_version FROM consents WHERE email = $1",
+    ["ana@example.org"],
+  );
+  assert.equal(consent.rowCount, 1);
+  assert.equal(consent.rows[0].purpose, "petition:gao-zhisheng");
+  const thanks = await open("/en/cases/gao-zhisheng?done=sign");
+  assert.match(thanks.response.body, /class="done" role="status"/);
+});
+
+test("invalid fields are answered with the page, errors beside each field in the reader's language, nothing stored", async () => {
+  const { csrf, key, cookie } = await open("/es/cases/gao-zhisheng");
+  const before = await count("petition");
+  const response = await submit(
+    "/es/cases/gao-zhisheng/sign",
+    { _csrf: csrf, key, name: '<script>alert("x")</script>', email: "not-an-email", country: "QQ" },
+    cookie,
+  );
+  assert.equal(response.statusCode, 422);
+  const html = response.body;
+  assert.match(html, /<html lang="es"/);
+  for (const field of ["sign-email", "sign-country", "sign-consent"]) {
+    assert.match(html, new RegExp(`id="${field}-error"`), field);
+    assert.match(html, new RegExp(`aria-describedby="${field}-error"`), field);
+  }
+  assert.ok(!html.includes('<script>alert("x")'), "the typed name is escaped");
+  assert.ok(html.includes("&lt;script>alert"), "and kept in the field");
+  assert.equal(await count("petition"), before);
+});
+
+test("a post without the page's CSRF token is refused with a page, and nothing is stored", async () => {
+  const { key } = await open();
+  const before = await count("petition");
+  const forged = await submit(
+    "/en/cases/gao-zhisheng/sign",
+    { key, name: "X", email: "x@example.org", country: "FR", consent: "yes", _csrf: "forged" },
+    "",
+  );
+  assert.equal(forged.statusCode, 403);
+  assert.match(String(forged.headers["content-type"]), /^text\/html/);
+  assert.equal(await count("petition"), before);
+});
+
+test("a solidarity message is counted and waits for moderation", async () => {
+  const { csrf, key, cookie } = await open("/fr/cases/coastei-street");
+  const before = await count("solidarity", "coastei-street");
+  const response = await submit(
+    "/fr/cases/coastei-street/solidarity",
+    { _csrf: csrf, key, name: "Élise", country: "FR", message: "Nous sommes avec vous." },
+    cookie,
+  );
+  assert.equal(response.statusCode, 303);
+  assert.equal(await count("solidarity", "coastei-street"), before + 1);
+  const stored = await t.db.pool.query(
+    "SELECT author, language, status, body FROM solidarity_messages WHERE author = 'Élise'",
+  );
+  assert.deepEqual(stored.rows[0], {
+    author: "Élise",
+    language: "fr",
+    status: "pending",
+    body: "Nous sommes avec vous.",
+  });
+});
+
+test("'I have sent my letter' counts the letters the writer says they sent, within bounds", async () => {
+  const { csrf, key, cookie } = await open();
+  const before = await count("letter");
+  assert.equal(
+    (
+      await submit(
+        "/en/cases/gao-zhisheng/letter",
+        { _csrf: csrf, key, quantity: "3", country: "PL" },
+        cookie,
+      )
+    ).statusCode,
+    303,
+  );
+  assert.equal(await count("letter"), before + 3);
+  const second = await open();
+  const tooMany = await submit(
+    "/en/cases/gao-zhisheng/letter",
+    { _csrf: second.csrf, key: second.key, quantity: "500", country: "PL" },
+    second.cookie,
+  );
+  assert.equal(tooMany.statusCode, 422);
+  assert.equal(await count("letter"), before + 3);
+});
+
+test("the letter becomes a print-ready PDF", async () => {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/ar/cases/gao-zhisheng/letter.pdf?paper=a4",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    payload: new URLSearchParams({ body: "نطالب بالإفراج عن غاو تشيشنغ" }).toString(),
+  });
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.headers["content-type"], "application/pdf");
+  assert.equal(response.rawPayload.subarray(0, 5).toString(), "%PDF-");
+  const empty = await t.app.inject({
+    method: "POST",
+    url: "/en/cases/gao-zhisheng/letter.pdf",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    payload: "body=",
+  });
+  assert.equal(empty.statusCode, 422);
+});
+
+test("acting is limited per address, with Retry-After and a friendly page", async () => {
+  const limited = await startTestApp({ ACTION_RATE_LIMIT: "2" });
+  try {
+    const page = await limited.app.inject({ method: "GET", url: "/en/cases/gao-zhisheng" });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+    const cookie = String(page.headers["set-cookie"] ?? "").split(";")[0] ?? "";
+    const post = (key: string) =>
+      limited.app.inject({
+        method: "POST",
+        url: "/en/cases/gao-zhisheng/letter",
+        remoteAddress: "198.51.100.9",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        payload: new URLSearchParams({ _csrf: csrf, key, quantity: "1", country: "DE" }).toString(),
+      });
+    assert.equal((await post("k".repeat(16))).statusCode, 303);
+    assert.equal((await post("l".repeat(16))).statusCode, 303);
+    const refused = await post("m".repeat(16));
+    assert.equal(refused.statusCode, 429);
+    assert.ok(Number(refused.headers["retry-after"]) > 0);
+    assert.match(String(refused.headers["content-type"]), /^text\/html/);
+    assert.match(refused.body, /Please wait a moment/);
+  } finally {
+    await limited.close();
+  }
+});

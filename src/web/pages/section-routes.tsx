@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { CaseDetail } from "../../campaigns/queries.js";
+import { campaignStatus } from "../../campaigns/routes.js";
+import { isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
+import { messagesFor } from "../../i18n/messages.js";
+import type { Runtime } from "../../runtime.js";
+import { sectionLocale } from "../../sections/locale.js";
+import { sectionCache } from "../../sections/queries.js";
+import { Layout, localHref, type PageContext } from "./layout.js";
+import { caseCache, currentCampaign } from "./routes.js";
+import { SectionPage } from "./section.js";
+
+// /s/:country and /:lang/s/:country — a national section's landing page.
+
+export interface SectionDeps {
+  /** The current campaign's cases (texts and targets), cached per catalog version. */
+  casesOf(campaignId: number): Promise<CaseDetail[]>;
+}
+
+type Params = { lang?: string; country: string };
+
+const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
+const headers = (reply: FastifyReply, locale: UiLocale, status: number) =>
+  reply
+    .code(status)
+    .type("text/html; charset=utf-8")
+    .header("content-language", locale)
+    .header("vary", "accept-language")
+    .header("cache-control", "public, max-age=5");
+
+// A host name as browsers send it (name or IP, optional port). Anything else in the Host
+// header does not go into the snippet people copy onto their websites.
+const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The embed snippet, as text: the page escapes it once more when it shows it. */
+export function embedSnippet(src: string, title: string): string {
+  const attribute = (s: string) =>
+    s.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="320" height="180" style="border:0;max-width:100%" loading="lazy"></iframe>`;
+}
+
+export function sectionRoutes(
+  app: FastifyInstance,
+  runtime: Runtime,
+  deps: SectionDeps = { casesOf: caseCache(runtime) },
+): void {
+  const sectionOf = sectionCache(runtime);
+
+  // The same page as routes.tsx's 404 (same messages, same layout); it is private to that
+  // module's closure, which another change is reworking, so it is not shared from there yet.
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) => {
+    const m = messagesFor(locale);
+    const ctx: PageContext = {
+      m,
+      path,
+      campaignTitle: currentCampaign(runtime)?.title ?? "Inkwell",
+      homeHref: localHref(locale, "/"),
+    };
+    return headers(reply, locale, 404).send(
+      html(
+        <Layout ctx={ctx} title={m.t("error.notFound")}>
+          <h1>{m.t("error.notFound")}</h1>
+          <p>
+            <a href={ctx.homeHref}>{m.t("error.home")}</a>
+          </p>
+        </Layout>,
+      ),
+    );
+  };
+
+  const page = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const { lang } = request.params;
+    const acceptLanguage = request.headers["accept-language"];
+    if (lang !== undefined && !isUiLocale(lang)) return notFound(reply, negotiateLocale(acceptLanguage), "/");
+    const country = request.params.country.toUpperCase();
+    const path = `/s/${country}`;
+    const campaign = currentCampaign(runtime);
+    const section = /^[A-Z]{2}$/.test(country) ? await sectionOf(country) : undefined;
+    if (!campaign || !section) return notFound(reply, lang ?? negotiateLocale(acceptLanguage), path);
+    const locale = lang ?? sectionLocale(acceptLanguage, section.languages);
+    const m = messagesFor(locale);
+
+    const counter = runtime.counters.get(campaign.id);
+    const origin = HOST.test(request.host) ? `${request.protocol}://${request.host}` : "";
+    // Campaign, country and language are all spelled out, so a partner's page keeps showing
+    // what it showed the day it was pasted, whatever the visitor's browser says.
+    const src = `${origin}/embed/counter?campaign=${encodeURIComponent(campaign.slug)}&country=${country}&lang=${locale}`;
+    const data = {
+      section,
+      campaign,
+      status: campaignStatus(campaign),
+      count: counter?.byCountry.get(country) ?? 0,
+      total: counter?.total ?? 0,
+      goal: section.goals.get(campaign.id),
+      cases: await deps.casesOf(campaign.id),
+      embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
+    };
+    const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
+    return headers(reply, locale, 200).send(html(<SectionPage ctx={ctx} data={data} />));
+  };
+
+  app.get("/s/:country", page);
+  app.get("/:lang/s/:country", page);
+}
