@@ -65,6 +65,8 @@ async function start(config: Config): Promise<void> {
         `Cannot listen on ${config.host}:${config.port} (${error.code}). Set PORT or HOST.`,
       );
     });
+    // Projecting the world map takes about a second; do it now, not on a visitor's time.
+    getWorld();
   } catch (error) {
     await stopDatabase();
     throw error;

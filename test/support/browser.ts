@@ -1,4 +1,5 @@
-import { type Browser, chromium } from "playwright-core";
+import axe from "axe-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 // Debian's Chromium, driven by playwright-core (which never downloads a browser of its own).
 // Playwright gives every launch a fresh, empty profile directory of its own.
@@ -19,4 +20,32 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
     ],
   });
   return { browser, close: () => browser.close() };
+}
+
+/** One axe-core finding, reduced to what a failing test needs to say. */
+export interface AxeFinding {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  nodes: { target: string; summary: string | undefined }[];
+}
+
+/**
+ * Runs axe-core in the page against WCAG 2.1 A and AA; returns the violations. The script is
+ * injected inline, so pages with a strict Content-Security-Policy (the embed) need a context
+ * opened with `bypassCSP: true`.
+ */
+export async function axeViolations(page: Page): Promise<AxeFinding[]> {
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    const results = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+    }));
+  });
 }

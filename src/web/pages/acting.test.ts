@@ -198,3 +198,21 @@ test("acting is limited per address, with Retry-After and a friendly page", asyn
     await limited.close();
   }
 });
+
+test("only approved solidarity messages appear on the case's wall, escaped", async () => {
+  const caseId = t.runtime.catalog().campaigns.get("w4r-2012")?.cases.get("ales-bialiatski");
+  const campaignId = t.runtime.catalog().campaigns.get("w4r-2012")?.id;
+  const insert = (key: string, body: string, status: string) =>
+    t.db.pool.query(
+      `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author, country, language, body, status)
+       VALUES (gen_random_uuid(), $1, $2, $3, 'Olga', 'PL', 'pl', $4, $5)`,
+      [campaignId, caseId, key, body, status],
+    );
+  await insert("wall-1", "Jesteśmy z Tobą <b>zawsze</b>", "approved");
+  await insert("wall-2", "Not yet read", "pending");
+  await insert("wall-3", "Spam", "rejected");
+  const html = (await open("/en/cases/ales-bialiatski")).response.body;
+  assert.ok(html.includes("Jesteśmy z Tobą &lt;b>zawsze&lt;/b>"));
+  assert.ok(!html.includes("Not yet read") && !html.includes("Spam"));
+  assert.match(html, /<blockquote lang="pl" dir="auto">/);
+});

@@ -1,4 +1,5 @@
 import type { FormName, FormState } from "../../acting/forms.js";
+import type { WallMessage } from "../../acting/wall.js";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
 import { pickText } from "../../cases/texts.js";
@@ -6,6 +7,7 @@ import type { CounterView } from "../../counter/presenter.js";
 import { direction } from "../../i18n/locales.js";
 import { ActForms } from "./act-forms.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
+import { SolidarityWall } from "./solidarity-wall.js";
 
 export interface CaseData {
   acting: {
@@ -19,6 +21,8 @@ export interface CaseData {
   };
   campaign: CampaignInfo;
   detail: CaseDetail;
+  /** Approved messages of solidarity. */
+  wall: WallMessage[];
   view: CounterView;
   /** This case's actions by country, largest first. */
   countries: [string, number][];
@@ -106,6 +110,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           ask: text.ask,
         })}
       />
+      <SolidarityWall m={m} messages={data.wall} />
       <section aria-labelledby="case-countries">
         <h2 id="case-countries">{m.t("case.countries", { name: text.title })}</h2>
         <ol class="top">

@@ -55,11 +55,10 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
 
       <section aria-labelledby="map-title" class="map">
         <h2 id="map-title">{m.t("map.title")}</h2>
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: web/map escapes every text it renders */}
+        {/* web/map escapes every text it renders into the SVG and the table. */}
         <div class="map-figure" dangerouslySetInnerHTML={{ __html: data.map.svg }} />
         <details>
           <summary>{m.t("map.table")}</summary>
-          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: web/map escapes every text it renders */}
           <div dangerouslySetInnerHTML={{ __html: data.map.table }} />
         </details>
       </section>

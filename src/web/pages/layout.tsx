@@ -77,7 +77,10 @@ export function Layout(props: {
             </ul>
           </nav>
         </header>
-        <main id="main">{props.children}</main>
+        {/* Focusable by script only, so the skip link moves focus (not just the scroll) here. */}
+        <main id="main" tabIndex={-1}>
+          {props.children}
+        </main>
         <footer class="site">
           <p>{m.t("footer.exact")}</p>
         </footer>

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { FormName, FormState } from "../../acting/forms.js";
+import { solidarityWall } from "../../acting/wall.js";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import { type CaseDetail, casesOfCampaign } from "../../campaigns/queries.js";
 import { campaignStatus } from "../../campaigns/routes.js";
@@ -201,6 +202,7 @@ export function pageRoutes(
       (a, b) => b[1] - a[1],
     );
     const view = counterView(runtime.catalog(), runtime.counters, campaign);
+    const wall = await solidarityWall(runtime.db.pool, detail.id);
     const done = (request.query as { done?: string }).done;
     const acting = {
       csrf: reply.generateCsrf(),
@@ -217,7 +219,7 @@ export function pageRoutes(
         html(
           <CasePage
             ctx={context(locale, path, campaign)}
-            data={{ campaign, detail, view, countries, acting }}
+            data={{ campaign, detail, view, countries, acting, wall }}
           />,
         ),
       );
