@@ -7,6 +7,7 @@ import type { CounterView } from "../../counter/presenter.js";
 import { direction } from "../../i18n/locales.js";
 import { ActForms } from "./act-forms.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
+import { CountryList } from "./parts.js";
 import { SolidarityWall } from "./solidarity-wall.js";
 
 export interface CaseData {
@@ -111,16 +112,12 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         })}
       />
       <SolidarityWall m={m} messages={data.wall} />
-      <section aria-labelledby="case-countries">
-        <h2 id="case-countries">{m.t("case.countries", { name: text.title })}</h2>
-        <ol class="top">
-          {data.countries.slice(0, 10).map(([code, n]) => (
-            <li>
-              <span>{m.country(code)}</span> <span class="number">{m.number(n)}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <CountryList
+        m={m}
+        id="case-countries"
+        title={m.t("case.countries", { name: text.title })}
+        countries={data.countries.slice(0, 10)}
+      />
     </Layout>
   );
 }

@@ -1,11 +1,10 @@
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
-import { pickText } from "../../cases/texts.js";
 import type { CounterView } from "../../counter/presenter.js";
 import type { Series } from "../../counter/timeline.js";
-import { direction } from "../../i18n/locales.js";
 import { CounterPanel } from "./counter-panel.js";
-import { Layout, localHref, type PageContext } from "./layout.js";
+import { Layout, type PageContext } from "./layout.js";
+import { CaseCards, CountryList } from "./parts.js";
 import { TimelineChart } from "./timeline-chart.js";
 
 export interface HomeData {
@@ -32,26 +31,7 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
       </p>
       <CounterPanel m={m} campaign={data.campaign} view={data.view} status={data.status} />
 
-      <section aria-labelledby="cases-title">
-        <h2 id="cases-title">{m.t("cases.title")}</h2>
-        <ul class="cards">
-          {data.cases.map((c) => {
-            const picked = pickText(c.texts, m.locale, data.campaign.defaultLanguage);
-            if (!picked) return null;
-            return (
-              <li class="card" lang={picked.language} dir={direction(picked.language)}>
-                <h3>
-                  <a href={localHref(m.locale, `/cases/${c.slug}`)}>{picked.text.title}</a>
-                </h3>
-                <p>{picked.text.summary}</p>
-                <p class="card-count">
-                  <span data-live-case={c.slug}>{m.number(data.view.byCase[c.slug] ?? 0)}</span>
-                </p>
-              </li>
-            );
-          })}
-        </ul>
-      </section>
+      <CaseCards m={m} campaign={data.campaign} cases={data.cases} counts={data.view.byCase} />
 
       <section aria-labelledby="map-title" class="map">
         <h2 id="map-title">{m.t("map.title")}</h2>
@@ -65,16 +45,7 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
 
       <TimelineChart m={m} current={data.timeline.current} previous={data.timeline.previous} />
 
-      <section aria-labelledby="countries-title">
-        <h2 id="countries-title">{m.t("top.countries")}</h2>
-        <ol class="top">
-          {topCountries.map(([code, n]) => (
-            <li>
-              <span>{m.country(code)}</span> <span class="number">{m.number(n)}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <CountryList m={m} id="countries-title" title={m.t("top.countries")} countries={topCountries} />
     </Layout>
   );
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
-import { renderToString } from "preact-render-to-string";
 import type { FormName, FormState } from "../../acting/forms.js";
 import { solidarityWall } from "../../acting/wall.js";
 import type { CampaignInfo } from "../../campaigns/catalog.js";
@@ -20,6 +19,7 @@ import { CasePage } from "./case.js";
 import { HomePage } from "./home.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 import { PageCache } from "./page-cache.js";
+import { html, pageHeaders } from "./parts.js";
 
 // The public pages, rendered on the server. Every page exists without a language prefix
 // (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
@@ -103,14 +103,7 @@ export function pageRoutes(
     return isUiLocale(lang) ? lang : undefined;
   };
 
-  const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
-  const headers = (reply: FastifyReply, locale: UiLocale, status: number) =>
-    reply
-      .code(status)
-      .type("text/html; charset=utf-8")
-      .header("content-language", locale)
-      .header("vary", "accept-language")
-      .header("cache-control", "public, max-age=5");
+  const headers = pageHeaders;
   const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
     headers(reply, locale, status).send(html(page));
   const homes = new PageCache();

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { JSX } from "preact";
-import { renderToString } from "preact-render-to-string";
 import type { CaseDetail } from "../../campaigns/queries.js";
 import { campaignStatus } from "../../campaigns/routes.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
@@ -9,6 +7,7 @@ import type { Runtime } from "../../runtime.js";
 import { sectionLocale } from "../../sections/locale.js";
 import { sectionCache } from "../../sections/queries.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
+import { html, pageHeaders } from "./parts.js";
 import { caseCache, currentCampaign } from "./routes.js";
 import { SectionPage } from "./section.js";
 
@@ -21,14 +20,7 @@ export interface SectionDeps {
 
 type Params = { lang?: string; country: string };
 
-const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
-const headers = (reply: FastifyReply, locale: UiLocale, status: number) =>
-  reply
-    .code(status)
-    .type("text/html; charset=utf-8")
-    .header("content-language", locale)
-    .header("vary", "accept-language")
-    .header("cache-control", "public, max-age=5");
+const headers = pageHeaders;
 
 // A host name as browsers send it (name or IP, optional port). Anything else in the Host
 // header does not go into the snippet people copy onto their websites.

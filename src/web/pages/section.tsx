@@ -1,11 +1,10 @@
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
-import { pickText } from "../../cases/texts.js";
-import { direction } from "../../i18n/locales.js";
 import type { Messages } from "../../i18n/messages.js";
 import { uiLocaleOf } from "../../sections/locale.js";
 import type { Section } from "../../sections/queries.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
+import { CaseCards } from "./parts.js";
 
 // A national section's landing: its languages, its country's live count against its own goal
 // and against the world, the cases to act for, and the counter to put on its own website.
@@ -133,23 +132,7 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
         )}
       </section>
 
-      <section aria-labelledby="cases-title">
-        <h2 id="cases-title">{m.t("cases.title")}</h2>
-        <ul class="cards">
-          {data.cases.map((c) => {
-            const picked = pickText(c.texts, m.locale, data.campaign.defaultLanguage);
-            if (!picked) return null;
-            return (
-              <li class="card" lang={picked.language} dir={direction(picked.language)}>
-                <h3>
-                  <a href={localHref(m.locale, `/cases/${c.slug}`)}>{picked.text.title}</a>
-                </h3>
-                <p>{picked.text.summary}</p>
-              </li>
-            );
-          })}
-        </ul>
-      </section>
+      <CaseCards m={m} campaign={data.campaign} cases={data.cases} />
 
       <section aria-labelledby="embed-title" class="embed-code">
         <h2 id="embed-title">{m.t("section.embedTitle")}</h2>
