@@ -77,7 +77,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     maxAge: "1d",
   });
   const pages = pageRoutes(app, runtime);
-  sectionRoutes(app, runtime);
+  sectionRoutes(app, runtime, { casesOf: pages.casesOf });
   embedRoutes(app, runtime);
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));

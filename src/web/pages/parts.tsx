@@ -5,8 +5,8 @@ import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
 import { pickText } from "../../cases/texts.js";
 import { direction, type UiLocale } from "../../i18n/locales.js";
-import type { Messages } from "../../i18n/messages.js";
-import { localHref } from "./layout.js";
+import { type Messages, messagesFor } from "../../i18n/messages.js";
+import { Layout, localHref, type PageContext } from "./layout.js";
 
 // Pieces several pages share: the HTML response itself, the case cards, a country ranking.
 
@@ -74,5 +74,21 @@ export function CountryList(props: {
         ))}
       </ol>
     </section>
+  );
+}
+
+/** The 404 page, in the reader's language, with a way back to the campaign. */
+export function sendNotFound(reply: FastifyReply, locale: UiLocale, path: string, campaignTitle: string) {
+  const m = messagesFor(locale);
+  const ctx: PageContext = { m, path, campaignTitle, homeHref: localHref(locale, "/") };
+  return pageHeaders(reply, locale, 404).send(
+    html(
+      <Layout ctx={ctx} title={m.t("error.notFound")}>
+        <h1>{m.t("error.notFound")}</h1>
+        <p>
+          <a href={ctx.homeHref}>{m.t("error.home")}</a>
+        </p>
+      </Layout>,
+    ),
   );
 }

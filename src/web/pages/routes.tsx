@@ -19,7 +19,7 @@ import { CasePage } from "./case.js";
 import { HomePage } from "./home.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 import { PageCache } from "./page-cache.js";
-import { html, pageHeaders } from "./parts.js";
+import { html, pageHeaders, sendNotFound } from "./parts.js";
 
 // The public pages, rendered on the server. Every page exists without a language prefix
 // (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
@@ -65,7 +65,12 @@ export function caseCache(runtime: Runtime) {
 export function pageRoutes(
   app: FastifyInstance,
   runtime: Runtime,
-): { notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply; problemPage: ProblemPage } {
+): {
+  notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+  problemPage: ProblemPage;
+  /** The case cache, for other pages that show the cases (one cache, one read per change). */
+  casesOf: (campaignId: number) => Promise<CaseDetail[]>;
+} {
   const casesOf = caseCache(runtime);
   // The map changes only when the counter does: render it once per change and language.
   const maps = new Map<string, { version: string; svg: string; table: string }>();
@@ -103,9 +108,8 @@ export function pageRoutes(
     return isUiLocale(lang) ? lang : undefined;
   };
 
-  const headers = pageHeaders;
   const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
-    headers(reply, locale, status).send(html(page));
+    pageHeaders(reply, locale, status).send(html(page));
   const homes = new PageCache();
 
   const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
@@ -115,27 +119,8 @@ export function pageRoutes(
     homeHref: localHref(locale, "/"),
   });
 
-  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) => {
-    const campaign = currentCampaign(runtime);
-    const m = messagesFor(locale);
-    const ctx: PageContext = {
-      m,
-      path,
-      campaignTitle: campaign?.title ?? "Inkwell",
-      homeHref: localHref(locale, "/"),
-    };
-    return send(
-      reply,
-      locale,
-      <Layout ctx={ctx} title={m.t("error.notFound")}>
-        <h1>{m.t("error.notFound")}</h1>
-        <p>
-          <a href={ctx.homeHref}>{m.t("error.home")}</a>
-        </p>
-      </Layout>,
-      404,
-    );
-  };
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
+    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
 
   const home = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const locale = localeOf(request);
@@ -159,7 +144,7 @@ export function pageRoutes(
       now.toISOString().slice(0, 10),
       cases.length,
     ].join("|");
-    return homes.send(request, headers(reply, locale, 200), `${locale}|${path}`, version, () => {
+    return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
       const view = counterView(catalog, runtime.counters, campaign);
       const data = {
         campaign,
@@ -206,7 +191,7 @@ export function pageRoutes(
       actionBase: localHref(locale, path),
     };
     // The forms carry a per-visitor token and key: this page must not be shared by caches.
-    return headers(reply, locale, form?.status ?? 200)
+    return pageHeaders(reply, locale, form?.status ?? 200)
       .header("cache-control", "private, no-store")
       .send(
         html(
@@ -265,5 +250,6 @@ export function pageRoutes(
   return {
     notFound: (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/"),
     problemPage,
+    casesOf,
   };
 }

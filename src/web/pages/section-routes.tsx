@@ -6,8 +6,8 @@ import { messagesFor } from "../../i18n/messages.js";
 import type { Runtime } from "../../runtime.js";
 import { sectionLocale } from "../../sections/locale.js";
 import { sectionCache } from "../../sections/queries.js";
-import { Layout, localHref, type PageContext } from "./layout.js";
-import { html, pageHeaders } from "./parts.js";
+import { localHref, type PageContext } from "./layout.js";
+import { html, pageHeaders, sendNotFound } from "./parts.js";
 import { caseCache, currentCampaign } from "./routes.js";
 import { SectionPage } from "./section.js";
 
@@ -19,8 +19,6 @@ export interface SectionDeps {
 }
 
 type Params = { lang?: string; country: string };
-
-const headers = pageHeaders;
 
 // A host name as browsers send it (name or IP, optional port). Anything else in the Host
 // header does not go into the snippet people copy onto their websites.
@@ -40,27 +38,8 @@ export function sectionRoutes(
 ): void {
   const sectionOf = sectionCache(runtime);
 
-  // The same page as routes.tsx's 404 (same messages, same layout); it is private to that
-  // module's closure, which another change is reworking, so it is not shared from there yet.
-  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) => {
-    const m = messagesFor(locale);
-    const ctx: PageContext = {
-      m,
-      path,
-      campaignTitle: currentCampaign(runtime)?.title ?? "Inkwell",
-      homeHref: localHref(locale, "/"),
-    };
-    return headers(reply, locale, 404).send(
-      html(
-        <Layout ctx={ctx} title={m.t("error.notFound")}>
-          <h1>{m.t("error.notFound")}</h1>
-          <p>
-            <a href={ctx.homeHref}>{m.t("error.home")}</a>
-          </p>
-        </Layout>,
-      ),
-    );
-  };
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
+    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
 
   const page = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const { lang } = request.params;
@@ -90,7 +69,7 @@ export function sectionRoutes(
       embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
     };
     const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
-    return headers(reply, locale, 200).send(html(<SectionPage ctx={ctx} data={data} />));
+    return pageHeaders(reply, locale, 200).send(html(<SectionPage ctx={ctx} data={data} />));
   };
 
   app.get("/s/:country", page);
