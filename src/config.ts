@@ -18,6 +18,10 @@ const EnvSchema = Type.Object({
   SEED_DEMO: Type.Boolean({ default: true }),
   DB_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 200, default: 10 }),
   BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: "^https?://[^/]+$" })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: "^smtps?://" })),
+  MAIL_FROM: Type.String({ minLength: 3, default: "Inkwell <no-reply@inkwell.invalid>" }),
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -38,6 +42,13 @@ export interface Config {
   seedDemo: boolean;
   dbPoolSize: number;
   batchMax: number;
+  /** The address people use to reach the site, for links in emails (no trailing slash). */
+  publicUrl: string;
+  /** Mail goes through this SMTP server when set; otherwise only into the outbox and the log. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Login and password-reset attempts per address per 15 minutes; 0 turns the limit off. */
+  loginRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -84,5 +95,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: valid.SEED_DEMO,
     dbPoolSize: valid.DB_POOL_SIZE,
     batchMax: valid.BATCH_MAX,
+    publicUrl:
+      valid.PUBLIC_URL ?? `http://${valid.HOST === "0.0.0.0" ? "127.0.0.1" : valid.HOST}:${valid.PORT}`,
+    smtpUrl: valid.SMTP_URL,
+    mailFrom: valid.MAIL_FROM,
+    loginRateLimit: valid.LOGIN_RATE_LIMIT,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { type Catalog, loadCatalog } from "./campaigns/catalog.js";
+import { CATALOG_CHANNEL, type Catalog, loadCatalog } from "./campaigns/catalog.js";
 import type { Config } from "./config.js";
 import { Counters } from "./counter/aggregates.js";
 import { CounterRenderer } from "./counter/presenter.js";
@@ -8,6 +8,7 @@ import { CounterStreams } from "./counter/streams.js";
 import { CounterSync } from "./counter/sync.js";
 import type { Database } from "./db/database.js";
 import { Batcher } from "./ledger/batcher.js";
+import { createMailer, type Mailer } from "./office/mail/mailer.js";
 
 // Everything one node holds in memory besides the HTTP server: the catalog, the counters and
 // their synchronisation, the group-commit batcher and the live streams.
@@ -24,6 +25,11 @@ export interface Runtime {
   batcher: Batcher;
   renderer: CounterRenderer;
   streams: CounterStreams;
+  mailer: Mailer;
+  /** Country → section id, from the catalog (for the back office's policies). */
+  sectionOf(country: string): number | undefined;
+  /** After a change to campaigns, cases or sections: reload here now, and on every node. */
+  catalogChanged(): Promise<void>;
   /** Stops taking actions, writes what is queued, closes streams; the database stays open. */
   close(): Promise<void>;
 }
@@ -55,6 +61,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   await sync.start();
   const renderer = new CounterRenderer(() => catalog, counters);
   const streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
+  const mailer = createMailer(config, db.pool, log);
   return {
     config,
     db,
@@ -66,7 +73,14 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     batcher,
     renderer,
     streams,
+    mailer,
+    sectionOf: (country) => catalog.sections.get(country),
+    catalogChanged: async () => {
+      await db.pool.query(`NOTIFY ${CATALOG_CHANNEL}`);
+      await reloadCatalog();
+    },
     close: async () => {
+      mailer.close();
       streams.close();
       await batcher.close();
       await sync.stop();

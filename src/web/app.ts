@@ -11,6 +11,7 @@ import { campaignRoutes } from "../campaigns/routes.js";
 import { counterRoutes } from "../counter/routes.js";
 import { bearerToken } from "../ledger/auth.js";
 import { actionRoutes } from "../ledger/routes.js";
+import { officeRoutes } from "../office/routes.js";
 import type { Runtime } from "../runtime.js";
 import { healthRoutes } from "./health.js";
 import { embedRoutes } from "./pages/embed-routes.js";
@@ -41,22 +42,21 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
   app.removeContentTypeParser("text/plain");
 
-  if (config.actionRateLimit > 0) {
-    await app.register(rateLimit, {
-      global: false,
-      max: config.actionRateLimit,
-      timeWindow: "1 minute",
-      // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
-      // (then every client would share one address and one limit). Reporters are trusted.
-      allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
-      errorResponseBuilder: (_request, context) =>
-        new Problem(
-          429,
-          "rate_limited",
-          `Too many actions from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
-        ),
-    });
-  }
+  // Registered always; each limited route says its own limit (or false when it is switched off).
+  await app.register(rateLimit, {
+    global: false,
+    max: Math.max(config.actionRateLimit, 1),
+    timeWindow: "1 minute",
+    // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
+    // (then every client would share one address and one limit). Reporters are trusted.
+    allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
+    errorResponseBuilder: (_request, context) =>
+      new Problem(
+        429,
+        "rate_limited",
+        `Too many requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      ),
+  });
 
   // Streams never end by themselves; close them first, or closing the server would wait forever.
   app.addHook("preClose", async () => runtime.streams.close());
@@ -79,6 +79,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const pages = pageRoutes(app, runtime);
   sectionRoutes(app, runtime, { casesOf: pages.casesOf });
   embedRoutes(app, runtime);
+  officeRoutes(app, runtime);
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));
   return app;

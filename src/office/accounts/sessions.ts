@@ -1,0 +1,62 @@
+import type pg from "pg";
+import { hashToken, newToken } from "./tokens.js";
+import type { OfficeUser, Role } from "./users.js";
+
+// Server-side sessions: the cookie holds a random token, the database its hash. A session ends
+// after 12 idle hours or 14 days, on logout, on "log out everywhere", on a password change,
+// and when the account is disabled.
+
+export const SESSION_COOKIE = "inkwell_session";
+export const SESSION_IDLE_MS = 12 * 3600_000;
+export const SESSION_MAX_MS = 14 * 24 * 3600_000;
+// Writing last_seen_at on every request would turn each page view into a write.
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+export async function createSession(
+  db: pg.Pool | pg.PoolClient,
+  userId: number,
+  client: { ip?: string; userAgent?: string } = {},
+): Promise<string> {
+  const token = newToken();
+  await db.query(
+    `INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent)
+     VALUES ($1, $2, now() + $3 * interval '1 millisecond', $4, $5)`,
+    [hashToken(token), userId, SESSION_MAX_MS, client.ip ?? null, client.userAgent?.slice(0, 300) ?? null],
+  );
+  return token;
+}
+
+/** The account behind a session token, if the session is alive and the account enabled. */
+export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeUser | undefined> {
+  const tokenHash = hashToken(token);
+  const result = await db.query(
+    `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, s.last_seen_at
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > now()
+        AND s.last_seen_at > now() - $2 * interval '1 millisecond' AND u.disabled_at IS NULL`,
+    [tokenHash, SESSION_IDLE_MS],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  if (Date.now() - (row.last_seen_at as Date).getTime() > TOUCH_EVERY_MS) {
+    await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
+  }
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    sectionIds: row.section_ids,
+    languages: row.languages,
+  };
+}
+
+export async function endSession(db: pg.Pool | pg.PoolClient, token: string): Promise<void> {
+  await db.query("DELETE FROM sessions WHERE token_hash = $1", [hashToken(token)]);
+}
+
+/** Ends every session of an account; returns how many there were. */
+export async function endAllSessions(db: pg.Pool | pg.PoolClient, userId: number): Promise<number> {
+  const result = await db.query("DELETE FROM sessions WHERE user_id = $1", [userId]);
+  return result.rowCount ?? 0;
+}

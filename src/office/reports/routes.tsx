@@ -1,0 +1,4 @@
+import type { FastifyInstance } from "fastify";
+import type { Runtime } from "../../runtime.js";
+
+export function reportRoutes(_app: FastifyInstance, _runtime: Runtime): void {}
