@@ -4,6 +4,7 @@ import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
@@ -20,6 +21,8 @@ import { sectionRoutes } from "./pages/section-routes.js";
 import { installProblemHandlers, notFoundHandler, Problem, type ProblemPage } from "./problems.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Largest accepted upload: a phone photo or a large report CSV. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "assets");
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
@@ -64,6 +67,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // The case page's forms: urlencoded bodies, and a CSRF token checked against a cookie.
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(cookie);
+  // Back-office uploads (case photos, report CSVs): fields and the file arrive in request.body,
+  // the file as a Buffer, so the CSRF check can read the token field like in any form.
+  await app.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
+  });
   await app.register(csrf, { cookieOpts: { path: "/", sameSite: "lax", httpOnly: true } });
 
   actionRoutes(app, runtime);

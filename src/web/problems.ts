@@ -86,6 +86,10 @@ export function problemFor(error: FastifyError | Problem): Problem {
       return new Problem(400, "malformed_json", "The request body is not valid JSON.");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return new Problem(400, "malformed_body", error.message);
+    case "FST_REQ_FILE_TOO_LARGE":
+      return new Problem(413, "file_too_large", "The file is too large: upload at most 10 MB.");
+    case "FST_FILES_LIMIT":
+      return new Problem(413, "too_many_files", "Upload one file at a time.");
   }
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return new Problem(400, "malformed_json", `The request body is not valid JSON: ${error.message}`);
