@@ -1,11 +1,16 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { type Database, openDatabase } from "./db/database.js";
 import { StartupError } from "./db/embedded.js";
+import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
 import { verifyCounters } from "./ledger/verify.js";
+import { AccountInputError, createAccount } from "./office/accounts/create.js";
+import { CLI_ACTOR } from "./office/audit.js";
 import { startRuntime } from "./runtime.js";
 import { buildApp } from "./web/app.js";
 import { getWorld } from "./web/map/world.js";
@@ -37,7 +42,13 @@ async function start(config: Config): Promise<void> {
   try {
     if (config.seedDemo) {
       const seeded = await seedDemo(db.pool);
-      if (seeded.seeded) log.info(`seeded the demo edition (${seeded.actions} actions)`);
+      if (seeded.seeded) {
+        log.info(`seeded the demo edition (${seeded.actions} actions)`);
+        await mkdir(config.dataDir, { recursive: true });
+        console.log(await seedDemoAccounts(db.pool, config.dataDir));
+      } else if (existsSync(demoLoginFile(config.dataDir))) {
+        log.info(`demo logins for the back office are in ${demoLoginFile(config.dataDir)}`);
+      }
     }
     const runtime = await startRuntime(config, db, log);
     const app = await buildApp(runtime);
@@ -71,6 +82,20 @@ async function start(config: Config): Promise<void> {
     await stopDatabase();
     throw error;
   }
+}
+
+const splitList = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 export function program(): Command {
@@ -123,6 +148,46 @@ export function program(): Command {
         if (result.differences.length > 0 || result.orphans > 0) process.exitCode = 1;
       }),
     );
+  const user = cli.command("user").description("back-office accounts");
+  user
+    .command("create")
+    .description("create an account; prints an invitation link unless --password-stdin is given")
+    .requiredOption("--email <email>", "the person's email")
+    .requiredOption("--role <role>", "admin, coordinator, translator or organizer")
+    .option("--name <name>", "the person's name")
+    .option("--sections <countries>", "coordinator/organizer sections, e.g. ES,MX")
+    .option("--languages <tags>", "translator languages, e.g. es,pt-BR")
+    .option("--password-stdin", "read the password from standard input instead of inviting")
+    .action(async (options) => {
+      const config = loadConfig();
+      const password = options.passwordStdin ? await readStdin() : undefined;
+      await withDatabase(config, async (db) => {
+        try {
+          const created = await createAccount(
+            db.pool,
+            {
+              email: options.email,
+              role: options.role,
+              name: options.name,
+              countries: splitList(options.sections),
+              languages: splitList(options.languages),
+              password,
+            },
+            CLI_ACTOR,
+          );
+          console.log(`Created ${created.user.role} ${created.user.email}.`);
+          if (created.inviteToken) {
+            console.log(
+              `They choose their password here (valid 7 days):\n${config.publicUrl}/office/invite/${created.inviteToken}`,
+            );
+          }
+        } catch (error) {
+          if (!(error instanceof AccountInputError)) throw error;
+          console.error(error.message);
+          process.exitCode = 1;
+        }
+      });
+    });
   cli
     .command("simulate")
     .description("post a realistic stream of actions through the public API")

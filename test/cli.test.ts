@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { seedDemo } from "../src/demo/seed.js";
+import { startTestApp } from "./support/app.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
+import { officeClient } from "./support/office.js";
 import { freePort, killGroup, runCli, startServer } from "./support/process.js";
 import { StreamReader } from "./support/sse.js";
 
@@ -149,4 +151,45 @@ test("a taken database port or an unusable data directory is said clearly", { ti
   const unusable = await runCli(["start"], { DATA_DIR: file, EMBEDDED_PG_PORT: String(await freePort()) });
   assert.equal(unusable.code, 1);
   assert.match(unusable.stderr, /The data directory .* is not usable/);
+});
+
+test("user create makes the first admin and prints an invitation link that works", async () => {
+  const bad = await runCli(["user", "create", "--email", "boss@example.org", "--role", "emperor"], {
+    DATABASE_URL: url,
+  });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Unknown role "emperor"/);
+  const made = await runCli(["user", "create", "--email", "Boss@Example.org", "--role", "admin"], {
+    DATABASE_URL: url,
+    PUBLIC_URL: "https://inkwell.example.org",
+  });
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(made.stdout, /Created admin boss@example.org/);
+  const link = /https:\/\/inkwell\.example\.org(\/office\/invite\/[A-Za-z0-9_-]{43})/.exec(made.stdout);
+  assert.ok(link?.[1], made.stdout);
+  const again = await runCli(["user", "create", "--email", "boss@example.org", "--role", "admin"], {
+    DATABASE_URL: url,
+  });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already has an account/);
+
+  const node = await startTestApp({}, url);
+  try {
+    const client = await officeClient(node);
+    const form = await client.get(link[1]);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /boss@example.org/);
+    const accepted = await client.post(link[1], { name: "The Boss", password: "a long enough password" });
+    assert.equal(accepted.statusCode, 303);
+    assert.equal((await client.get("/office/users")).statusCode, 200, "the new admin opens admin pages");
+    const audit = await node.db.pool.query(
+      "SELECT actor, action FROM audit_log WHERE entity = 'user' ORDER BY id",
+    );
+    assert.deepEqual(
+      audit.rows.map((r) => `${r.actor} ${r.action}`),
+      ["cli create", "boss@example.org accept_invitation"],
+    );
+  } finally {
+    await node.close();
+  }
 });
