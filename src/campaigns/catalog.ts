@@ -14,7 +14,7 @@ export interface CampaignInfo {
   goal: number;
   previousId: number | null;
   defaultLanguage: string;
-  /** Case slug → case id, for the cases this edition features. */
+  /** Case slug → case id, for the published cases this edition features. */
   cases: Map<string, number>;
 }
 
@@ -24,7 +24,11 @@ export interface Catalog {
   caseSlugs: Map<number, string>;
   /** Country → section id. */
   sections: Map<string, number>;
+  /** Grows with every load in this process: names what pages cached from this catalog. */
+  version: number;
 }
+
+let loads = 0;
 
 export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog> {
   const [campaigns, cases, sections] = await Promise.all([
@@ -33,7 +37,7 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
          FROM campaigns ORDER BY starts_at`,
     ),
     db.query(
-      `SELECT cc.campaign_id, c.id, c.slug FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
+      `SELECT cc.campaign_id, c.id, c.slug, c.published FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
         ORDER BY cc.campaign_id, cc.position, c.slug`,
     ),
     db.query("SELECT id, country FROM sections"),
@@ -43,6 +47,7 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
     campaignsById: new Map(),
     caseSlugs: new Map(),
     sections: new Map(),
+    version: ++loads,
   };
   for (const row of campaigns.rows) {
     const info: CampaignInfo = {
@@ -60,7 +65,9 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
     catalog.campaignsById.set(info.id, info);
   }
   for (const row of cases.rows) {
-    catalog.campaignsById.get(row.campaign_id)?.cases.set(row.slug, row.id);
+    // An unpublished case is not featured: no page, no card, no new online actions. Its slug
+    // stays known so that the actions it already has are still counted under its name.
+    if (row.published) catalog.campaignsById.get(row.campaign_id)?.cases.set(row.slug, row.id);
     catalog.caseSlugs.set(row.id, row.slug);
   }
   for (const row of sections.rows) catalog.sections.set(row.country.trim(), row.id);

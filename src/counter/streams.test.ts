@@ -22,6 +22,7 @@ const catalog: Catalog = {
   campaignsById: new Map([[1, campaign]]),
   caseSlugs: new Map([[1, "gao-zhisheng"]]),
   sections: new Map(),
+  version: 1,
 };
 
 async function withStream(

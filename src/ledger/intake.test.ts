@@ -27,6 +27,7 @@ const catalog: Catalog = {
   campaignsById: new Map(),
   caseSlugs: new Map([[3, "gao-zhisheng"]]),
   sections: new Map([["FR", 11]]),
+  version: 1,
 };
 const during = new Date("2012-12-10T12:00:00Z");
 const after = new Date("2013-01-20T12:00:00Z");

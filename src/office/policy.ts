@@ -96,3 +96,15 @@ export function seesReport(
 ): boolean {
   return user.id === report.reportedBy || runsCountry(user, report.country, sectionOf);
 }
+
+/**
+ * Where a person may hold an event: admins anywhere; coordinators, and organizers who belong to
+ * sections, in their sections' countries; an organizer of no section anywhere (a volunteer).
+ */
+export function holdsEventsIn(user: OfficeUser, country: string, sectionOf: SectionOf): boolean {
+  if (user.role === "admin") return true;
+  if (user.role === "organizer" && user.sectionIds.length === 0) return true;
+  if (user.role !== "coordinator" && user.role !== "organizer") return false;
+  const section = sectionOf(country);
+  return section !== undefined && user.sectionIds.includes(section);
+}

@@ -46,7 +46,7 @@ after(async () => {
 });
 
 function mailTo(address: string): ParsedMail | undefined {
-  return inbox.findLast((m) => (m.to && !Array.isArray(m.to) ? m.to.text : "").includes(address));
+  return [...inbox].reverse().find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : "").includes(address));
 }
 
 function linkIn(mail: ParsedMail | undefined, kind: "invite" | "reset"): string {

@@ -16,6 +16,7 @@ import { officeRoutes } from "../office/routes.js";
 import type { Runtime } from "../runtime.js";
 import { healthRoutes } from "./health.js";
 import { embedRoutes } from "./pages/embed-routes.js";
+import { eventPageRoutes } from "./pages/events-routes.js";
 import { pageRoutes } from "./pages/routes.js";
 import { sectionRoutes } from "./pages/section-routes.js";
 import { installProblemHandlers, notFoundHandler, Problem, type ProblemPage } from "./problems.js";
@@ -88,6 +89,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const pages = pageRoutes(app, runtime);
   sectionRoutes(app, runtime, { casesOf: pages.casesOf });
   embedRoutes(app, runtime);
+  eventPageRoutes(app, runtime);
   officeRoutes(app, runtime);
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));

@@ -54,6 +54,8 @@ export interface World {
   byCode: Map<string, CountryShape>;
   /** Land with no usable alpha-2 code (disputed areas such as N. Cyprus or Somaliland): never coloured. */
   neutral: string;
+  /** Where a point (longitude, latitude in degrees) lies in the viewBox, for markers such as events. */
+  project(longitude: number, latitude: number): [number, number] | null;
 }
 
 // Features the atlas leaves without a numeric id but whose code the ledger accepts
@@ -156,6 +158,10 @@ export function buildWorld(options: WorldOptions = DEFAULT_WORLD_OPTIONS): World
     countries: [...byCode.values()],
     byCode,
     neutral,
+    project: (longitude, latitude) => {
+      const point = projection([longitude, latitude]);
+      return point ? [Math.round(point[0] * 10) / 10, Math.round(point[1] * 10) / 10] : null;
+    },
   };
 }
 

@@ -29,6 +29,43 @@ export interface CaseData {
   countries: [string, number][];
 }
 
+/**
+ * The case's photo, its text for readers who cannot see it picked like the case's texts (the
+ * reader's language, then the fallbacks). Browsers choose the variant the screen needs.
+ */
+function CasePhoto(props: {
+  detail: CaseDetail;
+  locale: string;
+  campaignDefault: string;
+  textLanguage: string;
+}) {
+  const { photo } = props.detail;
+  const largest = photo?.variants[photo.variants.length - 1];
+  if (!photo || !largest) return null;
+  const withAlt = Object.fromEntries(
+    Object.entries(props.detail.texts)
+      .filter(([, t]) => t.photoAlt.trim() !== "")
+      .map(([language, t]) => [language, t.photoAlt]),
+  );
+  const alt = pickText(withAlt, props.locale, props.campaignDefault);
+  return (
+    <figure class="case-photo">
+      <img
+        src={largest.url}
+        srcset={photo.variants.map((v) => `${v.url} ${v.width}w`).join(", ")}
+        sizes="(min-width: 60rem) 58rem, calc(100vw - 2rem)"
+        width={largest.width}
+        height={largest.height}
+        alt={alt?.text ?? ""}
+        lang={alt && alt.language !== props.textLanguage ? alt.language : undefined}
+        loading="eager"
+        decoding="async"
+        style="max-width: 100%; height: auto"
+      />
+    </figure>
+  );
+}
+
 function Paragraphs(props: { text: string }) {
   return (
     <>
@@ -58,6 +95,12 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
       </p>
       <article lang={picked.language} dir={direction(picked.language)} class="case">
         <h1>{text.title}</h1>
+        <CasePhoto
+          detail={data.detail}
+          locale={m.locale}
+          campaignDefault={data.campaign.defaultLanguage}
+          textLanguage={picked.language}
+        />
         {picked.isFallback ? (
           <p class="note" lang={m.locale}>
             {m.t("case.fallback", { language: languageName })}
@@ -103,13 +146,18 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         defaultCountry={data.acting.defaultCountry}
         caseName={text.title}
         targetName={data.detail.targets[0]?.name ?? ""}
-        sampleLetter={m.t("act.letter.sample", {
-          target: data.detail.targets[0]
-            ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
-            : "",
-          name: text.title,
-          ask: text.ask,
-        })}
+        sampleLetter={
+          // The case's own sample letter when it has one in this language, else the site's.
+          text.sampleLetter.trim() !== ""
+            ? text.sampleLetter
+            : m.t("act.letter.sample", {
+                target: data.detail.targets[0]
+                  ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
+                  : "",
+                name: text.title,
+                ask: text.ask,
+              })
+        }
       />
       <SolidarityWall m={m} messages={data.wall} />
       <CountryList

@@ -82,6 +82,9 @@ export function Layout(props: {
           {props.children}
         </main>
         <footer class="site">
+          <p>
+            <a href={localHref(m.locale, "/events")}>{m.t("events.title")}</a>
+          </p>
           <p>{m.t("footer.exact")}</p>
         </footer>
         {(props.scripts ?? []).map((src) => (

@@ -142,7 +142,8 @@ export function pageRoutes(
       previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0,
       status,
       now.toISOString().slice(0, 10),
-      cases.length,
+      // Any change to cases, texts or sections (a new translation approved) reloads the catalog.
+      catalog.version,
     ].join("|");
     return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
       const view = counterView(catalog, runtime.counters, campaign);

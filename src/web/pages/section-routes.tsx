@@ -31,6 +31,21 @@ export function embedSnippet(src: string, title: string): string {
   return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="320" height="180" style="border:0;max-width:100%" loading="lazy"></iframe>`;
 }
 
+/**
+ * The cases a section features in this edition, in its order, then the edition's other cases.
+ * A section that features none shows them all, in the edition's own order.
+ */
+export function featuredFirst(
+  all: CaseDetail[],
+  featuredIds: number[],
+): { cases: CaseDetail[]; otherCases: CaseDetail[] } {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const cases = featuredIds.flatMap((id) => byId.get(id) ?? []);
+  if (cases.length === 0) return { cases: all, otherCases: [] };
+  const chosen = new Set(cases.map((c) => c.id));
+  return { cases, otherCases: all.filter((c) => !chosen.has(c.id)) };
+}
+
 export function sectionRoutes(
   app: FastifyInstance,
   runtime: Runtime,
@@ -65,7 +80,7 @@ export function sectionRoutes(
       count: counter?.byCountry.get(country) ?? 0,
       total: counter?.total ?? 0,
       goal: section.goals.get(campaign.id),
-      cases: await deps.casesOf(campaign.id),
+      ...featuredFirst(await deps.casesOf(campaign.id), section.featured.get(campaign.id) ?? []),
       embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
     };
     const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };

@@ -149,3 +149,30 @@ test("section names from the database are escaped", async () => {
   assert.match(response.body, /<html lang="en"/, "Swahili has no interface; English, not a guess");
   assert.ok(!response.body.includes("<progress"), "no goal, no progress bar");
 });
+
+test("a section's featured cases come first and its contacts show, escaped; only https websites are links", async () => {
+  const pl = t.runtime.sectionOf("PL");
+  const c = campaign();
+  const rosa = c.cases.get("rosa-franco");
+  await t.db.pool.query(
+    `UPDATE sections SET contact_email = $2, contact_phone = '+48 22 555 01 01', website = 'http://plain.example.org',
+            postal_address = $3 WHERE id = $1`,
+    [pl, "<b>x</b>@example.org", "ul. Piękna 66a\n<script>alert(1)</script>"],
+  );
+  await t.db.pool.query(
+    "INSERT INTO section_featured_cases (section_id, campaign_id, case_id, position) VALUES ($1, $2, $3, 1)",
+    [pl, c.id, rosa],
+  );
+  await t.runtime.catalogChanged();
+  const html = (await page("/en/s/PL")).body;
+  const cards = html.slice(html.indexOf('id="cases-title"'), html.indexOf('id="other-cases-title"'));
+  assert.ok(cards.includes('href="/en/cases/rosa-franco"'), "the featured case among the cards");
+  assert.ok(!cards.includes('href="/en/cases/gao-zhisheng"'), "the others after them");
+  assert.ok(html.includes('href="/en/cases/gao-zhisheng"'));
+  assert.ok(html.includes("&lt;b>x&lt;/b>@example.org"), "escaped");
+  assert.ok(!html.includes("<script>alert(1)"), "escaped");
+  assert.ok(html.includes('href="tel:+48225550101"'));
+  assert.ok(!html.includes("plain.example.org"), "a website that is not https is not shown");
+  const pl2 = (await page("/pl/s/PL")).body;
+  assert.ok(pl2.includes("Kontakt z sekcją") && pl2.includes("Więcej spraw w tej kampanii"));
+});

@@ -1,8 +1,10 @@
 import type { CampaignInfo } from "../../campaigns/catalog.js";
 import type { CaseDetail } from "../../campaigns/queries.js";
+import { pickText } from "../../cases/texts.js";
+import { direction } from "../../i18n/locales.js";
 import type { Messages } from "../../i18n/messages.js";
 import { uiLocaleOf } from "../../sections/locale.js";
-import type { Section } from "../../sections/queries.js";
+import type { Section, SectionContacts } from "../../sections/queries.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 import { CaseCards } from "./parts.js";
 
@@ -20,7 +22,10 @@ export interface SectionData {
   total: number;
   /** The section's own goal for the campaign, when it set one. */
   goal: number | undefined;
+  /** The cases the section features (in its order), or all of the edition's if it features none. */
   cases: CaseDetail[];
+  /** The edition's other cases, when the section features some. */
+  otherCases: CaseDetail[];
   /** The embeddable counter's address and the snippet to copy (plain text, escaped on output). */
   embed: { src: string; snippet: string };
 }
@@ -56,6 +61,88 @@ function Languages(props: { m: Messages; section: Section }) {
         );
       })}
     </p>
+  );
+}
+
+/** The edition's other cases, as a plain list after the ones the section features. */
+function OtherCases(props: { m: Messages; campaign: CampaignInfo; cases: CaseDetail[] }) {
+  const { m, campaign } = props;
+  if (props.cases.length === 0) return null;
+  return (
+    <section aria-labelledby="other-cases-title">
+      <h2 id="other-cases-title">{m.t("section.otherCases")}</h2>
+      <ul>
+        {props.cases.map((c) => {
+          const picked = pickText(c.texts, m.locale, campaign.defaultLanguage);
+          if (!picked) return null;
+          return (
+            <li lang={picked.language} dir={direction(picked.language)}>
+              <a href={localHref(m.locale, `/cases/${c.slug}`)}>{picked.text.title}</a>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function Contacts(props: { m: Messages; contacts: SectionContacts }) {
+  const { m, contacts } = props;
+  // Checked when entered; checked again here so that a row written another way never
+  // becomes a javascript: link.
+  const website = contacts.website?.startsWith("https://") ? contacts.website : null;
+  if (!contacts.email && !contacts.phone && !website && !contacts.postalAddress) return null;
+  return (
+    <section aria-labelledby="contact-title" class="section-contact">
+      <h2 id="contact-title">{m.t("section.contact.title")}</h2>
+      <dl>
+        {contacts.email ? (
+          <>
+            <dt>{m.t("section.contact.email")}</dt>
+            <dd>
+              <a href={`mailto:${contacts.email}`} dir="ltr">
+                {contacts.email}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {contacts.phone ? (
+          <>
+            <dt>{m.t("section.contact.phone")}</dt>
+            <dd>
+              <a href={`tel:${contacts.phone.replace(/[^\d+]/g, "")}`} dir="ltr">
+                {contacts.phone}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {website ? (
+          <>
+            <dt>{m.t("section.contact.website")}</dt>
+            <dd>
+              <a href={website} dir="ltr">
+                {website.replace(/^https:\/\//, "").replace(/\/$/, "")}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {contacts.postalAddress ? (
+          <>
+            <dt>{m.t("section.contact.address")}</dt>
+            <dd>
+              <address dir="auto">
+                {contacts.postalAddress.split(/\r?\n/).map((line, i) => (
+                  <>
+                    {i > 0 ? <br /> : null}
+                    {line}
+                  </>
+                ))}
+              </address>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
   );
 }
 
@@ -133,6 +220,9 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
       </section>
 
       <CaseCards m={m} campaign={data.campaign} cases={data.cases} />
+      <OtherCases m={m} campaign={data.campaign} cases={data.otherCases} />
+
+      <Contacts m={m} contacts={data.section.contacts} />
 
       <section aria-labelledby="embed-title" class="embed-code">
         <h2 id="embed-title">{m.t("section.embedTitle")}</h2>

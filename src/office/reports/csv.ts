@@ -1,0 +1,106 @@
+import { CsvError, parse } from "csv-parse/sync";
+import { type Column, REPORT_COLUMNS, type ReportInput } from "./reports.js";
+
+// Reading a CSV file of reports as spreadsheets save it: UTF-8 with or without a byte order
+// mark, commas or semicolons (Excel uses semicolons where the comma is the decimal separator),
+// a header row naming the columns in any order. Problems with the file as a whole are answered
+// here; problems with a row are left to the row's checks, so each row gets its own message.
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const MAX_ROWS = 5000;
+const REQUIRED: Column[] = ["case", "country", "date", "quantity"];
+
+export interface CsvRow {
+  /** The line of the file the row ends on (the header is line 1), as a spreadsheet numbers it. */
+  line: number;
+  input: ReportInput;
+  /** Cells beyond the header's columns. */
+  extraCells: number;
+}
+
+export type CsvResult =
+  | { ok: true; rows: CsvRow[]; text: string }
+  | { ok: false; status: 413 | 422; message: string };
+
+const fail = (status: 413 | 422, message: string): CsvResult => ({ ok: false, status, message });
+
+/** Commas or semicolons: whichever the header line uses more. */
+function delimiterOf(text: string): string {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const count = (c: string) => firstLine.split(c).length - 1;
+  return count(";") > count(",") ? ";" : ",";
+}
+
+export function readReportCsv(data: Buffer | string): CsvResult {
+  if (Buffer.byteLength(data) > MAX_FILE_BYTES) {
+    return fail(413, "The file is larger than 2 MB. Split it into smaller files.");
+  }
+  let text: string;
+  try {
+    // The decoder drops a byte order mark and refuses bytes that are not UTF-8.
+    text =
+      typeof data === "string"
+        ? data.replace(/^\uFEFF/, "")
+        : new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    return fail(422, "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.");
+  }
+  if (text.trim() === "") return fail(422, "The file is empty.");
+
+  let records: { info: { lines: number }; record: string[] }[];
+  try {
+    records = parse(text, {
+      delimiter: delimiterOf(text),
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      relax_column_count: true,
+      trim: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) return fail(422, `The file is not valid CSV: ${error.message}`);
+    throw error;
+  }
+
+  const [header, ...body] = records;
+  if (!header) return fail(422, "The file is empty.");
+  const names = header.record.map((h) => h.trim().toLowerCase());
+  for (const name of names) {
+    if (!(REPORT_COLUMNS as readonly string[]).includes(name)) {
+      return fail(
+        422,
+        `The first line must name the columns; "${name}" is not one of ${REPORT_COLUMNS.join(", ")}. Start from the template.`,
+      );
+    }
+  }
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) return fail(422, `The column "${duplicate}" appears twice.`);
+  const missing = REQUIRED.filter((c) => !names.includes(c));
+  if (missing.length > 0) {
+    return fail(
+      422,
+      `The file has no ${missing.map((c) => `"${c}"`).join(", ")} column. Start from the template.`,
+    );
+  }
+  if (body.length === 0) return fail(422, "The file has no rows below its header.");
+  if (body.length > MAX_ROWS) {
+    return fail(
+      422,
+      `The file has ${body.length.toLocaleString("en-US")} rows; import at most ${MAX_ROWS.toLocaleString("en-US")} at a time. Split it into several files.`,
+    );
+  }
+
+  const rows = body.map(({ info, record }) => {
+    const input = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, ""])) as ReportInput;
+    names.forEach((name, i) => {
+      input[name as Column] = record[i] ?? "";
+    });
+    return { line: info.lines, input, extraCells: Math.max(0, record.length - names.length) };
+  });
+  return { ok: true, rows, text };
+}
+
+/** The template offered for download: the header and one example row. */
+export function templateCsv(example: { case: string; country: string; date: string }): string {
+  return `${REPORT_COLUMNS.join(",")}\r\n${example.case},letter,${example.country},${example.date},120,,\r\n`;
+}

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { listen, startTestApp, type TestApp } from "../support/app.js";
+import { axeViolations, launchBrowser } from "../support/browser.js";
+import { makeUser } from "../support/office.js";
+
+// The public events pages in a real browser: axe-core (WCAG 2.1 A and AA, no rule turned off)
+// on the list and on an event in English and Arabic, in each state of the RSVP form, and an
+// RSVP sent with scripts switched off.
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let eventId: string;
+
+async function makeEvent(o: { title: string; capacity?: number; latitude?: number; longitude?: number }) {
+  const id = randomUUID();
+  const organizer = await makeUser(t, "organizer");
+  await t.db.pool.query(
+    `INSERT INTO events (id, campaign_id, organizer_id, title, description, address, country, latitude,
+                         longitude, starts_at, ends_at, time_zone, capacity)
+     VALUES ($1, $2, $3, $4, $5, 'Calle Mayor 1, 28013 Madrid', 'ES', $6, $7,
+             now() + interval '10 days', now() + interval '10 days 3 hours', 'Europe/Madrid', $8)`,
+    [
+      id,
+      t.runtime.catalog().campaigns.get("w4r-2012")?.id,
+      organizer.id,
+      o.title,
+      "Bring a pen.\n\nWe provide paper, envelopes and stamps.",
+      o.latitude ?? null,
+      o.longitude ?? null,
+      o.capacity ?? null,
+    ],
+  );
+  return id;
+}
+
+before(async () => {
+  t = await startTestApp();
+  base = await listen(t);
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  eventId = await makeEvent({
+    title: "Write for Rights in Madrid",
+    capacity: 20,
+    latitude: 40.4168,
+    longitude: -3.7038,
+  });
+  await makeEvent({ title: "Letters in Paris", latitude: 48.8566, longitude: 2.3522 });
+  await makeEvent({ title: "Letters somewhere without coordinates" });
+});
+after(async () => {
+  await closeBrowser();
+  await t.close();
+});
+
+async function assertAccessible(page: Page, what: string) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
+}
+
+async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, options = {}) {
+  const context = await browser.newContext(options);
+  try {
+    await fn(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
+for (const lang of ["en", "ar"]) {
+  test(`/${lang}/events has no violations`, () =>
+    withPage(async (page) => {
+      assert.equal((await page.goto(`${base}/${lang}/events`))?.status(), 200);
+      assert.equal(await page.locator(".emap a").count(), 2, "two events on the map");
+      await assertAccessible(page, `/${lang}/events`);
+    }));
+
+  test(`/${lang}/events/:id has no violations, nor its form with errors`, () =>
+    withPage(async (page) => {
+      assert.equal((await page.goto(`${base}/${lang}/events/${eventId}`))?.status(), 200);
+      await assertAccessible(page, `/${lang}/events/:id`);
+      // The browser's own checks would stop the post; the server's answer is what is tested.
+      await page.$eval("#rsvp-form", (form) => {
+        (form as HTMLFormElement).noValidate = true;
+      });
+      await page.fill("#rsvp-email", "not an address");
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST"),
+        page.click("#rsvp-form button[type=submit]"),
+      ]);
+      assert.equal(response.status(), 422);
+      await page.waitForSelector("#rsvp-form .form-error");
+      await assertAccessible(page, `/${lang}/events/:id (422)`);
+    }));
+}
+
+test("a full event's page has no violations", async () => {
+  const full = await makeEvent({ title: "A small event", capacity: 1 });
+  await t.db.pool.query(
+    "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Ana', 'ana@example.org')",
+    [randomUUID(), full],
+  );
+  await withPage(async (page) => {
+    assert.equal((await page.goto(`${base}/ar/events/${full}`))?.status(), 200);
+    assert.equal(await page.locator("#rsvp-form").count(), 0);
+    await assertAccessible(page, "full");
+  });
+});
+
+test("an RSVP works with scripts switched off, and its thank-you state has no violations", () =>
+  withPage(
+    async (page) => {
+      await page.goto(`${base}/en/events`);
+      await page.click(`a[href="/en/events/${eventId}"] >> nth=-1`);
+      await page.waitForURL(`${base}/en/events/${eventId}`);
+      await page.fill("#rsvp-name", "Nadia");
+      await page.fill("#rsvp-email", "nadia@example.org");
+      await page.check("#rsvp-consent");
+      await Promise.all([page.waitForURL(/done=rsvp/), page.click("#rsvp-form button[type=submit]")]);
+      assert.equal(await page.locator(".done[role=status]").count(), 1);
+      const rows = await t.db.pool.query("SELECT name FROM event_rsvps WHERE event_id = $1 AND email = $2", [
+        eventId,
+        "nadia@example.org",
+      ]);
+      assert.deepEqual(rows.rows, [{ name: "Nadia" }]);
+    },
+    { javaScriptEnabled: false },
+  ).then(() =>
+    // axe runs as a script, so the thank-you state is checked in a page that runs scripts.
+    withPage(async (page) => {
+      await page.goto(`${base}/en/events/${eventId}?done=rsvp#rsvp`);
+      await assertAccessible(page, "thank you");
+    }),
+  ));
