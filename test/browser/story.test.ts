@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { UserRow } from "../../src/office/accounts/users.js";
 import { listen, startTestApp, type TestApp } from "../support/app.js";
-import { launchBrowser } from "../support/browser.js";
+import { axeViolations, launchBrowser } from "../support/browser.js";
 import { makeUser, TEST_PASSWORD } from "../support/office.js";
 
 // The whole story, each person in their own browser: an admin creates a case; a translator
@@ -135,4 +135,34 @@ test("admin, translator, coordinator and organizer run a case; the public counte
   };
   assert.equal(counter.total, before + 120, "exactly 120 more");
   assert.equal(counter.byCase["nasrin-example"], 120);
+});
+
+test("back-office pages have no accessibility violations (axe-core)", async () => {
+  const page = await logIn(await makeUser(t, "admin"));
+  const found: string[] = [];
+  for (const url of [
+    "/office",
+    "/office/login",
+    "/office/cases",
+    "/office/cases/new",
+    "/office/translations",
+    "/office/translations/1/pl",
+    "/office/sections",
+    `/office/sections/${t.runtime.sectionOf("ES")}`,
+    "/office/events",
+    "/office/events/new",
+    "/office/reports",
+    "/office/reports/new",
+    "/office/reports/import",
+    "/office/moderation",
+    "/office/users",
+    "/office/users/new",
+    "/office/audit",
+    "/office/outbox",
+  ]) {
+    await page.goto(`${base}${url}`);
+    for (const v of await axeViolations(page))
+      found.push(`${url}: ${v.id} (${v.nodes.map((n) => n.target).join(" | ")})`);
+  }
+  assert.deepEqual(found, []);
 });

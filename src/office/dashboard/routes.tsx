@@ -250,7 +250,8 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
           {translations.cases.length === 0 || translations.languages.length === 0 ? (
             <p>No translations yet.</p>
           ) : (
-            <div class="scroll">
+            // Focusable, so keyboard users can scroll the wide table.
+            <div class="scroll" tabindex={0} role="region" aria-labelledby="translations-title">
               <table class="dash-translations">
                 <caption class="sr-only">Approved fields of each case, per language</caption>
                 <thead>
