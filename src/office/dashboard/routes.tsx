@@ -251,7 +251,7 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
             <p>No translations yet.</p>
           ) : (
             // Focusable, so keyboard users can scroll the wide table.
-            <div class="scroll" tabindex={0} role="region" aria-labelledby="translations-title">
+            <section class="scroll" tabindex={0} aria-labelledby="translations-title">
               <table class="dash-translations">
                 <caption class="sr-only">Approved fields of each case, per language</caption>
                 <thead>
@@ -289,7 +289,7 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           )}
         </section>
 
