@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
@@ -30,12 +30,54 @@ export const DEMO_ACCOUNTS = [
   },
 ];
 
+// Two upcoming public events of the demo organizer, so the events page and map have something.
+const DEMO_EVENTS = [
+  [
+    "Letter-writing marathon at the library",
+    "Biblioteca Pública, Calle de Tirso de Molina 1, Madrid",
+    40.4125,
+    -3.7038,
+    2,
+    10,
+  ],
+  ["Write for Rights café evening", "Carrer de l'Hospital 56, Barcelona", 41.3814, 2.1708, 5, 18],
+] as const;
+
 export const demoLoginFile = (dataDir: string) => path.join(dataDir, "demo-logins.txt");
 
 export async function seedDemoAccounts(pool: pg.Pool, dataDir: string): Promise<string> {
   const password = `demo-${randomBytes(9).toString("base64url")}`;
   for (const account of DEMO_ACCOUNTS) {
     await createAccount(pool, { ...account, password }, { id: null, label: "demo seed" });
+  }
+  const campaign = await pool.query(
+    "SELECT id FROM campaigns WHERE starts_at <= now() AND ends_at > now() ORDER BY starts_at DESC LIMIT 1",
+  );
+  const organizer = await pool.query("SELECT id FROM users WHERE email = $1", [DEMO_ACCOUNTS[3]?.email]);
+  if (campaign.rows[0] && organizer.rows[0]) {
+    for (const [title, address, latitude, longitude, inDays, hour] of DEMO_EVENTS) {
+      await pool.query(
+        `INSERT INTO events (id, campaign_id, organizer_id, title, address, country, latitude, longitude,
+                             starts_at, ends_at, time_zone, capacity)
+         VALUES ($1, $2, $3, $4, $5, 'ES', $6, $7,
+                 (date_trunc('day', now() AT TIME ZONE 'Europe/Madrid') + make_interval(days => $8, hours => $9))
+                   AT TIME ZONE 'Europe/Madrid',
+                 (date_trunc('day', now() AT TIME ZONE 'Europe/Madrid') + make_interval(days => $8, hours => $9 + 3))
+                   AT TIME ZONE 'Europe/Madrid',
+                 'Europe/Madrid', 30)`,
+        [
+          randomUUID(),
+          campaign.rows[0].id,
+          organizer.rows[0].id,
+          title,
+          address,
+          latitude,
+          longitude,
+          inDays,
+          hour,
+        ],
+      );
+    }
   }
   const text = [
     "Inkwell demo logins (back office at /office):",

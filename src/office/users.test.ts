@@ -229,6 +229,17 @@ test("the demo accounts get a random password, kept in a file only the owner rea
     const login = await client.post("/office/login", { email: "admin@demo.inkwell.test", password });
     assert.equal(login.statusCode, 303);
     assert.equal((await client.get("/office/users")).statusCode, 200);
+    const events = await node.db.pool.query(
+      "SELECT e.public, e.starts_at > now() AS upcoming FROM events e JOIN users u ON u.id = e.organizer_id WHERE u.email = 'organizer.es@demo.inkwell.test'",
+    );
+    assert.deepEqual(
+      events.rows,
+      [
+        { public: true, upcoming: true },
+        { public: true, upcoming: true },
+      ],
+      "the demo organizer has two upcoming public events",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
