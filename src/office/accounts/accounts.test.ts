@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { csrfTokenOf, makeUser, officeClient, TEST_PASSWORD } from "../../../test/support/office.js";
-import { SESSION_COOKIE } from "./sessions.js";
+import { purgeExpiredSessions, SESSION_COOKIE } from "./sessions.js";
 
 let node: TestApp;
 before(async () => {
@@ -126,4 +126,34 @@ test("logins are limited per address", async () => {
     ).statusCode;
   }
   assert.equal(last, 429);
+});
+
+test("ended sessions and spent links are deleted by the housekeeping", async () => {
+  const user = await makeUser(node, "organizer");
+  const live = await officeClient(node, user);
+  await node.db.pool.query(
+    `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('old-1', $1, now() - interval '1 minute'),
+            ('idle-1', $1, now() + interval '1 day')`,
+    [user.id],
+  );
+  await node.db.pool.query(
+    "UPDATE sessions SET last_seen_at = now() - interval '13 hours' WHERE token_hash = 'idle-1'",
+  );
+  await node.db.pool.query(
+    `INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at, used_at)
+     VALUES ('used-1', $1, 'reset', now() + interval '1 hour', now()), ('gone-1', $1, 'invite', now() - interval '1 hour', NULL),
+            ('live-1', $1, 'reset', now() + interval '1 hour', NULL)`,
+    [user.id],
+  );
+  assert.ok((await purgeExpiredSessions(node.db.pool)) >= 4);
+  const sessions = await node.db.pool.query("SELECT token_hash FROM sessions WHERE user_id = $1", [user.id]);
+  assert.equal(sessions.rowCount, 1, "only the live session is left");
+  assert.equal((await live.get("/office")).statusCode, 200);
+  const tokens = await node.db.pool.query("SELECT token_hash FROM account_tokens WHERE user_id = $1", [
+    user.id,
+  ]);
+  assert.deepEqual(
+    tokens.rows.map((r) => r.token_hash),
+    ["live-1"],
+  );
 });

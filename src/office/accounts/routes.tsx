@@ -10,7 +10,13 @@ import { canSeeOffice } from "../policy.js";
 import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../ui.js";
 import { consumeAccountToken, findAccountToken, issueAccountToken } from "./account-tokens.js";
 import { checkPassword, hashPassword, passwordProblem } from "./passwords.js";
-import { createSession, endAllSessions, endSession, SESSION_COOKIE } from "./sessions.js";
+import {
+  createSession,
+  endAllSessions,
+  endSession,
+  purgeExpiredSessions,
+  SESSION_COOKIE,
+} from "./sessions.js";
 import { findUserByEmail, getUser, normalizeEmail } from "./users.js";
 
 // Logging in and out, password resets and accepting invitations.
@@ -21,6 +27,18 @@ const LOCK_MINUTES = 15;
 export function accountRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { pool } = runtime.db;
   const limit = runtime.config.loginRateLimit;
+  // Ended sessions and spent links are of no use to anyone: delete them at start, then hourly.
+  let purgeTimer: NodeJS.Timeout | undefined;
+  const purge = () =>
+    purgeExpiredSessions(pool).catch((error) =>
+      app.log.error({ err: error }, "deleting old sessions failed"),
+    );
+  app.addHook("onReady", async () => {
+    await purge();
+    purgeTimer = setInterval(purge, 3600_000);
+    purgeTimer.unref();
+  });
+  app.addHook("onClose", async () => clearInterval(purgeTimer));
   // Per address, loopback included: guessing passwords from the same machine is still guessing.
   const rateLimit = limit > 0 ? { max: limit, timeWindow: "15 minutes", allowList: () => false } : false;
 

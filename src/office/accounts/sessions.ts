@@ -60,3 +60,18 @@ export async function endAllSessions(db: pg.Pool | pg.PoolClient, userId: number
   const result = await db.query("DELETE FROM sessions WHERE user_id = $1", [userId]);
   return result.rowCount ?? 0;
 }
+
+/** Deletes sessions past their end and one-time links past theirs; returns how many rows went. */
+export async function purgeExpiredSessions(db: pg.Pool): Promise<number> {
+  const result = await db.query(
+    `WITH s AS (
+       DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1 * interval '1 millisecond'
+       RETURNING 1
+     ), t AS (
+       DELETE FROM account_tokens WHERE expires_at <= now() OR used_at IS NOT NULL RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM t) AS n`,
+    [SESSION_IDLE_MS],
+  );
+  return Number(result.rows[0].n);
+}
