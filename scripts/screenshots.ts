@@ -41,7 +41,10 @@ try {
       await page.goto(`${base}/office/login`);
       await page.fill("#f-email", email);
       await page.fill("#f-password", process.env.OFFICE_PASSWORD ?? "");
-      await Promise.all([page.waitForURL(`${base}/office`), page.click("button[type=submit]:text('Log in')")]);
+      await Promise.all([
+        page.waitForURL(`${base}/office`),
+        page.click("button[type=submit]:text('Log in')"),
+      ]);
       for (const [name, url] of officePages) {
         await page.goto(`${base}${url}`, { waitUntil: "networkidle" }).catch(() => {});
         await page.screenshot({ path: path.join(out, `${name}-${label}.png`), fullPage: label === "phone" });

@@ -21,7 +21,8 @@ export const MAX_LETTERS = 20;
 
 function text(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  return typeof value === "string" ? value.trim() : "";
+  // PostgreSQL refuses NUL in text: dropped here rather than failing the form with a 500.
+  return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
 }
 
 export interface Acting {

@@ -21,11 +21,24 @@ function dateParam(value: string | undefined, endOfDay: boolean): Date | undefin
   return endOfDay ? new Date(date.getTime() + 86_400_000) : date;
 }
 
+/**
+ * A delivered email's one-time link is the recipient's alone: an admin reading the outbox must
+ * not be able to reset someone else's password with it. Undelivered mail (no SMTP) is shown whole,
+ * because then the outbox is how it reaches people.
+ */
+const withoutLinks = (body: string) =>
+  body.replace(/\/office\/(reset|invite)\/[A-Za-z0-9_-]+/g, "/office/$1/… (link sent by email, hidden here)");
+
 export function auditRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { pool } = runtime.db;
 
   app.get("/office/audit", { preHandler: guard(canReadAudit) }, async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>;
+    // A name repeated in the query string arrives as an array: such a filter is ignored.
+    const q = Object.fromEntries(
+      Object.entries(request.query as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === "string" && !e[1].includes("\u0000"),
+      ),
+    ) as Record<string, string | undefined>;
     const filter: AuditFilter = {
       actor: q.actor?.trim() || undefined,
       entity: q.entity?.trim() || undefined,
@@ -33,7 +46,8 @@ export function auditRoutes(app: FastifyInstance, runtime: Runtime): void {
       action: q.action?.trim() || undefined,
       from: dateParam(q.from, false),
       to: dateParam(q.to, true),
-      beforeId: q.before && /^\d+$/.test(q.before) ? Number(q.before) : undefined,
+      // Ids are bigints; a longer number names no entry (and would not fit the query).
+      beforeId: q.before && /^\d{1,15}$/.test(q.before) ? Number(q.before) : undefined,
     };
     const [entries, kinds] = await Promise.all([
       browseAudit(pool, filter),
@@ -125,7 +139,7 @@ export function auditRoutes(app: FastifyInstance, runtime: Runtime): void {
               To {m.recipient} · {formatTime(m.createdAt)} ·{" "}
               {m.sentAt ? `sent ${formatTime(m.sentAt)}` : m.error ? `not sent: ${m.error}` : "not sent"}
             </p>
-            <pre class="diff">{m.body}</pre>
+            <pre class="diff">{m.sentAt ? withoutLinks(m.body) : m.body}</pre>
           </article>
         ))}
       </OfficeLayout>,

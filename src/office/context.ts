@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import type { Runtime } from "../runtime.js";
 import { Problem } from "../web/problems.js";
@@ -15,6 +16,8 @@ declare module "fastify" {
 }
 
 export const OFFICE = "/office";
+/** The cookie of @fastify/csrf-protection (its default name; options as in web/app.ts). */
+const CSRF_COOKIE = "_csrf";
 
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   app.addHook("onRequest", async (request, reply) => {
@@ -26,6 +29,14 @@ export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): v
       .header("x-frame-options", "DENY")
       .header("content-security-policy", "frame-ancestors 'none'")
       .header("referrer-policy", "no-referrer");
+    // Without a CSRF cookie (a restarted browser keeps the session cookie, not this one), every
+    // reply.generateCsrf() of the page would make a secret of its own and only the last would be
+    // kept, so the page's other forms would be refused: give the request one secret up front.
+    if (!request.cookies[CSRF_COOKIE]) {
+      const secret = randomBytes(18).toString("base64url");
+      request.cookies[CSRF_COOKIE] = secret;
+      reply.setCookie(CSRF_COOKIE, secret, { path: "/", sameSite: "lax", httpOnly: true });
+    }
     const token = request.cookies[SESSION_COOKIE];
     if (token) request.officeUser = await userOfSession(runtime.db.pool, token);
   });
@@ -46,12 +57,16 @@ export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: OFFICE });
 }
 
-/** Only a path inside the back office is a safe place to return to after logging in. */
+/**
+ * Only a path inside the back office is a safe place to return to after logging in; it goes into
+ * the Location header, so it must be printable ASCII (a URL as browsers send it, percent-encoded).
+ */
 export function safeNext(next: unknown): string {
   return typeof next === "string" &&
     next.startsWith(`${OFFICE}/`) &&
     !next.startsWith("//") &&
-    !next.includes("\\")
+    !next.includes("\\") &&
+    /^[\x21-\x7e]*$/.test(next)
     ? next
     : OFFICE;
 }

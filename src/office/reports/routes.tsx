@@ -397,8 +397,9 @@ export function reportRoutes(app: FastifyInstance, runtime: Runtime): void {
     const user = currentUser(request);
     const query = request.query as Record<string, string | undefined>;
     const input = Object.fromEntries(REPORT_COLUMNS.map((c) => [c, ""])) as ReportInput;
-    if (query.event) {
-      const event = await managedEvent(user, query.event);
+    if (query.event !== undefined) {
+      // A repeated ?event= arrives as an array: it names no event either.
+      const event = await managedEvent(user, typeof query.event === "string" ? query.event : "");
       Object.assign(input, { event: event.id, country: event.country, date: eventDay(event) });
     }
     return reportForm(reply, user, { key: randomUUID(), input });

@@ -216,3 +216,15 @@ test("only approved solidarity messages appear on the case's wall, escaped", asy
   assert.ok(!html.includes("Not yet read") && !html.includes("Spam"));
   assert.match(html, /<blockquote lang="pl" dir="auto">/);
 });
+
+test("a NUL character in a form is dropped, not a server error", async () => {
+  const { csrf, key, cookie } = await open("/en/cases/coastei-street");
+  const response = await submit(
+    "/en/cases/coastei-street/solidarity",
+    { _csrf: csrf, key, name: "Nul\u0000l", country: "FR", message: "With\u0000 you." },
+    cookie,
+  );
+  assert.equal(response.statusCode, 303);
+  const stored = await t.db.pool.query("SELECT body FROM solidarity_messages WHERE author = 'Null'");
+  assert.equal(stored.rows[0]?.body, "With you.");
+});

@@ -24,7 +24,8 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 function field(body: Record<string, unknown>, name: string): string {
   const value = body[name];
-  return typeof value === "string" ? value.trim() : "";
+  // PostgreSQL refuses NUL in text: dropped here rather than failing the RSVP with a 500.
+  return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
 }
 
 /** The RSVP form checked: errors are message keys, shown beside their fields. */
