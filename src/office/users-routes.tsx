@@ -97,8 +97,8 @@ export function userRoutes(app: FastifyInstance, runtime: Runtime): void {
       name: string;
     }[];
 
-  async function invite(user: UserRow): Promise<void> {
-    const token = await issueAccountToken(pool, user.id, "invite");
+  /** Mails an invitation link issued (with its audit entry) in a committed transaction. */
+  async function invite(user: UserRow, token: string): Promise<void> {
     await runtime.mailer.send({
       to: user.email,
       subject: "You are invited to the Inkwell back office",
@@ -257,12 +257,12 @@ export function userRoutes(app: FastifyInstance, runtime: Runtime): void {
       if (taken.rowCount) return undefined;
       const user = await insertUser(client, { ...draft, role: draft.role as Role, languages });
       await audit(client, actorOf(me), "invite", "user", user.id, null, auditView(user));
-      return user;
+      return { user, token: await issueAccountToken(client, user.id, "invite") };
     });
     if (!created) {
       return formPage(reply, { me, draft, errors: { email: "This email already has an account." } }, 422);
     }
-    await invite(created);
+    await invite(created.user, created.token);
     return reply.redirect("/office/users?done=invited", 303);
   });
 
@@ -324,8 +324,11 @@ export function userRoutes(app: FastifyInstance, runtime: Runtime): void {
         409,
       );
     }
-    await audit(pool, actorOf(me), "reinvite", "user", user.id, null, null);
-    await invite(user);
+    const token = await withTransaction(pool, async (client) => {
+      await audit(client, actorOf(me), "reinvite", "user", user.id, null, null);
+      return issueAccountToken(client, user.id, "invite");
+    });
+    await invite(user, token);
     return reply.redirect("/office/users?done=invited", 303);
   });
 }

@@ -244,3 +244,27 @@ test("the demo accounts get a random password, kept in a file only the owner rea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("sending an invitation again replaces the old link; an active account gets none", async () => {
+  const admin = await officeClient(node, await makeUser(node, "admin"));
+  await admin.post("/office/users", { email: "late@example.org", role: "organizer" });
+  const first = linkIn(mailTo("late@example.org"), "invite");
+  const id = (await node.db.pool.query("SELECT id FROM users WHERE email = 'late@example.org'")).rows[0].id;
+  const again = await admin.post(`/office/users/${id}/invite`);
+  assert.equal(again.statusCode, 303);
+  const second = linkIn(mailTo("late@example.org"), "invite");
+  assert.notEqual(second, first);
+  const visitor = await officeClient(node);
+  assert.equal((await visitor.get(first)).statusCode, 404, "the old link no longer works");
+  assert.equal((await visitor.get(second)).statusCode, 200);
+  const audit = await node.db.pool.query(
+    "SELECT action FROM audit_log WHERE entity = 'user' AND entity_id = $1 ORDER BY id",
+    [String(id)],
+  );
+  assert.deepEqual(
+    audit.rows.map((r) => r.action),
+    ["invite", "reinvite"],
+  );
+  const active = await makeUser(node, "organizer");
+  assert.equal((await admin.post(`/office/users/${active.id}/invite`)).statusCode, 409);
+});

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { action, listen, postAction, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, launchBrowser } from "../support/browser.js";
+import { assertAccessible, launchBrowser, withPage } from "../support/browser.js";
 
 // axe-core on every public page, in the states a visitor can reach: WCAG 2.1 A and AA, no
 // violation allowed and no rule turned off.
@@ -21,23 +21,9 @@ after(async () => {
   await t.close();
 });
 
-async function assertAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
-}
-
-async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, options = {}) {
-  const context = await browser.newContext(options);
-  try {
-    await fn(await context.newPage(), context);
-  } finally {
-    await context.close();
-  }
-}
-
 for (const path of ["/en/", "/ar/"]) {
   test(`the home page ${path} has no violations, its map table open`, () =>
-    withPage(async (page) => {
+    withPage(browser, async (page) => {
       assert.equal((await page.goto(`${base}${path}`))?.status(), 200);
       await page.click(".map summary");
       await assertAccessible(page, path);
@@ -46,14 +32,14 @@ for (const path of ["/en/", "/ar/"]) {
 
 for (const path of ["/en/cases/gao-zhisheng", "/zh-Hans/cases/coastei-street", "/pl/s/PL"]) {
   test(`${path} has no violations`, () =>
-    withPage(async (page) => {
+    withPage(browser, async (page) => {
       assert.equal((await page.goto(`${base}${path}`))?.status(), 200);
       await assertAccessible(page, path);
     }));
 }
 
 test("a case page showing a form's errors (422) has no violations", () =>
-  withPage(async (page) => {
+  withPage(browser, async (page) => {
     await page.goto(`${base}/en/cases/gao-zhisheng`);
     // The browser's own checks would stop the post; the server's answer is what is tested.
     await page.$eval("#act-sign", (form) => {
@@ -70,7 +56,7 @@ test("a case page showing a form's errors (422) has no violations", () =>
   }));
 
 test("the thank-you state has no violations", () =>
-  withPage(async (page) => {
+  withPage(browser, async (page) => {
     await page.goto(`${base}/en/cases/gao-zhisheng?done=sign#act-sign`);
     await page.waitForSelector("#act-sign .done");
     await assertAccessible(page, "done=sign");
@@ -79,6 +65,7 @@ test("the thank-you state has no violations", () =>
 test("the embedded counter has no violations", () =>
   // The embed's CSP allows no inline script, which is how axe gets into the page.
   withPage(
+    browser,
     async (page) => {
       assert.equal((await page.goto(`${base}/embed/counter?lang=en`))?.status(), 200);
       await assertAccessible(page, "embed");
@@ -87,7 +74,7 @@ test("the embedded counter has no violations", () =>
   ));
 
 test("the 404 page has no violations", () =>
-  withPage(async (page) => {
+  withPage(browser, async (page) => {
     assert.equal((await page.goto(`${base}/en/no-such-page`))?.status(), 404);
     await assertAccessible(page, "404");
   }));
@@ -99,6 +86,7 @@ test("the 'please wait' page (429) has no violations", async () => {
   try {
     const limitedBase = await listen(limited);
     await withPage(
+      browser,
       async (page) => {
         const send = async () => {
           await page.goto(`${limitedBase}/en/cases/gao-zhisheng`);
@@ -121,7 +109,7 @@ test("the 'please wait' page (429) has no violations", async () => {
 });
 
 test("the live counter is announced politely, once for several actions", () =>
-  withPage(async (page) => {
+  withPage(browser, async (page) => {
     // A fake clock, so the minute live.js waits between announcements can pass at once.
     await page.clock.install();
     await page.goto(`${base}/en/`);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { listen, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, launchBrowser } from "../support/browser.js";
+import { assertAccessible, launchBrowser, withPage } from "../support/browser.js";
 import { makeUser } from "../support/office.js";
 
 // The public events pages in a real browser: axe-core (WCAG 2.1 A and AA, no rule turned off)
@@ -56,30 +56,16 @@ after(async () => {
   await t.close();
 });
 
-async function assertAccessible(page: Page, what: string) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
-}
-
-async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, options = {}) {
-  const context = await browser.newContext(options);
-  try {
-    await fn(await context.newPage(), context);
-  } finally {
-    await context.close();
-  }
-}
-
 for (const lang of ["en", "ar"]) {
   test(`/${lang}/events has no violations`, () =>
-    withPage(async (page) => {
+    withPage(browser, async (page) => {
       assert.equal((await page.goto(`${base}/${lang}/events`))?.status(), 200);
       assert.equal(await page.locator(".emap a").count(), 2, "two events on the map");
       await assertAccessible(page, `/${lang}/events`);
     }));
 
   test(`/${lang}/events/:id has no violations, nor its form with errors`, () =>
-    withPage(async (page) => {
+    withPage(browser, async (page) => {
       assert.equal((await page.goto(`${base}/${lang}/events/${eventId}`))?.status(), 200);
       await assertAccessible(page, `/${lang}/events/:id`);
       // The browser's own checks would stop the post; the server's answer is what is tested.
@@ -103,7 +89,7 @@ test("a full event's page has no violations", async () => {
     "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Ana', 'ana@example.org')",
     [randomUUID(), full],
   );
-  await withPage(async (page) => {
+  await withPage(browser, async (page) => {
     assert.equal((await page.goto(`${base}/ar/events/${full}`))?.status(), 200);
     assert.equal(await page.locator("#rsvp-form").count(), 0);
     await assertAccessible(page, "full");
@@ -112,6 +98,7 @@ test("a full event's page has no violations", async () => {
 
 test("an RSVP works with scripts switched off, and its thank-you state has no violations", () =>
   withPage(
+    browser,
     async (page) => {
       await page.goto(`${base}/en/events`);
       await page.click(`a[href="/en/events/${eventId}"] >> nth=-1`);
@@ -130,7 +117,7 @@ test("an RSVP works with scripts switched off, and its thank-you state has no vi
     { javaScriptEnabled: false },
   ).then(() =>
     // axe runs as a script, so the thank-you state is checked in a page that runs scripts.
-    withPage(async (page) => {
+    withPage(browser, async (page) => {
       await page.goto(`${base}/en/events/${eventId}?done=rsvp#rsvp`);
       await assertAccessible(page, "thank you");
     }),

@@ -1,5 +1,12 @@
+import assert from "node:assert/strict";
 import axe from "axe-core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from "playwright-core";
 
 // Debian's Chromium, driven by playwright-core (which never downloads a browser of its own).
 // Playwright gives every launch a fresh, empty profile directory of its own.
@@ -48,4 +55,24 @@ export async function axeViolations(page: Page): Promise<AxeFinding[]> {
       nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
     }));
   });
+}
+
+/** Fails with the findings when axe-core reports any violation on the page. */
+export async function assertAccessible(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
+}
+
+/** Runs `fn` with a page in a fresh context (its own cookies), closed afterwards. */
+export async function withPage(
+  browser: Browser,
+  fn: (page: Page, context: BrowserContext) => Promise<void>,
+  options: BrowserContextOptions = {},
+): Promise<void> {
+  const context = await browser.newContext(options);
+  try {
+    await fn(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
 }
