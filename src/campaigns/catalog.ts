@@ -30,6 +30,11 @@ export interface Catalog {
 
 let loads = 0;
 
+/** The countries of the given sections (a coordinator's or an organizer's). */
+export function countriesOfSections(catalog: Catalog, sectionIds: number[]): string[] {
+  return [...catalog.sections].filter(([, id]) => sectionIds.includes(id)).map(([country]) => country);
+}
+
 export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog> {
   const [campaigns, cases, sections] = await Promise.all([
     db.query(

@@ -14,11 +14,14 @@ import { Problem } from "../../web/problems.js";
 import { currentUser, guard } from "../context.js";
 import { sendPage } from "../form.js";
 import { OfficeLayout } from "../layout.js";
-import { canExportCounts, canSeeOffice } from "../policy.js";
+import { canExportCounts, canSeeOffice, seesReport } from "../policy.js";
+import { listReports } from "../reports/reports.js";
 import { translationProgress } from "../translations/progress.js";
 import { Field, formatTime } from "../ui.js";
-import { caseProgress, latestReports, sectionLeaderboard } from "./data.js";
+import { caseProgress, sectionLeaderboard } from "./data.js";
 import { exportCounts } from "./export.js";
+
+const LATEST_REPORTS = 20;
 
 // The dashboard: the live counter, the map, the timeline against last year, how the sections
 // and the cases are doing, translation progress and the latest reports; and the CSV export.
@@ -86,11 +89,13 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
     const now = new Date();
     const previous =
       campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
-    const [allSections, translations, reports] = await Promise.all([
+    const [allSections, translations, visible] = await Promise.all([
       sections(),
       translationProgress(pool, campaign.id),
-      latestReports(pool, user, campaign.id, catalog.sections, runtime.sectionOf),
+      listReports(pool, user, catalog, { campaignId: campaign.id, limit: LATEST_REPORTS }),
     ]);
+    // The policy has the last word, should the query and it ever disagree.
+    const reports = visible.filter((r) => seesReport(user, r, runtime.sectionOf));
     const leaderboard = sectionLeaderboard(allSections.values(), counter, campaign.id, user);
     const cases = caseProgress(campaign, counter, catalog);
     const rendered = mapOf(campaign, view.byCountry);
@@ -332,9 +337,9 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
                       {en.number(r.quantity)}
                       {r.reason ? <span class="hint"> ({r.reason})</span> : null}
                     </td>
-                    <td>{r.occurredOn}</td>
+                    <td>{r.date}</td>
                     <td>{r.eventTitle ?? "—"}</td>
-                    <td>{r.reporter}</td>
+                    <td>{r.reporterEmail}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import countries from "i18n-iso-countries";
 import type pg from "pg";
+import { countriesOfSections } from "../../campaigns/catalog.js";
 import { withTransaction } from "../../db/transaction.js";
 import { messagesFor } from "../../i18n/messages.js";
 import type { Runtime } from "../../runtime.js";
@@ -60,11 +61,8 @@ export function eventRoutes(app: FastifyInstance, runtime: Runtime): void {
   });
   app.addHook("onClose", async () => clearInterval(purgeTimer));
 
-  /** The countries a person's sections cover. */
   const sectionCountries = (user: OfficeUser): string[] =>
-    [...runtime.catalog().sections]
-      .filter(([, id]) => user.sectionIds.includes(id))
-      .map(([country]) => country);
+    countriesOfSections(runtime.catalog(), user.sectionIds);
 
   /** Country options of the form: where this person may hold events (and the event's own). */
   const countryOptions = (user: OfficeUser, current?: string): [string, string][] => {

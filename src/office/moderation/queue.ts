@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { type Catalog, countriesOfSections } from "../../campaigns/catalog.js";
 import type { OfficeUser } from "../accounts/users.js";
 import type { Actor } from "../audit.js";
 import { audit } from "../audit.js";
@@ -27,10 +28,10 @@ export interface QueueMessage {
 }
 
 /** The countries whose messages this person moderates; null for every country. */
-export function countriesOf(user: OfficeUser, sections: Map<string, number>): string[] | null {
+export function countriesOf(user: OfficeUser, catalog: Catalog): string[] | null {
   if (user.role === "admin") return null;
   if (user.role !== "coordinator") return [];
-  return [...sections].filter(([, id]) => user.sectionIds.includes(id)).map(([country]) => country);
+  return countriesOfSections(catalog, user.sectionIds);
 }
 
 /**

@@ -60,7 +60,7 @@ export function moderationRoutes(app: FastifyInstance, runtime: Runtime): void {
     const catalog = runtime.catalog();
     const slugs = catalog.caseSlugs;
     const caseId = filter.case ? ([...slugs].find(([, slug]) => slug === filter.case)?.[0] ?? -1) : null;
-    const countries = countriesOf(user, catalog.sections);
+    const countries = countriesOf(user, catalog);
     const { messages, total } = await queue(pool, { status: filter.status, caseId, countries });
     const errors = o.errors ?? {};
     const csrf = reply.generateCsrf();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DateTime } from "luxon";
 import type pg from "pg";
-import type { CampaignInfo, Catalog } from "../../campaigns/catalog.js";
+import { type CampaignInfo, type Catalog, countriesOfSections } from "../../campaigns/catalog.js";
 import { appendEntries } from "../../ledger/append.js";
 import { newActionId } from "../../ledger/ids.js";
 import { isCountryCode } from "../../ledger/intake.js";
@@ -207,11 +207,6 @@ export function reportingCampaign(catalog: Catalog, now = new Date()): CampaignI
   );
 }
 
-/** The countries of a person's sections. */
-export function countriesOfSections(catalog: Catalog, sectionIds: number[]): string[] {
-  return [...catalog.sections].filter(([, id]) => sectionIds.includes(id)).map(([country]) => country);
-}
-
 const EVENT_COLUMNS = `id, campaign_id, organizer_id, title, country, starts_at, time_zone, cancelled_at`;
 
 function eventOf(row: Record<string, unknown>): ReportEvent {
@@ -344,7 +339,9 @@ export interface ReportRow {
   corrects: string | null;
   importId: string | null;
   reportedBy: number;
+  /** The reporter's name, or their email when they gave no name. */
   reporter: string;
+  reporterEmail: string;
   late: boolean;
   createdAt: Date;
 }
@@ -352,7 +349,7 @@ export interface ReportRow {
 const REPORT_SELECT = `
   SELECT r.id, r.campaign_id, r.case_id, c.slug AS case_slug, r.type, r.country, r.quantity,
          to_char(r.occurred_on, 'YYYY-MM-DD') AS date, r.event_id, e.title AS event_title, r.reason,
-         r.corrects, r.import_id, r.reported_by, coalesce(nullif(u.name, ''), u.email) AS reporter,
+         r.corrects, r.import_id, r.reported_by, coalesce(nullif(u.name, ''), u.email) AS reporter, u.email,
          r.late, r.created_at
     FROM reports r
     JOIN cases c ON c.id = r.case_id
@@ -376,6 +373,7 @@ function reportOf(row: Record<string, unknown>): ReportRow {
     importId: row.import_id as string | null,
     reportedBy: row.reported_by as number,
     reporter: row.reporter as string,
+    reporterEmail: row.email as string,
     late: row.late as boolean,
     createdAt: row.created_at as Date,
   };
@@ -391,14 +389,17 @@ export const REPORT_PAGE = 100;
 
 /**
  * The newest reports a person may see (their own, and for coordinators those of their
- * countries; admins all), a page at a time, older than the report `before` when given.
+ * countries; admins all), a page at a time, older than the report `before` when given, of one
+ * edition when `campaignId` is given. The visibility is in the query, so that a page holds the
+ * newest reports the person sees.
  */
 export async function listReports(
   db: Db,
   user: OfficeUser,
   catalog: Catalog,
-  before?: string,
+  options: { before?: string; campaignId?: number; limit?: number } = {},
 ): Promise<ReportRow[]> {
+  const { before, campaignId = null, limit = REPORT_PAGE } = options;
   const countries =
     user.role === "admin"
       ? null
@@ -409,8 +410,9 @@ export async function listReports(
     `${REPORT_SELECT}
       WHERE ($1::bpchar[] IS NULL OR r.reported_by = $2 OR r.country = ANY($1::bpchar[]))
         AND ($3::uuid IS NULL OR (r.created_at, r.id) < (SELECT created_at, id FROM reports WHERE id = $3))
-      ORDER BY r.created_at DESC, r.id DESC LIMIT ${REPORT_PAGE}`,
-    [countries, user.id, before && isUuid(before) ? before : null],
+        AND ($4::int IS NULL OR r.campaign_id = $4)
+      ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit}`,
+    [countries, user.id, before && isUuid(before) ? before : null, campaignId],
   );
   return result.rows.map(reportOf);
 }

@@ -4,7 +4,7 @@ import countries from "i18n-iso-countries";
 import type pg from "pg";
 import type { ComponentChildren } from "preact";
 import { v5 as uuidv5 } from "uuid";
-import type { CampaignInfo } from "../../campaigns/catalog.js";
+import { type CampaignInfo, countriesOfSections } from "../../campaigns/catalog.js";
 import { withTransaction } from "../../db/transaction.js";
 import { messagesFor } from "../../i18n/messages.js";
 import { ACTION_TYPES, type ActionType } from "../../ledger/types.js";
@@ -23,7 +23,6 @@ import {
   campaignDays,
   caseTitles,
   checkReport,
-  countriesOfSections,
   eventDay,
   eventsToReport,
   getReport,
@@ -167,7 +166,7 @@ export function reportRoutes(app: FastifyInstance, runtime: Runtime): void {
     const user = currentUser(request);
     const query = request.query as Record<string, string | undefined>;
     const catalog = runtime.catalog();
-    const reports = (await listReports(pool, user, catalog, query.before)).filter((r) =>
+    const reports = (await listReports(pool, user, catalog, { before: query.before })).filter((r) =>
       seesReport(user, r, sectionOf),
     );
     const titles = await caseTitles(pool, [...new Set(reports.map((r) => r.caseId))]);
