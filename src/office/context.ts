@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import type { Runtime } from "../runtime.js";
+import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../web/csrf.js";
 import { Problem } from "../web/problems.js";
 import { SESSION_COOKIE, SESSION_MAX_MS, userOfSession } from "./accounts/sessions.js";
 import type { OfficeUser } from "./accounts/users.js";
@@ -16,8 +17,6 @@ declare module "fastify" {
 }
 
 export const OFFICE = "/office";
-/** The cookie of @fastify/csrf-protection (its default name; options as in web/app.ts). */
-const CSRF_COOKIE = "_csrf";
 
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   app.addHook("onRequest", async (request, reply) => {
@@ -35,7 +34,7 @@ export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): v
     if (!request.cookies[CSRF_COOKIE]) {
       const secret = randomBytes(18).toString("base64url");
       request.cookies[CSRF_COOKIE] = secret;
-      reply.setCookie(CSRF_COOKIE, secret, { path: "/", sameSite: "lax", httpOnly: true });
+      reply.setCookie(CSRF_COOKIE, secret, CSRF_COOKIE_OPTIONS);
     }
     const token = request.cookies[SESSION_COOKIE];
     if (token) request.officeUser = await userOfSession(runtime.db.pool, token);

@@ -14,6 +14,7 @@ import { bearerToken } from "../ledger/auth.js";
 import { actionRoutes } from "../ledger/routes.js";
 import { officeRoutes } from "../office/routes.js";
 import type { Runtime } from "../runtime.js";
+import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "./csrf.js";
 import { healthRoutes } from "./health.js";
 import { embedRoutes } from "./pages/embed-routes.js";
 import { eventPageRoutes } from "./pages/events-routes.js";
@@ -74,7 +75,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     attachFieldsToBody: "keyValues",
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
   });
-  await app.register(csrf, { cookieOpts: { path: "/", sameSite: "lax", httpOnly: true } });
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS });
 
   actionRoutes(app, runtime);
   campaignRoutes(app, runtime);
