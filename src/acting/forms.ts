@@ -15,11 +15,12 @@ export interface FormState {
 const KEY = /^[A-Za-z0-9-]{16,64}$/;
 // Deliberately permissive: a real address has one @ and a dot in its domain; the rest is the
 // mail server's business.
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+export const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 export const MAX_MESSAGE = 500;
 export const MAX_LETTERS = 20;
 
-function text(body: Record<string, unknown>, field: string): string {
+/** A public form's field as trimmed text ("" when missing or not text). */
+export function fieldText(body: Record<string, unknown>, field: string): string {
   const value = body[field];
   // PostgreSQL refuses NUL in text: dropped here rather than failing the form with a 500.
   return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
@@ -38,7 +39,7 @@ export interface Acting {
 export function validateForm(form: FormName, body: Record<string, unknown>): FormState & { acting?: Acting } {
   const values: Record<string, string> = {};
   for (const field of ["name", "email", "country", "message", "quantity", "consent", "key"])
-    values[field] = text(body, field);
+    values[field] = fieldText(body, field);
   const errors: FieldErrors = {};
   if (!KEY.test(values.key ?? "")) errors.form = "form.error.expired";
   const country = (values.country ?? "").toUpperCase();

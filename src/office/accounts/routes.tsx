@@ -5,6 +5,7 @@ import { Problem } from "../../web/problems.js";
 import { actorOf, audit } from "../audit.js";
 import { clearSessionCookie, currentUser, guard, OFFICE, safeNext, setSessionCookie } from "../context.js";
 import { formOf, sendPage, text } from "../form.js";
+import { hourly } from "../housekeeping.js";
 import { OfficeLayout } from "../layout.js";
 import { canSeeOffice } from "../policy.js";
 import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../ui.js";
@@ -28,17 +29,7 @@ export function accountRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { pool } = runtime.db;
   const limit = runtime.config.loginRateLimit;
   // Ended sessions and spent links are of no use to anyone: delete them at start, then hourly.
-  let purgeTimer: NodeJS.Timeout | undefined;
-  const purge = () =>
-    purgeExpiredSessions(pool).catch((error) =>
-      app.log.error({ err: error }, "deleting old sessions failed"),
-    );
-  app.addHook("onReady", async () => {
-    await purge();
-    purgeTimer = setInterval(purge, 3600_000);
-    purgeTimer.unref();
-  });
-  app.addHook("onClose", async () => clearInterval(purgeTimer));
+  hourly(app, "deleting old sessions", () => purgeExpiredSessions(pool));
   // Per address, loopback included: guessing passwords from the same machine is still guessing.
   const rateLimit = limit > 0 ? { max: limit, timeWindow: "15 minutes", allowList: () => false } : false;
 

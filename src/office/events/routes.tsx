@@ -11,6 +11,7 @@ import type { OfficeUser } from "../accounts/users.js";
 import { actorOf, audit } from "../audit.js";
 import { currentUser, guard, notFound } from "../context.js";
 import { formOf, sendPage } from "../form.js";
+import { hourly } from "../housekeeping.js";
 import { OfficeLayout } from "../layout.js";
 import { canRunEvents, holdsEventsIn, managesEvent } from "../policy.js";
 import { Checkbox, CsrfField, ErrorSummary, type Errors, Field, formatTime, Notice } from "../ui.js";
@@ -41,9 +42,6 @@ const ALL_COUNTRIES = Object.keys(countries.getAlpha2Codes())
   .map((code) => [code, EN.country(code)] as [string, string])
   .sort((a, b) => a[1].localeCompare(b[1], "en"));
 
-/** How often this node deletes RSVPs past their retention (every node does; it is idempotent). */
-const PURGE_EVERY_MS = 60 * 60 * 1000;
-
 export function eventRoutes(app: FastifyInstance, runtime: Runtime): void {
   const { pool } = runtime.db;
   const guarded = { preHandler: guard(canRunEvents) };
@@ -51,15 +49,7 @@ export function eventRoutes(app: FastifyInstance, runtime: Runtime): void {
   const sectionOf = (country: string) => runtime.sectionOf(country);
 
   // The privacy notice on the RSVP form promises deletion 30 days after the event: keep it.
-  let purgeTimer: NodeJS.Timeout | undefined;
-  const purge = () =>
-    purgeOldRsvps(pool).catch((error) => app.log.error({ err: error }, "deleting old RSVPs failed"));
-  app.addHook("onReady", async () => {
-    await purge();
-    purgeTimer = setInterval(purge, PURGE_EVERY_MS);
-    purgeTimer.unref();
-  });
-  app.addHook("onClose", async () => clearInterval(purgeTimer));
+  hourly(app, "deleting old RSVPs", () => purgeOldRsvps(pool));
 
   const sectionCountries = (user: OfficeUser): string[] =>
     countriesOfSections(runtime.catalog(), user.sectionIds);

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+// The same field reading and (deliberately permissive) email check as the case page's forms.
+import { EMAIL, fieldText } from "../../acting/forms.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../i18n/locales.js";
 import { messagesFor } from "../../i18n/messages.js";
 import { eventCampaign, isCountry } from "../../office/events/model.js";
@@ -19,21 +21,12 @@ import { html, pageHeaders, sendNotFound } from "./parts.js";
 
 type Params = { lang?: string; id?: string };
 
-// Deliberately permissive, like the case page's forms: one @ and a dot in the domain.
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
-
-function field(body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  // PostgreSQL refuses NUL in text: dropped here rather than failing the RSVP with a 500.
-  return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
-}
-
 /** The RSVP form checked: errors are message keys, shown beside their fields. */
 export function validateRsvp(body: Record<string, unknown>): RsvpState {
   const values = {
-    name: field(body, "name"),
-    email: field(body, "email").toLowerCase(),
-    consent: field(body, "consent") !== "",
+    name: fieldText(body, "name"),
+    email: fieldText(body, "email").toLowerCase(),
+    consent: fieldText(body, "consent") !== "",
   };
   const errors: Record<string, string> = {};
   if (values.name.length === 0) errors.name = "form.error.required";
