@@ -1,9 +1,9 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { CATALOG_CHANNEL } from "../src/campaigns/catalog.js";
-import { createSession, SESSION_COOKIE } from "../src/office/accounts/sessions.js";
-import { insertUser } from "../src/office/accounts/users.js";
+import { CATALOG_CHANNEL } from "../src/core/catalog/catalog.js";
+import { createSession, SESSION_COOKIE } from "../src/features/office/sessions.js";
+import { insertUser } from "../src/features/office/users.js";
 import { killAllChildren, memory, type ServerProcess, startApp } from "./support/app.js";
 import { type Postgres, startPostgres } from "./support/postgres.js";
 import { round2, rssKb, sleep } from "./support/proc.js";

@@ -3,17 +3,17 @@ import { mkdir } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { type Database, openDatabase } from "./db/database.js";
-import { StartupError } from "./db/embedded.js";
+import { verifyCounters } from "./core/ledger/verify.js";
+import { startRuntime } from "./core/runtime.js";
 import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
-import { verifyCounters } from "./ledger/verify.js";
-import { AccountInputError, createAccount } from "./office/accounts/create.js";
-import { CLI_ACTOR } from "./office/audit.js";
-import { startRuntime } from "./runtime.js";
-import { buildApp } from "./web/app.js";
-import { getWorld } from "./web/map/world.js";
+import { AccountInputError, createAccount } from "./features/accounts/create.js";
+import { getWorld } from "./features/map/world.js";
+import { CLI_ACTOR } from "./features/office/audit.js";
+import { type Database, openDatabase } from "./platform/db/database.js";
+import { StartupError } from "./platform/db/embedded.js";
+import { buildApp } from "./server/app.js";
 
 // The `inkwell` command line. Every command works whether or not a server is running on the
 // same data directory: it then joins that server's database instead of starting its own.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { verifyCounters } from "../src/ledger/verify.js";
+import { verifyCounters } from "../src/core/ledger/verify.js";
 import { action, startTestApp, type TestApp } from "./support/app.js";
 
 let t: TestApp;

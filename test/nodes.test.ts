@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
+import { appendEntries } from "../src/core/ledger/append.js";
 import { seedDemo } from "../src/demo/seed.js";
-import { appendEntries } from "../src/ledger/append.js";
 import { action, listen, postAction, startTestApp, type TestApp } from "./support/app.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
 import { StreamReader } from "./support/sse.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openEmbedded } from "../src/db/embedded.js";
+import { openEmbedded } from "../src/platform/db/embedded.js";
 import { freePort } from "./support/process.js";
 
 // `npm test`: starts one throwaway PostgreSQL for the whole run, then runs every test file

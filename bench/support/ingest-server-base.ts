@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { ActionBody } from "../../src/ledger/routes.js";
-import { installProblemHandlers } from "../../src/web/problems.js";
+import { ActionBody } from "../../src/features/acting/api.js";
+import { installProblemHandlers } from "../../src/platform/http/problems.js";
 
 // The Fastify set-up the comparison servers share with the real app (src/web/app.ts), so that
 // the difference measured is the write path and nothing else: same logger level, no request

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { openEmbedded } from "../../src/db/embedded.js";
+import { openEmbedded } from "../../src/platform/db/embedded.js";
 import { freePort } from "../../test/support/process.js";
 
 // A throwaway PostgreSQL owned by the bench: its own data directory and port, so a run never

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type pg from "pg";
-import { createAccount } from "../office/accounts/create.js";
+import { createAccount } from "../features/accounts/create.js";
 
 // One account per role for trying the back office. The password is random per installation,
 // printed once at seeding and kept in the data directory (readable by its owner only), because

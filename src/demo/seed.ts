@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { v7 as uuidv7 } from "uuid";
-import { CATALOG_CHANNEL } from "../campaigns/catalog.js";
-import { withTransaction } from "../db/transaction.js";
-import { appendEntries } from "../ledger/append.js";
-import { type ActionType, HOUR_MS, type LedgerEntry } from "../ledger/types.js";
+import { CATALOG_CHANNEL } from "../core/catalog/catalog.js";
+import { appendEntries } from "../core/ledger/append.js";
+import { type ActionType, HOUR_MS, type LedgerEntry } from "../core/ledger/types.js";
+import { withTransaction } from "../platform/db/transaction.js";
 import { demoCampaigns, demoCases, demoCountryWeights, demoSections } from "./data.js";
 import type { DemoCampaign } from "./types.js";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
-import { ACTION_TYPES, type ActionType } from "../ledger/types.js";
+import { ACTION_TYPES, type ActionType } from "../core/ledger/types.js";
 import { demoCases, demoCountryWeights } from "./data.js";
 import { random, TYPE_WEIGHTS, weightedPicker } from "./seed.js";
 

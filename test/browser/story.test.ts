@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import type { UserRow } from "../../src/office/accounts/users.js";
+import type { UserRow } from "../../src/features/office/users.js";
 import { listen, startTestApp, type TestApp } from "../support/app.js";
 import { axeViolations, launchBrowser } from "../support/browser.js";
 import { makeUser, TEST_PASSWORD } from "../support/office.js";

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import type { Config } from "../../src/config.js";
-import type { Database } from "../../src/db/database.js";
-import { openDatabase } from "../../src/db/database.js";
+import { type Runtime, startRuntime } from "../../src/core/runtime.js";
 import { seedDemo } from "../../src/demo/seed.js";
-import { type Runtime, startRuntime } from "../../src/runtime.js";
-import { buildApp } from "../../src/web/app.js";
+import type { Database } from "../../src/platform/db/database.js";
+import { openDatabase } from "../../src/platform/db/database.js";
+import { buildApp } from "../../src/server/app.js";
 import { createTestDatabase, testConfig } from "./db.js";
 
 export const REPORTER_TOKEN = "reporter-token-for-tests-0001";

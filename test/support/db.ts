@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Config, loadConfig } from "../../src/config.js";
-import { type Database, openDatabase } from "../../src/db/database.js";
+import { type Database, openDatabase } from "../../src/platform/db/database.js";
 
 // Each test file gets a database of its own on the server `npm test` started, so files can
 // run in parallel and never see each other's actions.

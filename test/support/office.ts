@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
-import { hashPassword } from "../../src/office/accounts/passwords.js";
-import { createSession, SESSION_COOKIE } from "../../src/office/accounts/sessions.js";
-import { insertUser, type Role, type UserRow } from "../../src/office/accounts/users.js";
+import { hashPassword } from "../../src/features/accounts/passwords.js";
+import { createSession, SESSION_COOKIE } from "../../src/features/office/sessions.js";
+import { insertUser, type Role, type UserRow } from "../../src/features/office/users.js";
 import type { TestApp } from "./app.js";
 
 // Back-office test helpers: accounts made straight in the database, a signed-in client that

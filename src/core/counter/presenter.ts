@@ -1,0 +1,88 @@
+import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
+import { ACTION_TYPES } from "../ledger/types.js";
+import type { Counters } from "./aggregates.js";
+
+export interface CounterView {
+  campaign: string;
+  total: number;
+  goal: number;
+  previousTotal: number | null;
+  byCountry: Record<string, number>;
+  byCase: Record<string, number>;
+  byType: Record<string, number>;
+  /** Actions per minute over the last five minutes, as of the latest change. */
+  perMinute: number;
+  seq: number;
+  asOf: string;
+}
+
+export interface RenderedCounter {
+  json: string;
+  /** The Server-Sent Events message, encoded once for every viewer. */
+  event: Buffer;
+  /** The same message framed as an HTTP/1.1 chunk, to write straight to a chunked response's socket. */
+  chunk: Buffer;
+  etag: string;
+  version: number;
+}
+
+function sortedByCount<K>(entries: Iterable<[K, number]>): [K, number][] {
+  return [...entries].filter(([, n]) => n !== 0).sort((a, b) => b[1] - a[1]);
+}
+
+export function counterView(catalog: Catalog, counters: Counters, campaign: CampaignInfo): CounterView {
+  const counter = counters.of(campaign.id);
+  const previous = campaign.previousId === null ? null : (counters.get(campaign.previousId)?.total ?? 0);
+  const byCase: Record<string, number> = {};
+  for (const slug of campaign.cases.keys()) byCase[slug] = 0;
+  for (const [caseId, n] of sortedByCount(counter.byCase))
+    byCase[catalog.caseSlugs.get(caseId) ?? String(caseId)] = n;
+  const byType: Record<string, number> = {};
+  for (const type of ACTION_TYPES) byType[type] = counter.byType.get(type) ?? 0;
+  return {
+    campaign: campaign.slug,
+    total: counter.total,
+    goal: campaign.goal,
+    previousTotal: previous,
+    byCountry: Object.fromEntries(sortedByCount(counter.byCountry)),
+    byCase,
+    byType,
+    perMinute: counter.perMinute(Date.now()),
+    seq: counter.version,
+    asOf: counter.changedAt.toISOString(),
+  };
+}
+
+/**
+ * Serializes each edition's counter once per change, however many requests and streams
+ * ask for it. The previous edition's total is part of the view, so its version is too.
+ */
+export class CounterRenderer {
+  private cache = new Map<number, RenderedCounter & { key: string }>();
+  // Differs between processes, so an ETag from another node (or an earlier run) never matches.
+  private readonly epoch = Date.now().toString(36);
+
+  constructor(
+    private readonly catalog: () => Catalog,
+    private readonly counters: Counters,
+  ) {}
+
+  render(campaign: CampaignInfo): RenderedCounter {
+    const version = this.counters.of(campaign.id).version;
+    const previousVersion =
+      campaign.previousId === null ? 0 : (this.counters.get(campaign.previousId)?.version ?? 0);
+    const key = `${version}.${previousVersion}.${campaign.cases.size}`;
+    const cached = this.cache.get(campaign.id);
+    if (cached && cached.key === key) return cached;
+    const json = JSON.stringify(counterView(this.catalog(), this.counters, campaign));
+    const event = Buffer.from(`event: counter\nid: ${version}\ndata: ${json}\n\n`);
+    const chunk = Buffer.concat([
+      Buffer.from(`${event.length.toString(16)}\r\n`),
+      event,
+      Buffer.from("\r\n"),
+    ]);
+    const rendered = { key, json, event, chunk, version, etag: `W/"${this.epoch}-${campaign.id}-${key}"` };
+    this.cache.set(campaign.id, rendered);
+    return rendered;
+  }
+}

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import { test } from "node:test";
+import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
+import { Counters } from "./aggregates.js";
+import { CounterRenderer } from "./presenter.js";
+import { CounterStreams } from "./streams.js";
+
+const campaign: CampaignInfo = {
+  id: 1,
+  slug: "w4r-2012",
+  title: "Write for Rights 2012",
+  startsAt: new Date("2012-11-26T00:00:00Z"),
+  endsAt: new Date("2013-01-10T00:00:00Z"),
+  goal: 100,
+  previousId: null,
+  defaultLanguage: "en",
+  cases: new Map([["gao-zhisheng", 1]]),
+};
+const catalog: Catalog = {
+  campaigns: new Map([[campaign.slug, campaign]]),
+  campaignsById: new Map([[1, campaign]]),
+  caseSlugs: new Map([[1, "gao-zhisheng"]]),
+  sections: new Map(),
+  version: 1,
+};
+
+async function withStream(
+  heartbeatMs: number,
+  work: (counters: Counters, read: () => string) => Promise<void>,
+) {
+  const counters = new Counters();
+  const streams = new CounterStreams(
+    counters,
+    new CounterRenderer(() => catalog, counters),
+    () => campaign,
+    heartbeatMs,
+  );
+  const server = http.createServer((_req, res) => streams.subscribe(campaign, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  let text = "";
+  const request = http.get(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, (res) => {
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => {
+      text += chunk;
+    });
+  });
+  request.on("error", () => {});
+  try {
+    await work(counters, () => text);
+  } finally {
+    request.destroy();
+    streams.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const until = async (check: () => boolean, ms = 2000) => {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return check();
+};
+
+test("idle streams get heartbeat comments so proxies keep them open", async () => {
+  await withStream(50, async (_counters, read) => {
+    assert.ok(await until(() => read().includes("event: counter")), "the counter is sent at once");
+    assert.ok(await until(() => (read().match(/: keep-alive\n\n/g) ?? []).length >= 2), "heartbeats follow");
+  });
+});
+
+test("a change is sent once, as one whole counter, and nothing is sent when nothing changed", async () => {
+  await withStream(60_000, async (counters, read) => {
+    assert.ok(await until(() => read().includes('"total":0')));
+    counters.apply([[1, "FR", 1, "letter", 0, 3]]);
+    counters.apply([[1, "PL", 1, "petition", 0, 2]]);
+    assert.ok(await until(() => read().includes('"total":5')));
+    await new Promise((r) => setTimeout(r, 400));
+    const events = read().match(/event: counter/g) ?? [];
+    assert.ok(events.length <= 3, `${events.length} events for two changes`);
+    const last = read().trim().split("\n\n").pop() ?? "";
+    const data = JSON.parse(
+      last
+        .split("\n")
+        .find((l) => l.startsWith("data: "))
+        ?.slice(6) ?? "{}",
+    );
+    assert.deepEqual(data.byCountry, { FR: 3, PL: 2 });
+    assert.deepEqual(data.byType, { letter: 3, solidarity: 0, petition: 2, email: 0, sms: 0, social: 0 });
+  });
+});

@@ -1,0 +1,166 @@
+import type { ServerResponse } from "node:http";
+import type { CampaignInfo } from "../catalog/catalog.js";
+import type { Counters } from "./aggregates.js";
+import type { CounterRenderer, RenderedCounter } from "./presenter.js";
+
+// Server-Sent Events for live viewers. A change is serialized once and the same bytes are
+// written to every viewer of that edition, only when something changed, and at most once per
+// interval. Writing to ten thousand sockets takes a noticeable time (each write is a system
+// call), so a flush is cut into slices that let requests run in between, and the interval grows
+// with what the last flush cost: a crowd gets fewer, still timely, updates instead of a server
+// that stops taking actions. A viewer whose connection is not keeping up is skipped and gets the
+// latest state when its buffer drains: each message is the whole counter, so nothing is lost.
+
+const MIN_INTERVAL_MS = 250;
+/**
+ * The interval is at least this many times the time the last flush spent writing, which keeps
+ * most of the process for taking actions however large the crowd gets.
+ */
+const FLUSH_COST_FACTOR = 2;
+const SLICE = 500;
+const HEARTBEAT_MS = 15_000;
+const SLOW_VIEWER_BYTES = 64 * 1024;
+
+interface Viewer {
+  res: ServerResponse;
+  sentEtag: string;
+  waiting: boolean;
+}
+
+interface Audience {
+  campaign: CampaignInfo;
+  viewers: Set<Viewer>;
+  nextFlushAt: number;
+  timer: NodeJS.Timeout | undefined;
+  flushing: boolean;
+  /** A change arrived while a flush was under way. */
+  dirty: boolean;
+}
+
+export class CounterStreams {
+  private audiences = new Map<number, Audience>();
+  private heartbeat: NodeJS.Timeout;
+  private unsubscribe: () => void;
+
+  constructor(
+    counters: Counters,
+    private readonly renderer: CounterRenderer,
+    private readonly campaignOf: (id: number) => CampaignInfo | undefined,
+    heartbeatMs = HEARTBEAT_MS,
+  ) {
+    this.unsubscribe = counters.onChange((id) => {
+      this.schedule(id);
+      // The previous edition's total is part of the view of the editions that follow it.
+      for (const audience of this.audiences.values()) {
+        if (audience.campaign.previousId === id) this.schedule(audience.campaign.id);
+      }
+    });
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  subscribe(campaign: CampaignInfo, res: ServerResponse): void {
+    let audience = this.audiences.get(campaign.id);
+    if (!audience) {
+      audience = {
+        campaign,
+        viewers: new Set(),
+        nextFlushAt: 0,
+        timer: undefined,
+        flushing: false,
+        dirty: false,
+      };
+      this.audiences.set(campaign.id, audience);
+    }
+    const viewer: Viewer = { res, sentEtag: "", waiting: false };
+    audience.viewers.add(viewer);
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      // Tells nginx-style proxies not to buffer the stream.
+      "x-accel-buffering": "no",
+    });
+    res.write("retry: 3000\n\n");
+    const current = audience;
+    this.send(viewer, this.renderer.render(current.campaign));
+    // Messages go straight to the socket (see send), so its drain is the one to wait for.
+    (res.socket ?? res).on("drain", () => {
+      if (viewer.waiting) this.send(viewer, this.renderer.render(current.campaign));
+    });
+    res.on("close", () => {
+      current.viewers.delete(viewer);
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearInterval(this.heartbeat);
+    for (const audience of this.audiences.values()) {
+      if (audience.timer) clearTimeout(audience.timer);
+      for (const viewer of audience.viewers) viewer.res.end();
+      audience.viewers.clear();
+    }
+  }
+
+  private schedule(campaignId: number): void {
+    const audience = this.audiences.get(campaignId);
+    if (!audience || audience.viewers.size === 0) return;
+    if (audience.flushing) {
+      audience.dirty = true;
+      return;
+    }
+    if (audience.timer) return;
+    const wait = Math.max(0, audience.nextFlushAt - Date.now());
+    audience.timer = setTimeout(() => this.flush(audience), wait);
+  }
+
+  private flush(audience: Audience): void {
+    audience.timer = undefined;
+    audience.flushing = true;
+    audience.dirty = false;
+    const started = Date.now();
+    let writing = 0;
+    // The catalog may have been reloaded since the viewers subscribed.
+    audience.campaign = this.campaignOf(audience.campaign.id) ?? audience.campaign;
+    const rendered = this.renderer.render(audience.campaign);
+    const viewers = [...audience.viewers];
+    const writeSlice = (from: number) => {
+      const sliceStart = performance.now();
+      const to = Math.min(from + SLICE, viewers.length);
+      for (let i = from; i < to; i++) this.send(viewers[i] as Viewer, rendered);
+      writing += performance.now() - sliceStart;
+      if (to < viewers.length) {
+        setImmediate(writeSlice, to);
+        return;
+      }
+      audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, FLUSH_COST_FACTOR * writing);
+      audience.flushing = false;
+      if (audience.dirty) this.schedule(audience.campaign.id);
+    };
+    writeSlice(0);
+  }
+
+  private send(viewer: Viewer, rendered: RenderedCounter): void {
+    if (viewer.sentEtag === rendered.etag || viewer.res.destroyed) return;
+    if ((viewer.res.socket ?? viewer.res).writableLength > SLOW_VIEWER_BYTES) {
+      viewer.waiting = true;
+      return;
+    }
+    viewer.waiting = false;
+    viewer.sentEtag = rendered.etag;
+    // ServerResponse.write frames each chunk in three writes and costs several times the
+    // system call itself; with thousands of viewers that decides how often all can be updated.
+    // The chunk is framed once for everyone and handed to the socket directly; the response
+    // still ends the stream properly with res.end().
+    const socket = viewer.res.socket;
+    if (viewer.res.chunkedEncoding && socket) socket.write(rendered.chunk);
+    else viewer.res.write(rendered.event);
+  }
+
+  private beat(): void {
+    for (const audience of this.audiences.values()) {
+      for (const viewer of audience.viewers) viewer.res.write(": keep-alive\n\n");
+    }
+  }
+}

@@ -1,0 +1,219 @@
+import type pg from "pg";
+import { isDataError, isRetryable } from "../../platform/db/transaction.js";
+import { appendEntries, type Supporter } from "./append.js";
+import type { DeltaRow, LedgerEntry } from "./types.js";
+
+// Group commit: requests that arrive while a batch is being written wait together and are
+// written as the next batch, in one transaction. There is no timer: under light load a batch
+// is one action, under heavy load batches grow by themselves. A request is answered only after
+// its batch committed, so an acknowledged action is durable.
+
+export interface SupporterInput {
+  name?: string;
+  email?: string;
+}
+
+export interface StoredRef {
+  id: string;
+  campaignId: number;
+  caseId: number;
+  type: string;
+  quantity: number;
+  country: string;
+  channel: string;
+  occurredAt: Date;
+  recordedAt: Date;
+}
+
+export type Outcome = { created: true; action: StoredRef } | { created: false; action: StoredRef };
+
+interface Pending {
+  entry: LedgerEntry;
+  supporter: SupporterInput | undefined;
+  resolve(outcome: Outcome): void;
+  reject(error: Error): void;
+}
+
+export class LedgerUnavailableError extends Error {}
+
+export interface BatcherOptions {
+  pool: pg.Pool;
+  origin: string;
+  maxBatch: number;
+  /** Called after each commit that inserted something, in commit order. */
+  onCommitted(seq: number, delta: DeltaRow[]): void;
+  log?: (message: string, error?: unknown) => void;
+}
+
+const MAX_RETRIES = 3;
+
+function stored(entry: LedgerEntry, recordedAt: Date): StoredRef {
+  return {
+    id: entry.id,
+    campaignId: entry.campaignId,
+    caseId: entry.caseId,
+    type: entry.type,
+    quantity: entry.quantity,
+    country: entry.country,
+    channel: entry.channel,
+    occurredAt: entry.occurredAt,
+    recordedAt,
+  };
+}
+
+/**
+ * One supporter row per email (the unique key) or, without an email, per action (its id is the
+ * action's); entries with an email are linked to their supporter by it inside the statement.
+ */
+function supportersOf(batch: Pending[]): { supporters: Supporter[]; emails: (string | null)[] } {
+  const byKey = new Map<string, Supporter>();
+  const emails: (string | null)[] = [];
+  for (const p of batch) {
+    const email = p.supporter?.email ?? null;
+    const name = p.supporter?.name ?? null;
+    emails.push(email);
+    p.entry.supporterId = null;
+    if (email === null && name === null) continue;
+    if (email === null) {
+      p.entry.supporterId = p.entry.id;
+      byKey.set(`action:${p.entry.id}`, { id: p.entry.id, email: null, name });
+      continue;
+    }
+    const previous = byKey.get(email);
+    byKey.set(email, { id: previous?.id ?? p.entry.id, email, name: name ?? previous?.name ?? null });
+  }
+  return { supporters: [...byKey.values()], emails };
+}
+
+export class Batcher {
+  private queue: Pending[] = [];
+  private running = false;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  /** Largest batch written so far; exposed for benchmarks and operations. */
+  stats = { batches: 0, actions: 0, largestBatch: 0 };
+
+  constructor(private readonly options: BatcherOptions) {}
+
+  submit(entry: LedgerEntry, supporter?: SupporterInput): Promise<Outcome> {
+    if (this.closed) return Promise.reject(new LedgerUnavailableError("The ledger is shutting down"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, supporter, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** Refuses new work and resolves once everything queued has been written or refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.running && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      await this.write(batch);
+    }
+    this.running = false;
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    // Two requests with one idempotency key in the same batch: the first is written, the
+    // others answer with its result.
+    const leaders: Pending[] = [];
+    const followers = new Map<Pending, Pending[]>();
+    const byKey = new Map<string, Pending>();
+    for (const p of batch) {
+      const key = p.entry.idempotencyKey === null ? null : `${p.entry.campaignId}|${p.entry.idempotencyKey}`;
+      const leader = key === null ? undefined : byKey.get(key);
+      if (leader) {
+        const list = followers.get(leader) ?? [];
+        list.push(p);
+        followers.set(leader, list);
+      } else {
+        if (key !== null) byKey.set(key, p);
+        leaders.push(p);
+      }
+    }
+    try {
+      const outcomes = await this.commitWithRetry(leaders);
+      for (const [i, p] of leaders.entries()) {
+        const outcome = outcomes[i] as Outcome;
+        p.resolve(outcome);
+        for (const f of followers.get(p) ?? []) f.resolve({ created: false, action: outcome.action });
+      }
+    } catch (error) {
+      if (leaders.length > 1 && isDataError(error)) {
+        // One bad row must not fail its neighbours: write each on its own to find it.
+        for (const p of leaders) await this.write([p, ...(followers.get(p) ?? [])]);
+        return;
+      }
+      this.options.log?.("ledger batch failed", error);
+      const failure =
+        error instanceof LedgerUnavailableError
+          ? error
+          : new LedgerUnavailableError("The ledger could not store the action");
+      for (const p of batch) p.reject(failure);
+    }
+  }
+
+  private async commitWithRetry(batch: Pending[]): Promise<Outcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.commit(batch);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= MAX_RETRIES) throw error;
+        await new Promise((r) => setTimeout(r, 5 * attempt));
+      }
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<Outcome[]> {
+    const entries = batch.map((p) => p.entry);
+    const { supporters, emails } = supportersOf(batch);
+    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, emails);
+    this.stats.batches++;
+    this.stats.actions += result.inserted.size;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    if (result.seq > 0) this.options.onCommitted(result.seq, result.delta);
+    const missing = entries.filter((e) => !result.inserted.has(e.id));
+    const existing = missing.length > 0 ? await this.findExisting(missing) : new Map<string, StoredRef>();
+    return entries.map((e) => {
+      const recordedAt = result.inserted.get(e.id);
+      if (recordedAt) return { created: true, action: stored(e, recordedAt) };
+      const previous = existing.get(`${e.campaignId}|${e.idempotencyKey}`);
+      if (!previous) throw new LedgerUnavailableError("A repeated action could not be found");
+      return { created: false, action: previous };
+    });
+  }
+
+  private async findExisting(entries: LedgerEntry[]): Promise<Map<string, StoredRef>> {
+    const result = await this.options.pool.query(
+      `SELECT a.id, a.campaign_id, a.case_id, a.type, a.quantity, a.country, a.channel, a.occurred_at,
+              a.recorded_at, a.idempotency_key
+         FROM actions a
+         JOIN unnest($1::int[], $2::text[]) AS k(campaign_id, idempotency_key)
+           ON a.campaign_id = k.campaign_id AND a.idempotency_key = k.idempotency_key`,
+      [entries.map((e) => e.campaignId), entries.map((e) => e.idempotencyKey)],
+    );
+    return new Map(
+      result.rows.map((r) => [
+        `${r.campaign_id}|${r.idempotency_key}`,
+        {
+          id: r.id,
+          campaignId: r.campaign_id,
+          caseId: r.case_id,
+          type: r.type,
+          quantity: r.quantity,
+          country: r.country,
+          channel: r.channel,
+          occurredAt: r.occurred_at,
+          recordedAt: r.recorded_at,
+        },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Database } from "../platform/db/database.js";
+import { createMailer, type Mailer } from "../platform/mail/mailer.js";
+import { CATALOG_CHANNEL, type Catalog, loadCatalog } from "./catalog/catalog.js";
+import { Counters } from "./counter/aggregates.js";
+import { CounterRenderer } from "./counter/presenter.js";
+import { CounterStreams } from "./counter/streams.js";
+import { CounterSync } from "./counter/sync.js";
+import { Batcher } from "./ledger/batcher.js";
+
+// Everything one node holds in memory besides the HTTP server: the catalog, the counters and
+// their synchronisation, the group-commit batcher and the live streams.
+
+export interface Runtime {
+  config: Config;
+  db: Database;
+  /** This node's name as a writer of batches. */
+  origin: string;
+  catalog(): Catalog;
+  reloadCatalog(): Promise<void>;
+  counters: Counters;
+  sync: CounterSync;
+  batcher: Batcher;
+  renderer: CounterRenderer;
+  streams: CounterStreams;
+  mailer: Mailer;
+  /** Country → section id, from the catalog (for the back office's policies). */
+  sectionOf(country: string): number | undefined;
+  /** After a change to campaigns, cases or sections: reload here now, and on every node. */
+  catalogChanged(): Promise<void>;
+  /** Stops taking actions, writes what is queued, closes streams; the database stays open. */
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
+  const origin = `node-${randomUUID()}`;
+  let catalog = await loadCatalog(db.pool);
+  const reloadCatalog = async () => {
+    catalog = await loadCatalog(db.pool);
+  };
+  const counters = new Counters();
+  const sync = new CounterSync({
+    url: db.url,
+    pool: db.pool,
+    counters,
+    origin,
+    onCatalogChange: () => {
+      reloadCatalog().catch((error) => log.error({ err: error }, "catalog reload failed"));
+    },
+    log: (message, error) => (error ? log.warn({ err: error }, message) : log.warn(message)),
+  });
+  const batcher = new Batcher({
+    pool: db.pool,
+    origin,
+    maxBatch: config.batchMax,
+    onCommitted: (seq, delta) => sync.receive({ origin, seq, delta }),
+    log: (message, error) => log.error({ err: error }, message),
+  });
+  await sync.start();
+  const renderer = new CounterRenderer(() => catalog, counters);
+  const streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
+  const mailer = createMailer(config, db.pool, log);
+  return {
+    config,
+    db,
+    origin,
+    catalog: () => catalog,
+    reloadCatalog,
+    counters,
+    sync,
+    batcher,
+    renderer,
+    streams,
+    mailer,
+    sectionOf: (country) => catalog.sections.get(country),
+    catalogChanged: async () => {
+      await db.pool.query(`NOTIFY ${CATALOG_CHANNEL}`);
+      await reloadCatalog();
+    },
+    close: async () => {
+      mailer.close();
+      streams.close();
+      await batcher.close();
+      await sync.stop();
+    },
+  };
+}

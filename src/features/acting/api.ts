@@ -1,0 +1,114 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { authenticateReporter } from "../../core/ledger/auth.js";
+import { LedgerUnavailableError, type StoredRef } from "../../core/ledger/batcher.js";
+import { buildEntry, sameAction } from "../../core/ledger/intake.js";
+import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
+import type { Runtime } from "../../core/runtime.js";
+import { Problem } from "../../platform/http/problems.js";
+
+export const ActionBody = Type.Object(
+  {
+    campaign: Type.String({ minLength: 1, maxLength: 64 }),
+    case: Type.String({ minLength: 1, maxLength: 64 }),
+    // A plain enum (not a union of literals) gives one clear validation error listing the values.
+    type: Type.Unsafe<ActionType>(Type.String({ enum: [...ACTION_TYPES] })),
+    country: Type.String({ pattern: "^[A-Za-z]{2}$" }),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    occurredAt: Type.Optional(Type.String({ format: "date-time", maxLength: 40 })),
+    channel: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9_-]{0,31}$" })),
+    supporter: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          email: Type.Optional(Type.String({ format: "email", maxLength: 254 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ActionHeaders = Type.Object({
+  "idempotency-key": Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$" }),
+  ),
+});
+
+const StoredAction = Type.Object({
+  id: Type.String(),
+  campaign: Type.String(),
+  case: Type.String(),
+  type: Type.String(),
+  country: Type.String(),
+  quantity: Type.Integer(),
+  channel: Type.String(),
+  occurredAt: Type.String(),
+  recordedAt: Type.String(),
+});
+
+/** A small body is all an action needs; anything larger is refused before parsing. */
+const BODY_LIMIT = 16 * 1024;
+
+export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const present = (action: StoredRef, campaign: string, caseSlug: string): Static<typeof StoredAction> => ({
+    id: action.id,
+    campaign,
+    case: caseSlug,
+    type: action.type,
+    country: action.country.trim(),
+    quantity: action.quantity,
+    channel: action.channel,
+    occurredAt: action.occurredAt.toISOString(),
+    recordedAt: action.recordedAt.toISOString(),
+  });
+
+  app.post<{ Body: Static<typeof ActionBody>; Headers: Static<typeof ActionHeaders> }>(
+    "/api/v1/actions",
+    {
+      bodyLimit: BODY_LIMIT,
+      schema: {
+        body: ActionBody,
+        headers: ActionHeaders,
+        response: { 200: StoredAction, 201: StoredAction },
+      },
+      config: { rateLimit: runtime.config.actionRateLimit > 0 ? {} : false },
+    },
+    async (request, reply) => {
+      const reporter = authenticateReporter(request, runtime.config.reporterTokens);
+      const catalog = runtime.catalog();
+      const key = request.headers["idempotency-key"];
+      const entry = buildEntry(request.body, catalog, reporter, key);
+      const supporter = request.body.supporter;
+      const email = supporter?.email?.trim().toLowerCase();
+      let outcome: Awaited<ReturnType<typeof runtime.batcher.submit>>;
+      try {
+        outcome = await runtime.batcher.submit(
+          entry,
+          supporter ? { name: supporter.name, email } : undefined,
+        );
+      } catch (error) {
+        if (error instanceof LedgerUnavailableError) {
+          reply.header("retry-after", "1");
+          throw new Problem(503, "ledger_unavailable", `${error.message}; please try again.`);
+        }
+        throw error;
+      }
+      const caseSlug = catalog.caseSlugs.get(outcome.action.caseId) ?? request.body.case;
+      if (!outcome.created) {
+        if (!sameAction(entry, outcome.action)) {
+          throw new Problem(
+            422,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different action.",
+          );
+        }
+        reply.header("idempotent-replayed", "true");
+      }
+      return reply
+        .code(outcome.created ? 201 : 200)
+        .send(present(outcome.action, request.body.campaign, caseSlug));
+    },
+  );
+}

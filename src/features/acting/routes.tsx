@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
+import { isCountryCode } from "../../core/ledger/intake.js";
+import type { Runtime } from "../../core/runtime.js";
+import { Problem } from "../../platform/http/problems.js";
+import type { UiLocale } from "../../platform/i18n/locales.js";
+import type { Params } from "../home/routes.js";
+import { renderLetterPdf } from "../materials/letter-pdf.js";
+import { act } from "./act.js";
+import { type FormName, type FormState, validateForm } from "./forms.js";
+
+// The case page's forms: validated on the server, protected against cross-site posts (CSRF
+// token), limited per address, and answered with a redirect (so a reload does not post again)
+// or with the page and its errors.
+
+export interface ActingDeps {
+  renderCase(
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    form?: { state: FormState; status: number },
+  ): Promise<FastifyReply>;
+  campaignOf(): CampaignInfo | undefined;
+  localeOf(request: FastifyRequest<{ Params: Params }>): UiLocale | undefined;
+}
+
+/** The region of the reader's first language, e.g. MX for es-MX: a good default country. */
+export function regionOf(acceptLanguage: string | undefined): string | undefined {
+  const first = acceptLanguage?.split(",")[0]?.trim().split(";")[0];
+  if (!first) return undefined;
+  try {
+    const region = new Intl.Locale(first).region;
+    return region && isCountryCode(region) ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const FORMS: FormName[] = ["sign", "solidarity", "letter"];
+
+export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: ActingDeps): void {
+  const limit =
+    runtime.config.actionRateLimit > 0
+      ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
+      : false;
+
+  const post =
+    (form: FormName) => async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+      const locale = deps.localeOf(request);
+      const campaign = deps.campaignOf();
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const result = validateForm(form, body);
+      if (!result.acting || !campaign || !locale)
+        return deps.renderCase(request, reply, { state: result, status: 422 });
+      try {
+        await act(runtime, campaign, request.params.slug ?? "", form, result.acting, locale);
+      } catch (error) {
+        const code =
+          error instanceof LedgerUnavailableError
+            ? "form.error.busy"
+            : error instanceof Problem && error.status === 409
+              ? "form.error.closed"
+              : undefined;
+        if (!code) throw error;
+        return deps.renderCase(request, reply, { state: { ...result, errors: { form: code } }, status: 409 });
+      }
+      const back = `/${locale}/cases/${request.params.slug}?done=${form}#act-${form}`;
+      return reply.code(303).header("location", back).send();
+    };
+
+  const letterPdf = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const locale = deps.localeOf(request);
+    const campaign = deps.campaignOf();
+    const slug = request.params.slug ?? "";
+    const caseId = campaign?.cases.get(slug);
+    if (!locale || !campaign || caseId === undefined) return reply.callNotFound();
+    const target = await runtime.db.pool.query(
+      "SELECT name, title, postal_address FROM targets WHERE case_id = $1 ORDER BY position, id LIMIT 1",
+      [caseId],
+    );
+    const row = target.rows[0];
+    if (!row) return reply.callNotFound();
+    const paper = (request.query as { paper?: string }).paper === "letter" ? "letter" : "a4";
+    const body = String((request.body as Record<string, unknown> | undefined)?.body ?? "");
+    // Bad letter input (empty, too long) throws a Problem of its own: a 422 that says why.
+    const pdf = await renderLetterPdf({
+      language: locale,
+      paper,
+      target: { name: row.name, title: row.title, postalAddress: row.postal_address },
+      date: new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date()),
+      body,
+    });
+    return reply
+      .type("application/pdf")
+      .header("content-disposition", `inline; filename="letter-${slug}.pdf"`)
+      .header("cache-control", "private, no-store")
+      .send(Buffer.from(pdf));
+  };
+
+  for (const prefix of ["", "/:lang"]) {
+    for (const form of FORMS) {
+      app.post<{ Params: Params }>(
+        `${prefix}/cases/:slug/${form}`,
+        { preValidation: app.csrfProtection, config: { rateLimit: limit } },
+        post(form),
+      );
+    }
+    app.post<{ Params: Params }>(
+      `${prefix}/cases/:slug/letter.pdf`,
+      { config: { rateLimit: limit } },
+      letterPdf,
+    );
+  }
+}

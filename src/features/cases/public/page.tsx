@@ -1,0 +1,171 @@
+import type { CaseDetail } from "../../../core/catalog/case-details.js";
+import type { CampaignInfo } from "../../../core/catalog/catalog.js";
+import { pickText } from "../../../core/catalog/texts.js";
+import type { CounterView } from "../../../core/counter/presenter.js";
+import { direction } from "../../../platform/i18n/locales.js";
+import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
+import { CountryList } from "../../../platform/views/parts.js";
+import type { FormName, FormState } from "../../acting/forms.js";
+import { ActForms } from "../../acting/forms-view.js";
+import type { WallMessage } from "../../acting/wall.js";
+import { SolidarityWall } from "../../acting/wall-view.js";
+
+export interface CaseData {
+  acting: {
+    csrf: string;
+    formKey: string;
+    state: FormState | undefined;
+    done: FormName | undefined;
+    defaultCountry: string | undefined;
+    /** The case page's own path, in the reader's language; forms post below it. */
+    actionBase: string;
+  };
+  campaign: CampaignInfo;
+  detail: CaseDetail;
+  /** Approved messages of solidarity. */
+  wall: WallMessage[];
+  view: CounterView;
+  /** This case's actions by country, largest first. */
+  countries: [string, number][];
+}
+
+/**
+ * The case's photo, its text for readers who cannot see it picked like the case's texts (the
+ * reader's language, then the fallbacks). Browsers choose the variant the screen needs.
+ */
+function CasePhoto(props: {
+  detail: CaseDetail;
+  locale: string;
+  campaignDefault: string;
+  textLanguage: string;
+}) {
+  const { photo } = props.detail;
+  const largest = photo?.variants[photo.variants.length - 1];
+  if (!photo || !largest) return null;
+  const withAlt = Object.fromEntries(
+    Object.entries(props.detail.texts)
+      .filter(([, t]) => t.photoAlt.trim() !== "")
+      .map(([language, t]) => [language, t.photoAlt]),
+  );
+  const alt = pickText(withAlt, props.locale, props.campaignDefault);
+  return (
+    <figure class="case-photo">
+      <img
+        src={largest.url}
+        srcset={photo.variants.map((v) => `${v.url} ${v.width}w`).join(", ")}
+        sizes="(min-width: 60rem) 58rem, calc(100vw - 2rem)"
+        width={largest.width}
+        height={largest.height}
+        alt={alt?.text ?? ""}
+        lang={alt && alt.language !== props.textLanguage ? alt.language : undefined}
+        loading="eager"
+        decoding="async"
+        style="max-width: 100%; height: auto"
+      />
+    </figure>
+  );
+}
+
+function Paragraphs(props: { text: string }) {
+  return (
+    <>
+      {props.text
+        .split(/\n\s*\n/)
+        .filter((p) => p.trim())
+        .map((p) => (
+          <p>{p.trim()}</p>
+        ))}
+    </>
+  );
+}
+
+export function CasePage(props: { ctx: PageContext; data: CaseData }) {
+  const { ctx, data } = props;
+  const { m } = ctx;
+  const picked = pickText(data.detail.texts, m.locale, data.campaign.defaultLanguage);
+  if (!picked) return null;
+  const { text } = picked;
+  const count = data.view.byCase[data.detail.slug] ?? 0;
+  const languageName =
+    new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
+  return (
+    <Layout ctx={ctx} title={text.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
+      <p>
+        <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
+      </p>
+      <article lang={picked.language} dir={direction(picked.language)} class="case">
+        <h1>{text.title}</h1>
+        <CasePhoto
+          detail={data.detail}
+          locale={m.locale}
+          campaignDefault={data.campaign.defaultLanguage}
+          textLanguage={picked.language}
+        />
+        {picked.isFallback ? (
+          <p class="note" lang={m.locale}>
+            {m.t("case.fallback", { language: languageName })}
+          </p>
+        ) : null}
+        <p class="summary">{text.summary}</p>
+        <p
+          class="case-count"
+          lang={m.locale}
+          data-stream={`/api/v1/campaigns/${data.campaign.slug}/counter/stream`}
+          data-locale={m.locale}
+        >
+          <span data-live-case={data.detail.slug}>{m.number(count)}</span>
+        </p>
+        <h2>{m.t("case.story")}</h2>
+        <Paragraphs text={text.story} />
+        <h2>{m.t("case.ask")}</h2>
+        <Paragraphs text={text.ask} />
+      </article>
+      <section aria-labelledby="targets-title">
+        <h2 id="targets-title">{m.t("case.targets")}</h2>
+        {data.detail.targets.map((target) => (
+          <address class="target">
+            <strong>{target.name}</strong>
+            <br />
+            {target.title}
+            {target.postalAddress.split("\n").map((line) => (
+              <>
+                <br />
+                {line}
+              </>
+            ))}
+          </address>
+        ))}
+      </section>
+      <ActForms
+        m={m}
+        action={(form) => `${data.acting.actionBase}/${form}`}
+        csrf={data.acting.csrf}
+        formKey={data.acting.formKey}
+        state={data.acting.state}
+        done={data.acting.done}
+        defaultCountry={data.acting.defaultCountry}
+        caseName={text.title}
+        targetName={data.detail.targets[0]?.name ?? ""}
+        sampleLetter={
+          // The case's own sample letter when it has one in this language, else the site's.
+          text.sampleLetter.trim() !== ""
+            ? text.sampleLetter
+            : m.t("act.letter.sample", {
+                target: data.detail.targets[0]
+                  ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
+                  : "",
+                name: text.title,
+                ask: text.ask,
+              })
+        }
+      />
+      <SolidarityWall m={m} messages={data.wall} />
+      <CountryList
+        m={m}
+        id="case-countries"
+        title={m.t("case.countries", { name: text.title })}
+        countries={data.countries.slice(0, 10)}
+      />
+    </Layout>
+  );
+}

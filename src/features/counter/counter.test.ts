@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { action, listen, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { StreamReader } from "../../../test/support/sse.js";
+
+let t: TestApp;
+let base: string;
+before(async () => {
+  t = await startTestApp();
+  base = await listen(t);
+});
+after(async () => {
+  await t.close();
+});
+
+const get = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: "GET", url, headers });
+const post = (body: unknown) => postAction(t, body);
+
+test("campaigns are listed with their status and previous edition", async () => {
+  const response = await get("/api/v1/campaigns");
+  assert.equal(response.statusCode, 200);
+  const { campaigns } = response.json();
+  const current = campaigns.find((c: { slug: string }) => c.slug === "w4r-2012");
+  assert.equal(current.status, "open");
+  assert.equal(current.previous, "w4r-2011");
+  assert.equal(current.goal, 1_500_000);
+  assert.equal(campaigns.find((c: { slug: string }) => c.slug === "w4r-2011").status, "closed");
+});
+
+test("a campaign comes with its cases, texts and targets", async () => {
+  const response = await get("/api/v1/campaigns/w4r-2012");
+  assert.equal(response.statusCode, 200);
+  const campaign = response.json();
+  const slugs = campaign.cases.map((c: { slug: string }) => c.slug);
+  assert.ok(slugs.includes("gao-zhisheng") && slugs.includes("coastei-street"));
+  const gao = campaign.cases.find((c: { slug: string }) => c.slug === "gao-zhisheng");
+  assert.equal(gao.country, "CN");
+  assert.equal(gao.texts.en.title, "Gao Zhisheng");
+  assert.ok(gao.targets.length > 0 && gao.targets[0].postalAddress.includes("\n"));
+  assert.equal((await get("/api/v1/campaigns/w4r-1999")).statusCode, 404);
+  assert.equal((await get("/api/v1/campaigns/Not%20A%20Slug")).statusCode, 400);
+});
+
+test("the counter is exact, served with an ETag and answers 304 when unchanged", async () => {
+  const first = await get("/api/v1/campaigns/w4r-2012/counter");
+  assert.equal(first.statusCode, 200);
+  assert.match(String(first.headers["cache-control"]), /max-age=1/);
+  const counter = first.json();
+  const ledger = await t.db.pool.query(
+    `SELECT sum(quantity)::int AS n FROM actions a JOIN campaigns c ON c.id = a.campaign_id WHERE c.slug = 'w4r-2012'`,
+  );
+  assert.equal(counter.total, ledger.rows[0].n);
+  assert.equal(counter.previousTotal, 1_300_000);
+  assert.equal(counter.goal, 1_500_000);
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  assert.equal(sum(counter.byCountry), counter.total);
+  assert.equal(sum(counter.byCase), counter.total);
+  assert.equal(sum(counter.byType), counter.total);
+  const etag = String(first.headers.etag);
+  assert.equal((await get("/api/v1/campaigns/w4r-2012/counter", { "if-none-match": etag })).statusCode, 304);
+
+  assert.equal(
+    (await post(action({ country: "NP", case: "coastei-street", type: "solidarity" }))).statusCode,
+    201,
+  );
+  const moved = await get("/api/v1/campaigns/w4r-2012/counter", { "if-none-match": etag });
+  assert.equal(moved.statusCode, 200);
+  const next = moved.json();
+  assert.equal(next.total, counter.total + 1);
+  assert.equal(next.byCountry.NP, (counter.byCountry.NP ?? 0) + 1);
+  assert.equal(next.byCase["coastei-street"], counter.byCase["coastei-street"] + 1);
+  assert.equal(next.byType.solidarity, counter.byType.solidarity + 1);
+  assert.ok(next.seq > counter.seq);
+  assert.equal((await get("/api/v1/campaigns/nope/counter")).statusCode, 404);
+});
+
+test("the timeline gives this edition and the previous one, bucketed", async () => {
+  const daily = (await get("/api/v1/campaigns/w4r-2012/counter/timeline?bucket=day")).json();
+  assert.equal(daily.bucket, "day");
+  assert.equal(daily.previous.campaign, "w4r-2011");
+  const last = daily.previous.points[daily.previous.points.length - 1];
+  assert.equal(last.cumulative, 1_300_000);
+  assert.equal(daily.previous.points.length, 42);
+  const counter = (await get("/api/v1/campaigns/w4r-2012/counter")).json();
+  const current = daily.current.points;
+  assert.equal(current[current.length - 1].cumulative, counter.total);
+  assert.deepEqual(
+    current.map((p: { offset: number }) => p.offset),
+    current.map((_: unknown, i: number) => i),
+  );
+  const hourly = (await get("/api/v1/campaigns/w4r-2012/counter/timeline?bucket=hour")).json();
+  assert.equal(hourly.current.points.length, current.length * 24 - (24 - new Date().getUTCHours() - 1));
+  assert.equal((await get("/api/v1/campaigns/w4r-2012/counter/timeline?bucket=week")).statusCode, 400);
+});
+
+test("the stream sends the counter at once, then each change", async () => {
+  const stream = new StreamReader(`${base}/api/v1/campaigns/w4r-2012/counter/stream`);
+  try {
+    const first = await stream.next(() => true);
+    assert.match(String(stream.headers["content-type"]), /^text\/event-stream/);
+    const posted = Date.now();
+    assert.equal((await post(action({ country: "MA" }))).statusCode, 201);
+    const changed = await stream.next((e) => e.total === first.total + 1);
+    assert.equal(changed.byCountry.MA, (first.byCountry.MA ?? 0) + 1);
+    assert.ok(changed.receivedAt - posted < 1000, "a change reaches viewers within a second");
+  } finally {
+    stream.close();
+  }
+});
+
+test("the stream coalesces a burst into at most a few messages a second", async () => {
+  const stream = new StreamReader(`${base}/api/v1/campaigns/w4r-2012/counter/stream`);
+  try {
+    const first = await stream.next(() => true);
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 200 }, (_, i) => post(action({ country: i % 2 ? "PL" : "DE" }))));
+    await stream.next((e) => e.total === first.total + 200);
+    const elapsed = Date.now() - started;
+    const messages = stream.events.length - 1;
+    assert.ok(messages <= Math.ceil(elapsed / 250) + 1, `${messages} messages in ${elapsed} ms`);
+  } finally {
+    stream.close();
+  }
+});
+
+test("health and readiness", async () => {
+  assert.deepEqual((await get("/healthz")).json(), { status: "ok" });
+  const ready = await get("/readyz");
+  assert.equal(ready.statusCode, 200);
+  assert.deepEqual(ready.json().checks, { database: true, counters: true, listening: true });
+});

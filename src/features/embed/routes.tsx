@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { isCountryCode } from "../../core/ledger/intake.js";
+import type { Runtime } from "../../core/runtime.js";
+import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
+import { localHref } from "../../platform/views/layout.js";
+import { currentCampaign } from "../home/routes.js";
+import { EMBED_CSS, EmbedCounter, EmbedError } from "./page.js";
+
+// GET /embed/counter?campaign=…&country=…&lang=… — the counter for other websites' <iframe>s.
+
+const EmbedQuery = Type.Object({
+  campaign: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9-]{0,62}$" })),
+  country: Type.Optional(Type.String({ pattern: "^[A-Za-z]{2}$" })),
+  lang: Type.Optional(Type.String({ maxLength: 35 })),
+});
+type Query = Static<typeof EmbedQuery>;
+
+// Any site may frame this page (that is its purpose), and nothing else is needed: no other
+// origin to talk to, no plugins, no forms, and only its own script and its one inline style.
+const CSP = [
+  "frame-ancestors *",
+  "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  `style-src 'sha256-${createHash("sha256").update(EMBED_CSS).digest("base64")}'`,
+  "base-uri 'none'",
+  "form-action 'none'",
+].join("; ");
+
+const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
+
+export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const send = (reply: FastifyReply, locale: UiLocale, status: number, page: JSX.Element) =>
+    reply
+      .code(status)
+      .type("text/html; charset=utf-8")
+      .header("content-language", locale)
+      .header("vary", "accept-language")
+      .header("cache-control", "public, max-age=5")
+      .send(html(page));
+
+  app.get<{ Querystring: Query }>(
+    "/embed/counter",
+    {
+      schema: { querystring: EmbedQuery },
+      // A bad link gets the small page below, in the frame, instead of problem+json.
+      attachValidation: true,
+      // Route hooks run after the application's, so even a framing header added by a
+      // site-wide security plugin is lifted here, for this route only.
+      onSend: async (_request, reply, payload) => {
+        reply.removeHeader("x-frame-options");
+        reply.header("content-security-policy", CSP);
+        return payload;
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
+      const query = request.query;
+      const lang = typeof query.lang === "string" && isUiLocale(query.lang) ? query.lang : undefined;
+      const locale = lang ?? negotiateLocale(request.headers["accept-language"]);
+      const m = messagesFor(locale);
+      const invalid = (field: string) =>
+        send(reply, locale, 400, <EmbedError m={m} message={m.t("embed.invalid", { field })} />);
+
+      if (request.validationError) {
+        const first = request.validationError.validation?.[0];
+        const field = first?.instancePath.replace(/^\//, "") || "campaign";
+        return invalid(field);
+      }
+      if (query.lang !== undefined && !lang) return invalid("lang");
+      const country = query.country?.toUpperCase();
+      if (country !== undefined && !isCountryCode(country)) return invalid("country");
+      const campaign = query.campaign
+        ? runtime.catalog().campaigns.get(query.campaign)
+        : currentCampaign(runtime);
+      if (!campaign) return send(reply, locale, 404, <EmbedError m={m} message={m.t("embed.notFound")} />);
+
+      const counter = runtime.counters.get(campaign.id);
+      const count = country ? (counter?.byCountry.get(country) ?? 0) : (counter?.total ?? 0);
+      // The title leads to the page about what the frame shows: the section's (they are about
+      // the current edition), else the campaign's.
+      const isCurrent = campaign === currentCampaign(runtime);
+      const hasSection = country !== undefined && runtime.catalog().sections.has(country);
+      const path = !isCurrent ? `/c/${campaign.slug}` : hasSection ? `/s/${country}` : "/";
+      const href = localHref(locale, path);
+      return send(reply, locale, 200, <EmbedCounter m={m} data={{ campaign, country, count, href }} />);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { getWorld } from "../../map/world.js";
+
+// The events map: the home page's world (same projection and shapes, one neutral colour) with a
+// dot for each event that has coordinates. Each dot is a link named after its event, so it can be
+// reached by keyboard; the list beside the map says everything the map says, and more.
+
+export interface MapPoint {
+  href: string;
+  /** The accessible name of the dot: title, date and place. */
+  label: string;
+  latitude: number;
+  longitude: number;
+}
+
+// Dark red dots outlined in white, on light grey land: the dots stand out at 7:1 and more.
+const STYLE =
+  ".emap path{fill:#d9d9d9;stroke:#fff;stroke-width:.4;stroke-linejoin:round}" +
+  ".emap circle{fill:#a4000f;stroke:#fff;stroke-width:2}" +
+  ".emap a:focus{outline:none}.emap a:focus circle,.emap a:hover circle{stroke:#1a1a1a;stroke-width:4}";
+
+let land: string | undefined;
+/** All land in one path: the events map colours no country, so one shape is enough. */
+const landPath = () => {
+  if (land === undefined) {
+    const world = getWorld();
+    land = world.neutral + world.countries.map((c) => c.d).join("");
+  }
+  return land;
+};
+
+export function EventsMap(props: { title: string; points: MapPoint[] }) {
+  const world = getWorld();
+  const dots = props.points.flatMap((p) => {
+    const xy = world.project(p.longitude, p.latitude);
+    return xy ? [{ ...p, x: xy[0], y: xy[1] }] : [];
+  });
+  return (
+    <svg
+      xmlns="http://www.w3.org/2000/svg"
+      class="emap"
+      viewBox={`0 0 ${world.width} ${world.height}`}
+      aria-label={props.title}
+    >
+      <style>{STYLE}</style>
+      <path d={landPath()} />
+      {dots.map((d) => (
+        <a href={d.href} aria-label={d.label}>
+          <title>{d.label}</title>
+          <circle cx={d.x} cy={d.y} r={7} />
+        </a>
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from "fastify";
+import type { Runtime } from "../../core/runtime.js";
+
+const DB_CHECK_TIMEOUT_MS = 1000;
+
+async function databaseReachable(runtime: Runtime): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), DB_CHECK_TIMEOUT_MS);
+  });
+  const check = runtime.db.pool.query("SELECT 1").then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([check, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(app: FastifyInstance, runtime: Runtime): void {
+  // Alive: the process answers. Ready: it can take actions and serve exact counters.
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  app.get("/readyz", async (_request, reply) => {
+    const database = await databaseReachable(runtime);
+    const checks = { database, counters: runtime.sync.loaded, listening: runtime.sync.listening };
+    const ready = Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
+  });
+}

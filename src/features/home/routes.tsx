@@ -1,0 +1,256 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
+import { type CaseDetail, casesOfCampaign } from "../../core/catalog/case-details.js";
+import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { type CounterView, counterView } from "../../core/counter/presenter.js";
+import { series } from "../../core/counter/timeline.js";
+import type { Runtime } from "../../core/runtime.js";
+import { PageCache } from "../../platform/http/page-cache.js";
+import type { ProblemPage } from "../../platform/http/problems.js";
+import { direction, isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
+import { Layout, localHref, type PageContext } from "../../platform/views/layout.js";
+import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
+import type { FormName, FormState } from "../acting/forms.js";
+import { actingRoutes, regionOf } from "../acting/routes.js";
+import { solidarityWall } from "../acting/wall.js";
+import { campaignStatus } from "../campaigns/api.js";
+import { CasePage } from "../cases/public/page.js";
+import { renderWorldMap } from "../map/render.js";
+import { renderCountryTable } from "../map/table.js";
+import { HomePage } from "./page.js";
+
+// The public pages, rendered on the server. Every page exists without a language prefix
+// (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
+
+/** Problems a person can fix, in their words (others get the general "please correct"). */
+const PROBLEM_MESSAGES: Record<string, string> = {
+  letter_too_long: "form.error.tooLong",
+  letter_empty: "form.error.required",
+};
+
+export type Params = { lang?: string; campaign?: string; slug?: string };
+
+/** The edition a visitor means by "now": the open one, else the next, else the latest. */
+export function currentCampaign(runtime: Runtime, now = new Date()): CampaignInfo | undefined {
+  const all = [...runtime.catalog().campaigns.values()];
+  return (
+    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
+    all.find((c) => c.startsAt > now) ??
+    all[all.length - 1]
+  );
+}
+
+/** Case texts and targets change rarely: read once per catalog version, not per page view. */
+export function caseCache(runtime: Runtime) {
+  let catalog = runtime.catalog();
+  const cache = new Map<number, Promise<CaseDetail[]>>();
+  return (campaignId: number) => {
+    if (runtime.catalog() !== catalog) {
+      catalog = runtime.catalog();
+      cache.clear();
+    }
+    let cases = cache.get(campaignId);
+    if (!cases) {
+      cases = casesOfCampaign(runtime.db.pool, campaignId);
+      cases.catch(() => cache.delete(campaignId));
+      cache.set(campaignId, cases);
+    }
+    return cases;
+  };
+}
+
+/** Registers the public pages; returns the handler that answers unknown paths with a page. */
+export function pageRoutes(
+  app: FastifyInstance,
+  runtime: Runtime,
+): {
+  notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+  problemPage: ProblemPage;
+  /** The case cache, for other pages that show the cases (one cache, one read per change). */
+  casesOf: (campaignId: number) => Promise<CaseDetail[]>;
+} {
+  const casesOf = caseCache(runtime);
+  // The map changes only when the counter does: render it once per change and language.
+  const maps = new Map<string, { version: string; svg: string; table: string }>();
+  const mapFor = (campaign: CampaignInfo, view: CounterView, locale: UiLocale) => {
+    const key = `${campaign.id}|${locale}`;
+    const version = String(view.seq);
+    const cached = maps.get(key);
+    if (cached?.version === version) return cached;
+    const m = messagesFor(locale);
+    const common = { labelFor: m.country, formatNumber: m.number };
+    const rendered = {
+      version,
+      svg: renderWorldMap(view.byCountry, {
+        ...common,
+        title: m.t("map.title"),
+        legendLabel: m.t("map.legend"),
+        noActionsLabel: m.t("map.none"),
+        rtl: direction(locale) === "rtl",
+      }),
+      table: renderCountryTable(view.byCountry, {
+        ...common,
+        caption: m.t("map.legend"),
+        countryHeader: m.t("map.country"),
+        countHeader: m.t("map.count"),
+        locale,
+      }),
+    };
+    maps.set(key, rendered);
+    return rendered;
+  };
+
+  const localeOf = (request: FastifyRequest<{ Params: Params }>): UiLocale | undefined => {
+    const lang = request.params.lang;
+    if (lang === undefined) return negotiateLocale(request.headers["accept-language"]);
+    return isUiLocale(lang) ? lang : undefined;
+  };
+
+  const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
+    pageHeaders(reply, locale, status).send(html(page));
+  const homes = new PageCache();
+
+  const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
+    m: messagesFor(locale),
+    path,
+    campaignTitle: campaign.title,
+    homeHref: localHref(locale, "/"),
+  });
+
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
+    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
+
+  const home = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const locale = localeOf(request);
+    if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const campaign = request.params.campaign
+      ? runtime.catalog().campaigns.get(request.params.campaign)
+      : currentCampaign(runtime);
+    const path = request.params.campaign ? `/c/${request.params.campaign}` : "/";
+    if (!campaign) return notFound(reply, locale, path);
+    const catalog = runtime.catalog();
+    const now = new Date();
+    const previous =
+      campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
+    const status = campaignStatus(campaign, now);
+    const cases = await casesOf(campaign.id);
+    // Everything the page shows changes only with these, so they name the cached rendering.
+    const version = [
+      runtime.counters.of(campaign.id).version,
+      previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0,
+      status,
+      now.toISOString().slice(0, 10),
+      // Any change to cases, texts or sections (a new translation approved) reloads the catalog.
+      catalog.version,
+    ].join("|");
+    return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
+      const view = counterView(catalog, runtime.counters, campaign);
+      const data = {
+        campaign,
+        status,
+        view,
+        map: mapFor(campaign, view, locale),
+        cases,
+        timeline: {
+          current: series(campaign, runtime.counters.get(campaign.id), "day", now),
+          previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
+        },
+      };
+      return html(<HomePage ctx={context(locale, path, campaign)} data={data} />);
+    });
+  };
+
+  /** The case page, also re-rendered by a form post with that form's errors and values. */
+  const renderCase = async (
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    form?: { state: FormState; status: number },
+  ) => {
+    const locale = localeOf(request);
+    if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const path = `/cases/${request.params.slug}`;
+    const campaign = currentCampaign(runtime);
+    const detail = campaign
+      ? (await casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
+      : undefined;
+    if (!campaign || !detail) return notFound(reply, locale, path);
+    const counter = runtime.counters.get(campaign.id);
+    const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
+      (a, b) => b[1] - a[1],
+    );
+    const view = counterView(runtime.catalog(), runtime.counters, campaign);
+    const wall = await solidarityWall(runtime.db.pool, detail.id);
+    const done = (request.query as { done?: string }).done;
+    const acting = {
+      csrf: reply.generateCsrf(),
+      formKey: randomUUID(),
+      state: form?.state,
+      done: done === "sign" || done === "solidarity" || done === "letter" ? (done as FormName) : undefined,
+      defaultCountry: regionOf(request.headers["accept-language"]),
+      actionBase: localHref(locale, path),
+    };
+    // The forms carry a per-visitor token and key: this page must not be shared by caches.
+    return pageHeaders(reply, locale, form?.status ?? 200)
+      .header("cache-control", "private, no-store")
+      .send(
+        html(
+          <CasePage
+            ctx={context(locale, path, campaign)}
+            data={{ campaign, detail, view, countries, acting, wall }}
+          />,
+        ),
+      );
+  };
+  const casePage = (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) =>
+    renderCase(request, reply);
+  actingRoutes(app, runtime, { renderCase, campaignOf: () => currentCampaign(runtime), localeOf });
+
+  for (const prefix of ["", "/:lang"]) {
+    // The home page compresses itself, once per change (see PageCache).
+    app.get(`${prefix}/`, { compress: false }, home);
+    app.get(`${prefix}/c/:campaign`, { compress: false }, home);
+    app.get(`${prefix}/cases/:slug`, casePage);
+  }
+  /** A form refused (too many actions, an expired or forged form, bad input): say so kindly. */
+  const problemPage: ProblemPage = (request, reply, problem) => {
+    const lang = (request.params as Params | undefined)?.lang;
+    const locale = lang && isUiLocale(lang) ? lang : negotiateLocale(request.headers["accept-language"]);
+    const m = messagesFor(locale);
+    const campaign = currentCampaign(runtime);
+    const back = request.url.replace(/\/(sign|solidarity|letter|letter\.pdf)(\?.*)?$/, "");
+    const ctx: PageContext = {
+      m,
+      path: "/",
+      campaignTitle: campaign?.title ?? "Inkwell",
+      homeHref: localHref(locale, "/"),
+    };
+    const tooMany = problem.status === 429;
+    const seconds = Number(reply.getHeader("retry-after") ?? 60);
+    const key = tooMany
+      ? "form.tooMany.title"
+      : problem.status === 403
+        ? "form.error.expired"
+        : (PROBLEM_MESSAGES[problem.code] ?? "form.errorSummary");
+    const title = m.t(key);
+    return send(
+      reply,
+      locale,
+      <Layout ctx={ctx} title={title}>
+        <h1>{title}</h1>
+        {tooMany ? <p>{m.t("form.tooMany.body", { seconds })}</p> : null}
+        <p>
+          <a href={back}>{m.t("form.tooMany.back")}</a>
+        </p>
+      </Layout>,
+      problem.status,
+    ).header("cache-control", "no-store");
+  };
+
+  return {
+    notFound: (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/"),
+    problemPage,
+    casesOf,
+  };
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
+import type { Runtime } from "../../core/runtime.js";
+import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../../platform/http/csrf.js";
+import { Problem } from "../../platform/http/problems.js";
+import type { Capability } from "./policy.js";
+import { SESSION_COOKIE, SESSION_MAX_MS, userOfSession } from "./sessions.js";
+import type { OfficeUser } from "./users.js";
+
+// What every back-office request carries: the signed-in account (if any), read from the session
+// cookie once per request, and the guard each route puts in front of its handler.
+
+declare module "fastify" {
+  interface FastifyRequest {
+    officeUser?: OfficeUser;
+  }
+}
+
+export const OFFICE = "/office";
+
+export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.url.startsWith(OFFICE)) return;
+    // Staff pages are per person: never cached, never framed, never leak their URL (which may
+    // hold a one-time token) to another site.
+    reply
+      .header("cache-control", "private, no-store")
+      .header("x-frame-options", "DENY")
+      .header("content-security-policy", "frame-ancestors 'none'")
+      .header("referrer-policy", "no-referrer");
+    // Without a CSRF cookie (a restarted browser keeps the session cookie, not this one), every
+    // reply.generateCsrf() of the page would make a secret of its own and only the last would be
+    // kept, so the page's other forms would be refused: give the request one secret up front.
+    if (!request.cookies[CSRF_COOKIE]) {
+      const secret = randomBytes(18).toString("base64url");
+      request.cookies[CSRF_COOKIE] = secret;
+      reply.setCookie(CSRF_COOKIE, secret, CSRF_COOKIE_OPTIONS);
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.officeUser = await userOfSession(runtime.db.pool, token);
+  });
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: OFFICE,
+    httpOnly: true,
+    sameSite: "lax",
+    // Behind a TLS proxy set TRUST_PROXY so that the protocol is seen as https.
+    secure: request.protocol === "https",
+    maxAge: SESSION_MAX_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: OFFICE });
+}
+
+/**
+ * Only a path inside the back office is a safe place to return to after logging in; it goes into
+ * the Location header, so it must be printable ASCII (a URL as browsers send it, percent-encoded).
+ */
+export function safeNext(next: unknown): string {
+  return typeof next === "string" &&
+    next.startsWith(`${OFFICE}/`) &&
+    !next.startsWith("//") &&
+    !next.includes("\\") &&
+    /^[\x21-\x7e]*$/.test(next)
+    ? next
+    : OFFICE;
+}
+
+/**
+ * The guard of a back-office route: not signed in → to the login page (GET) or 401;
+ * a role without the capability → 403.
+ */
+export function guard(capability: Capability): preHandlerAsyncHookHandler {
+  return async (request, reply) => {
+    const user = request.officeUser;
+    if (!user) {
+      if (request.method === "GET") {
+        return reply.redirect(`${OFFICE}/login?next=${encodeURIComponent(request.url)}`, 303);
+      }
+      throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
+    }
+    if (!capability(user)) {
+      throw new Problem(403, "forbidden", "Your role does not allow this.");
+    }
+  };
+}
+
+/** The signed-in account of a guarded route. */
+export function currentUser(request: FastifyRequest): OfficeUser {
+  const user = request.officeUser;
+  if (!user) throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
+  return user;
+}
+
+/** For things private to others: answered as if they did not exist. */
+export const notFound = (what = "This page"): Problem =>
+  new Problem(404, "not_found", `${what} was not found.`);

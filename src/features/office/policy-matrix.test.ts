@@ -1,0 +1,403 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
+import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { makeUser, officeClient, TEST_PASSWORD } from "../../../test/support/office.js";
+import type { UserRow } from "./users.js";
+
+// Every back-office route × every role × own/other section, language or event, with the answer
+// each must get: "ok" (past the guard: a page, a redirect, or a 4xx about the input), 403 (the
+// role can never do this), 404 (private to someone else), "login" (no session: to the login
+// page, or 401 for a form). A route added without a row here fails the last test.
+
+type Answer = "ok" | 403 | 404 | "login";
+const ACTORS = [
+  "anonymous",
+  "admin",
+  "coordinatorOwn",
+  "coordinatorOther",
+  "translatorOwn",
+  "translatorOther",
+  "organizerOwn",
+  "organizerOther",
+] as const;
+type Actor = (typeof ACTORS)[number];
+
+interface Fixtures {
+  caseId: number;
+  sectionEs: number;
+  eventA: string;
+  reportA: string;
+  messageEs: string;
+  userId: number;
+  importA: string;
+  loginEmail: string;
+}
+
+interface Row {
+  method: "GET" | "POST";
+  route: string;
+  url: (f: Fixtures) => string;
+  form?: (f: Fixtures) => Record<string, string | string[]>;
+  answers: Record<Actor, Answer>;
+}
+
+// Shorthands for the common shapes of a row.
+const everyone: Record<Actor, Answer> = {
+  anonymous: "ok",
+  admin: "ok",
+  coordinatorOwn: "ok",
+  coordinatorOther: "ok",
+  translatorOwn: "ok",
+  translatorOther: "ok",
+  organizerOwn: "ok",
+  organizerOther: "ok",
+};
+const signedIn = { ...everyone, anonymous: "login" } as Record<Actor, Answer>;
+const only = (...allowed: Actor[]): Record<Actor, Answer> =>
+  Object.fromEntries(
+    ACTORS.map((a) => [a, a === "anonymous" ? "login" : allowed.includes(a) ? "ok" : 403]),
+  ) as Record<Actor, Answer>;
+const adminOnly = only("admin");
+const coordinators = only("admin", "coordinatorOwn", "coordinatorOther");
+const translators = only("admin", "translatorOwn", "translatorOther");
+const runners = only("admin", "coordinatorOwn", "coordinatorOther", "organizerOwn", "organizerOther");
+/** The own section's coordinator or the event's organizer; the others of the same role get 404. */
+const ownEvent: Record<Actor, Answer> = { ...runners, coordinatorOther: 404, organizerOther: 404 };
+
+const publicLink = { ...everyone, anonymous: 404, admin: 404 } as Record<Actor, Answer>;
+for (const a of ACTORS) publicLink[a] = 404;
+
+const rows: Row[] = [
+  { method: "GET", route: "/office/login", url: () => "/office/login", answers: everyone },
+  {
+    method: "POST",
+    route: "/office/login",
+    url: () => "/office/login",
+    // Anyone may try to log in; these are good credentials, so everyone gets in.
+    form: (f) => ({ email: f.loginEmail, password: TEST_PASSWORD }),
+    answers: everyone,
+  },
+  { method: "POST", route: "/office/logout", url: () => "/office/logout", answers: signedIn },
+  {
+    method: "POST",
+    route: "/office/logout-everywhere",
+    url: () => "/office/logout-everywhere",
+    answers: signedIn,
+  },
+  { method: "GET", route: "/office/reset", url: () => "/office/reset", answers: everyone },
+  {
+    method: "POST",
+    route: "/office/reset",
+    url: () => "/office/reset",
+    form: () => ({ email: "nobody@example.org" }),
+    answers: everyone,
+  },
+  {
+    method: "GET",
+    route: "/office/reset/:token",
+    url: () => `/office/reset/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "POST",
+    route: "/office/reset/:token",
+    url: () => `/office/reset/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "GET",
+    route: "/office/invite/:token",
+    url: () => `/office/invite/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "POST",
+    route: "/office/invite/:token",
+    url: () => `/office/invite/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  { method: "GET", route: "/office", url: () => "/office", answers: signedIn },
+  { method: "GET", route: "/office/users", url: () => "/office/users", answers: adminOnly },
+  { method: "GET", route: "/office/users/new", url: () => "/office/users/new", answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/users",
+    url: () => "/office/users",
+    form: () => ({ email: "bad" }),
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/users/:id", url: (f) => `/office/users/${f.userId}`, answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/users/:id",
+    url: (f) => `/office/users/${f.userId}`,
+    form: () => ({ role: "nope" }),
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/users/:id/invite",
+    url: (f) => `/office/users/${f.userId}/invite`,
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/audit", url: () => "/office/audit", answers: adminOnly },
+  { method: "GET", route: "/office/outbox", url: () => "/office/outbox", answers: adminOnly },
+  { method: "GET", route: "/office/export.csv", url: () => "/office/export.csv", answers: coordinators },
+  { method: "GET", route: "/office/cases", url: () => "/office/cases", answers: adminOnly },
+  { method: "GET", route: "/office/cases/new", url: () => "/office/cases/new", answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/cases/new",
+    url: () => "/office/cases/new",
+    form: () => ({ slug: "" }),
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/cases/:id", url: (f) => `/office/cases/${f.caseId}`, answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/cases/:id",
+    url: (f) => `/office/cases/${f.caseId}`,
+    form: () => ({ title: "" }),
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/unpublish",
+    url: (f) => `/office/cases/${f.caseId}/unpublish`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/publish",
+    url: (f) => `/office/cases/${f.caseId}/publish`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/photo",
+    url: (f) => `/office/cases/${f.caseId}/photo`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/photo/remove",
+    url: (f) => `/office/cases/${f.caseId}/photo/remove`,
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/translations", url: () => "/office/translations", answers: translators },
+  {
+    method: "POST",
+    route: "/office/translations/languages",
+    url: () => "/office/translations/languages",
+    form: () => ({ language: "!!" }),
+    answers: adminOnly,
+  },
+  {
+    method: "GET",
+    route: "/office/translations/:caseId/:language",
+    url: (f) => `/office/translations/${f.caseId}/es`,
+    answers: { ...translators, translatorOther: 403 },
+  },
+  {
+    method: "POST",
+    route: "/office/translations/:caseId/:language",
+    url: (f) => `/office/translations/${f.caseId}/es`,
+    form: () => ({}),
+    answers: { ...translators, translatorOther: 403 },
+  },
+  { method: "GET", route: "/office/sections", url: () => "/office/sections", answers: coordinators },
+  {
+    method: "GET",
+    route: "/office/sections/:id",
+    url: (f) => `/office/sections/${f.sectionEs}`,
+    answers: { ...coordinators, coordinatorOther: 403 },
+  },
+  {
+    method: "POST",
+    route: "/office/sections/:id",
+    url: (f) => `/office/sections/${f.sectionEs}`,
+    form: () => ({ languages: "" }),
+    answers: { ...coordinators, coordinatorOther: 403 },
+  },
+  { method: "GET", route: "/office/moderation", url: () => "/office/moderation", answers: coordinators },
+  {
+    method: "POST",
+    route: "/office/moderation",
+    url: () => "/office/moderation",
+    form: (f) => ({ ids: [f.messageEs], decision: "approve" }),
+    answers: { ...coordinators, coordinatorOther: 404 },
+  },
+  { method: "GET", route: "/office/events", url: () => "/office/events", answers: runners },
+  { method: "GET", route: "/office/events/new", url: () => "/office/events/new", answers: runners },
+  {
+    method: "POST",
+    route: "/office/events/new",
+    url: () => "/office/events/new",
+    form: () => ({ title: "" }),
+    answers: runners,
+  },
+  { method: "GET", route: "/office/events/:id", url: (f) => `/office/events/${f.eventA}`, answers: ownEvent },
+  {
+    method: "POST",
+    route: "/office/events/:id",
+    url: (f) => `/office/events/${f.eventA}`,
+    form: () => ({ title: "" }),
+    answers: ownEvent,
+  },
+  { method: "GET", route: "/office/reports", url: () => "/office/reports", answers: runners },
+  { method: "GET", route: "/office/reports/new", url: () => "/office/reports/new", answers: runners },
+  {
+    method: "GET",
+    route: "/office/reports/new",
+    url: (f) => `/office/reports/new?event=${f.eventA}`,
+    answers: ownEvent,
+  },
+  {
+    method: "POST",
+    route: "/office/reports/new",
+    url: () => "/office/reports/new",
+    form: (f) => ({ key: randomUUID(), event: f.eventA, quantity: "x" }),
+    answers: ownEvent,
+  },
+  {
+    method: "GET",
+    route: "/office/reports/:id/correct",
+    url: (f) => `/office/reports/${f.reportA}/correct`,
+    answers: ownEvent,
+  },
+  {
+    method: "POST",
+    route: "/office/reports/:id/correct",
+    url: (f) => `/office/reports/${f.reportA}/correct`,
+    form: () => ({ quantity: "0" }),
+    answers: ownEvent,
+  },
+  { method: "GET", route: "/office/reports/import", url: () => "/office/reports/import", answers: runners },
+  {
+    method: "GET",
+    route: "/office/reports/template.csv",
+    url: () => "/office/reports/template.csv",
+    answers: runners,
+  },
+  { method: "POST", route: "/office/reports/import", url: () => "/office/reports/import", answers: runners },
+  {
+    method: "POST",
+    route: "/office/reports/import/confirm",
+    url: () => "/office/reports/import/confirm",
+    form: (f) => ({ import: f.importA }),
+    // A pending import belongs to the person who uploaded it, not even to an admin.
+    answers: { ...runners, admin: 404, coordinatorOwn: 404, coordinatorOther: 404, organizerOther: 404 },
+  },
+  // Last: cancelling changes the event the rows above use.
+  {
+    method: "POST",
+    route: "/office/events/:id/cancel",
+    url: (f) => `/office/events/${f.eventA}/cancel`,
+    answers: ownEvent,
+  },
+];
+
+let node: TestApp;
+let users: Record<Exclude<Actor, "anonymous">, UserRow>;
+let fixtures: Fixtures;
+
+before(async () => {
+  node = await startTestApp({ LOGIN_RATE_LIMIT: "0" });
+  const pool = node.db.pool;
+  users = {
+    admin: await makeUser(node, "admin"),
+    coordinatorOwn: await makeUser(node, "coordinator", { countries: ["ES"] }),
+    coordinatorOther: await makeUser(node, "coordinator", { countries: ["FR"] }),
+    translatorOwn: await makeUser(node, "translator", { languages: ["es"] }),
+    translatorOther: await makeUser(node, "translator", { languages: ["fr"] }),
+    organizerOwn: await makeUser(node, "organizer", { countries: ["ES"] }),
+    organizerOther: await makeUser(node, "organizer", { countries: ["ES"] }),
+  };
+  const campaign = node.runtime.catalog().campaigns.get("w4r-2012");
+  assert.ok(campaign);
+  const caseId = campaign.cases.get("gao-zhisheng") as number;
+  const eventA = randomUUID();
+  await pool.query(
+    `INSERT INTO events (id, campaign_id, organizer_id, title, address, country, starts_at, ends_at, time_zone)
+     VALUES ($1, $2, $3, 'Letters at the library', 'Calle Mayor 1, Madrid', 'ES', now() + interval '1 day',
+             now() + interval '1 day 3 hours', 'Europe/Madrid')`,
+    [eventA, campaign.id, users.organizerOwn.id],
+  );
+  const reportA = randomUUID();
+  await pool.query(
+    `INSERT INTO reports (id, campaign_id, case_id, type, country, quantity, occurred_on, event_id, reported_by)
+     VALUES ($1, $2, $3, 'letter', 'ES', 40, current_date, $4, $5)`,
+    [reportA, campaign.id, caseId, eventA, users.organizerOwn.id],
+  );
+  const messageEs = randomUUID();
+  await pool.query(
+    `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author, country, language, body)
+     VALUES ($1, $2, $3, $4, 'Lucía', 'ES', 'es', 'Fuerza')`,
+    [messageEs, campaign.id, caseId, `form:${messageEs}`],
+  );
+  // A pending import of the own organizer, made through the upload it belongs to.
+  const uploader = await officeClient(node, users.organizerOwn);
+  const preview = await uploader.postMultipart(
+    "/office/reports/import",
+    {},
+    {
+      field: "file",
+      filename: "reports.csv",
+      contentType: "text/csv",
+      data: Buffer.from(
+        `case,type,country,date,quantity,event\ngao-zhisheng,letter,ES,${new Date().toISOString().slice(0, 10)},5,${eventA}\n`,
+      ),
+    },
+  );
+  const importA = /name="import" value="([^"]+)"/.exec(preview.body)?.[1];
+  assert.ok(importA, `the preview offers to import: ${preview.statusCode}`);
+  fixtures = {
+    caseId,
+    sectionEs: node.runtime.sectionOf("ES") as number,
+    eventA,
+    reportA,
+    messageEs,
+    userId: users.organizerOther.id,
+    importA,
+    loginEmail: users.organizerOther.email,
+  };
+});
+after(async () => node.close());
+
+function classify(response: LightMyRequestResponse): Answer {
+  if (response.statusCode === 401) return "login";
+  if (response.statusCode === 303 && String(response.headers.location).startsWith("/office/login?next="))
+    return "login";
+  if (response.statusCode === 403) return 403;
+  if (response.statusCode === 404) return 404;
+  return "ok";
+}
+
+test("every back-office route answers every role as its policy says", async () => {
+  const wrong: string[] = [];
+  for (const row of rows) {
+    for (const actor of ACTORS) {
+      const client = await officeClient(node, actor === "anonymous" ? undefined : users[actor]);
+      const url = row.url(fixtures);
+      const response =
+        row.method === "GET" ? await client.get(url) : await client.post(url, row.form?.(fixtures) ?? {});
+      const got = classify(response);
+      if (got !== row.answers[actor]) {
+        wrong.push(
+          `${row.method} ${url} as ${actor}: expected ${row.answers[actor]}, got ${got} (${response.statusCode})`,
+        );
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test("the matrix covers every back-office route", () => {
+  const covered = new Set(rows.map((r) => `${r.method} ${r.route}`));
+  const missing = node.app.officeRouteList.filter((route) => !covered.has(route));
+  assert.deepEqual(missing, [], "routes without a row in the policy matrix");
+  const stale = [...covered].filter((route) => !node.app.officeRouteList.includes(route));
+  assert.deepEqual(stale, [], "rows for routes that do not exist");
+});

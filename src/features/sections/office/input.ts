@@ -1,0 +1,152 @@
+import { type FormBody, list, text } from "../../office/form.js";
+import type { Errors } from "../../office/ui.js";
+
+// What a section's form may hold, checked field by field. Every problem is reported beside its
+// field; nothing is saved unless the whole form is valid.
+
+export interface SectionInput {
+  /** Canonical BCP 47 tags, in the section's order; the first is its default. */
+  languages: string[];
+  /** Case ids in the order the section shows them; empty when there is no current edition. */
+  featured: number[];
+  /** The section's own goal for the current edition; null for none. */
+  goal: number | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  website: string | null;
+  postalAddress: string | null;
+}
+
+/** The form as typed, to show it again beside its errors. */
+export interface SectionForm {
+  languages: string;
+  featured: string[];
+  positions: Record<string, string>;
+  goal: string;
+  contactEmail: string;
+  contactPhone: string;
+  website: string;
+  postalAddress: string;
+}
+
+const MAX_LANGUAGES = 20;
+const MAX_GOAL = 1_000_000_000_000;
+const EMAIL = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+\.[^\s@<>"(),;:]+$/;
+const PHONE = /^\+?[\d\s().\-/]+$/;
+
+/** A language tag in its canonical form (es-es → es-ES), or undefined when it is not one. */
+export function canonicalLanguage(tag: string): string | undefined {
+  if (tag.length === 0 || tag.length > 35) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tags separated by commas, spaces or new lines, as people type lists. */
+export const splitLanguages = (value: string): string[] => value.split(/[\s,;]+/).filter(Boolean);
+
+export function readSectionForm(body: FormBody): SectionForm {
+  const positions: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    const match = /^position-(\d{1,9})$/.exec(name);
+    if (match?.[1] && typeof value === "string") positions[match[1]] = value.trim();
+  }
+  return {
+    languages: text(body, "languages"),
+    featured: list(body, "featured"),
+    positions,
+    goal: text(body, "goal"),
+    contactEmail: text(body, "contact_email"),
+    contactPhone: text(body, "contact_phone"),
+    website: text(body, "website"),
+    postalAddress: text(body, "postal_address").replaceAll("\r\n", "\n"),
+  };
+}
+
+/**
+ * Checks the form. `campaignCases` are the current edition's case ids in its own order (null
+ * when there is no edition: then nothing can be featured and no goal set).
+ */
+export function checkSectionForm(
+  form: SectionForm,
+  campaignCases: number[] | null,
+): { input: SectionInput; errors: Errors } {
+  const errors: Errors = {};
+
+  const languages: string[] = [];
+  const tags = splitLanguages(form.languages);
+  for (const tag of tags) {
+    const canonical = canonicalLanguage(tag);
+    if (!canonical) {
+      errors.languages ??= `“${tag}” is not a BCP 47 language tag (like es, es-MX or zh-Hant).`;
+    } else if (languages.some((l) => l.toLowerCase() === canonical.toLowerCase())) {
+      errors.languages ??= `${canonical} is listed twice.`;
+    } else {
+      languages.push(canonical);
+    }
+  }
+  if (tags.length === 0) errors.languages = "Enter at least one language.";
+  else if (tags.length > MAX_LANGUAGES) errors.languages = `Enter at most ${MAX_LANGUAGES} languages.`;
+
+  const featured: { id: number; position: number; order: number }[] = [];
+  const inCampaign = new Map((campaignCases ?? []).map((id, order) => [id, order]));
+  for (const value of new Set(form.featured)) {
+    const id = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+    const order = inCampaign.get(id);
+    if (order === undefined) {
+      errors.featured ??= "Choose only among the cases of the current campaign.";
+      continue;
+    }
+    const position = form.positions[value] ?? "";
+    if (position !== "" && !/^\d{1,3}$/.test(position)) {
+      errors.featured ??= "An order is a whole number from 0 to 999.";
+      continue;
+    }
+    featured.push({ id, position: position === "" ? 1000 : Number(position), order });
+  }
+  featured.sort((a, b) => a.position - b.position || a.order - b.order);
+
+  let goal: number | null = null;
+  if (form.goal !== "") {
+    if (!/^\d+$/.test(form.goal)) errors.goal = "The goal is a whole number of actions, 0 or more.";
+    else if (Number(form.goal) > MAX_GOAL) errors.goal = "That goal is too large.";
+    else if (campaignCases === null) errors.goal = "There is no campaign to set a goal for.";
+    else goal = Number(form.goal);
+  }
+
+  const email = form.contactEmail;
+  if (email !== "" && (email.length > 254 || !EMAIL.test(email)))
+    errors.contact_email = "Enter an email address like info@example.org.";
+
+  const phone = form.contactPhone;
+  const digits = phone.replace(/\D/g, "").length;
+  if (phone !== "" && (phone.length > 40 || !PHONE.test(phone) || digits < 5 || digits > 20))
+    errors.contact_phone = "Enter a phone number with 5 to 20 digits, like +34 915 551 234.";
+
+  let website: string | null = null;
+  if (form.website !== "") {
+    const url = URL.canParse(form.website) ? new URL(form.website) : undefined;
+    if (url?.protocol !== "https:" || !url.hostname.includes(".") || url.username || url.password)
+      errors.website = "Enter a web address starting with https://, like https://www.example.org/.";
+    else if (url.href.length > 500) errors.website = "That web address is too long.";
+    else website = url.href;
+  }
+
+  if (form.postalAddress.length > 500)
+    errors.postal_address = "Keep the postal address under 500 characters.";
+
+  return {
+    input: {
+      languages,
+      featured: featured.map((f) => f.id),
+      goal,
+      contactEmail: email || null,
+      contactPhone: phone || null,
+      website,
+      postalAddress: form.postalAddress || null,
+    },
+    errors,
+  };
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { CaseDetail } from "../../../core/catalog/case-details.js";
+import type { Runtime } from "../../../core/runtime.js";
+import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
+import { messagesFor } from "../../../platform/i18n/messages.js";
+import { localHref, type PageContext } from "../../../platform/views/layout.js";
+import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
+import { campaignStatus } from "../../campaigns/api.js";
+import { caseCache, currentCampaign } from "../../home/routes.js";
+import { sectionLocale } from "../locale.js";
+import { sectionCache } from "../queries.js";
+import { SectionPage } from "./page.js";
+
+// /s/:country and /:lang/s/:country — a national section's landing page.
+
+export interface SectionDeps {
+  /** The current campaign's cases (texts and targets), cached per catalog version. */
+  casesOf(campaignId: number): Promise<CaseDetail[]>;
+}
+
+type Params = { lang?: string; country: string };
+
+// A host name as browsers send it (name or IP, optional port). Anything else in the Host
+// header does not go into the snippet people copy onto their websites.
+const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The embed snippet, as text: the page escapes it once more when it shows it. */
+export function embedSnippet(src: string, title: string): string {
+  const attribute = (s: string) =>
+    s.replaceAll("&", "&amp;").replaceAll('"', "&quot;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="320" height="180" style="border:0;max-width:100%" loading="lazy"></iframe>`;
+}
+
+/**
+ * The cases a section features in this edition, in its order, then the edition's other cases.
+ * A section that features none shows them all, in the edition's own order.
+ */
+export function featuredFirst(
+  all: CaseDetail[],
+  featuredIds: number[],
+): { cases: CaseDetail[]; otherCases: CaseDetail[] } {
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const cases = featuredIds.flatMap((id) => byId.get(id) ?? []);
+  if (cases.length === 0) return { cases: all, otherCases: [] };
+  const chosen = new Set(cases.map((c) => c.id));
+  return { cases, otherCases: all.filter((c) => !chosen.has(c.id)) };
+}
+
+export function sectionRoutes(
+  app: FastifyInstance,
+  runtime: Runtime,
+  deps: SectionDeps = { casesOf: caseCache(runtime) },
+): void {
+  const sectionOf = sectionCache(runtime);
+
+  const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
+    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
+
+  const page = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    const { lang } = request.params;
+    const acceptLanguage = request.headers["accept-language"];
+    if (lang !== undefined && !isUiLocale(lang)) return notFound(reply, negotiateLocale(acceptLanguage), "/");
+    const country = request.params.country.toUpperCase();
+    const path = `/s/${country}`;
+    const campaign = currentCampaign(runtime);
+    const section = /^[A-Z]{2}$/.test(country) ? await sectionOf(country) : undefined;
+    if (!campaign || !section) return notFound(reply, lang ?? negotiateLocale(acceptLanguage), path);
+    const locale = lang ?? sectionLocale(acceptLanguage, section.languages);
+    const m = messagesFor(locale);
+
+    const counter = runtime.counters.get(campaign.id);
+    const origin = HOST.test(request.host) ? `${request.protocol}://${request.host}` : "";
+    // Campaign, country and language are all spelled out, so a partner's page keeps showing
+    // what it showed the day it was pasted, whatever the visitor's browser says.
+    const src = `${origin}/embed/counter?campaign=${encodeURIComponent(campaign.slug)}&country=${country}&lang=${locale}`;
+    const data = {
+      section,
+      campaign,
+      status: campaignStatus(campaign),
+      count: counter?.byCountry.get(country) ?? 0,
+      total: counter?.total ?? 0,
+      goal: section.goals.get(campaign.id),
+      ...featuredFirst(await deps.casesOf(campaign.id), section.featured.get(campaign.id) ?? []),
+      embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
+    };
+    const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
+    return pageHeaders(reply, locale, 200).send(html(<SectionPage ctx={ctx} data={data} />));
+  };
+
+  app.get("/s/:country", page);
+  app.get("/:lang/s/:country", page);
+}

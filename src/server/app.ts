@@ -1,0 +1,103 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import compress from "@fastify/compress";
+import cookie from "@fastify/cookie";
+import csrf from "@fastify/csrf-protection";
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { bearerToken } from "../core/ledger/auth.js";
+import type { Runtime } from "../core/runtime.js";
+import { actionRoutes } from "../features/acting/api.js";
+import { campaignRoutes } from "../features/campaigns/api.js";
+import { counterRoutes } from "../features/counter/api.js";
+import { embedRoutes } from "../features/embed/routes.js";
+import { eventPageRoutes } from "../features/events/public/routes.js";
+import { healthRoutes } from "../features/health/routes.js";
+import { pageRoutes } from "../features/home/routes.js";
+import { sectionRoutes } from "../features/sections/public/routes.js";
+import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
+import {
+  installProblemHandlers,
+  notFoundHandler,
+  Problem,
+  type ProblemPage,
+} from "../platform/http/problems.js";
+import { officeRoutes } from "./office.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Largest accepted upload: a phone photo or a large report CSV. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
+
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const { config } = runtime;
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // Per-request logs at tens of thousands of actions a second would cost more than the
+    // actions; errors are still logged, and access logs belong to the proxy in front.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+  });
+  // Set once the pages are registered; until then problems are answered as JSON.
+  let problemPage: ProblemPage | undefined;
+  installProblemHandlers(app, () => problemPage);
+  // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
+  await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
+  // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
+  app.removeContentTypeParser("text/plain");
+
+  // Registered always; each limited route says its own limit (or false when it is switched off).
+  await app.register(rateLimit, {
+    global: false,
+    max: Math.max(config.actionRateLimit, 1),
+    timeWindow: "1 minute",
+    // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
+    // (then every client would share one address and one limit). Reporters are trusted.
+    allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
+    errorResponseBuilder: (_request, context) =>
+      new Problem(
+        429,
+        "rate_limited",
+        `Too many requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+      ),
+  });
+
+  // Streams never end by themselves; close them first, or closing the server would wait forever.
+  app.addHook("preClose", async () => runtime.streams.close());
+
+  // The case page's forms: urlencoded bodies, and a CSRF token checked against a cookie.
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(cookie);
+  // Back-office uploads (case photos, report CSVs): fields and the file arrive in request.body,
+  // the file as a Buffer, so the CSRF check can read the token field like in any form.
+  await app.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
+  });
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS });
+
+  actionRoutes(app, runtime);
+  campaignRoutes(app, runtime);
+  counterRoutes(app, runtime);
+  healthRoutes(app, runtime);
+  await app.register(fastifyStatic, {
+    root: ASSETS,
+    prefix: "/assets/",
+    // Assets change only with a release; a day is enough and needs no build-time hashing yet.
+    maxAge: "1d",
+  });
+  const pages = pageRoutes(app, runtime);
+  sectionRoutes(app, runtime, { casesOf: pages.casesOf });
+  embedRoutes(app, runtime);
+  eventPageRoutes(app, runtime);
+  officeRoutes(app, runtime);
+  problemPage = pages.problemPage;
+  app.setNotFoundHandler(notFoundHandler(pages.notFound));
+  return app;
+}
