@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
 import { counterView } from "../../core/counter/presenter.js";
 import { series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
-import { campaignStatus } from "../campaigns/api.js";
-import { currentCampaign } from "../home/routes.js";
 import { TimelineChart } from "../home/timeline-chart.js";
 import { renderWorldMap } from "../map/render.js";
 import { renderCountryTable } from "../map/table.js";
@@ -39,7 +38,7 @@ function campaignOf(runtime: Runtime, slug: unknown): CampaignInfo | undefined {
     if (!campaign) throw new Problem(404, "unknown_campaign", `There is no campaign "${slug}".`);
     return campaign;
   }
-  return currentCampaign(runtime);
+  return currentCampaign(runtime.catalog());
 }
 
 export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {

@@ -3,12 +3,12 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { renderToString } from "preact-render-to-string";
+import { currentCampaign } from "../../core/catalog/current.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import { localHref } from "../../platform/views/layout.js";
-import { currentCampaign } from "../home/routes.js";
 import { EMBED_CSS, EmbedCounter, EmbedError } from "./page.js";
 
 // GET /embed/counter?campaign=…&country=…&lang=… — the counter for other websites' <iframe>s.
@@ -76,14 +76,14 @@ export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
       if (country !== undefined && !isCountryCode(country)) return invalid("country");
       const campaign = query.campaign
         ? runtime.catalog().campaigns.get(query.campaign)
-        : currentCampaign(runtime);
+        : currentCampaign(runtime.catalog());
       if (!campaign) return send(reply, locale, 404, <EmbedError m={m} message={m.t("embed.notFound")} />);
 
       const counter = runtime.counters.get(campaign.id);
       const count = country ? (counter?.byCountry.get(country) ?? 0) : (counter?.total ?? 0);
       // The title leads to the page about what the frame shows: the section's (they are about
       // the current edition), else the campaign's.
-      const isCurrent = campaign === currentCampaign(runtime);
+      const isCurrent = campaign === currentCampaign(runtime.catalog());
       const hasSection = country !== undefined && runtime.catalog().sections.has(country);
       const path = !isCurrent ? `/c/${campaign.slug}` : hasSection ? `/s/${country}` : "/";
       const href = localHref(locale, path);

@@ -63,12 +63,6 @@ export function eventFromRow(row: Record<string, unknown>): EventRow {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (id: string): boolean => UUID.test(id);
 
-/** The edition events are registered for: the one open now, else the one that started last. */
-export function eventCampaign(catalog: Catalog, now = new Date()): CampaignInfo | undefined {
-  const all = [...catalog.campaigns.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  return all.find((c) => c.startsAt <= now && now < c.endsAt) ?? all[all.length - 1];
-}
-
 // --- Time zones and local times -------------------------------------------------------------
 
 /** The zones offered in the form: every zone this runtime knows, and UTC first. */

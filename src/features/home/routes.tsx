@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { type CaseDetail, casesOfCampaign } from "../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
 import { type CounterView, counterView } from "../../core/counter/presenter.js";
 import { series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
@@ -15,7 +16,6 @@ import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
 import type { FormName, FormState } from "../acting/forms.js";
 import { actingRoutes, regionOf } from "../acting/routes.js";
 import { solidarityWall } from "../acting/wall.js";
-import { campaignStatus } from "../campaigns/api.js";
 import { CasePage } from "../cases/public/page.js";
 import { renderWorldMap } from "../map/render.js";
 import { renderCountryTable } from "../map/table.js";
@@ -31,16 +31,6 @@ const PROBLEM_MESSAGES: Record<string, string> = {
 };
 
 export type Params = { lang?: string; campaign?: string; slug?: string };
-
-/** The edition a visitor means by "now": the open one, else the next, else the latest. */
-export function currentCampaign(runtime: Runtime, now = new Date()): CampaignInfo | undefined {
-  const all = [...runtime.catalog().campaigns.values()];
-  return (
-    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
-    all.find((c) => c.startsAt > now) ??
-    all[all.length - 1]
-  );
-}
 
 /** Case texts and targets change rarely: read once per catalog version, not per page view. */
 export function caseCache(runtime: Runtime) {
@@ -120,14 +110,14 @@ export function pageRoutes(
   });
 
   const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
-    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
+    sendNotFound(reply, locale, path, currentCampaign(runtime.catalog())?.title ?? "Inkwell");
 
   const home = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const locale = localeOf(request);
     if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
     const campaign = request.params.campaign
       ? runtime.catalog().campaigns.get(request.params.campaign)
-      : currentCampaign(runtime);
+      : currentCampaign(runtime.catalog());
     const path = request.params.campaign ? `/c/${request.params.campaign}` : "/";
     if (!campaign) return notFound(reply, locale, path);
     const catalog = runtime.catalog();
@@ -171,7 +161,7 @@ export function pageRoutes(
     const locale = localeOf(request);
     if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
     const path = `/cases/${request.params.slug}`;
-    const campaign = currentCampaign(runtime);
+    const campaign = currentCampaign(runtime.catalog());
     const detail = campaign
       ? (await casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
       : undefined;
@@ -205,7 +195,7 @@ export function pageRoutes(
   };
   const casePage = (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) =>
     renderCase(request, reply);
-  actingRoutes(app, runtime, { renderCase, campaignOf: () => currentCampaign(runtime), localeOf });
+  actingRoutes(app, runtime, { renderCase, campaignOf: () => currentCampaign(runtime.catalog()), localeOf });
 
   for (const prefix of ["", "/:lang"]) {
     // The home page compresses itself, once per change (see PageCache).
@@ -218,7 +208,7 @@ export function pageRoutes(
     const lang = (request.params as Params | undefined)?.lang;
     const locale = lang && isUiLocale(lang) ? lang : negotiateLocale(request.headers["accept-language"]);
     const m = messagesFor(locale);
-    const campaign = currentCampaign(runtime);
+    const campaign = currentCampaign(runtime.catalog());
     const back = request.url.replace(/\/(sign|solidarity|letter|letter\.pdf)(\?.*)?$/, "");
     const ctx: PageContext = {
       m,

@@ -197,16 +197,6 @@ export function checkReport(
   };
 }
 
-/** The edition reports go to: the open one, else the one that ended last (late reports), else the next. */
-export function reportingCampaign(catalog: Catalog, now = new Date()): CampaignInfo | undefined {
-  const all = [...catalog.campaigns.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-  return (
-    all.find((c) => c.startsAt <= now && now < c.endsAt) ??
-    all.filter((c) => c.startsAt <= now).at(-1) ??
-    all.find((c) => c.startsAt > now)
-  );
-}
-
 const EVENT_COLUMNS = `id, campaign_id, organizer_id, title, country, starts_at, time_zone, cancelled_at`;
 
 function eventOf(row: Record<string, unknown>): ReportEvent {

@@ -5,6 +5,7 @@ import type pg from "pg";
 import type { ComponentChildren } from "preact";
 import { v5 as uuidv5 } from "uuid";
 import { type CampaignInfo, countriesOfSections } from "../../core/catalog/catalog.js";
+import { reportingCampaign } from "../../core/catalog/current.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
@@ -41,7 +42,6 @@ import {
   type ReportRow,
   type RowProblem,
   recordReports,
-  reportingCampaign,
 } from "./reports.js";
 
 // Offline reports in the back office: the list, the form, corrections, and CSV imports with a

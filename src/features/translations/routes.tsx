@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { Problem } from "../../platform/http/problems.js";
@@ -11,7 +12,6 @@ import {
   type StoredCase,
   TEXT_FORM_LIMIT,
 } from "../cases/office/model.js";
-import { currentCampaign } from "../home/routes.js";
 import { actorOf, audit } from "../office/audit.js";
 import { currentUser, guard, notFound } from "../office/context.js";
 import { type FormBody, formOf, sendPage, text } from "../office/form.js";
@@ -79,7 +79,7 @@ export function translationRoutes(app: FastifyInstance, runtime: Runtime): void 
 
   const campaignOf = (request: FastifyRequest): CampaignInfo | undefined => {
     const slug = (request.query as { campaign?: string }).campaign;
-    return slug ? runtime.catalog().campaigns.get(slug) : currentCampaign(runtime);
+    return slug ? runtime.catalog().campaigns.get(slug) : currentCampaign(runtime.catalog());
   };
 
   const overview = async (

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { photoUrl } from "../../../core/catalog/case-details.js";
+import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { direction } from "../../../platform/i18n/locales.js";
-import { currentCampaign } from "../../home/routes.js";
 import { actorOf, audit } from "../../office/audit.js";
 import { currentUser, guard, notFound } from "../../office/context.js";
 import { formOf, sendPage } from "../../office/form.js";
@@ -340,7 +340,7 @@ export function caseRoutes(app: FastifyInstance, runtime: Runtime): void {
   app.get("/office/cases/new", guarded, async (request, reply) => {
     // Most new cases are for the edition being prepared or run: offered first, after its cases.
     const draft = emptyDraft();
-    const current = currentCampaign(runtime);
+    const current = currentCampaign(runtime.catalog());
     if (current) draft.campaigns.set(current.id, current.cases.size);
     return formPage(reply, { user: currentUser(request), draft });
   });

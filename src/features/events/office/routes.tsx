@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import countries from "i18n-iso-countries";
 import type pg from "pg";
 import { countriesOfSections } from "../../../core/catalog/catalog.js";
+import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { Problem } from "../../../platform/http/problems.js";
@@ -28,7 +29,6 @@ import {
   draftOfEvent,
   type EventDraft,
   type EventRow,
-  eventCampaign,
   formatInZone,
   getEvent,
   insertEvent,
@@ -336,7 +336,7 @@ export function eventRoutes(app: FastifyInstance, runtime: Runtime): void {
     const query = request.query as Record<string, string | undefined>;
     const catalog = runtime.catalog();
     const campaign =
-      (query.campaign ? catalog.campaigns.get(query.campaign) : undefined) ?? eventCampaign(catalog);
+      (query.campaign ? catalog.campaigns.get(query.campaign) : undefined) ?? currentCampaign(catalog);
     const events = campaign
       ? await listEvents(pool, {
           campaignId: campaign.id,
@@ -434,7 +434,7 @@ export function eventRoutes(app: FastifyInstance, runtime: Runtime): void {
     const user = currentUser(request);
     const draft = draftOf(formOf(request.body));
     const { errors, values } = validateEvent(draft, (c) => holdsEventsIn(user, c, sectionOf));
-    const campaign = eventCampaign(runtime.catalog());
+    const campaign = currentCampaign(runtime.catalog());
     if (!campaign) throw new Problem(409, "no_campaign", "There is no edition to register events for yet.");
     if (!values) return formPage(reply, { draft, errors }, 422);
     const id = randomUUID();

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
@@ -6,7 +7,7 @@ import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
 // The same field reading and (deliberately permissive) email check as the case page's forms.
 import { EMAIL, fieldText } from "../../acting/forms.js";
-import { eventCampaign, isCountry } from "../model.js";
+import { isCountry } from "../model.js";
 import { countriesWithEvents, publicEvent, registerRsvp, upcomingPublicEvents } from "../rsvps.js";
 import { EventPage, EventsListPage, type RsvpState } from "./pages.js";
 
@@ -48,7 +49,7 @@ export function eventPageRoutes(app: FastifyInstance, runtime: Runtime): void {
   const context = (locale: UiLocale, path: string): PageContext => ({
     m: messagesFor(locale),
     path,
-    campaignTitle: eventCampaign(runtime.catalog())?.title ?? "Inkwell",
+    campaignTitle: currentCampaign(runtime.catalog())?.title ?? "Inkwell",
     homeHref: localHref(locale, "/"),
   });
 
@@ -57,12 +58,12 @@ export function eventPageRoutes(app: FastifyInstance, runtime: Runtime): void {
       reply,
       localeOf(request) ?? negotiateLocale(request.headers["accept-language"]),
       path,
-      eventCampaign(runtime.catalog())?.title ?? "Inkwell",
+      currentCampaign(runtime.catalog())?.title ?? "Inkwell",
     );
 
   const list = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const locale = localeOf(request);
-    const campaign = eventCampaign(runtime.catalog());
+    const campaign = currentCampaign(runtime.catalog());
     if (!locale || !campaign) return notFound(request, reply, "/events");
     const asked = String((request.query as { country?: unknown }).country ?? "").toUpperCase();
     const country = isCountry(asked) ? asked : undefined;

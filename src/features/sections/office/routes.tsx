@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
+import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { Problem } from "../../../platform/http/problems.js";
-import { currentCampaign } from "../../home/routes.js";
 import { actorOf, audit } from "../../office/audit.js";
 import { currentUser, guard, notFound } from "../../office/context.js";
 import { formOf, sendPage } from "../../office/form.js";
@@ -70,7 +70,7 @@ export function sectionRoutes(app: FastifyInstance, runtime: Runtime): void {
 
   app.get("/office/sections", { preHandler: guard(canEditSections) }, async (request, reply) => {
     const user = currentUser(request);
-    const campaign = currentCampaign(runtime);
+    const campaign = currentCampaign(runtime.catalog());
     const sections = await listSections(
       pool,
       user.role === "admin" ? null : user.sectionIds,
@@ -251,7 +251,7 @@ export function sectionRoutes(app: FastifyInstance, runtime: Runtime): void {
   app.get("/office/sections/:id", { preHandler: guard(canEditSections) }, async (request, reply) => {
     const user = currentUser(request);
     const id = sectionId((request.params as { id: string }).id);
-    const campaign = currentCampaign(runtime);
+    const campaign = currentCampaign(runtime.catalog());
     const section = await loadSection(pool, id, campaign?.id ?? null);
     if (!section) throw notFound("This section");
     mayEdit(user, id);
@@ -266,7 +266,7 @@ export function sectionRoutes(app: FastifyInstance, runtime: Runtime): void {
     async (request, reply) => {
       const user = currentUser(request);
       const id = sectionId((request.params as { id: string }).id);
-      const campaign = currentCampaign(runtime);
+      const campaign = currentCampaign(runtime.catalog());
       const campaignId = campaign?.id ?? null;
       const current = await loadSection(pool, id, campaignId);
       if (!current) throw notFound("This section");

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
+import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
-import { campaignStatus } from "../../campaigns/api.js";
-import { caseCache, currentCampaign } from "../../home/routes.js";
+import { caseCache } from "../../home/routes.js";
 import { sectionLocale } from "../locale.js";
 import { sectionCache } from "../queries.js";
 import { SectionPage } from "./page.js";
@@ -54,7 +54,7 @@ export function sectionRoutes(
   const sectionOf = sectionCache(runtime);
 
   const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
-    sendNotFound(reply, locale, path, currentCampaign(runtime)?.title ?? "Inkwell");
+    sendNotFound(reply, locale, path, currentCampaign(runtime.catalog())?.title ?? "Inkwell");
 
   const page = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     const { lang } = request.params;
@@ -62,7 +62,7 @@ export function sectionRoutes(
     if (lang !== undefined && !isUiLocale(lang)) return notFound(reply, negotiateLocale(acceptLanguage), "/");
     const country = request.params.country.toUpperCase();
     const path = `/s/${country}`;
-    const campaign = currentCampaign(runtime);
+    const campaign = currentCampaign(runtime.catalog());
     const section = /^[A-Z]{2}$/.test(country) ? await sectionOf(country) : undefined;
     if (!campaign || !section) return notFound(reply, lang ?? negotiateLocale(acceptLanguage), path);
     const locale = lang ?? sectionLocale(acceptLanguage, section.languages);
