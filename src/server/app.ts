@@ -19,6 +19,7 @@ import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
+import { FORM_KEYWORDS } from "../platform/http/forms.js";
 import {
   installProblemHandlers,
   notFoundHandler,
@@ -42,7 +43,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
   });
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;

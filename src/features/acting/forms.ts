@@ -1,7 +1,11 @@
+import { type Static, Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
 import { isCountryCode } from "../../core/ledger/intake.js";
+import { formErrors, formValues, messages } from "../../platform/http/forms.js";
+import { Email, normalizeEmail } from "../../platform/rules.js";
 
-// Server-side validation of the case page's forms. Errors are message keys (i18n catalogs), so
-// the page shows them beside each field in the reader's language. Values are echoed back.
+// The case page's forms, each one TypeBox schema: the route validates a post with it, and each
+// rule names the message (an i18n key) shown beside its field in the reader's language.
 
 export type FormName = "sign" | "solidarity" | "letter";
 export type FieldErrors = Record<string, string>;
@@ -12,19 +16,42 @@ export interface FormState {
   errors: FieldErrors;
 }
 
-const KEY = /^[A-Za-z0-9-]{16,64}$/;
-// Deliberately permissive: a real address has one @ and a dot in its domain; the rest is the
-// mail server's business.
-export const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 export const MAX_MESSAGE = 500;
 export const MAX_LETTERS = 20;
 
-/** A public form's field as trimmed text ("" when missing or not text). */
-export function fieldText(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  // PostgreSQL refuses NUL in text: dropped here rather than failing the form with a 500.
-  return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
-}
+const required = { required: "form.error.required" };
+// The key is minted with the page; a post without a well-formed one is a stale or forged form.
+const Key = Type.String({ pattern: "^[A-Za-z0-9-]{16,64}$", ...messages("form.error.expired", {}, "form") });
+const Country = Type.String({ pattern: "^[A-Za-z]{2}$", ...messages("form.error.country") });
+const Name = Type.String({ maxLength: 100, ...messages("form.error.tooLong", required) });
+
+export const SignForm = Type.Object({
+  key: Key,
+  country: Country,
+  name: Name,
+  email: Email(messages("form.error.email", required)),
+  consent: Type.Literal("yes", messages("form.error.consent")),
+});
+
+export const SolidarityForm = Type.Object({
+  key: Key,
+  country: Country,
+  name: Name,
+  message: Type.String({ maxLength: MAX_MESSAGE, ...messages("form.error.tooLong", required) }),
+});
+
+export const LetterForm = Type.Object({
+  key: Key,
+  country: Country,
+  quantity: Type.Integer({
+    minimum: 1,
+    maximum: MAX_LETTERS,
+    default: 1,
+    ...messages("form.error.quantity"),
+  }),
+});
+
+export const FORM_SCHEMAS = { sign: SignForm, solidarity: SolidarityForm, letter: LetterForm } as const;
 
 export interface Acting {
   key: string;
@@ -35,48 +62,27 @@ export interface Acting {
   quantity: number;
 }
 
-/** Validates one of the forms; `acting` is set only when there is no error. */
-export function validateForm(form: FormName, body: Record<string, unknown>): FormState & { acting?: Acting } {
-  const values: Record<string, string> = {};
-  for (const field of ["name", "email", "country", "message", "quantity", "consent", "key"])
-    values[field] = fieldText(body, field);
-  const errors: FieldErrors = {};
-  if (!KEY.test(values.key ?? "")) errors.form = "form.error.expired";
-  const country = (values.country ?? "").toUpperCase();
-  if (!isCountryCode(country)) errors.country = "form.error.country";
-  if (form === "sign" || form === "solidarity") {
-    const name = values.name ?? "";
-    if (name.length === 0) errors.name = "form.error.required";
-    else if (name.length > 100) errors.name = "form.error.tooLong";
-  }
-  if (form === "sign") {
-    const email = values.email ?? "";
-    if (email.length === 0) errors.email = "form.error.required";
-    else if (email.length > 254 || !EMAIL.test(email)) errors.email = "form.error.email";
-    if (values.consent !== "yes") errors.consent = "form.error.consent";
-  }
-  if (form === "solidarity") {
-    const message = values.message ?? "";
-    if (message.length === 0) errors.message = "form.error.required";
-    else if ([...message].length > MAX_MESSAGE) errors.message = "form.error.tooLong";
-  }
-  let quantity = 1;
-  if (form === "letter") {
-    quantity = Number(values.quantity || "1");
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LETTERS)
-      errors.quantity = "form.error.quantity";
-  }
+type AnyForm = Partial<Static<typeof SignForm> & Static<typeof SolidarityForm> & Static<typeof LetterForm>>;
+
+/** A validated post of one of the forms; `acting` is set only when there is no error. */
+export function checkForm(form: FormName, request: FastifyRequest): FormState & { acting?: Acting } {
+  const errors = formErrors(request);
+  const values = formValues(request);
+  const body = request.body as AnyForm;
+  // The country list is the ISO one: a well-formed code that names no country is refused too.
+  const country = (body.country ?? "").toUpperCase();
+  if (!errors.country && !isCountryCode(country)) errors.country = "form.error.country";
   const state = { form, values, errors };
   if (Object.keys(errors).length > 0) return state;
   return {
     ...state,
     acting: {
-      key: values.key as string,
+      key: body.key ?? "",
       country,
-      name: values.name ?? "",
-      email: (values.email ?? "").toLowerCase(),
-      message: values.message ?? "",
-      quantity,
+      name: body.name ?? "",
+      email: normalizeEmail(body.email ?? ""),
+      message: body.message ?? "",
+      quantity: body.quantity ?? 1,
     },
   };
 }

@@ -3,12 +3,13 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
+import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import type { Params } from "../home/routes.js";
 import { renderLetterPdf } from "../materials/letter-pdf.js";
 import { act } from "./act.js";
-import { type FormName, type FormState, validateForm } from "./forms.js";
+import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 
 // The case page's forms: validated on the server, protected against cross-site posts (CSRF
 // token), limited per address, and answered with a redirect (so a reload does not post again)
@@ -48,8 +49,7 @@ export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: Actin
     (form: FormName) => async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const locale = deps.localeOf(request);
       const campaign = deps.campaignOf();
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const result = validateForm(form, body);
+      const result = checkForm(form, request);
       if (!result.acting || !campaign || !locale)
         return deps.renderCase(request, reply, { state: result, status: 422 });
       try {
@@ -101,7 +101,10 @@ export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: Actin
     for (const form of FORMS) {
       app.post<{ Params: Params }>(
         `${prefix}/cases/:slug/${form}`,
-        { preValidation: app.csrfProtection, config: { rateLimit: limit } },
+        {
+          ...formRoute(FORM_SCHEMAS[form], { preValidation: [app.csrfProtection] }),
+          config: { rateLimit: limit },
+        },
         post(form),
       );
     }

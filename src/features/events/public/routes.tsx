@@ -3,10 +3,9 @@ import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
+import { isEmail, normalizeEmail } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
-// The same field reading and (deliberately permissive) email check as the case page's forms.
-import { EMAIL, fieldText } from "../../acting/forms.js";
 import { isCountry } from "../model.js";
 import { countriesWithEvents, publicEvent, registerRsvp, upcomingPublicEvents } from "../rsvps.js";
 import { EventPage, EventsListPage, type RsvpState } from "./pages.js";
@@ -15,20 +14,25 @@ import { EventPage, EventsListPage, type RsvpState } from "./pages.js";
 // The form posts to the event's own address, so a page that refuses a post (an expired form,
 // too many posts) links back to the event.
 
+const fieldText = (body: Record<string, unknown>, field: string): string => {
+  const value = body[field];
+  return typeof value === "string" ? value.replaceAll("\u0000", "").trim() : "";
+};
+
 type Params = { lang?: string; id?: string };
 
 /** The RSVP form checked: errors are message keys, shown beside their fields. */
 export function validateRsvp(body: Record<string, unknown>): RsvpState {
   const values = {
     name: fieldText(body, "name"),
-    email: fieldText(body, "email").toLowerCase(),
+    email: normalizeEmail(fieldText(body, "email")),
     consent: fieldText(body, "consent") !== "",
   };
   const errors: Record<string, string> = {};
   if (values.name.length === 0) errors.name = "form.error.required";
   else if (values.name.length > 100) errors.name = "form.error.tooLong";
   if (values.email.length === 0) errors.email = "form.error.required";
-  else if (values.email.length > 254 || !EMAIL.test(values.email)) errors.email = "form.error.email";
+  else if (!isEmail(values.email)) errors.email = "form.error.email";
   if (!values.consent) errors.consent = "events.error.consent";
   return { values, errors };
 }

@@ -1,0 +1,120 @@
+import type { TObject, TSchema } from "@sinclair/typebox";
+import type { FastifyRequest, FastifySchema, preValidationHookHandler } from "fastify";
+
+// HTML forms validated by their route's TypeBox schema, like the JSON API — but a person gets the
+// errors beside each field, in their language, instead of a 400. A form schema says, per field,
+// which message to show when a rule fails (`messages`), and the route answers with the page.
+//
+//   const SignForm = Type.Object({ email: Email(messages("form.error.email", { required: "form.error.required" })) });
+//   app.post("/x", formRoute(SignForm), async (request, reply) => {
+//     const errors = formErrors(request);            // {} when valid; then request.body is typed
+//   });
+
+/** The keywords Ajv must accept in form schemas (registered in src/server/app.ts). */
+export const FORM_KEYWORDS = ["x-messages", "x-field", "x-file"];
+
+type Messages = Record<string, string>;
+
+/**
+ * Schema options naming the message for a failing field: `fallback` for any rule, or one per Ajv
+ * keyword (`required` also covers a blank field). `field` files the error under another name
+ * (e.g. a hidden key's error belongs to the whole form).
+ */
+export function messages(fallback: string, byRule: Messages = {}, field?: string): Record<string, unknown> {
+  return { "x-messages": { "*": fallback, ...byRule }, ...(field ? { "x-field": field } : {}) };
+}
+
+/** A file field of a multipart form: passed through as the Buffer @fastify/multipart made. */
+export const FILE = { "x-file": true };
+
+const clean = (value: unknown): string | undefined => {
+  if (typeof value !== "string") return undefined;
+  // PostgreSQL refuses NUL in text: dropped here rather than failing the form with a 500.
+  const text = value.replaceAll("\u0000", "").trim();
+  return text === "" ? undefined : text;
+};
+
+const isArraySchema = (schema: TSchema | undefined) => schema?.type === "array";
+
+/**
+ * Makes a urlencoded or multipart body fit its schema before validation: text is trimmed and
+ * NUL-free, a blank field is a missing one, a repeated name keeps its first value unless the
+ * field is a list, and a value that is not text (a file sent to a text field) is no value.
+ * Fields the schema does not name (the CSRF token) are left as they came.
+ */
+export function normalizeForm(schema: TObject): preValidationHookHandler {
+  return async (request) => {
+    const raw =
+      request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
+    const body: Record<string, unknown> = { ...raw };
+    for (const [name, field] of Object.entries(schema.properties as Record<string, TSchema>)) {
+      const value = raw[name];
+      if (field["x-file"]) continue;
+      if (isArraySchema(field)) {
+        const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+        body[name] = values.map(clean).filter((v): v is string => v !== undefined);
+        continue;
+      }
+      const one = clean(Array.isArray(value) ? value[0] : value);
+      if (one === undefined) delete body[name];
+      else body[name] = one;
+    }
+    request.body = body;
+  };
+}
+
+/** Route options for a form: its schema, normalization first, errors kept for the handler. */
+export function formRoute<T extends TObject>(
+  body: T,
+  extra: { querystring?: TSchema; params?: TSchema; preValidation?: preValidationHookHandler[] } = {},
+) {
+  const schema: FastifySchema & { body: T } = { body };
+  if (extra.querystring) schema.querystring = extra.querystring;
+  if (extra.params) schema.params = extra.params;
+  const preValidation: preValidationHookHandler[] = [normalizeForm(body), ...(extra.preValidation ?? [])];
+  return { schema, attachValidation: true, preValidation };
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The field errors of a form post, as `field → message` (message keys on the public site, plain
+ * text in the back office), from the schema's `messages`. Empty when the body is valid.
+ */
+export function formErrors(request: FastifyRequest): Record<string, string> {
+  const failure = request.validationError as
+    | (Error & { validation?: AjvError[]; validationContext?: string })
+    | undefined;
+  if (!failure) return {};
+  const schema = request.routeOptions.schema?.body as TObject | undefined;
+  const properties = (schema?.properties ?? {}) as Record<string, TSchema>;
+  const errors: Record<string, string> = {};
+  // A bad path or query string is not the person's typing: answered like any bad request.
+  if (failure.validationContext && failure.validationContext !== "body") throw failure;
+  for (const error of failure.validation ?? []) {
+    const missing = error.params.missingProperty;
+    const name = typeof missing === "string" ? missing : (error.instancePath.split("/")[1] ?? "form");
+    const field = properties[name];
+    const byRule = (field?.["x-messages"] ?? {}) as Messages;
+    const message = byRule[error.keyword] ?? byRule["*"] ?? "form.error.invalid";
+    errors[(field?.["x-field"] as string | undefined) ?? name] ??= message;
+  }
+  return errors;
+}
+
+/** The submitted values of the schema's text fields, to show the form again as it was sent. */
+export function formValues(request: FastifyRequest): Record<string, string> {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const schema = request.routeOptions.schema?.body as TObject | undefined;
+  const values: Record<string, string> = {};
+  for (const [name, field] of Object.entries((schema?.properties ?? {}) as Record<string, TSchema>)) {
+    const value = body[name];
+    if (field["x-file"] || value === undefined || Array.isArray(value)) continue;
+    values[name] = String(value);
+  }
+  return values;
+}
