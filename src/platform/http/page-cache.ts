@@ -22,6 +22,9 @@ const ENCODINGS = ["br", "gzip", "identity"];
 export class PageCache {
   private entries = new Map<string, Entry>();
 
+  /** `now` is the clock; tests pass their own instead of waiting for a second to pass. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   send(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -30,7 +33,7 @@ export class PageCache {
     render: () => string,
   ): FastifyReply {
     let entry = this.entries.get(key);
-    const now = Date.now();
+    const now = this.now();
     if (!entry || (entry.version !== version && now - entry.renderedAt >= FRESH_MS)) {
       entry = { version, renderedAt: now, html: Buffer.from(render()) };
       this.entries.set(key, entry);

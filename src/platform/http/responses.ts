@@ -3,7 +3,9 @@ import { Type } from "@sinclair/typebox";
 // Response schemas of routes that answer people, not programs. An HTML body is sent as it was
 // rendered (Fastify serializes only JSON), so these describe the route rather than shape it.
 
-export const HtmlPage = { content: { "text/html": { schema: Type.String({ description: "An HTML page" }) } } };
+export const HtmlPage = {
+  content: { "text/html": { schema: Type.String({ description: "An HTML page" }) } },
+};
 export const Redirect = Type.Null({ description: "See Other: the Location header says where" });
 
 /** A page route: the page, and the same page with errors or a refusal. */
