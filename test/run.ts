@@ -20,6 +20,13 @@ function testFiles(): string[] {
   );
 }
 
+// A hung test fails instead of hanging the run. Node 24 applies --test-timeout to each test and
+// hook (a browser file stuck launching Chromium fails its `before`); Node 20 and 22 apply it to
+// each test file as a whole, so there it is a ceiling for the slowest file. --test-force-exit
+// ends a file once its tests are done, even if something it started still holds it open.
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? (nodeMajor >= 24 ? 120_000 : 600_000));
+
 const files = process.argv.slice(2);
 const patterns = files.length > 0 ? files : testFiles();
 let code = 1;
@@ -27,7 +34,16 @@ try {
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...patterns],
+      [
+        "--import",
+        "tsx",
+        "--test",
+        "--test-concurrency=2",
+        `--test-timeout=${timeoutMs}`,
+        "--test-force-exit",
+        "--test-reporter=spec",
+        ...patterns,
+      ],
       { stdio: "inherit", env: { ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" } },
     );
     child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));

@@ -1,11 +1,76 @@
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createTestDatabase } from "../../../test/support/db.js";
-import { migrate } from "./migrate.js";
+import { MIGRATIONS_DIR, MigrationChangedError, migrate, migrationChecksum } from "./migrate.js";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+// The migrations as the code before checksums shipped them (commit b10f614), 001 with its
+// later edit; databases made by that code look like this.
+const LANDED_DIR = path.join(HERE, "fixtures/landed");
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .sort();
+}
+
+async function withPool<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({ connectionString: await createTestDatabase(), max: 2 });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** What the code before checksums did: apply each file, record only its name. */
+async function landedMigrate(pool: pg.Pool, dir: string): Promise<void> {
+  await pool.query(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+  );
+  for (const file of sqlFiles(dir)) {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query(readFileSync(path.join(dir, file), "utf8"));
+      await client.query("INSERT INTO schema_migrations (name) VALUES ($1)", [file]);
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Tables and their columns, indexes and constraints, in a stable order. */
+async function schemaOf(pool: pg.Pool): Promise<Record<string, string[]>> {
+  const lines = async (sql: string) => (await pool.query<{ line: string }>(sql)).rows.map((r) => r.line);
+  return {
+    columns: await lines(`
+      SELECT concat_ws(' ', table_name, ordinal_position, column_name, data_type, is_nullable,
+                       column_default, is_identity, character_maximum_length) AS line
+        FROM information_schema.columns WHERE table_schema = 'public'
+       ORDER BY table_name, ordinal_position`),
+    indexes: await lines(`
+      SELECT tablename || ' ' || indexname || ' ' || indexdef AS line
+        FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname`),
+    constraints: await lines(`
+      SELECT concat_ws(' ', conrelid::regclass, conname, contype, pg_get_constraintdef(oid)) AS line
+        FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+       ORDER BY conrelid::regclass::text, conname`),
+  };
+}
+
+async function actionForeignKeys(pool: pg.Pool): Promise<string[]> {
+  const result = await pool.query<{ conname: string }>(
+    "SELECT conname FROM pg_constraint WHERE conrelid = 'actions'::regclass AND contype = 'f' ORDER BY conname",
+  );
+  return result.rows.map((r) => r.conname);
+}
 
 test("nodes starting at once apply each migration exactly once", async () => {
   const url = await createTestDatabase();
@@ -28,5 +93,111 @@ test("nodes starting at once apply each migration exactly once", async () => {
     assert.deepEqual((await migrate(pools[0] as pg.Pool)).applied, [], "a second start applies nothing");
   } finally {
     await Promise.all(pools.map((pool) => pool.end()));
+  }
+});
+
+// Shipped migrations never change. A new migration is added here when it ships; a failure
+// here means a shipped file was edited: put the change in a new migration instead.
+const SHIPPED: Record<string, string> = {
+  "001_foundation.sql": "a72c4121c2dc2c90cfade6ba93b222970a5801a35b6c558828fd855c37c26b7c",
+  "002_public_actions.sql": "d291e28e01ee59de3860f54ca8c0bbd8cbffa46e2b1303141c36785aecd3b3bf",
+  "003_back_office.sql": "c87e5b37f4abf726febea3e3b7c540b696f8f33023d010dd0d14643771366506",
+  "004_cases_translations.sql": "f06cc7f1e665faf5378ff36f2471bab0df55c65f8add99ca702cdeac1540dd60",
+  "007_report_imports.sql": "8df1b99a6d3df5ee4642bb45942b6aa9429345b4818164bbcb513f7cdb7419b9",
+  "008_actions_without_foreign_keys.sql": "c7ae9546510e6e65194cc9a1c40f217c939c0c22709aae666c706302882afd25",
+};
+
+test("shipped migrations keep the content they shipped with", () => {
+  for (const [file, checksum] of Object.entries(SHIPPED)) {
+    const sql = readFileSync(path.join(MIGRATIONS_DIR, file), "utf8");
+    assert.equal(migrationChecksum(sql), checksum, `${file} changed after it shipped`);
+  }
+  assert.equal(migrationChecksum("a\r\nb\r\n"), migrationChecksum("a\nb\n"), "CRLF line ends are no change");
+});
+
+test("each applied migration's checksum is recorded; a changed file stops the start, naming it", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "inkwell-migrations-"));
+  try {
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    await withPool(async (pool) => {
+      await migrate(pool, { dir });
+      const recorded = await pool.query<{ name: string; checksum: string }>(
+        "SELECT name, checksum FROM schema_migrations ORDER BY name",
+      );
+      assert.deepEqual(
+        recorded.rows,
+        sqlFiles(dir).map((name) => ({
+          name,
+          checksum: migrationChecksum(readFileSync(path.join(dir, name), "utf8")),
+        })),
+      );
+
+      appendFileSync(path.join(dir, "002_public_actions.sql"), "\n-- an afterthought\n");
+      // A new file waiting to be applied is not applied while an applied one has changed.
+      appendFileSync(path.join(dir, "999_later.sql"), "CREATE TABLE later (id integer);\n");
+      await assert.rejects(migrate(pool, { dir }), (error: Error) => {
+        assert.ok(error instanceof MigrationChangedError);
+        assert.match(error.message, /Migration 002_public_actions\.sql was changed after it was applied/);
+        return true;
+      });
+      const later = await pool.query("SELECT to_regclass('later') AS t");
+      assert.equal(later.rows[0].t, null, "nothing applied after the refusal");
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a database made before checksums upgrades cleanly to the schema of a fresh one", async () => {
+  await withPool(async (fresh) => {
+    await migrate(fresh);
+    const expected = await schemaOf(fresh);
+    assert.deepEqual(await actionForeignKeys(fresh), [], "the ledger has no foreign keys");
+
+    await withPool(async (landed) => {
+      await landedMigrate(landed, LANDED_DIR);
+      const result = await migrate(landed);
+      assert.deepEqual(result.applied, ["008_actions_without_foreign_keys.sql"]);
+      assert.deepEqual(result.backfilled, sqlFiles(LANDED_DIR), "checksums filled from the current files");
+      assert.deepEqual(await schemaOf(landed), expected);
+
+      const recorded = await landed.query<{ name: string; checksum: string }>(
+        "SELECT name, checksum FROM schema_migrations ORDER BY name",
+      );
+      assert.deepEqual(
+        recorded.rows,
+        sqlFiles(MIGRATIONS_DIR).map((name) => ({
+          name,
+          checksum: migrationChecksum(readFileSync(path.join(MIGRATIONS_DIR, name), "utf8")),
+        })),
+      );
+      const again = await migrate(landed);
+      assert.deepEqual(again, { applied: [], backfilled: [] }, "a second start finds nothing to do");
+    });
+  });
+});
+
+test("a database made from the shipped 001 loses the ledger's foreign keys, keeping its rows", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "inkwell-migrations-"));
+  try {
+    cpSync(path.join(MIGRATIONS_DIR, "001_foundation.sql"), path.join(dir, "001_foundation.sql"));
+    await withPool(async (pool) => {
+      await landedMigrate(pool, dir);
+      assert.equal((await actionForeignKeys(pool)).length, 2, "the shipped 001 has the foreign keys");
+      await pool.query(`
+        INSERT INTO campaigns (slug, title, starts_at, ends_at, goal)
+          VALUES ('w4r', 'Write', '2012-12-01', '2012-12-31', 10);
+        INSERT INTO cases (slug, country) VALUES ('a-case', 'FR');
+        INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, occurred_at)
+          VALUES ('00000000-0000-7000-8000-000000000001', 1, 1, 'letter', 1, 'FR', 'web', now());`);
+      const result = await migrate(pool);
+      assert.deepEqual(result.backfilled, ["001_foundation.sql"]);
+      assert.ok(result.applied.includes("008_actions_without_foreign_keys.sql"));
+      assert.deepEqual(await actionForeignKeys(pool), []);
+      const rows = await pool.query("SELECT count(*)::int AS n FROM actions");
+      assert.equal(rows.rows[0].n, 1);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

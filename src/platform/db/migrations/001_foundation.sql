@@ -71,14 +71,12 @@ CREATE TABLE supporters (
 );
 
 -- The ledger. Rows are only ever inserted; a correction is a new row with a negative
--- quantity and a reason. campaign_id and case_id are checked against the in-memory catalog
--- before insert, and campaigns and cases are never deleted. There are no foreign keys here on
--- purpose: their per-row checks doubled the cost of writing a batch; `inkwell verify` reports
--- any row whose campaign or case does not exist.
+-- quantity and a reason. campaign_id and case_id are checked against the in-memory
+-- catalog before insert; the foreign keys keep the ledger honest if that ever fails.
 CREATE TABLE actions (
   id uuid PRIMARY KEY,
-  campaign_id integer NOT NULL,
-  case_id integer NOT NULL,
+  campaign_id integer NOT NULL REFERENCES campaigns (id),
+  case_id integer NOT NULL REFERENCES cases (id),
   type text NOT NULL CHECK (type IN ('letter', 'solidarity', 'petition', 'email', 'sms', 'social')),
   quantity integer NOT NULL CHECK (quantity <> 0),
   country char(2) NOT NULL,
