@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { bearerToken } from "../core/ledger/auth.js";
 import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
+import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
 import { campaignRoutes } from "../features/campaigns/api.js";
 import { counterRoutes } from "../features/counter/api.js";
 import { embedRoutes } from "../features/embed/routes.js";
@@ -72,20 +73,18 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // Streams never end by themselves; close them first, or closing the server would wait forever.
   app.addHook("preClose", async () => runtime.streams.close());
 
-  // The case page's forms: urlencoded bodies, and a CSRF token checked against a cookie.
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Cookies and CSRF tokens reach every context (they are registered at the root). The form and
+  // upload parsers do not: they are registered only in the contexts whose routes take forms, so
+  // the JSON API answers any other body with 415 instead of parsing it.
   await app.register(cookie);
-  // Back-office uploads (case photos, report CSVs): fields and the file arrive in request.body,
-  // the file as a Buffer, so the CSRF check can read the token field like in any form.
-  await app.register(multipart, {
-    attachFieldsToBody: "keyValues",
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
-  });
   await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS });
 
+  // Before any route: the OpenAPI document is collected from the routes registered after it.
+  await registerOpenApi(app);
   actionRoutes(app, runtime);
   campaignRoutes(app, runtime);
   counterRoutes(app, runtime);
+  await apiDocsRoutes(app);
   healthRoutes(app, runtime);
   await app.register(fastifyStatic, {
     root: ASSETS,
@@ -93,11 +92,30 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     // Assets change only with a release; a day is enough and needs no build-time hashing yet.
     maxAge: "1d",
   });
-  const pages = pageRoutes(app, runtime);
-  sectionRoutes(app, runtime, { casesOf: pages.casesOf });
-  embedRoutes(app, runtime);
-  eventPageRoutes(app, runtime);
-  officeRoutes(app, runtime);
+  // The public pages; the case page's forms and the RSVP form send urlencoded bodies.
+  let pages: ReturnType<typeof pageRoutes> | undefined;
+  await app.register(async (site) => {
+    await site.register(formbody, { bodyLimit: 64 * 1024 });
+    pages = pageRoutes(site, runtime);
+    sectionRoutes(site, runtime, { casesOf: pages.casesOf });
+    embedRoutes(site, runtime);
+    eventPageRoutes(site, runtime);
+  });
+  // The back office: forms, and uploads (case photos, report CSVs) whose fields and file arrive
+  // in request.body, the file as a Buffer, so the CSRF check can read the token field like in
+  // any form. officeRouteList is decorated inside; the root gets the same list for the tests.
+  let officeRouteList: string[] = [];
+  await app.register(async (office) => {
+    await office.register(formbody, { bodyLimit: 64 * 1024 });
+    await office.register(multipart, {
+      attachFieldsToBody: "keyValues",
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
+    });
+    officeRoutes(office, runtime);
+    officeRouteList = office.officeRouteList;
+  });
+  app.decorate("officeRouteList", officeRouteList);
+  if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));
   return app;

@@ -211,3 +211,51 @@ test("supporters are kept once per email, and a name alone is kept with its acti
   );
   assert.deepEqual(row.rows[0], { email: null, name: "Only A Name" });
 });
+
+test("the API takes only JSON: forms, multipart and text are refused with 415 and store nothing", async () => {
+  const campaign = t.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
+  const rows = await ledgerRows();
+  const total = t.runtime.counters.of(campaign).total;
+  const fields = "campaign=w4r-2012&case=gao-zhisheng&type=letter&country=FR";
+  const boundary = "----inkwell-test";
+  const multipartBody = Object.entries(Object.fromEntries(new URLSearchParams(fields)))
+    .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+    .join("")
+    .concat(`--${boundary}--\r\n`);
+  const bodies: [string, string][] = [
+    ["application/x-www-form-urlencoded", fields],
+    [`multipart/form-data; boundary=${boundary}`, multipartBody],
+    ["text/plain", JSON.stringify(action())],
+  ];
+  for (const [type, payload] of bodies) {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/actions",
+      headers: { "content-type": type },
+      payload,
+    });
+    assert.equal(response.statusCode, 415, type);
+    assert.match(String(response.headers["content-type"]), /application\/problem\+json/, type);
+    assert.equal(response.json().code, "unsupported_media_type", type);
+    assert.equal(response.headers["access-control-allow-origin"], undefined, "writes get no CORS header");
+  }
+  assert.equal(await ledgerRows(), rows, "the ledger is unchanged");
+  assert.equal(t.runtime.counters.of(campaign).total, total, "the counter is unchanged");
+});
+
+test("writes answer no CORS preflight and send no CORS headers", async () => {
+  const created = await post(action(), { origin: "https://partner.example" });
+  assert.equal(created.statusCode, 201);
+  assert.equal(created.headers["access-control-allow-origin"], undefined);
+  const preflight = await t.app.inject({
+    method: "OPTIONS",
+    url: "/api/v1/actions",
+    headers: {
+      origin: "https://partner.example",
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type",
+    },
+  });
+  assert.equal(preflight.headers["access-control-allow-origin"], undefined);
+  assert.equal(preflight.statusCode, 404);
+});

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { authenticateReporter } from "../../core/ledger/auth.js";
@@ -6,6 +7,7 @@ import { buildEntry, sameAction } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
+import { problemResponses } from "../../platform/http/schemas.js";
 
 export const ActionBody = Type.Object(
   {
@@ -32,21 +34,29 @@ export const ActionBody = Type.Object(
 
 const ActionHeaders = Type.Object({
   "idempotency-key": Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7E]+$" }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: "^[\\x21-\\x7E]+$",
+      description: "makes retries safe: unique per campaign",
+    }),
   ),
 });
 
-const StoredAction = Type.Object({
-  id: Type.String(),
-  campaign: Type.String(),
-  case: Type.String(),
-  type: Type.String(),
-  country: Type.String(),
-  quantity: Type.Integer(),
-  channel: Type.String(),
-  occurredAt: Type.String(),
-  recordedAt: Type.String(),
-});
+const StoredAction = Type.Object(
+  {
+    id: Type.String(),
+    campaign: Type.String(),
+    case: Type.String(),
+    type: Type.String(),
+    country: Type.String(),
+    quantity: Type.Integer(),
+    channel: Type.String(),
+    occurredAt: Type.String({ format: "date-time" }),
+    recordedAt: Type.String({ format: "date-time" }),
+  },
+  { title: "StoredAction" },
+);
 
 /** A small body is all an action needs; anything larger is refused before parsing. */
 const BODY_LIMIT = 16 * 1024;
@@ -64,14 +74,40 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
     recordedAt: action.recordedAt.toISOString(),
   });
 
-  app.post<{ Body: Static<typeof ActionBody>; Headers: Static<typeof ActionHeaders> }>(
+  // ActionBody is a @sinclair/typebox schema, shared with the benchmarks; the type provider
+  // (TypeBox 1) cannot read its Unsafe `type`, so body and headers are named here; the replies
+  // are checked by the provider against the response schemas.
+  app.withTypeProvider<TypeBoxTypeProvider>().post<{
+    Body: Static<typeof ActionBody>;
+    Headers: Static<typeof ActionHeaders>;
+  }>(
     "/api/v1/actions",
     {
       bodyLimit: BODY_LIMIT,
       schema: {
+        tags: ["actions"],
+        summary: "Record an action, or one reported batch",
+        description:
+          "JSON only. The answer comes only after the action is committed: a 201 or 200 is never " +
+          "lost. A bearer reporter token allows `quantity > 1` and past dates within the campaign.",
+        security: [{}, { reporterToken: [] }],
         body: ActionBody,
         headers: ActionHeaders,
-        response: { 200: StoredAction, 201: StoredAction },
+        response: {
+          200: { ...StoredAction, description: "Replayed: the key was used before for the same action" },
+          201: { ...StoredAction, description: "Stored" },
+          ...problemResponses({
+            400: "`malformed_json`, `empty_body`, `validation_failed`",
+            401: "`invalid_token`, `invalid_authorization`",
+            403: "`reporter_token_required`: quantity > 1 without a reporter token",
+            409: "`campaign_not_open`, `campaign_not_started`",
+            413: "`body_too_large`: over 16 KB",
+            415: "`unsupported_media_type`: not application/json",
+            422: "`unknown_campaign`, `unknown_case`, `unknown_country`, `occurred_at_out_of_range`, `idempotency_key_reused`",
+            429: "`rate_limited` (Retry-After)",
+            503: "`ledger_unavailable`: nothing was stored (Retry-After)",
+          }),
+        },
       },
       config: { rateLimit: runtime.config.actionRateLimit > 0 ? {} : false },
     },

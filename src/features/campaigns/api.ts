@@ -1,15 +1,72 @@
-import type { Static } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { casesOfCampaign } from "../../core/catalog/case-details.js";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
-import { SlugParams } from "../../platform/http/schemas.js";
+import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
+import { allowAnyOrigin, answerPreflight } from "./cors.js";
 
 export function campaignStatus(campaign: CampaignInfo, now = new Date()): "upcoming" | "open" | "closed" {
   if (now < campaign.startsAt) return "upcoming";
   return now < campaign.endsAt ? "open" : "closed";
 }
+
+const DateTime = Type.String({ format: "date-time" });
+
+export const CampaignSchema = Type.Object(
+  {
+    slug: Type.String({ examples: ["w4r-2012"] }),
+    title: Type.String(),
+    startsAt: DateTime,
+    endsAt: DateTime,
+    status: Type.Union([Type.Literal("upcoming"), Type.Literal("open"), Type.Literal("closed")]),
+    goal: Type.Integer({ minimum: 0 }),
+    previous: Type.Union([Type.String(), Type.Null()], { description: "the previous edition's slug" }),
+    defaultLanguage: Type.String(),
+  },
+  { title: "Campaign" },
+);
+
+const CaseText = Type.Object({
+  title: Type.String(),
+  summary: Type.String(),
+  story: Type.String(),
+  ask: Type.String(),
+  sampleLetter: Type.String({ description: "'' when the site's default letter is used" }),
+  photoAlt: Type.String({ description: "'' when not written" }),
+});
+
+const CampaignCase = Type.Object({
+  slug: Type.String(),
+  country: Type.String({ description: "ISO 3166-1 alpha-2" }),
+  texts: Type.Record(Type.String(), CaseText, { description: "by language, approved texts only" }),
+  targets: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      title: Type.String(),
+      postalAddress: Type.String(),
+      email: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  photo: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      variants: Type.Array(
+        Type.Object({ width: Type.Integer(), height: Type.Integer(), url: Type.String() }),
+        { description: "narrowest first" },
+      ),
+    }),
+    Type.Null(),
+  ]),
+});
+
+const CampaignDetail = Type.Object(
+  { ...CampaignSchema.properties, cases: Type.Array(CampaignCase) },
+  { title: "CampaignDetail" },
+);
+
+const CampaignList = Type.Object({ campaigns: Type.Array(CampaignSchema) });
 
 export function presentCampaign(campaign: CampaignInfo, catalog: Catalog) {
   return {
@@ -32,14 +89,38 @@ export function findCampaign(runtime: Runtime, slug: string): CampaignInfo {
 }
 
 export function campaignRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.get("/api/v1/campaigns", async () => {
-    const catalog = runtime.catalog();
-    return { campaigns: [...catalog.campaigns.values()].map((c) => presentCampaign(c, catalog)) };
-  });
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
+    "/api/v1/campaigns",
+    {
+      schema: {
+        tags: ["campaigns"],
+        summary: "The editions",
+        response: { 200: CampaignList, ...problemResponses({ 500: "Something went wrong" }) },
+      },
+      onSend: allowAnyOrigin,
+    },
+    async () => {
+      const catalog = runtime.catalog();
+      return { campaigns: [...catalog.campaigns.values()].map((c) => presentCampaign(c, catalog)) };
+    },
+  );
+  answerPreflight(app, "/api/v1/campaigns");
 
-  app.get<{ Params: Static<typeof SlugParams> }>(
+  api.get(
     "/api/v1/campaigns/:slug",
-    { schema: { params: SlugParams } },
+    {
+      schema: {
+        tags: ["campaigns"],
+        summary: "One edition with its cases, texts and targets",
+        params: SlugParams,
+        response: {
+          200: CampaignDetail,
+          ...problemResponses({ 400: "`validation_failed`: not a slug", 404: "`unknown_campaign`" }),
+        },
+      },
+      onSend: allowAnyOrigin,
+    },
     async (request) => {
       const catalog = runtime.catalog();
       const campaign = findCampaign(runtime, request.params.slug);
@@ -50,4 +131,5 @@ export function campaignRoutes(app: FastifyInstance, runtime: Runtime): void {
       };
     },
   );
+  answerPreflight(app, "/api/v1/campaigns/:slug");
 }

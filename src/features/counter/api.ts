@@ -1,41 +1,158 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import type { CounterView } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
-import { SlugParams } from "../../platform/http/schemas.js";
+import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
 import { findCampaign } from "../campaigns/api.js";
+import { allowAnyOrigin, allowAnyOriginRaw, answerPreflight } from "../campaigns/cors.js";
 
 const TimelineQuery = Type.Object({
-  bucket: Type.Optional(Type.Unsafe<Bucket>(Type.String({ enum: ["hour", "day"] }))),
+  bucket: Type.Optional(Type.Unsafe<Bucket>(Type.String({ enum: ["hour", "day"], default: "day" }))),
 });
 
+const Counts = (description: string) =>
+  Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description });
+
+/** The counter as CounterRenderer serializes it (see counterView). */
+export const CounterSchema = Type.Unsafe<CounterView>(
+  Type.Object(
+    {
+      campaign: Type.String(),
+      total: Type.Integer({ minimum: 0 }),
+      goal: Type.Integer({ minimum: 0 }),
+      previousTotal: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+        description: "the previous edition's total; null without one",
+      }),
+      byCountry: Counts("countries with actions, largest first"),
+      byCase: Counts("every featured case"),
+      byType: Counts("every action type"),
+      perMinute: Type.Number({ minimum: 0, description: "actions a minute over the last five minutes" }),
+      seq: Type.Integer({ minimum: 0, description: "increases with every change seen by this node" }),
+      asOf: Type.String({ format: "date-time", description: "the time of the latest change" }),
+    },
+    { title: "Counter" },
+  ),
+);
+
+const Point = Type.Object({
+  at: Type.String({ format: "date-time" }),
+  offset: Type.Integer({ minimum: 0, description: "bucket number since the start of the edition" }),
+  count: Type.Integer({ minimum: 0 }),
+  cumulative: Type.Integer({ minimum: 0 }),
+});
+
+const Series = Type.Object(
+  {
+    campaign: Type.String(),
+    startsAt: Type.String({ format: "date-time" }),
+    endsAt: Type.String({ format: "date-time" }),
+    points: Type.Array(Point),
+  },
+  { title: "Series" },
+);
+
+const Timeline = Type.Object({
+  campaign: Type.String(),
+  bucket: Type.Unsafe<Bucket>(Type.String({ enum: ["hour", "day"] })),
+  current: Series,
+  previous: Type.Union([Series, Type.Null()]),
+});
+
+const NOT_A_SLUG = "`validation_failed`: not a slug";
+
 export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.get<{ Params: Static<typeof SlugParams> }>(
-    "/api/v1/campaigns/:slug/counter",
-    { schema: { params: SlugParams } },
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const counter = "/api/v1/campaigns/:slug/counter";
+  api.get(
+    counter,
+    {
+      schema: {
+        tags: ["counter"],
+        summary: "Total, goal, last year, by country, case and type",
+        description: "Served from memory, with an ETag: `If-None-Match` answers 304 while unchanged.",
+        params: SlugParams,
+        headers: Type.Object({ "if-none-match": Type.Optional(Type.String()) }),
+        response: {
+          200: CounterSchema,
+          304: Type.Unsafe<undefined>({
+            type: "null",
+            description: "Not modified since the ETag in If-None-Match",
+          }),
+          ...problemResponses({ 400: NOT_A_SLUG, 404: "`unknown_campaign`" }),
+        },
+      },
+      onSend: allowAnyOrigin,
+    },
     async (request, reply) => {
       const rendered = runtime.renderer.render(findCampaign(runtime, request.params.slug));
       reply.header("etag", rendered.etag).header("cache-control", "public, max-age=1");
-      if (request.headers["if-none-match"] === rendered.etag) return reply.code(304).send();
-      return reply.type("application/json; charset=utf-8").send(rendered.json);
+      if (request.headers["if-none-match"] === rendered.etag) return reply.code(304).send(undefined);
+      // Serialized once per change for every request and stream: a string is sent as it is,
+      // not through the response schema's serializer.
+      return reply.type("application/json; charset=utf-8").send(rendered.json as unknown as CounterView);
     },
   );
+  answerPreflight(app, counter);
 
-  app.get<{ Params: Static<typeof SlugParams> }>(
-    "/api/v1/campaigns/:slug/counter/stream",
-    { schema: { params: SlugParams } },
+  api.get(
+    `${counter}/stream`,
+    {
+      schema: {
+        tags: ["counter"],
+        summary: "The counter, live, as Server-Sent Events",
+        description:
+          "Event `counter` with the counter as JSON (`id` = `seq`), at once and then whenever it " +
+          "changed, at most 4 times a second; a comment every 15 s; `retry: 3000`.",
+        params: SlugParams,
+        headers: Type.Object({ "last-event-id": Type.Optional(Type.String()) }),
+        response: {
+          200: {
+            description: "A stream of `counter` events, each with the counter as its data",
+            content: {
+              "text/event-stream": {
+                schema: Type.String({
+                  examples: ['event: counter\nid: 12\ndata: {"campaign":"w4r-2012","total":354017,…}\n\n'],
+                }),
+              },
+            },
+          },
+          ...problemResponses({ 400: NOT_A_SLUG, 404: "`unknown_campaign`" }),
+        },
+      },
+      onSend: allowAnyOrigin,
+    },
     async (request, reply) => {
       const campaign = findCampaign(runtime, request.params.slug);
-      // From here on the response is a long-lived stream written by CounterStreams.
+      // From here on the response is a long-lived stream written by CounterStreams; it skips
+      // onSend hooks, so the CORS header goes on the raw response.
+      allowAnyOriginRaw(reply);
       reply.hijack();
       request.raw.socket.setTimeout(0);
       runtime.streams.subscribe(campaign, reply.raw);
     },
   );
+  answerPreflight(app, `${counter}/stream`);
 
-  app.get<{ Params: Static<typeof SlugParams>; Querystring: Static<typeof TimelineQuery> }>(
-    "/api/v1/campaigns/:slug/counter/timeline",
-    { schema: { params: SlugParams, querystring: TimelineQuery } },
+  api.get(
+    `${counter}/timeline`,
+    {
+      schema: {
+        tags: ["counter"],
+        summary: "This edition and the previous one, bucketed, for charts",
+        description: "Dense UTC buckets from the start of the edition to its end or to now.",
+        params: SlugParams,
+        querystring: TimelineQuery,
+        response: {
+          200: Timeline,
+          ...problemResponses({
+            400: "`validation_failed`: not a slug or an unknown bucket",
+            404: "`unknown_campaign`",
+          }),
+        },
+      },
+      onSend: allowAnyOrigin,
+    },
     async (request, reply) => {
       const catalog = runtime.catalog();
       const campaign = findCampaign(runtime, request.params.slug);
@@ -52,4 +169,5 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
       };
     },
   );
+  answerPreflight(app, `${counter}/timeline`);
 }

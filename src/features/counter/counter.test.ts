@@ -130,3 +130,64 @@ test("health and readiness", async () => {
   assert.equal(ready.statusCode, 200);
   assert.deepEqual(ready.json().checks, { database: true, counters: true, listening: true });
 });
+
+test("the public reads allow any origin, on every answer, and answer a preflight", async () => {
+  const origin = { origin: "https://partner.example" };
+  const reads = [
+    "/api/v1/campaigns",
+    "/api/v1/campaigns/w4r-2012",
+    "/api/v1/campaigns/w4r-2012/counter",
+    "/api/v1/campaigns/w4r-2012/counter/timeline",
+  ];
+  for (const url of reads) {
+    const response = await get(url, origin);
+    assert.equal(response.statusCode, 200, url);
+    assert.equal(response.headers["access-control-allow-origin"], "*", url);
+    assert.equal(response.headers["access-control-allow-credentials"], undefined, url);
+    const preflight = await t.app.inject({
+      method: "OPTIONS",
+      url,
+      headers: {
+        ...origin,
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "if-none-match",
+      },
+    });
+    assert.equal(preflight.statusCode, 204, url);
+    assert.equal(preflight.headers["access-control-allow-origin"], "*", url);
+    assert.match(String(preflight.headers["access-control-allow-methods"]), /GET/, url);
+    assert.match(String(preflight.headers["access-control-allow-headers"]), /If-None-Match/i, url);
+  }
+  const first = await get("/api/v1/campaigns/w4r-2012/counter", origin);
+  assert.match(String(first.headers["access-control-expose-headers"]), /ETag/);
+  const unchanged = await get("/api/v1/campaigns/w4r-2012/counter", {
+    ...origin,
+    "if-none-match": String(first.headers.etag),
+  });
+  assert.equal(unchanged.statusCode, 304);
+  assert.equal(unchanged.headers["access-control-allow-origin"], "*");
+  for (const url of [
+    "/api/v1/campaigns/nope",
+    "/api/v1/campaigns/nope/counter",
+    "/api/v1/campaigns/nope/counter/timeline",
+    "/api/v1/campaigns/nope/counter/stream",
+  ]) {
+    const missing = await get(url, origin);
+    assert.equal(missing.statusCode, 404, url);
+    assert.match(String(missing.headers["content-type"]), /application\/problem\+json/, url);
+    assert.equal(missing.headers["access-control-allow-origin"], "*", url);
+  }
+  const stream = await fetch(`${base}/api/v1/campaigns/w4r-2012/counter/stream`, { headers: origin });
+  assert.equal(stream.status, 200);
+  assert.equal(stream.headers.get("access-control-allow-origin"), "*");
+  assert.match(String(stream.headers.get("content-type")), /text\/event-stream/);
+  await stream.body?.cancel();
+});
+
+test("the counter's precomputed body is sent as it is, not re-serialized by the response schema", async () => {
+  const campaign = t.runtime.catalog().campaigns.get("w4r-2012");
+  assert.ok(campaign);
+  const response = await get("/api/v1/campaigns/w4r-2012/counter");
+  assert.equal(response.body, t.runtime.renderer.render(campaign).json);
+  assert.equal(typeof response.json().perMinute, "number");
+});
