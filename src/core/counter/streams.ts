@@ -153,9 +153,13 @@ export class CounterStreams {
     // system call itself; with thousands of viewers that decides how often all can be updated.
     // The chunk is framed once for everyone and handed to the socket directly; the response
     // still ends the stream properly with res.end().
-    const socket = viewer.res.socket;
-    if (viewer.res.chunkedEncoding && socket) socket.write(rendered.chunk);
-    else viewer.res.write(rendered.event);
+    // Only once the response itself holds nothing back (headers, the retry line: Node 24 may
+    // still keep them while the socket is not yet its own), or the chunk would overtake them.
+    const { res } = viewer;
+    const socket = res.socket;
+    if (res.chunkedEncoding && socket && res.headersSent && res.writableLength === socket.writableLength)
+      socket.write(rendered.chunk);
+    else res.write(rendered.event);
   }
 
   private beat(): void {
