@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
-import { purgeOldRsvps } from "./model.js";
+import { purgeOldRsvps } from "./queries.js";
 
 let node: TestApp;
 before(async () => {
