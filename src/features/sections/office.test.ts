@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
-import { canonicalLanguage, checkSectionForm, readSectionForm } from "./office/input.js";
+import { canonicalLanguage } from "../../platform/rules.js";
+import { checkSectionForm, readSectionForm } from "./office/input.js";
 
 let t: TestApp;
 before(async () => {
