@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { makeEvent } from "../../../test/support/events.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
-import { purgeOldRsvps } from "./model.js";
+import { purgeOldRsvps } from "./queries.js";
 
 let node: TestApp;
 before(async () => {
@@ -269,15 +270,13 @@ test("cancelling an event is audited; a cancelled event can no longer be edited"
 
 test("RSVPs are deleted 30 days after their event ends, not before", async () => {
   const organizer = await makeUser(node, "organizer");
-  const campaignId = node.runtime.catalog().campaigns.get("w4r-2012")?.id;
   const insert = async (daysAgo: number) => {
-    const id = randomUUID();
-    await node.db.pool.query(
-      `INSERT INTO events (id, campaign_id, organizer_id, title, address, country, starts_at, ends_at, time_zone)
-       VALUES ($1, $2, $3, 'Old', 'Here', 'ES', now() - make_interval(days => $4, hours => 3),
-               now() - make_interval(days => $4), 'Europe/Madrid')`,
-      [id, campaignId, organizer.id, daysAgo],
-    );
+    const id = await makeEvent(node, {
+      organizerId: organizer.id,
+      title: "Old",
+      startsAt: new Date(Date.now() - daysAgo * 86_400_000 - 3 * 3_600_000),
+      hours: 3,
+    });
     await node.db.pool.query(
       "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Ana', 'ana@example.org')",
       [randomUUID(), id],

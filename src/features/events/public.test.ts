@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { type EventSpec, makeEvent as makeEventIn } from "../../../test/support/events.js";
 import { makeUser } from "../../../test/support/office.js";
 
 let t: TestApp;
@@ -14,46 +15,8 @@ after(async () => t.close());
 
 const DAY = 86_400_000;
 
-interface EventSpec {
-  title?: string;
-  country?: string;
-  latitude?: number | null;
-  longitude?: number | null;
-  startsAt?: Date;
-  hours?: number;
-  timeZone?: string;
-  capacity?: number | null;
-  public?: boolean;
-  cancelled?: boolean;
-  campaign?: string;
-}
-
-async function makeEvent(spec: EventSpec = {}): Promise<string> {
-  const id = randomUUID();
-  const startsAt = spec.startsAt ?? new Date(Date.now() + 10 * DAY);
-  const endsAt = new Date(startsAt.getTime() + (spec.hours ?? 3) * 3_600_000);
-  await t.db.pool.query(
-    `INSERT INTO events (id, campaign_id, organizer_id, title, description, address, country, latitude,
-                         longitude, starts_at, ends_at, time_zone, capacity, public, cancelled_at)
-     VALUES ($1, $2, $3, $4, 'Bring a pen.', 'Calle Mayor 1, Madrid', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      id,
-      t.runtime.catalog().campaigns.get(spec.campaign ?? "w4r-2012")?.id,
-      organizerId,
-      spec.title ?? `Event ${id.slice(0, 8)}`,
-      spec.country ?? "ES",
-      spec.latitude === undefined ? 40.4168 : spec.latitude,
-      spec.longitude === undefined ? -3.7038 : spec.longitude,
-      startsAt,
-      endsAt,
-      spec.timeZone ?? "Europe/Madrid",
-      spec.capacity ?? null,
-      spec.public ?? true,
-      spec.cancelled ? new Date() : null,
-    ],
-  );
-  return id;
-}
+/** An event of the test organizer: public, in Madrid, in ten days (see test/support/events.ts). */
+const makeEvent = (spec: Omit<EventSpec, "organizerId"> = {}) => makeEventIn(t, { organizerId, ...spec });
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: "GET", url, headers });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
-import { canonicalLanguage, checkSectionForm, readSectionForm } from "./office/input.js";
+import { canonicalLanguage } from "../../platform/rules.js";
+import { checkSectionForm, readSectionForm } from "./office/input.js";
 
 let t: TestApp;
 before(async () => {
@@ -251,4 +252,16 @@ test("the form's rules, unit by unit", () => {
     [1],
   );
   assert.ok(position.errors.featured);
+});
+
+test("a section's email and languages follow the one rule of platform/rules", () => {
+  const form = (overrides: Record<string, string>) =>
+    checkSectionForm(readSectionForm({ languages: "fr", ...overrides }), [1]);
+  // The rule every form shares: a one-letter top-level domain or a second @ is no address.
+  assert.ok(form({ contact_email: "info@example.o" }).errors.contact_email);
+  assert.ok(form({ contact_email: "a@b@example.org" }).errors.contact_email);
+  assert.deepEqual(form({ contact_email: "info@es.example.org" }).errors, {});
+  // A private-use or grandfathered tag is not a language a section works in.
+  assert.match(form({ languages: "x-klingon" }).errors.languages ?? "", /not a BCP 47 language tag/);
+  assert.deepEqual(form({ languages: "es-mx, zh-hant" }).input.languages, ["es-MX", "zh-Hant"]);
 });

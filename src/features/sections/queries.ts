@@ -28,9 +28,28 @@ export interface Section {
   contacts: SectionContacts;
 }
 
+// Rows as PostgreSQL returns them. A goal is a bigint: json_agg gives it as a number, but a
+// bigint beyond 2^53 would not survive, hence Number() below on either form.
+interface SectionDbRow {
+  id: number;
+  country: string;
+  name: string;
+  languages: string[];
+  contact_email: string | null;
+  contact_phone: string | null;
+  website: string | null;
+  postal_address: string | null;
+  goals: [number, number | string][];
+}
+interface FeaturedRow {
+  section_id: number;
+  campaign_id: number;
+  case_id: number;
+}
+
 export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
   const [result, featured] = await Promise.all([
-    db.query(
+    db.query<SectionDbRow>(
       `SELECT s.id, s.country, s.name, s.languages, s.contact_email, s.contact_phone, s.website,
               s.postal_address,
               COALESCE(json_agg(json_build_array(g.campaign_id, g.goal)) FILTER (WHERE g.section_id IS NOT NULL),
@@ -38,7 +57,7 @@ export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
          FROM sections s LEFT JOIN section_goals g ON g.section_id = s.id
         GROUP BY s.id ORDER BY s.country`,
     ),
-    db.query(
+    db.query<FeaturedRow>(
       `SELECT section_id, campaign_id, case_id FROM section_featured_cases
         ORDER BY section_id, campaign_id, position, case_id`,
     ),
@@ -56,13 +75,13 @@ export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
   }
   const sections = new Map<string, Section>();
   for (const row of result.rows) {
-    const country = String(row.country).trim();
+    const country = row.country.trim();
     sections.set(country, {
       id: row.id,
       country,
       name: row.name,
       languages: row.languages,
-      goals: new Map((row.goals as [number, number | string][]).map(([id, goal]) => [id, Number(goal)])),
+      goals: new Map(row.goals.map(([id, goal]) => [id, Number(goal)])),
       featured: featuredOf.get(row.id) ?? new Map(),
       contacts: {
         email: row.contact_email || null,

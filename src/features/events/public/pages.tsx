@@ -1,7 +1,7 @@
 import type { Messages } from "../../../platform/i18n/messages.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
 import { RSVP_RETENTION_DAYS } from "../model.js";
-import type { PublicEvent } from "../rsvps.js";
+import type { PublicEvent } from "../queries.js";
 import { EventsMap, type MapPoint } from "./map.js";
 
 // The public events pages: the list of upcoming public events with their map, and one event

@@ -1,8 +1,13 @@
-import { type FormBody, list, text } from "../../office/form.js";
+import { type Static, Type } from "@sinclair/typebox";
+import { messages } from "../../../platform/http/forms.js";
+import { canonicalLanguage, Email, isEmail } from "../../../platform/rules.js";
 import type { Errors } from "../../office/ui.js";
 
 // What a section's form may hold, checked field by field. Every problem is reported beside its
-// field; nothing is saved unless the whole form is valid.
+// field; nothing is saved unless the whole form is valid. The route validates a post with the
+// schema first (each field's shape and its sentence); checkSectionForm then checks what the
+// schema cannot see (each language tag, the cases of the current edition), with the same
+// sentences.
 
 export interface SectionInput {
   /** Canonical BCP 47 tags, in the section's order; the first is its default. */
@@ -31,37 +36,58 @@ export interface SectionForm {
 
 const MAX_LANGUAGES = 20;
 const MAX_GOAL = 1_000_000_000_000;
-const EMAIL = /^[^\s@<>"(),;:]+@[^\s@<>"(),;:]+\.[^\s@<>"(),;:]+$/;
-const PHONE = /^\+?[\d\s().\-/]+$/;
+const PHONE_PATTERN = "^\\+?[\\d\\s().\\-/]+$";
+const PHONE = new RegExp(PHONE_PATTERN);
 
-/** A language tag in its canonical form (es-es → es-ES), or undefined when it is not one. */
-export function canonicalLanguage(tag: string): string | undefined {
-  if (tag.length === 0 || tag.length > 35) return undefined;
-  try {
-    return Intl.getCanonicalLocales(tag)[0];
-  } catch {
-    return undefined;
-  }
-}
+const ERRORS = {
+  languages: "Enter at least one language.",
+  featured: "Choose only among the cases of the current campaign.",
+  goal: "The goal is a whole number of actions, 0 or more.",
+  email: "Enter an email address like info@example.org.",
+  phone: "Enter a phone number with 5 to 20 digits, like +34 915 551 234.",
+  website: "Enter a web address starting with https://, like https://www.example.org/.",
+};
+
+/**
+ * The section form. `position-<case id>` fields (one per case offered) are not named here: they
+ * come as typed, and readSectionForm reads them. The postal address's length is checked after
+ * its line ends are made \n (a browser sends \r\n), so it is not a schema rule.
+ */
+export const SectionFormBody = Type.Object({
+  languages: Type.String(messages(ERRORS.languages)),
+  featured: Type.Optional(Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages(ERRORS.featured))),
+  goal: Type.Optional(Type.String({ pattern: "^\\d+$", ...messages(ERRORS.goal) })),
+  contact_email: Type.Optional(Email(messages(ERRORS.email))),
+  contact_phone: Type.Optional(
+    Type.String({ maxLength: 40, pattern: PHONE_PATTERN, ...messages(ERRORS.phone) }),
+  ),
+  website: Type.Optional(Type.String()),
+  postal_address: Type.Optional(Type.String()),
+});
+
+/** A post of the section form: its named fields, and the `position-<id>` ones as they came. */
+export type SectionBody = Partial<Static<typeof SectionFormBody>> & Record<string, unknown>;
 
 /** Tags separated by commas, spaces or new lines, as people type lists. */
 export const splitLanguages = (value: string): string[] => value.split(/[\s,;]+/).filter(Boolean);
 
-export function readSectionForm(body: FormBody): SectionForm {
+const text = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
+
+export function readSectionForm(body: SectionBody): SectionForm {
   const positions: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
     const match = /^position-(\d{1,9})$/.exec(name);
     if (match?.[1] && typeof value === "string") positions[match[1]] = value.trim();
   }
   return {
-    languages: text(body, "languages"),
-    featured: list(body, "featured"),
+    languages: text(body.languages),
+    featured: (body.featured ?? []).map(text).filter((v) => v.length > 0),
     positions,
-    goal: text(body, "goal"),
-    contactEmail: text(body, "contact_email"),
-    contactPhone: text(body, "contact_phone"),
-    website: text(body, "website"),
-    postalAddress: text(body, "postal_address").replaceAll("\r\n", "\n"),
+    goal: text(body.goal),
+    contactEmail: text(body.contact_email),
+    contactPhone: text(body.contact_phone),
+    website: text(body.website),
+    postalAddress: text(body.postal_address).replaceAll("\r\n", "\n"),
   };
 }
 
@@ -87,7 +113,7 @@ export function checkSectionForm(
       languages.push(canonical);
     }
   }
-  if (tags.length === 0) errors.languages = "Enter at least one language.";
+  if (tags.length === 0) errors.languages = ERRORS.languages;
   else if (tags.length > MAX_LANGUAGES) errors.languages = `Enter at most ${MAX_LANGUAGES} languages.`;
 
   const featured: { id: number; position: number; order: number }[] = [];
@@ -96,7 +122,7 @@ export function checkSectionForm(
     const id = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
     const order = inCampaign.get(id);
     if (order === undefined) {
-      errors.featured ??= "Choose only among the cases of the current campaign.";
+      errors.featured ??= ERRORS.featured;
       continue;
     }
     const position = form.positions[value] ?? "";
@@ -110,26 +136,25 @@ export function checkSectionForm(
 
   let goal: number | null = null;
   if (form.goal !== "") {
-    if (!/^\d+$/.test(form.goal)) errors.goal = "The goal is a whole number of actions, 0 or more.";
+    if (!/^\d+$/.test(form.goal)) errors.goal = ERRORS.goal;
     else if (Number(form.goal) > MAX_GOAL) errors.goal = "That goal is too large.";
     else if (campaignCases === null) errors.goal = "There is no campaign to set a goal for.";
     else goal = Number(form.goal);
   }
 
   const email = form.contactEmail;
-  if (email !== "" && (email.length > 254 || !EMAIL.test(email)))
-    errors.contact_email = "Enter an email address like info@example.org.";
+  if (email !== "" && !isEmail(email)) errors.contact_email = ERRORS.email;
 
   const phone = form.contactPhone;
   const digits = phone.replace(/\D/g, "").length;
   if (phone !== "" && (phone.length > 40 || !PHONE.test(phone) || digits < 5 || digits > 20))
-    errors.contact_phone = "Enter a phone number with 5 to 20 digits, like +34 915 551 234.";
+    errors.contact_phone = ERRORS.phone;
 
   let website: string | null = null;
   if (form.website !== "") {
     const url = URL.canParse(form.website) ? new URL(form.website) : undefined;
     if (url?.protocol !== "https:" || !url.hostname.includes(".") || url.username || url.password)
-      errors.website = "Enter a web address starting with https://, like https://www.example.org/.";
+      errors.website = ERRORS.website;
     else if (url.href.length > 500) errors.website = "That web address is too long.";
     else website = url.href;
   }

@@ -20,6 +20,38 @@ export interface SectionRecord {
   featured: number[];
 }
 
+// Rows as PostgreSQL returns them (goal is a bigint: it comes as text).
+interface SectionDbRow {
+  id: number;
+  country: string;
+  name: string;
+  languages: string[];
+  contact_email: string | null;
+  contact_phone: string | null;
+  website: string | null;
+  postal_address: string | null;
+}
+interface GoalRow {
+  goal: string;
+}
+interface FeaturedRow {
+  case_id: number;
+}
+interface SummaryRow {
+  id: number;
+  country: string;
+  name: string;
+  languages: string[];
+  goal: string | null;
+  featured: number;
+}
+interface CaseRow {
+  id: number;
+  slug: string;
+  title: string;
+  published: boolean;
+}
+
 export interface CampaignCase {
   id: number;
   slug: string;
@@ -33,7 +65,7 @@ export async function loadSection(
   campaignId: number | null,
   lock = false,
 ): Promise<SectionRecord | undefined> {
-  const result = await db.query(
+  const result = await db.query<SectionDbRow>(
     `SELECT id, country, name, languages, contact_email, contact_phone, website, postal_address
        FROM sections WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
     [id],
@@ -41,8 +73,11 @@ export async function loadSection(
   const row = result.rows[0];
   if (!row) return undefined;
   const [goal, featured] = await Promise.all([
-    db.query("SELECT goal FROM section_goals WHERE section_id = $1 AND campaign_id = $2", [id, campaignId]),
-    db.query(
+    db.query<GoalRow>("SELECT goal FROM section_goals WHERE section_id = $1 AND campaign_id = $2", [
+      id,
+      campaignId,
+    ]),
+    db.query<FeaturedRow>(
       `SELECT case_id FROM section_featured_cases WHERE section_id = $1 AND campaign_id = $2
         ORDER BY position, case_id`,
       [id, campaignId],
@@ -50,7 +85,7 @@ export async function loadSection(
   ]);
   return {
     id: row.id,
-    country: String(row.country).trim(),
+    country: row.country.trim(),
     name: row.name,
     languages: row.languages,
     contactEmail: row.contact_email,
@@ -77,7 +112,7 @@ export async function listSections(
   ids: number[] | null,
   campaignId: number | null,
 ): Promise<SectionSummary[]> {
-  const result = await db.query(
+  const result = await db.query<SummaryRow>(
     `SELECT s.id, s.country, s.name, s.languages, g.goal,
             (SELECT count(*) FROM section_featured_cases f
               WHERE f.section_id = s.id AND f.campaign_id = $2)::int AS featured
@@ -88,7 +123,7 @@ export async function listSections(
   );
   return result.rows.map((row) => ({
     id: row.id,
-    country: String(row.country).trim(),
+    country: row.country.trim(),
     name: row.name,
     languages: row.languages,
     goal: row.goal === null ? null : Number(row.goal),
@@ -98,7 +133,7 @@ export async function listSections(
 
 /** Every case of an edition, published or not (a section may feature a case before it goes out). */
 export async function campaignCases(db: Db, campaignId: number): Promise<CampaignCase[]> {
-  const result = await db.query(
+  const result = await db.query<CaseRow>(
     `SELECT c.id, c.slug, c.published, coalesce(t.title, c.slug) AS title
        FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
        LEFT JOIN case_texts t ON t.case_id = c.id AND t.language = c.source_language

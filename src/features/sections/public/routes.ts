@@ -1,7 +1,11 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { h } from "preact";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
+import { pageResponses } from "../../../platform/http/responses.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
@@ -18,7 +22,8 @@ export interface SectionDeps {
   casesOf(campaignId: number): Promise<CaseDetail[]>;
 }
 
-type Params = { lang?: string; country: string };
+// Any text: an unknown language or country is the page not found, not a bad request.
+const Params = Type.Object({ lang: Type.Optional(Type.String()), country: Type.String() });
 
 // A host name as browsers send it (name or IP, optional port). Anything else in the Host
 // header does not go into the snippet people copy onto their websites.
@@ -47,16 +52,17 @@ export function featuredFirst(
 }
 
 export function sectionRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   runtime: Runtime,
   deps: SectionDeps = { casesOf: caseCache(runtime) },
 ): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const sectionOf = sectionCache(runtime);
 
   const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
     sendNotFound(reply, locale, path, currentCampaign(runtime.catalog())?.title ?? "Inkwell");
 
-  const page = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+  const page = async (request: FastifyRequest<{ Params: Static<typeof Params> }>, reply: FastifyReply) => {
     const { lang } = request.params;
     const acceptLanguage = request.headers["accept-language"];
     if (lang !== undefined && !isUiLocale(lang)) return notFound(reply, negotiateLocale(acceptLanguage), "/");
@@ -84,9 +90,10 @@ export function sectionRoutes(
       embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
     };
     const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
-    return pageHeaders(reply, locale, 200).send(html(<SectionPage ctx={ctx} data={data} />));
+    return pageHeaders(reply, locale, 200).send(html(h(SectionPage, { ctx, data })));
   };
 
-  app.get("/s/:country", page);
-  app.get("/:lang/s/:country", page);
+  const route = { schema: { params: Params, response: pageResponses(404) } };
+  app.get("/s/:country", route, page);
+  app.get("/:lang/s/:country", route, page);
 }

@@ -1,0 +1,140 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { h } from "preact";
+import { currentCampaign } from "../../../core/catalog/current.js";
+import type { Runtime } from "../../../core/runtime.js";
+import { formRoute } from "../../../platform/http/forms.js";
+import { formResponses, pageResponses } from "../../../platform/http/responses.js";
+import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
+import { messagesFor } from "../../../platform/i18n/messages.js";
+import { localHref, type PageContext } from "../../../platform/views/layout.js";
+import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
+import { isCountry } from "../model.js";
+import { countriesWithEvents, publicEvent, upcomingPublicEvents } from "../queries.js";
+import { registerRsvp } from "../rsvps.js";
+import { checkRsvp, RsvpForm } from "./forms.js";
+import { EventPage, EventsListPage, type RsvpState } from "./pages.js";
+
+// /events, /events/:id and their /:lang/ forms: upcoming public events and the RSVP form.
+// The form posts to the event's own address, so a page that refuses a post (an expired form,
+// too many posts) links back to the event.
+
+// Any text: an unknown language or an id that is no UUID is a page not found, not a bad request.
+const ListParams = Type.Object({ lang: Type.Optional(Type.String()) });
+const EventParams = Type.Object({ lang: Type.Optional(Type.String()), id: Type.String() });
+const ListQuery = Type.Object({ country: Type.Optional(Type.String()) });
+const EventQuery = Type.Object({ done: Type.Optional(Type.String()) });
+
+export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { pool } = runtime.db;
+  const limit =
+    runtime.config.actionRateLimit > 0
+      ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
+      : false;
+
+  const localeOf = (request: FastifyRequest, lang: string | undefined): UiLocale | undefined => {
+    if (lang === undefined) return negotiateLocale(request.headers["accept-language"]);
+    return isUiLocale(lang) ? lang : undefined;
+  };
+
+  const context = (locale: UiLocale, path: string): PageContext => ({
+    m: messagesFor(locale),
+    path,
+    campaignTitle: currentCampaign(runtime.catalog())?.title ?? "Inkwell",
+    homeHref: localHref(locale, "/"),
+  });
+
+  const notFound = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    locale: UiLocale | undefined,
+    path: string,
+  ) =>
+    sendNotFound(
+      reply,
+      locale ?? negotiateLocale(request.headers["accept-language"]),
+      path,
+      currentCampaign(runtime.catalog())?.title ?? "Inkwell",
+    );
+
+  /** The event page, also re-rendered by a post with its errors, or saying it is full. */
+  const render = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    o: { lang?: string; id: string; done?: string },
+    post?: { status: number; form?: RsvpState; refused?: "full" | "past" },
+  ) => {
+    const locale = localeOf(request, o.lang);
+    const path = `/events/${o.id}`;
+    const event = locale ? await publicEvent(pool, o.id) : undefined;
+    if (!locale || !event) return notFound(request, reply, locale, path);
+    const data = {
+      event,
+      now: new Date(),
+      csrf: reply.generateCsrf(),
+      action: localHref(locale, path),
+      done: !post && o.done === "rsvp",
+      refused: post?.refused,
+      form: post?.form,
+    };
+    // The form carries a per-visitor token: this page must not be shared by caches.
+    return pageHeaders(reply, locale, post?.status ?? 200)
+      .header("cache-control", "private, no-store")
+      .send(html(h(EventPage, { ctx: context(locale, path), data })));
+  };
+
+  const rsvpRoute = formRoute(RsvpForm, { preValidation: [app.csrfProtection] });
+
+  for (const prefix of ["", "/:lang"]) {
+    app.get(
+      `${prefix}/events`,
+      { schema: { params: ListParams, querystring: ListQuery, response: pageResponses(404) } },
+      async (request, reply) => {
+        const locale = localeOf(request, request.params.lang);
+        const campaign = currentCampaign(runtime.catalog());
+        if (!locale || !campaign) return notFound(request, reply, locale, "/events");
+        const asked = (request.query.country ?? "").toUpperCase();
+        const country = isCountry(asked) ? asked : undefined;
+        const now = new Date();
+        const [events, countries] = await Promise.all([
+          upcomingPublicEvents(pool, { campaignId: campaign.id, now, country }),
+          countriesWithEvents(pool, campaign.id, now),
+        ]);
+        const path = country ? `/events?country=${country}` : "/events";
+        const page = h(EventsListPage, { ctx: context(locale, path), data: { events, countries, country } });
+        return pageHeaders(reply, locale, 200).send(html(page));
+      },
+    );
+
+    app.get(
+      `${prefix}/events/:id`,
+      { schema: { params: EventParams, querystring: EventQuery, response: pageResponses(404) } },
+      (request, reply) => render(request, reply, { ...request.params, done: request.query.done }),
+    );
+
+    app.post(
+      `${prefix}/events/:id`,
+      {
+        ...rsvpRoute,
+        schema: { ...rsvpRoute.schema, params: EventParams, response: formResponses(404, 409, 422) },
+        config: { rateLimit: limit },
+      },
+      async (request, reply) => {
+        const { lang, id } = request.params;
+        const locale = localeOf(request, lang);
+        if (!locale) return notFound(request, reply, locale, "/events");
+        const form = checkRsvp(request);
+        if (Object.keys(form.errors).length > 0)
+          return render(request, reply, request.params, { status: 422, form });
+        const outcome = await registerRsvp(pool, id, form.values);
+        if (outcome === "not_found") return notFound(request, reply, locale, `/events/${id}`);
+        if (outcome === "full" || outcome === "past")
+          return render(request, reply, request.params, { status: 409, refused: outcome });
+        // Registered now or before: the same answer, so the page does not tell who is coming.
+        return reply.redirect(`/${locale}/events/${id}?done=rsvp#rsvp`, 303);
+      },
+    );
+  }
+}
