@@ -14,7 +14,7 @@ import { sendPage } from "../office/form.js";
 import { OfficeLayout } from "../office/layout.js";
 import { canExportCounts, canSeeOffice, seesReport } from "../office/policy.js";
 import { Field, formatTime } from "../office/ui.js";
-import { listReports } from "../reports/reports.js";
+import { listReports } from "../reports/queries.js";
 import { sectionsCache } from "../sections/queries.js";
 import { translationProgress } from "../translations/progress.js";
 import { caseProgress, sectionLeaderboard } from "./data.js";
