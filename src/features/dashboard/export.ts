@@ -35,8 +35,8 @@ export async function exportCounts(pool: pg.Pool, campaignId: number): Promise<R
   const client = await pool.connect();
   let slugs: Map<number, string>;
   try {
-    const cases = await client.query("SELECT id, slug FROM cases");
-    slugs = new Map(cases.rows.map((r) => [r.id as number, r.slug as string]));
+    const cases = await client.query<{ id: number; slug: string }>("SELECT id, slug FROM cases");
+    slugs = new Map(cases.rows.map((r) => [r.id, r.slug]));
   } catch (error) {
     client.release(error as Error);
     throw error;

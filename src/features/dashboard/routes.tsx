@@ -1,3 +1,6 @@
+import type { Readable } from "node:stream";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
@@ -5,35 +8,43 @@ import { counterView } from "../../core/counter/presenter.js";
 import { series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
+import { QueryText, single } from "../../platform/http/query.js";
+import { pageResponses } from "../../platform/http/responses.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
-import { TimelineChart } from "../home/timeline-chart.js";
 import { renderWorldMap } from "../map/render.js";
 import { renderCountryTable } from "../map/table.js";
 import { currentUser, guard } from "../office/context.js";
 import { sendPage } from "../office/form.js";
 import { OfficeLayout } from "../office/layout.js";
 import { canExportCounts, canSeeOffice, seesReport } from "../office/policy.js";
-import { Field, formatTime } from "../office/ui.js";
-import { listReports } from "../reports/reports.js";
+import { listReports } from "../reports/queries.js";
 import { sectionsCache } from "../sections/queries.js";
 import { translationProgress } from "../translations/progress.js";
 import { caseProgress, sectionLeaderboard } from "./data.js";
 import { exportCounts } from "./export.js";
+import { Dashboard } from "./views.js";
 
 const LATEST_REPORTS = 20;
 
-// The dashboard: the live counter, the map, the timeline against last year, how the sections
-// and the cases are doing, translation progress and the latest reports; and the CSV export.
-// Counts come from the node's in-memory counter, so a view costs no counting query. The
-// numbers move live through the public counter stream (assets/live.js); without scripts the
-// page shows the numbers as they were when it was loaded.
+// The dashboard and the CSV export. Counts come from the node's in-memory counter, so a view
+// costs no counting query. The numbers move live through the public counter stream
+// (assets/live.js); without scripts the page shows the numbers as they were when it was loaded.
 
 const en = messagesFor("en");
-const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
+
+const CampaignQuery = Type.Object({
+  campaign: QueryText({ description: "The edition's slug; the current edition when not given" }),
+});
+
+// Streamed as it is read (export.ts), so the reply is a stream of CSV text.
+const CountsCsv = Type.Unsafe<Readable>({
+  type: "string",
+  description: "Counts by day, country, case and type",
+});
 
 /** The edition asked for (?campaign=slug), else the current one. */
-function campaignOf(runtime: Runtime, slug: unknown): CampaignInfo | undefined {
-  if (typeof slug === "string" && slug !== "") {
+function campaignOf(runtime: Runtime, slug: string | undefined): CampaignInfo | undefined {
+  if (slug !== undefined && slug !== "") {
     const campaign = runtime.catalog().campaigns.get(slug);
     if (!campaign) throw new Problem(404, "unknown_campaign", `There is no campaign "${slug}".`);
     return campaign;
@@ -41,7 +52,8 @@ function campaignOf(runtime: Runtime, slug: unknown): CampaignInfo | undefined {
   return currentCampaign(runtime.catalog());
 }
 
-export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
+export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const sections = sectionsCache(runtime);
   // The map changes only with the counter: rendered once per change, whoever looks.
@@ -70,312 +82,77 @@ export function dashboardRoutes(app: FastifyInstance, runtime: Runtime): void {
     return map;
   };
 
-  app.get("/office", { preHandler: guard(canSeeOffice) }, async (request, reply) => {
-    const user = currentUser(request);
-    const campaign = campaignOf(runtime, (request.query as { campaign?: unknown }).campaign);
-    const csrf = reply.generateCsrf();
-    if (!campaign) {
+  app.get(
+    "/office",
+    { preHandler: guard(canSeeOffice), schema: { querystring: CampaignQuery, response: pageResponses(404) } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const campaign = campaignOf(runtime, single(request.query.campaign));
+      const csrf = reply.generateCsrf();
+      if (!campaign) {
+        return sendPage(
+          reply,
+          <OfficeLayout title="Dashboard" user={user} csrf={csrf} current="/office">
+            <p>There is no campaign yet.</p>
+          </OfficeLayout>,
+        );
+      }
+      const catalog = runtime.catalog();
+      const counter = runtime.counters.of(campaign.id);
+      const view = counterView(catalog, runtime.counters, campaign);
+      const now = new Date();
+      const previous =
+        campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
+      const [allSections, translations, visible] = await Promise.all([
+        sections(),
+        translationProgress(pool, campaign.id),
+        listReports(pool, user, catalog, { campaignId: campaign.id, limit: LATEST_REPORTS }),
+      ]);
       return sendPage(
         reply,
         <OfficeLayout title="Dashboard" user={user} csrf={csrf} current="/office">
-          <p>There is no campaign yet.</p>
+          <Dashboard
+            campaign={campaign}
+            campaigns={[...catalog.campaigns.values()].reverse()}
+            previous={previous}
+            status={campaignStatus(campaign, now)}
+            view={view}
+            map={mapOf(campaign, view.byCountry)}
+            timeline={{
+              current: series(campaign, counter, "day", now),
+              previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
+            }}
+            leaderboard={sectionLeaderboard(allSections.values(), counter, campaign.id, user)}
+            cases={caseProgress(campaign, counter, catalog)}
+            translations={translations}
+            // The policy has the last word, should the query and it ever disagree.
+            reports={visible.filter((r) => seesReport(user, r, runtime.sectionOf))}
+            canExport={canExportCounts(user)}
+          />
         </OfficeLayout>,
       );
-    }
-    const catalog = runtime.catalog();
-    const counter = runtime.counters.of(campaign.id);
-    const view = counterView(catalog, runtime.counters, campaign);
-    const now = new Date();
-    const previous =
-      campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
-    const [allSections, translations, visible] = await Promise.all([
-      sections(),
-      translationProgress(pool, campaign.id),
-      listReports(pool, user, catalog, { campaignId: campaign.id, limit: LATEST_REPORTS }),
-    ]);
-    // The policy has the last word, should the query and it ever disagree.
-    const reports = visible.filter((r) => seesReport(user, r, runtime.sectionOf));
-    const leaderboard = sectionLeaderboard(allSections.values(), counter, campaign.id, user);
-    const cases = caseProgress(campaign, counter, catalog);
-    const rendered = mapOf(campaign, view.byCountry);
-    const status = campaignStatus(campaign, now);
-    const campaigns = [...catalog.campaigns.values()].reverse();
-    return sendPage(
-      reply,
-      <OfficeLayout title="Dashboard" user={user} csrf={csrf} current="/office">
-        <form class="filters" method="get" action="/office">
-          <Field
-            name="campaign"
-            label="Campaign"
-            value={campaign.slug}
-            options={campaigns.map((c) => [c.slug, c.title])}
-          />
-          <button type="submit" class="secondary">
-            Show
-          </button>
-        </form>
+    },
+  );
 
-        <section
-          class="card dash-counter"
-          aria-labelledby="counter-title"
-          data-stream={`/api/v1/campaigns/${campaign.slug}/counter/stream`}
-          data-locale="en"
-        >
-          <h2 id="counter-title">{campaign.title}</h2>
-          <p class="dash-total">
-            <span class="number" data-live="total" id="dash-total">
-              {en.number(view.total)}
-            </span>{" "}
-            actions
-          </p>
-          <p>
-            <strong data-live="ofGoal" data-of={campaign.goal}>
-              {en.percent(campaign.goal > 0 ? view.total / campaign.goal : 0)}
-            </strong>{" "}
-            of the goal of {en.number(campaign.goal)}
-            {view.previousTotal !== null && previous ? (
-              <>
-                {" "}
-                · last year ({previous.title}): {en.number(view.previousTotal)}
-              </>
-            ) : null}{" "}
-            · <span data-live="perMinute">{en.number(view.perMinute)}</span> per minute now
-          </p>
-          <p class="hint">
-            {status === "open"
-              ? `Open until ${formatTime(campaign.endsAt)}.`
-              : status === "upcoming"
-                ? `Opens ${formatTime(campaign.startsAt)}.`
-                : `Ended ${formatTime(campaign.endsAt)}.`}{" "}
-            Numbers update live; without JavaScript, reload the page.
-          </p>
-        </section>
-
-        <section aria-labelledby="map-title" class="dash-map">
-          <h2 id="map-title">{en.t("map.title")}</h2>
-          {/* web/map escapes every text it renders into the SVG and the table. */}
-          <div class="map-figure" dangerouslySetInnerHTML={{ __html: rendered.svg }} />
-          <details>
-            <summary>{en.t("map.table")}</summary>
-            <div dangerouslySetInnerHTML={{ __html: rendered.table }} />
-          </details>
-        </section>
-
-        <TimelineChart
-          m={en}
-          current={series(campaign, counter, "day", now)}
-          previous={previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null}
-        />
-
-        <section aria-labelledby="sections-title">
-          <h2 id="sections-title">Sections</h2>
-          <table class="dash-sections">
-            <thead>
-              <tr>
-                <th scope="col" class="number">
-                  #
-                </th>
-                <th scope="col">Section</th>
-                <th scope="col" class="number">
-                  Actions
-                </th>
-                <th scope="col" class="number">
-                  Goal
-                </th>
-                <th scope="col" class="number">
-                  Of goal
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {leaderboard.map((s, i) => (
-                <tr class={s.mine ? "mine" : undefined}>
-                  <td class="number">{i + 1}</td>
-                  <th scope="row">
-                    {s.name} ({s.country}){s.mine ? <strong> · yours</strong> : null}
-                  </th>
-                  <td class="number" data-live-country={s.country}>
-                    {en.number(s.count)}
-                  </td>
-                  <td class="number">{s.goal === null ? "—" : en.number(s.goal)}</td>
-                  <td class="number">
-                    {s.goal === null || s.ofGoal === null ? (
-                      "—"
-                    ) : (
-                      <span data-live-country={s.country} data-of={s.goal}>
-                        {en.percent(s.ofGoal)}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-
-        <section aria-labelledby="cases-title">
-          <h2 id="cases-title">Cases</h2>
-          <table class="dash-cases">
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col" class="number">
-                  Actions
-                </th>
-                <th scope="col" class="number">
-                  Share of all actions
-                </th>
-                <th scope="col" class="number">
-                  Of an even share of the goal
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cases.map((c) => (
-                <tr>
-                  <th scope="row">{c.slug}</th>
-                  <td class="number" data-live-case={c.slug}>
-                    {en.number(c.count)}
-                  </td>
-                  <td class="number">{percent.format(c.share)}</td>
-                  <td class="number">{c.ofEvenGoal === null ? "—" : en.percent(c.ofEvenGoal)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p class="hint">
-            An even share of the goal is the campaign's goal divided by its {campaign.cases.size} published
-            cases.
-          </p>
-        </section>
-
-        <section aria-labelledby="translations-title">
-          <h2 id="translations-title">Translations</h2>
-          {translations.cases.length === 0 || translations.languages.length === 0 ? (
-            <p>No translations yet.</p>
-          ) : (
-            // Focusable, so keyboard users can scroll the wide table.
-            <section class="scroll" tabindex={0} aria-labelledby="translations-title">
-              <table class="dash-translations">
-                <caption class="sr-only">Approved fields of each case, per language</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Case</th>
-                    {translations.languages.map((l) => (
-                      <th scope="col" lang={l}>
-                        {l}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {translations.cases.map((c) => (
-                    <tr>
-                      <th scope="row">{c.title || c.slug}</th>
-                      {translations.languages.map((l) => {
-                        const p = c.byLanguage[l];
-                        if (!p || p.total === 0) return <td>—</td>;
-                        return (
-                          <td>
-                            <span class={p.approved === p.total ? "status-approved" : undefined}>
-                              {p.approved}/{p.total}
-                            </span>
-                            {p.outdated > 0 ? (
-                              <span class="status-outdated"> · {p.outdated} outdated</span>
-                            ) : null}
-                            {p.missing > 0 ? (
-                              <span class="status-missing"> · {p.missing} missing</span>
-                            ) : null}
-                          </td>
-                        );
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          )}
-        </section>
-
-        <section aria-labelledby="reports-title">
-          <h2 id="reports-title">Latest reports</h2>
-          {reports.length === 0 ? (
-            <p>No reports you can see yet.</p>
-          ) : (
-            <table class="dash-reports">
-              <thead>
-                <tr>
-                  <th scope="col">Reported</th>
-                  <th scope="col">Case</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Country</th>
-                  <th scope="col" class="number">
-                    Letters
-                  </th>
-                  <th scope="col">Written on</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">By</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reports.map((r) => (
-                  <tr>
-                    <td>
-                      {formatTime(r.createdAt)}
-                      {r.late ? (
-                        <>
-                          {" "}
-                          <span class="late">late</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>{r.caseSlug}</td>
-                    <td>{r.type}</td>
-                    <td>{r.country}</td>
-                    <td class="number">
-                      {en.number(r.quantity)}
-                      {r.reason ? <span class="hint"> ({r.reason})</span> : null}
-                    </td>
-                    <td>{r.date}</td>
-                    <td>{r.eventTitle ?? "—"}</td>
-                    <td>{r.reporterEmail}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-
-        {canExportCounts(user) ? (
-          <section aria-labelledby="export-title">
-            <h2 id="export-title">Export</h2>
-            <form class="filters" method="get" action="/office/export.csv">
-              <div class="field">
-                <label for="f-export-campaign">Counts by day, country, case and type (CSV) of</label>
-                <select id="f-export-campaign" name="campaign">
-                  {campaigns.map((c) => (
-                    <option value={c.slug} selected={c.slug === campaign.slug}>
-                      {c.title}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <button type="submit">Download CSV</button>
-            </form>
-          </section>
-        ) : null}
-        <script src="/assets/live.js" defer />
-      </OfficeLayout>,
-    );
-  });
-
-  app.get("/office/export.csv", { preHandler: guard(canExportCounts) }, async (request, reply) => {
-    const campaign = campaignOf(runtime, (request.query as { campaign?: unknown }).campaign);
-    if (!campaign) throw new Problem(404, "unknown_campaign", "There is no campaign yet.");
-    const csv = await exportCounts(pool, campaign.id);
-    return reply
-      .type("text/csv; charset=utf-8")
-      .header("content-disposition", `attachment; filename="inkwell-${campaign.slug}-counts.csv"`)
-      .send(csv);
-  });
+  app.get(
+    "/office/export.csv",
+    {
+      preHandler: guard(canExportCounts),
+      schema: {
+        querystring: CampaignQuery,
+        response: {
+          200: { content: { "text/csv": { schema: CountsCsv } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const campaign = campaignOf(runtime, single(request.query.campaign));
+      if (!campaign) throw new Problem(404, "unknown_campaign", "There is no campaign yet.");
+      const csv = await exportCounts(pool, campaign.id);
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="inkwell-${campaign.slug}-counts.csv"`)
+        .send(csv);
+    },
+  );
 }

@@ -1,0 +1,76 @@
+import { Type } from "@sinclair/typebox";
+import { FILE, messages } from "../../platform/http/forms.js";
+import { QueryText } from "../../platform/http/query.js";
+import { Uuid } from "../../platform/rules.js";
+import { MAX_QUANTITY, MAX_REASON } from "./reports.js";
+
+// The schemas of the reports' routes. A report's own fields (case, type, country, date,
+// quantity, event) are plain text here: the same checks serve the form and every row of a CSV
+// file (checkReport), and their messages name the value that was wrong.
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** The form's key is minted with the page: without a well-formed one the form is stale or forged. */
+export const FORM_INCOMPLETE = "This form is incomplete or out of date. Please open it again.";
+const Key = Uuid(messages(FORM_INCOMPLETE));
+const Text = Type.Optional(Type.String());
+
+export const ListQuery = Type.Object({
+  before: QueryText({ description: "The last report of the page before: older ones follow" }),
+  done: QueryText({ description: "The report just recorded, for the notice" }),
+  imported: QueryText({ description: "The import just confirmed, for the notice" }),
+  again: QueryText({ description: "Set when the import had been confirmed already" }),
+});
+
+export const NewQuery = Type.Object({
+  event: QueryText({ description: "The event to report for: prefills its country and day" }),
+});
+
+export const ReportForm = Type.Object({
+  key: Key,
+  case: Text,
+  type: Text,
+  country: Text,
+  date: Text,
+  quantity: Text,
+  event: Text,
+});
+
+export const ReportParams = Type.Object({
+  // Any text: an id that is not a UUID names no report and is answered 404, like an unknown one.
+  id: Type.String(),
+});
+
+const CHANGE = `Enter a whole number, negative to take away, up to ${fmt(MAX_QUANTITY)}.`;
+
+export const CorrectionForm = Type.Object({
+  key: Key,
+  // People type a minus sign (−) as often as a hyphen.
+  quantity: Type.String({ pattern: "^[+\\-−]?\\d{1,7}$", ...messages(CHANGE) }),
+  reason: Type.String({
+    maxLength: MAX_REASON,
+    ...messages(`The reason is longer than ${MAX_REASON} characters.`, {
+      required: "Give the reason for the correction.",
+    }),
+  }),
+});
+
+/** Beyond the pattern: the change is at most MAX_QUANTITY either way, and not zero. */
+export function changeError(delta: number): string | undefined {
+  if (Math.abs(delta) > MAX_QUANTITY) return CHANGE;
+  if (delta === 0) return "A correction of zero changes nothing.";
+  return undefined;
+}
+
+export const ImportUpload = Type.Object({
+  // A Buffer from @fastify/multipart; text when a client sent the file as a plain field.
+  file: Type.Optional(Type.Unsafe<Buffer | string>({ ...FILE, description: "The CSV file" })),
+});
+
+export const ImportConfirm = Type.Object({
+  import: Uuid(messages("This import was not found.")),
+});
+
+export const CsvResponse = {
+  200: { content: { "text/csv": { schema: Type.String({ description: "A CSV file" }) } } },
+};
