@@ -5,13 +5,8 @@ import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { Problem } from "../../platform/http/problems.js";
 import { direction } from "../../platform/i18n/locales.js";
-import {
-  FIELD_LABELS,
-  loadCase,
-  MAX_LENGTH,
-  type StoredCase,
-  TEXT_FORM_LIMIT,
-} from "../cases/office/model.js";
+import { FIELD_LABELS, MAX_LENGTH, type StoredCase, TEXT_FORM_LIMIT } from "../cases/office/model.js";
+import { loadCase } from "../cases/office/queries.js";
 import { actorOf, audit } from "../office/audit.js";
 import { currentUser, guard, notFound } from "../office/context.js";
 import { type FormBody, formOf, sendPage, text } from "../office/form.js";
