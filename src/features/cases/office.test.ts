@@ -63,6 +63,8 @@ test("bad case forms are refused with 422, errors beside the fields, and nothing
   const cases: [Record<string, string | string[]>, string, RegExp][] = [
     [{ title: "" }, "title", /Enter the title/],
     [{ slug: "Bad Slug!" }, "slug", /lower-case letters/],
+    // The one slug rule (platform/rules.ts): upper case is refused, not quietly lowered.
+    [{ slug: "Upper-Case" }, "slug", /lower-case letters/],
     [{ slug: "gao-zhisheng" }, "slug", /already has this slug/],
     [
       { "target-0-name": "", "target-0-title": "", "target-0-address": "", "target-0-email": "" },

@@ -56,18 +56,40 @@ export const emptyTexts = (): Texts => ({
   photo_alt: "",
 });
 
+interface CaseSourceRow {
+  id: number;
+  source_language: string;
+}
+
+interface TextRow extends Texts {
+  case_id: number;
+  language: string;
+  public: boolean;
+}
+
+interface FieldRow {
+  case_id: number;
+  language: string;
+  field: FieldName;
+  status: StoredStatus;
+  revision: number;
+  source_revision: number | null;
+}
+
 /** Loads the translation state of the given cases. */
 export async function loadTranslations(db: Db, caseIds: number[]): Promise<Map<number, CaseTranslations>> {
   const result = new Map<number, CaseTranslations>();
   if (caseIds.length === 0) return result;
   // One query after the other: this may run on a transaction's client.
-  const cases = await db.query("SELECT id, source_language FROM cases WHERE id = ANY($1)", [caseIds]);
-  const texts = await db.query(
+  const cases = await db.query<CaseSourceRow>("SELECT id, source_language FROM cases WHERE id = ANY($1)", [
+    caseIds,
+  ]);
+  const texts = await db.query<TextRow>(
     `SELECT case_id, language, title, summary, story, ask, sample_letter, photo_alt, public
        FROM case_texts WHERE case_id = ANY($1)`,
     [caseIds],
   );
-  const fields = await db.query(
+  const fields = await db.query<FieldRow>(
     `SELECT case_id, language, field, status, revision, source_revision
        FROM case_text_fields WHERE case_id = ANY($1)`,
     [caseIds],

@@ -16,10 +16,16 @@ export interface TranslationProgress {
   }[];
 }
 
+interface CaseTitleRow {
+  id: number;
+  slug: string;
+  title: string;
+}
+
 export async function translationProgress(pool: pg.Pool, campaignId: number): Promise<TranslationProgress> {
   const [languages, cases] = await Promise.all([
     languagesInUse(pool),
-    pool.query(
+    pool.query<CaseTitleRow>(
       `SELECT c.id, c.slug, coalesce(t.title, '') AS title
          FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
          LEFT JOIN case_texts t ON t.case_id = c.id AND t.language = c.source_language

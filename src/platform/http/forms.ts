@@ -36,6 +36,13 @@ const clean = (value: unknown): string | undefined => {
 
 const isArraySchema = (schema: TSchema | undefined) => schema?.type === "array";
 
+/** The schema of a field named by one of the form's `patternProperties` (numbered rows). */
+function patternField(schema: TObject | undefined, name: string): TSchema | undefined {
+  const patterns = (schema?.patternProperties ?? {}) as Record<string, TSchema>;
+  for (const [pattern, field] of Object.entries(patterns)) if (new RegExp(pattern).test(name)) return field;
+  return undefined;
+}
+
 /**
  * Makes a urlencoded or multipart body fit its schema before validation: text is trimmed and
  * NUL-free, a blank field is a missing one, a repeated name keeps its first value unless the
@@ -55,6 +62,13 @@ export function normalizeForm(schema: TObject): preValidationHookHandler {
         body[name] = values.map(clean).filter((v): v is string => v !== undefined);
         continue;
       }
+      const one = clean(Array.isArray(value) ? value[0] : value);
+      if (one === undefined) delete body[name];
+      else body[name] = one;
+    }
+    // Numbered fields (target-0-name, target-1-name…) named by a pattern: single text values.
+    for (const [name, value] of Object.entries(raw)) {
+      if (name in schema.properties || !patternField(schema, name)) continue;
       const one = clean(Array.isArray(value) ? value[0] : value);
       if (one === undefined) delete body[name];
       else body[name] = one;
@@ -98,7 +112,7 @@ export function formErrors(request: FastifyRequest): Record<string, string> {
   for (const error of failure.validation ?? []) {
     const missing = error.params.missingProperty;
     const name = typeof missing === "string" ? missing : (error.instancePath.split("/")[1] ?? "form");
-    const field = properties[name];
+    const field = properties[name] ?? patternField(schema, name);
     const byRule = (field?.["x-messages"] ?? {}) as Messages;
     const message = byRule[error.keyword] ?? byRule["*"] ?? "form.error.invalid";
     errors[(field?.["x-field"] as string | undefined) ?? name] ??= message;

@@ -1,0 +1,226 @@
+import type pg from "pg";
+import { canonicalLanguage } from "../../../platform/rules.js";
+import {
+  emptyTexts,
+  FIELDS,
+  loadTranslations,
+  materialize,
+  refreshPublic,
+  type Texts,
+} from "../../translations/fields.js";
+import { type CampaignOption, type CaseDraft, filledTargets, SaveRefused, type StoredCase } from "./model.js";
+
+// The SQL of the case pages, each query with the row it returns.
+
+type Db = pg.Pool | pg.PoolClient;
+
+interface CampaignOptionRow {
+  id: number;
+  slug: string;
+  title: string;
+  starts_at: Date;
+}
+
+/** Every edition, newest first: the editions a case may be featured in. */
+export async function campaignOptions(db: Db): Promise<CampaignOption[]> {
+  const found = await db.query<CampaignOptionRow>(
+    "SELECT id, slug, title, starts_at FROM campaigns ORDER BY starts_at DESC",
+  );
+  return found.rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, startsAt: r.starts_at }));
+}
+
+export interface CaseListRow {
+  id: number;
+  slug: string;
+  published: boolean;
+  source_language: string;
+  /** In the source language; '' before it is written. */
+  title: string;
+  public_translations: number;
+  translations: number;
+}
+
+export interface FeaturedRow {
+  campaign_id: number;
+  case_id: number;
+}
+
+export async function listCases(db: Db): Promise<{ cases: CaseListRow[]; featured: FeaturedRow[] }> {
+  const [cases, featured] = await Promise.all([
+    db.query<CaseListRow>(
+      `SELECT c.id, c.slug, c.published, c.source_language, coalesce(s.title, '') AS title,
+              (count(t.language) FILTER (WHERE t.public))::int AS public_translations,
+              count(t.language)::int AS translations
+         FROM cases c
+         LEFT JOIN case_texts s ON s.case_id = c.id AND s.language = c.source_language
+         LEFT JOIN case_texts t ON t.case_id = c.id AND t.language <> c.source_language
+        GROUP BY c.id, s.title ORDER BY c.slug`,
+    ),
+    db.query<FeaturedRow>("SELECT campaign_id, case_id FROM campaign_cases ORDER BY campaign_id, position"),
+  ]);
+  return { cases: cases.rows, featured: featured.rows };
+}
+
+interface CaseRow {
+  id: number;
+  slug: string;
+  country: string;
+  source_language: string;
+  published: boolean;
+  solidarity_address: string;
+  photo_id: string | null;
+}
+
+interface TargetRow {
+  name: string;
+  title: string;
+  postal_address: string;
+  email: string | null;
+}
+
+interface CampaignCaseRow {
+  campaign_id: number;
+  position: number;
+}
+
+export async function loadCase(db: Db, id: number, lock = false): Promise<StoredCase | undefined> {
+  const found = await db.query<CaseRow>(
+    `SELECT id, slug, country, source_language, published, solidarity_address, photo_id
+       FROM cases WHERE id = $1 ${lock ? "FOR UPDATE" : ""}`,
+    [id],
+  );
+  const row = found.rows[0];
+  if (!row) return undefined;
+  // One query after the other: this may run on a transaction's client.
+  const texts = await db.query<Texts>(
+    `SELECT title, summary, story, ask, sample_letter, photo_alt FROM case_texts
+      WHERE case_id = $1 AND language = $2`,
+    [id, row.source_language],
+  );
+  const targets = await db.query<TargetRow>(
+    "SELECT name, title, postal_address, email FROM targets WHERE case_id = $1 ORDER BY position, id",
+    [id],
+  );
+  const campaigns = await db.query<CampaignCaseRow>(
+    "SELECT campaign_id, position FROM campaign_cases WHERE case_id = $1 ORDER BY campaign_id",
+    [id],
+  );
+  return {
+    id: row.id,
+    slug: row.slug,
+    country: row.country.trim(),
+    sourceLanguage: row.source_language,
+    published: row.published,
+    solidarityAddress: row.solidarity_address,
+    photoId: row.photo_id,
+    texts: { ...emptyTexts(), ...(texts.rows[0] ?? {}) },
+    targets: targets.rows.map((t) => ({
+      name: t.name,
+      title: t.title,
+      postalAddress: t.postal_address,
+      email: t.email ?? "",
+    })),
+    campaigns: campaigns.rows.map((c) => ({ id: c.campaign_id, position: c.position })),
+  };
+}
+
+export async function setPublished(client: pg.PoolClient, id: number, published: boolean): Promise<void> {
+  await client.query("UPDATE cases SET published = $2, updated_at = now() WHERE id = $1", [id, published]);
+}
+
+/**
+ * Writes a case (a new one when id is undefined) inside the caller's transaction. Source texts
+ * that changed get the next revision, so their translations become outdated; translations are
+ * then re-checked for the public site. Throws SaveRefused for what only the database knows.
+ */
+export async function saveCase(
+  client: pg.PoolClient,
+  draft: CaseDraft,
+  campaigns: CampaignOption[],
+  existing: StoredCase | undefined,
+  userId: number,
+): Promise<number> {
+  // The form was validated: a new case's language tag is a well-formed one.
+  const sourceLanguage = existing?.sourceLanguage ?? canonicalLanguage(draft.sourceLanguage) ?? "";
+  let caseId: number;
+  if (!existing) {
+    const inserted = await client.query<{ id: number }>(
+      `INSERT INTO cases (slug, country, source_language, solidarity_address, published)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+      [draft.slug, draft.country, sourceLanguage, draft.solidarityAddress, draft.published],
+    );
+    if (!inserted.rows[0]) throw new SaveRefused({ slug: "Another case already has this slug." });
+    caseId = inserted.rows[0].id;
+  } else {
+    caseId = existing.id;
+    await client.query(
+      `UPDATE cases SET country = $2, solidarity_address = $3, published = $4, updated_at = now()
+        WHERE id = $1`,
+      [caseId, draft.country, draft.solidarityAddress, draft.published],
+    );
+  }
+
+  // Editions: a case may join any edition, and leave one that has not started and that no
+  // section features it in (once started, its actions are counted under it: unpublish instead).
+  const now = new Date();
+  const before = new Map((existing?.campaigns ?? []).map((c) => [c.id, c.position]));
+  for (const [id] of before) {
+    if (draft.campaigns.has(id)) continue;
+    const campaign = campaigns.find((c) => c.id === id);
+    if (campaign && campaign.startsAt <= now)
+      throw new SaveRefused({
+        campaigns: `${campaign.title} has started: the case cannot leave it. Unpublish it instead.`,
+      });
+    const featured = await client.query(
+      "SELECT 1 FROM section_featured_cases WHERE campaign_id = $1 AND case_id = $2 LIMIT 1",
+      [id, caseId],
+    );
+    if (featured.rowCount)
+      throw new SaveRefused({
+        campaigns: `Sections feature this case in ${campaign?.title ?? "an edition"}; they must drop it first.`,
+      });
+    await client.query("DELETE FROM campaign_cases WHERE campaign_id = $1 AND case_id = $2", [id, caseId]);
+  }
+  for (const [id, position] of draft.campaigns) {
+    await client.query(
+      `INSERT INTO campaign_cases (campaign_id, case_id, position) VALUES ($1, $2, $3)
+       ON CONFLICT (campaign_id, case_id) DO UPDATE SET position = EXCLUDED.position`,
+      [id, caseId, position],
+    );
+  }
+
+  // Targets are replaced as a list (nothing refers to a target row).
+  await client.query("DELETE FROM targets WHERE case_id = $1", [caseId]);
+  for (const [position, t] of filledTargets(draft).entries()) {
+    await client.query(
+      "INSERT INTO targets (case_id, position, name, title, postal_address, email) VALUES ($1, $2, $3, $4, $5, $6)",
+      [caseId, position, t.name, t.title, t.postalAddress, t.email || null],
+    );
+  }
+
+  // Source texts, and the revision of each source field.
+  const state = (await loadTranslations(client, [caseId])).get(caseId);
+  if (state) await materialize(client, state);
+  const old = state?.texts.get(sourceLanguage);
+  await client.query(
+    `INSERT INTO case_texts (case_id, language, title, summary, story, ask, sample_letter, photo_alt, public)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)
+     ON CONFLICT (case_id, language) DO UPDATE SET title = $3, summary = $4, story = $5, ask = $6,
+       sample_letter = $7, photo_alt = $8, public = true`,
+    [caseId, sourceLanguage, ...FIELDS.map((f) => draft.texts[f])],
+  );
+  for (const field of FIELDS) {
+    const stored = state?.rows.get(sourceLanguage)?.get(field);
+    const changed = old !== undefined && old[field] !== draft.texts[field];
+    if (stored && !changed) continue;
+    await client.query(
+      `INSERT INTO case_text_fields (case_id, language, field, status, revision, source_revision, updated_by)
+       VALUES ($1, $2, $3, 'approved', $4, NULL, $5)
+       ON CONFLICT (case_id, language, field) DO UPDATE
+         SET status = 'approved', revision = EXCLUDED.revision, updated_at = now(), updated_by = $5`,
+      [caseId, sourceLanguage, field, (stored?.revision ?? (old ? 1 : 0)) + 1, userId],
+    );
+  }
+  await refreshPublic(client, caseId);
+  return caseId;
+}

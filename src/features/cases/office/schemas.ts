@@ -1,0 +1,71 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { FILE, messages } from "../../../platform/http/forms.js";
+import { Email, LanguageTag, Slug } from "../../../platform/rules.js";
+
+// The case forms of the back office, each a TypeBox schema: the route validates a post with it
+// and each rule names the sentence shown beside its field. What needs the whole form (a target
+// row is either empty or complete, editions exist, lengths once line endings are uniform) is
+// checked by `validate` in model.ts.
+
+/** A case's number in the address; anything else names no case (404, not 400). */
+export const CaseParams = Type.Object({ id: Type.String({ description: "The case's number" }) });
+
+/** `done` names the notice after a redirect, e.g. ?done=saved. */
+export const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
+
+const required = (sentence: string) => Type.String(messages(sentence, { required: sentence }));
+
+const sharedFields = {
+  country: Type.String({
+    pattern: "^[A-Za-z]{2}$",
+    ...messages("Enter the two-letter country code (ISO 3166-1), e.g. CN."),
+  }),
+  title: required("Enter the title."),
+  summary: required("Enter the summary."),
+  story: required("Enter the story."),
+  ask: required("Enter the ask."),
+  sample_letter: Type.Optional(Type.String()),
+  photo_alt: Type.Optional(Type.String()),
+  solidarity_address: Type.Optional(Type.String()),
+  campaigns: Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages("Choose editions from the list.")),
+  published: Type.Optional(Type.String()),
+};
+
+// Target rows and edition positions are numbered: target-0-name…, position-<edition id>.
+const numberedFields = {
+  patternProperties: {
+    "^target-\\d{1,2}-(name|title|address)$": Type.String(),
+    "^target-\\d{1,2}-email$": Email(messages("Enter an email address, or leave it empty.")),
+    "^position-\\d{1,9}$": Type.String(),
+  },
+};
+
+type TargetPart = "name" | "title" | "address" | "email";
+/** The numbered fields the patterns allow, as the handler reads them. */
+export type NumberedFields = {
+  [name: `target-${number}-${TargetPart}`]: string | undefined;
+  [name: `position-${number}`]: string | undefined;
+};
+
+export const NewCaseForm = Type.Object(
+  {
+    slug: Slug(
+      messages("Use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit."),
+    ),
+    source_language: LanguageTag(messages("Enter a language tag, e.g. en, es, pt-BR.")),
+    ...sharedFields,
+  },
+  numberedFields,
+);
+
+/** An edit keeps the slug and the source language: they are not part of the form. */
+export const EditCaseForm = Type.Object(sharedFields, numberedFields);
+
+export type CaseBody = Partial<Static<typeof NewCaseForm>> & NumberedFields;
+
+export const PhotoForm = Type.Object({
+  photo: Type.Unknown({ ...FILE, ...messages("Choose a photo to upload.") }),
+});
+
+/** A button's post: nothing but the CSRF token. */
+export const ButtonForm = Type.Object({});

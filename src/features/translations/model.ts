@@ -1,0 +1,71 @@
+import { MAX_LENGTH } from "../cases/office/model.js";
+import type { Errors } from "../office/ui.js";
+import {
+  type CaseTranslations,
+  type FieldName,
+  fieldState,
+  type StoredStatus,
+  translatableFields,
+} from "./fields.js";
+import type { TranslationBody } from "./schemas.js";
+
+// A translation as the editor posts it: per field a text and a status, checked as a whole
+// (a text is needed before review or approval) once the schema has checked each field.
+
+/** The status choice that leaves an outdated field as it is. */
+export const KEEP = "outdated";
+export type Choice = StoredStatus | typeof KEEP;
+
+export type Draft = Map<FieldName, { text: string; status: Choice }>;
+
+export function draftOf(body: TranslationBody, fields: FieldName[]): Draft {
+  const draft: Draft = new Map();
+  for (const field of fields) {
+    const text = body[`text-${field}`];
+    const status = body[`status-${field}`];
+    // Only the fields the form sent: a missing one is left as it is.
+    if (text === undefined && status === undefined) continue;
+    draft.set(field, { text: (text ?? "").replace(/\r\n?/g, "\n"), status: status ?? "draft" });
+  }
+  return draft;
+}
+
+/** Lengths are counted once line endings are uniform, as the text is stored. */
+export function validate(draft: Draft): Errors {
+  const errors: Errors = {};
+  for (const [field, { text, status }] of draft) {
+    if (text === "" && (status === "approved" || status === "needs_review"))
+      errors[`text-${field}`] = "Write the translation before sending it for review or approving it.";
+    if (text.length > MAX_LENGTH[field])
+      errors[`text-${field}`] = `Use at most ${MAX_LENGTH[field].toLocaleString("en")} characters.`;
+  }
+  return errors;
+}
+
+export type StatusCounts = Record<
+  "approved" | "outdated" | "missing" | "draft" | "needs_review" | "total",
+  number
+>;
+
+export function countStatuses(entry: CaseTranslations, language: string): StatusCounts {
+  const counts = { approved: 0, outdated: 0, missing: 0, draft: 0, needs_review: 0, total: 0 };
+  for (const field of translatableFields(entry)) {
+    counts[fieldState(entry, language, field).status]++;
+    counts.total++;
+  }
+  return counts;
+}
+
+/** One language of a case for the audit log: each field's text and status, and publicness. */
+export function auditView(entry: CaseTranslations, language: string) {
+  return {
+    language,
+    public: entry.publicLanguages.has(language),
+    fields: Object.fromEntries(
+      translatableFields(entry).map((field) => {
+        const state = fieldState(entry, language, field);
+        return [field, { text: state.text, status: state.status, sourceRevision: state.sourceRevision }];
+      }),
+    ),
+  };
+}

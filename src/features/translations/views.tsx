@@ -1,0 +1,257 @@
+import { direction } from "../../platform/i18n/locales.js";
+import { FIELD_LABELS, MAX_LENGTH, type StoredCase } from "../cases/office/model.js";
+import { OfficeLayout } from "../office/layout.js";
+import { isAdmin, translatesInto } from "../office/policy.js";
+import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../office/ui.js";
+import type { OfficeUser } from "../office/users.js";
+import {
+  type CaseTranslations,
+  type FieldStatus,
+  fieldState,
+  languageProgress,
+  translatableFields,
+} from "./fields.js";
+import { type Draft, KEEP, type StatusCounts } from "./model.js";
+import type { TranslationProgress } from "./progress.js";
+
+// The translation pages: the overview (a translator's queue, the progress table, opening a
+// language) and the side-by-side editor of one case in one language.
+
+const STATUS_LABELS: Record<FieldStatus, string> = {
+  missing: "missing",
+  draft: "draft",
+  needs_review: "needs review",
+  approved: "approved",
+  outdated: "outdated",
+};
+
+export const languageName = (tag: string) => {
+  try {
+    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+};
+
+export const editorHref = (caseId: number, language: string) =>
+  `/office/translations/${caseId}/${encodeURIComponent(language)}`;
+
+function StatusBadge(props: { status: FieldStatus }) {
+  return <span class={`status-${props.status}`}>{STATUS_LABELS[props.status]}</span>;
+}
+
+export interface QueueItem {
+  c: TranslationProgress["cases"][number];
+  language: string;
+  counts: StatusCounts;
+}
+
+export interface OverviewProps {
+  user: OfficeUser;
+  csrf: string;
+  notice?: string;
+  errors?: Errors;
+  /** The language tag as typed, after a refusal. */
+  language?: string;
+  campaign: { slug: string; title: string };
+  /** Every edition as [slug, title], newest first. */
+  campaigns: [string, string][];
+  queue: QueueItem[];
+  progress: TranslationProgress;
+  /** Case id → its source language. */
+  sources: Map<number, string>;
+}
+
+export function Overview(p: OverviewProps) {
+  return (
+    <OfficeLayout title="Translations" user={p.user} csrf={p.csrf} current="/office/translations">
+      {p.notice ? <Notice>{p.notice}</Notice> : null}
+      <ErrorSummary errors={p.errors ?? {}} />
+      <form method="get" action="/office/translations" class="filters">
+        <Field name="campaign" label="Edition" value={p.campaign.slug} options={p.campaigns} />
+        <button type="submit" class="secondary">
+          Show
+        </button>
+      </form>
+      <h2>Your queue</h2>
+      {p.queue.length === 0 ? (
+        <p>Nothing waits for you in {p.campaign.title}.</p>
+      ) : (
+        <table>
+          <caption class="sr-only">Translations waiting for you</caption>
+          <thead>
+            <tr>
+              <th scope="col">Case</th>
+              <th scope="col">Language</th>
+              <th scope="col">Missing</th>
+              <th scope="col">Outdated</th>
+              <th scope="col">Needs review</th>
+              <th scope="col">Draft</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.queue.map(({ c, language, counts }) => (
+              <tr>
+                <td>
+                  <a href={editorHref(c.caseId, language)}>{c.title || c.slug}</a>
+                </td>
+                <td>{languageName(language)}</td>
+                <td>{counts.missing}</td>
+                <td>{counts.outdated}</td>
+                <td>{counts.needs_review}</td>
+                <td>{counts.draft}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Progress in {p.campaign.title}</h2>
+      <div class="scroll">
+        <table>
+          <caption>Approved fields out of those to translate, per language and case</caption>
+          <thead>
+            <tr>
+              <th scope="col">Language</th>
+              {p.progress.cases.map((c) => (
+                <th scope="col">{c.title || c.slug}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {p.progress.languages.map((language) => (
+              <tr>
+                <th scope="row">{languageName(language)}</th>
+                {p.progress.cases.map((c) => {
+                  const cell = c.byLanguage[language];
+                  if (!cell) return <td />;
+                  const source = p.sources.get(c.caseId) === language;
+                  const label = `${cell.approved}/${cell.total}${cell.outdated ? `, ${cell.outdated} outdated` : ""}`;
+                  return (
+                    <td>
+                      {source ? (
+                        `${label} (source)`
+                      ) : translatesInto(p.user, language) ? (
+                        <a href={editorHref(c.caseId, language)}>{label}</a>
+                      ) : (
+                        label
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {isAdmin(p.user) ? (
+        <form method="post" action="/office/translations/languages" class="stack">
+          <h2>Open a language for translation</h2>
+          <CsrfField token={p.csrf} />
+          <Field
+            name="language"
+            label="Language tag"
+            value={p.language ?? ""}
+            errors={p.errors}
+            hint="Any BCP 47 tag, e.g. sw, pt-BR, zh-Hant."
+            required
+          />
+          <button type="submit">Open</button>
+        </form>
+      ) : null}
+    </OfficeLayout>
+  );
+}
+
+export interface EditorProps {
+  user: OfficeUser;
+  csrf: string;
+  stored: StoredCase;
+  language: string;
+  entry: CaseTranslations;
+  draft?: Draft;
+  errors?: Errors;
+  notice?: string;
+}
+
+export function Editor(o: EditorProps) {
+  const { stored, language, entry, csrf } = o;
+  const source = stored.sourceLanguage;
+  const progress = languageProgress(entry, language);
+  return (
+    <OfficeLayout
+      title={`${stored.texts.title || stored.slug}: ${languageName(language)}`}
+      user={o.user}
+      csrf={csrf}
+      current="/office/translations"
+    >
+      {o.notice ? <Notice>{o.notice}</Notice> : null}
+      <ErrorSummary errors={o.errors ?? {}} />
+      <p>
+        From {languageName(source)} into {languageName(language)}. {progress.approved} of {progress.total}{" "}
+        fields approved. The public site shows this translation once the title, summary, story and ask are
+        approved and none is outdated.
+      </p>
+      <form method="post" action={editorHref(stored.id, language)} class="stack">
+        <CsrfField token={csrf} />
+        {translatableFields(entry).map((field) => {
+          const state = fieldState(entry, language, field);
+          const sourceState = fieldState(entry, source, field);
+          const draft = o.draft?.get(field);
+          const options: [string, string][] = [
+            ...(state.status === "outdated" ? [[KEEP, "outdated: leave as it is"] as [string, string]] : []),
+            ["draft", "draft"],
+            ["needs_review", "needs review"],
+            ["approved", "approved"],
+          ];
+          const chosen = draft?.status ?? (state.status === "missing" ? "draft" : state.status);
+          return (
+            <fieldset class="card">
+              <legend>
+                {FIELD_LABELS[field]}: <StatusBadge status={state.status} />
+              </legend>
+              {state.status === "outdated" ? (
+                <p class="hint">
+                  The source changed after this was translated (source revision {sourceState.revision},
+                  translated from {state.sourceRevision}).
+                </p>
+              ) : null}
+              <div class="side-by-side">
+                <div class="field">
+                  <p>
+                    <strong>Source ({source})</strong>
+                  </p>
+                  <div lang={source} dir={direction(source)} style="white-space: pre-wrap">
+                    {sourceState.text}
+                  </div>
+                </div>
+                <Field
+                  name={`text-${field}`}
+                  label={`Translation (${language})`}
+                  value={draft?.text ?? state.text}
+                  errors={o.errors}
+                  textarea={field !== "title"}
+                  rows={field === "story" || field === "sample_letter" ? 12 : 3}
+                  lang={language}
+                  dir={direction(language)}
+                  attrs={{ maxlength: MAX_LENGTH[field] }}
+                />
+              </div>
+              <Field
+                name={`status-${field}`}
+                label={`Status of the ${field.replace("_", " ")}`}
+                value={chosen}
+                errors={o.errors}
+                options={options}
+              />
+            </fieldset>
+          );
+        })}
+        <button type="submit">Save</button>
+      </form>
+      <p>
+        <a href="/office/translations">Back to the translations</a>
+      </p>
+    </OfficeLayout>
+  );
+}
