@@ -73,7 +73,7 @@ function errorsOf(problems: RowProblem[]): Errors {
 }
 
 /** What the audit log keeps of a report. */
-export function auditView(report: CheckedReport, extra: Record<string, unknown> = {}) {
+function auditView(report: CheckedReport, extra: Record<string, unknown> = {}) {
   return {
     case: report.caseSlug,
     type: report.type,
