@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../core/runtime.js";
 import { accountRoutes } from "../features/accounts/routes.js";
 import { userRoutes } from "../features/accounts/users-routes.js";
@@ -7,13 +7,16 @@ import { caseRoutes } from "../features/cases/office/routes.js";
 import { dashboardRoutes } from "../features/dashboard/routes.js";
 import { eventRoutes } from "../features/events/office/routes.js";
 import { moderationRoutes } from "../features/moderation/routes.js";
-import { installOfficeSessions, OFFICE } from "../features/office/context.js";
+import { installOfficeSessions, isOfficeUrl, OFFICE } from "../features/office/context.js";
+import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
 import { translationRoutes } from "../features/translations/routes.js";
 
-// The back office under /office: every area registers its routes here, each behind a guard
-// naming its policy (see policy.ts).
+// The back office under /office, as one encapsulated Fastify plugin: its sessions, its error
+// and not-found pages (in the office layout, never the public site's) and every area's routes,
+// each behind a guard naming its policy (see policy.ts). The routes keep their absolute
+// '/office/…' paths; the plugin itself has no prefix.
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -22,22 +25,42 @@ declare module "fastify" {
   }
 }
 
-export function officeRoutes(app: FastifyInstance, runtime: Runtime): void {
-  const list: string[] = [];
-  app.decorate("officeRouteList", list);
-  app.addHook("onRoute", (route) => {
-    if (!route.url.startsWith(OFFICE)) return;
-    for (const method of [route.method].flat()) if (method !== "HEAD") list.push(`${method} ${route.url}`);
+export interface OfficeOptions {
+  runtime: Runtime;
+  /** Filled with every route registered in the plugin. */
+  routeList: string[];
+}
+
+export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { runtime, routeList }) => {
+  // Every back-office route is listed, so a new one without a row fails the policy matrix.
+  office.addHook("onRoute", (route) => {
+    if (!isOfficeUrl(route.url)) return;
+    for (const method of [route.method].flat())
+      if (method !== "HEAD") routeList.push(`${method} ${route.url}`);
   });
-  installOfficeSessions(app, runtime);
-  accountRoutes(app, runtime);
-  userRoutes(app, runtime);
-  auditRoutes(app, runtime);
-  dashboardRoutes(app, runtime);
-  caseRoutes(app, runtime);
-  translationRoutes(app, runtime);
-  sectionRoutes(app, runtime);
-  moderationRoutes(app, runtime);
-  eventRoutes(app, runtime);
-  reportRoutes(app, runtime);
+  office.setErrorHandler(officeErrorHandler);
+  // The body parsers of back-office forms are still registered on the root app (src/server/app.ts).
+  // Moved here, each is one line, before the routes: `await office.register(formbody)` and
+  // `await office.register(multipart, { attachFieldsToBody: "keyValues", limits })`.
+  installOfficeSessions(office, runtime);
+  accountRoutes(office, runtime);
+  userRoutes(office, runtime);
+  auditRoutes(office, runtime);
+  dashboardRoutes(office, runtime);
+  caseRoutes(office, runtime);
+  translationRoutes(office, runtime);
+  sectionRoutes(office, runtime);
+  moderationRoutes(office, runtime);
+  eventRoutes(office, runtime);
+  reportRoutes(office, runtime);
+  // Fastify keeps one not-found handler per prefix: a child under /office holds ours, and runs
+  // after the plugin's hooks (the session), so the page shows the person's menu.
+  await office.register(async (child) => child.setNotFoundHandler(officeNotFound), { prefix: OFFICE });
+};
+
+/** Registers the back office on the app (the plugin loads when the app gets ready). */
+export function officeRoutes(app: FastifyInstance, runtime: Runtime): void {
+  const routeList: string[] = [];
+  app.decorate("officeRouteList", routeList);
+  app.register(officePlugin, { runtime, routeList });
 }

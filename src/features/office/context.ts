@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import type { Runtime } from "../../core/runtime.js";
 import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../../platform/http/csrf.js";
 import { Problem } from "../../platform/http/problems.js";
-import type { Capability } from "./policy.js";
+import { type Capability, refusal } from "./policy.js";
 import { SESSION_COOKIE, SESSION_MAX_MS, userOfSession } from "./sessions.js";
 import type { OfficeUser } from "./users.js";
 
@@ -18,9 +18,13 @@ declare module "fastify" {
 
 export const OFFICE = "/office";
 
+/** The back office's own addresses; an area may also register a public route (case photos). */
+export const isOfficeUrl = (url: string): boolean => url.startsWith(OFFICE);
+
+/** Registered inside the back-office plugin (src/server/office.ts): it runs for its requests only. */
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   app.addHook("onRequest", async (request, reply) => {
-    if (!request.url.startsWith(OFFICE)) return;
+    if (!isOfficeUrl(request.url)) return;
     // Staff pages are per person: never cached, never framed, never leak their URL (which may
     // hold a one-time token) to another site.
     reply
@@ -72,7 +76,8 @@ export function safeNext(next: unknown): string {
 
 /**
  * The guard of a back-office route: not signed in → to the login page (GET) or 401;
- * a role without the capability → 403.
+ * a role without the capability → 403, naming what the role may not do. It needs no body, so
+ * it can run as early as preValidation (before a form is parsed and validated).
  */
 export function guard(capability: Capability): preHandlerAsyncHookHandler {
   return async (request, reply) => {
@@ -84,7 +89,7 @@ export function guard(capability: Capability): preHandlerAsyncHookHandler {
       throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
     }
     if (!capability(user)) {
-      throw new Problem(403, "forbidden", "Your role does not allow this.");
+      throw new Problem(403, "forbidden", refusal(user, capability));
     }
   };
 }

@@ -8,25 +8,33 @@ import type { OfficeUser } from "./users.js";
 // report, a pending message of another section, an account) gets 404, so its existence does not
 // leak. Things that are public anyway (sections, languages) answer 403.
 
-export type Capability = (user: OfficeUser) => boolean;
+/** A check of what a person may do, named (`what`) so that a refusal can say what it refused. */
+export type Capability = ((user: OfficeUser) => boolean) & { readonly what?: string };
+
+const named = (what: string, can: (user: OfficeUser) => boolean): Capability =>
+  Object.assign((user: OfficeUser) => can(user), { what });
 
 const isRole =
-  (...roles: OfficeUser["role"][]): Capability =>
-  (user) =>
+  (...roles: OfficeUser["role"][]) =>
+  (user: OfficeUser) =>
     roles.includes(user.role);
 
-export const isAdmin: Capability = isRole("admin");
-export const canSeeOffice: Capability = () => true;
-export const canManageUsers: Capability = isAdmin;
-export const canReadAudit: Capability = isAdmin;
-export const canReadOutbox: Capability = isAdmin;
-export const canEditCases: Capability = isAdmin;
-export const canTranslate: Capability = isRole("admin", "translator");
-export const canEditSections: Capability = isRole("admin", "coordinator");
-export const canModerate: Capability = isRole("admin", "coordinator");
-export const canExportCounts: Capability = isRole("admin", "coordinator");
-export const canRunEvents: Capability = isRole("admin", "coordinator", "organizer");
-export const canReport: Capability = isRole("admin", "coordinator", "organizer");
+export const isAdmin: Capability = named("administering the back office", isRole("admin"));
+export const canSeeOffice: Capability = named("using the back office", () => true);
+export const canManageUsers: Capability = named("managing accounts", isRole("admin"));
+export const canReadAudit: Capability = named("reading the audit log", isRole("admin"));
+export const canReadOutbox: Capability = named("reading the outbox", isRole("admin"));
+export const canEditCases: Capability = named("editing cases", isRole("admin"));
+export const canTranslate: Capability = named("translating cases", isRole("admin", "translator"));
+export const canEditSections: Capability = named("editing sections", isRole("admin", "coordinator"));
+export const canModerate: Capability = named("moderating messages", isRole("admin", "coordinator"));
+export const canExportCounts: Capability = named("exporting the counts", isRole("admin", "coordinator"));
+export const canRunEvents: Capability = named("running events", isRole("admin", "coordinator", "organizer"));
+export const canReport: Capability = named("reporting letters", isRole("admin", "coordinator", "organizer"));
+
+/** Why a role is refused a capability, e.g. "Your role (translator) does not allow this: managing accounts." */
+export const refusal = (user: OfficeUser, capability: Capability): string =>
+  `Your role (${user.role}) does not allow this${capability.what ? `: ${capability.what}` : ""}.`;
 
 /** Country (ISO alpha-2) → section id, from the catalog. */
 export type SectionOf = (country: string) => number | undefined;

@@ -1,0 +1,292 @@
+import { randomUUID } from "node:crypto";
+import { TEST_PASSWORD } from "../../../test/support/office.js";
+
+// The rows of the policy matrix (policy-matrix.test.ts): every back-office route with the answer
+// each actor must get.
+
+export type Answer = "ok" | 403 | 404 | "login";
+export const ACTORS = [
+  "anonymous",
+  "admin",
+  "coordinatorOwn",
+  "coordinatorOther",
+  "translatorOwn",
+  "translatorOther",
+  "organizerOwn",
+  "organizerOther",
+] as const;
+export type Actor = (typeof ACTORS)[number];
+
+export interface Fixtures {
+  caseId: number;
+  sectionEs: number;
+  eventA: string;
+  reportA: string;
+  messageEs: string;
+  userId: number;
+  importA: string;
+  loginEmail: string;
+}
+
+export interface Row {
+  method: "GET" | "POST";
+  route: string;
+  url: (f: Fixtures) => string;
+  form?: (f: Fixtures) => Record<string, string | string[]>;
+  answers: Record<Actor, Answer>;
+}
+
+// Shorthands for the common shapes of a row.
+const everyone: Record<Actor, Answer> = {
+  anonymous: "ok",
+  admin: "ok",
+  coordinatorOwn: "ok",
+  coordinatorOther: "ok",
+  translatorOwn: "ok",
+  translatorOther: "ok",
+  organizerOwn: "ok",
+  organizerOther: "ok",
+};
+const signedIn = { ...everyone, anonymous: "login" } as Record<Actor, Answer>;
+const only = (...allowed: Actor[]): Record<Actor, Answer> =>
+  Object.fromEntries(
+    ACTORS.map((a) => [a, a === "anonymous" ? "login" : allowed.includes(a) ? "ok" : 403]),
+  ) as Record<Actor, Answer>;
+const adminOnly = only("admin");
+const coordinators = only("admin", "coordinatorOwn", "coordinatorOther");
+const translators = only("admin", "translatorOwn", "translatorOther");
+const runners = only("admin", "coordinatorOwn", "coordinatorOther", "organizerOwn", "organizerOther");
+/** The own section's coordinator or the event's organizer; the others of the same role get 404. */
+const ownEvent: Record<Actor, Answer> = { ...runners, coordinatorOther: 404, organizerOther: 404 };
+
+const publicLink = Object.fromEntries(ACTORS.map((a) => [a, 404])) as Record<Actor, Answer>;
+
+export const rows: Row[] = [
+  { method: "GET", route: "/office/login", url: () => "/office/login", answers: everyone },
+  {
+    method: "POST",
+    route: "/office/login",
+    url: () => "/office/login",
+    // Anyone may try to log in; these are good credentials, so everyone gets in.
+    form: (f) => ({ email: f.loginEmail, password: TEST_PASSWORD }),
+    answers: everyone,
+  },
+  { method: "POST", route: "/office/logout", url: () => "/office/logout", answers: signedIn },
+  {
+    method: "POST",
+    route: "/office/logout-everywhere",
+    url: () => "/office/logout-everywhere",
+    answers: signedIn,
+  },
+  { method: "GET", route: "/office/reset", url: () => "/office/reset", answers: everyone },
+  {
+    method: "POST",
+    route: "/office/reset",
+    url: () => "/office/reset",
+    form: () => ({ email: "nobody@example.org" }),
+    answers: everyone,
+  },
+  {
+    method: "GET",
+    route: "/office/reset/:token",
+    url: () => `/office/reset/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "POST",
+    route: "/office/reset/:token",
+    url: () => `/office/reset/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "GET",
+    route: "/office/invite/:token",
+    url: () => `/office/invite/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  {
+    method: "POST",
+    route: "/office/invite/:token",
+    url: () => `/office/invite/${"a".repeat(43)}`,
+    answers: publicLink,
+  },
+  { method: "GET", route: "/office", url: () => "/office", answers: signedIn },
+  { method: "GET", route: "/office/users", url: () => "/office/users", answers: adminOnly },
+  { method: "GET", route: "/office/users/new", url: () => "/office/users/new", answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/users",
+    url: () => "/office/users",
+    form: () => ({ email: "bad" }),
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/users/:id", url: (f) => `/office/users/${f.userId}`, answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/users/:id",
+    url: (f) => `/office/users/${f.userId}`,
+    form: () => ({ role: "nope" }),
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/users/:id/invite",
+    url: (f) => `/office/users/${f.userId}/invite`,
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/audit", url: () => "/office/audit", answers: adminOnly },
+  { method: "GET", route: "/office/outbox", url: () => "/office/outbox", answers: adminOnly },
+  { method: "GET", route: "/office/export.csv", url: () => "/office/export.csv", answers: coordinators },
+  { method: "GET", route: "/office/cases", url: () => "/office/cases", answers: adminOnly },
+  { method: "GET", route: "/office/cases/new", url: () => "/office/cases/new", answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/cases/new",
+    url: () => "/office/cases/new",
+    form: () => ({ slug: "" }),
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/cases/:id", url: (f) => `/office/cases/${f.caseId}`, answers: adminOnly },
+  {
+    method: "POST",
+    route: "/office/cases/:id",
+    url: (f) => `/office/cases/${f.caseId}`,
+    form: () => ({ title: "" }),
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/unpublish",
+    url: (f) => `/office/cases/${f.caseId}/unpublish`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/publish",
+    url: (f) => `/office/cases/${f.caseId}/publish`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/photo",
+    url: (f) => `/office/cases/${f.caseId}/photo`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/cases/:id/photo/remove",
+    url: (f) => `/office/cases/${f.caseId}/photo/remove`,
+    answers: adminOnly,
+  },
+  { method: "GET", route: "/office/translations", url: () => "/office/translations", answers: translators },
+  {
+    method: "POST",
+    route: "/office/translations/languages",
+    url: () => "/office/translations/languages",
+    form: () => ({ language: "!!" }),
+    answers: adminOnly,
+  },
+  {
+    method: "GET",
+    route: "/office/translations/:caseId/:language",
+    url: (f) => `/office/translations/${f.caseId}/es`,
+    answers: { ...translators, translatorOther: 403 },
+  },
+  {
+    method: "POST",
+    route: "/office/translations/:caseId/:language",
+    url: (f) => `/office/translations/${f.caseId}/es`,
+    form: () => ({}),
+    answers: { ...translators, translatorOther: 403 },
+  },
+  { method: "GET", route: "/office/sections", url: () => "/office/sections", answers: coordinators },
+  {
+    method: "GET",
+    route: "/office/sections/:id",
+    url: (f) => `/office/sections/${f.sectionEs}`,
+    answers: { ...coordinators, coordinatorOther: 403 },
+  },
+  {
+    method: "POST",
+    route: "/office/sections/:id",
+    url: (f) => `/office/sections/${f.sectionEs}`,
+    form: () => ({ languages: "" }),
+    answers: { ...coordinators, coordinatorOther: 403 },
+  },
+  { method: "GET", route: "/office/moderation", url: () => "/office/moderation", answers: coordinators },
+  {
+    method: "POST",
+    route: "/office/moderation",
+    url: () => "/office/moderation",
+    form: (f) => ({ ids: [f.messageEs], decision: "approve" }),
+    answers: { ...coordinators, coordinatorOther: 404 },
+  },
+  { method: "GET", route: "/office/events", url: () => "/office/events", answers: runners },
+  { method: "GET", route: "/office/events/new", url: () => "/office/events/new", answers: runners },
+  {
+    method: "POST",
+    route: "/office/events/new",
+    url: () => "/office/events/new",
+    form: () => ({ title: "" }),
+    answers: runners,
+  },
+  { method: "GET", route: "/office/events/:id", url: (f) => `/office/events/${f.eventA}`, answers: ownEvent },
+  {
+    method: "POST",
+    route: "/office/events/:id",
+    url: (f) => `/office/events/${f.eventA}`,
+    form: () => ({ title: "" }),
+    answers: ownEvent,
+  },
+  { method: "GET", route: "/office/reports", url: () => "/office/reports", answers: runners },
+  { method: "GET", route: "/office/reports/new", url: () => "/office/reports/new", answers: runners },
+  {
+    method: "GET",
+    route: "/office/reports/new",
+    url: (f) => `/office/reports/new?event=${f.eventA}`,
+    answers: ownEvent,
+  },
+  {
+    method: "POST",
+    route: "/office/reports/new",
+    url: () => "/office/reports/new",
+    form: (f) => ({ key: randomUUID(), event: f.eventA, quantity: "x" }),
+    answers: ownEvent,
+  },
+  {
+    method: "GET",
+    route: "/office/reports/:id/correct",
+    url: (f) => `/office/reports/${f.reportA}/correct`,
+    answers: ownEvent,
+  },
+  {
+    method: "POST",
+    route: "/office/reports/:id/correct",
+    url: (f) => `/office/reports/${f.reportA}/correct`,
+    form: () => ({ quantity: "0" }),
+    answers: ownEvent,
+  },
+  { method: "GET", route: "/office/reports/import", url: () => "/office/reports/import", answers: runners },
+  {
+    method: "GET",
+    route: "/office/reports/template.csv",
+    url: () => "/office/reports/template.csv",
+    answers: runners,
+  },
+  { method: "POST", route: "/office/reports/import", url: () => "/office/reports/import", answers: runners },
+  {
+    method: "POST",
+    route: "/office/reports/import/confirm",
+    url: () => "/office/reports/import/confirm",
+    form: (f) => ({ import: f.importA }),
+    // A pending import belongs to the person who uploaded it, not even to an admin.
+    answers: { ...runners, admin: 404, coordinatorOwn: 404, coordinatorOther: 404, organizerOther: 404 },
+  },
+  // Last: cancelling changes the event the rows above use.
+  {
+    method: "POST",
+    route: "/office/events/:id/cancel",
+    url: (f) => `/office/events/${f.eventA}/cancel`,
+    answers: ownEvent,
+  },
+];
