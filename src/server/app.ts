@@ -4,7 +4,6 @@ import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
-import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
@@ -30,8 +29,6 @@ import {
 import { officeRoutes } from "./office.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-/** Largest accepted upload: a phone photo or a large report CSV. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
@@ -101,20 +98,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     embedRoutes(site, runtime);
     eventPageRoutes(site, runtime);
   });
-  // The back office: forms, and uploads (case photos, report CSVs) whose fields and file arrive
-  // in request.body, the file as a Buffer, so the CSRF check can read the token field like in
-  // any form. officeRouteList is decorated inside; the root gets the same list for the tests.
-  let officeRouteList: string[] = [];
-  await app.register(async (office) => {
-    await office.register(formbody, { bodyLimit: 64 * 1024 });
-    await office.register(multipart, {
-      attachFieldsToBody: "keyValues",
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
-    });
-    officeRoutes(office, runtime);
-    officeRouteList = office.officeRouteList;
-  });
-  app.decorate("officeRouteList", officeRouteList);
+  // The back office: one plugin with its own parsers, sessions and error pages.
+  officeRoutes(app, runtime);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));

@@ -1,3 +1,5 @@
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../core/runtime.js";
 import { accountRoutes } from "../features/accounts/routes.js";
@@ -12,6 +14,9 @@ import { officeErrorHandler, officeNotFound } from "../features/office/problems.
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
 import { translationRoutes } from "../features/translations/routes.js";
+
+/** Largest accepted upload: a phone photo or a large report CSV. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 // The back office under /office, as one encapsulated Fastify plugin: its sessions, its error
 // and not-found pages (in the office layout, never the public site's) and every area's routes,
@@ -39,9 +44,14 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
       if (method !== "HEAD") routeList.push(`${method} ${route.url}`);
   });
   office.setErrorHandler(officeErrorHandler);
-  // The body parsers of back-office forms are still registered on the root app (src/server/app.ts).
-  // Moved here, each is one line, before the routes: `await office.register(formbody)` and
-  // `await office.register(multipart, { attachFieldsToBody: "keyValues", limits })`.
+  // Forms, and uploads (case photos, report CSVs) whose fields and file arrive in request.body,
+  // the file as a Buffer, so the CSRF check reads the token field like in any form. Only here
+  // and on the public forms: the JSON API parses nothing else.
+  await office.register(formbody, { bodyLimit: 64 * 1024 });
+  await office.register(multipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
+  });
   installOfficeSessions(office, runtime);
   accountRoutes(office, runtime);
   userRoutes(office, runtime);
