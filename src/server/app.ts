@@ -12,6 +12,7 @@ import { bearerToken } from "../core/ledger/auth.js";
 import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { campaignRoutes } from "../features/campaigns/api.js";
+import { casePageRoutes } from "../features/cases/public/routes.js";
 import { counterRoutes } from "../features/counter/api.js";
 import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
@@ -94,6 +95,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     maxAge: "1d",
   });
   const pages = pageRoutes(app, runtime);
+  casePageRoutes(app, runtime, pages.site);
   sectionRoutes(app, runtime, { casesOf: pages.casesOf });
   embedRoutes(app, runtime);
   eventPageRoutes(app, runtime);
