@@ -12,6 +12,7 @@ import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
 import { campaignRoutes } from "../features/campaigns/api.js";
+import { casePageRoutes } from "../features/cases/public/routes.js";
 import { counterRoutes } from "../features/counter/api.js";
 import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
@@ -94,6 +95,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody, { bodyLimit: 64 * 1024 });
     pages = pageRoutes(site, runtime);
+    casePageRoutes(site, runtime, pages.site);
     sectionRoutes(site, runtime, { casesOf: pages.casesOf });
     embedRoutes(site, runtime);
     eventPageRoutes(site, runtime);

@@ -6,7 +6,7 @@ import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
-import type { Params } from "../home/routes.js";
+import type { CaseParams as Params } from "../cases/public/routes.js";
 import { renderLetterPdf } from "../materials/letter-pdf.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";

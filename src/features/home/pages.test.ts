@@ -102,7 +102,15 @@ test("texts from the database are escaped", async () => {
 });
 
 test("unknown pages and languages are a 404 page", async () => {
-  for (const url of ["/xx/", "/es/cases/nobody", "/c/w4r-1999"]) {
+  // Malformed languages, slugs and editions too: the route schemas refuse them, still with a 404 page.
+  for (const url of [
+    "/xx/",
+    "/es/cases/nobody",
+    "/c/w4r-1999",
+    "/es/cases/Not_A_Slug",
+    "/c/No%20Slug",
+    "/e%20s/",
+  ]) {
     const response = await page(url);
     assert.equal(response.statusCode, 404, url);
     assert.match(String(response.headers["content-type"]), /^text\/html/);

@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { type CaseDetail, casesOfCampaign } from "../../core/catalog/case-details.js";
@@ -9,14 +10,13 @@ import { series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { PageCache } from "../../platform/http/page-cache.js";
 import type { ProblemPage } from "../../platform/http/problems.js";
+import { pageResponses } from "../../platform/http/responses.js";
 import { direction, isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
+import { LanguageTag, Slug } from "../../platform/rules.js";
 import { Layout, localHref, type PageContext } from "../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
-import type { FormName, FormState } from "../acting/forms.js";
-import { actingRoutes, regionOf } from "../acting/routes.js";
-import { solidarityWall } from "../acting/wall.js";
-import { CasePage } from "../cases/public/page.js";
+import type { SiteDeps } from "../cases/public/routes.js";
 import { renderWorldMap } from "../map/render.js";
 import { renderCountryTable } from "../map/table.js";
 import { HomePage } from "./page.js";
@@ -31,6 +31,11 @@ const PROBLEM_MESSAGES: Record<string, string> = {
 };
 
 export type Params = { lang?: string; campaign?: string; slug?: string };
+
+const HomeParams = Type.Object({
+  lang: Type.Optional(LanguageTag({ description: "The page's language; else Accept-Language" })),
+  campaign: Type.Optional(Slug({ description: "An edition; else the current one" })),
+});
 
 /** Case texts and targets change rarely: read once per catalog version, not per page view. */
 export function caseCache(runtime: Runtime) {
@@ -60,7 +65,10 @@ export function pageRoutes(
   problemPage: ProblemPage;
   /** The case cache, for other pages that show the cases (one cache, one read per change). */
   casesOf: (campaignId: number) => Promise<CaseDetail[]>;
+  /** What the case page (features/cases/public) shares with the home page. */
+  site: SiteDeps;
 } {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const casesOf = caseCache(runtime);
   // The map changes only when the counter does: render it once per change and language.
   const maps = new Map<string, { version: string; svg: string; table: string }>();
@@ -113,7 +121,8 @@ export function pageRoutes(
     sendNotFound(reply, locale, path, currentCampaign(runtime.catalog())?.title ?? "Inkwell");
 
   const home = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-    const locale = localeOf(request);
+    // A malformed language or edition names no page (validated with attachValidation): 404.
+    const locale = request.validationError ? undefined : localeOf(request);
     if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
     const campaign = request.params.campaign
       ? runtime.catalog().campaigns.get(request.params.campaign)
@@ -152,56 +161,11 @@ export function pageRoutes(
     });
   };
 
-  /** The case page, also re-rendered by a form post with that form's errors and values. */
-  const renderCase = async (
-    request: FastifyRequest<{ Params: Params }>,
-    reply: FastifyReply,
-    form?: { state: FormState; status: number },
-  ) => {
-    const locale = localeOf(request);
-    if (!locale) return notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
-    const path = `/cases/${request.params.slug}`;
-    const campaign = currentCampaign(runtime.catalog());
-    const detail = campaign
-      ? (await casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
-      : undefined;
-    if (!campaign || !detail) return notFound(reply, locale, path);
-    const counter = runtime.counters.get(campaign.id);
-    const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
-      (a, b) => b[1] - a[1],
-    );
-    const view = counterView(runtime.catalog(), runtime.counters, campaign);
-    const wall = await solidarityWall(runtime.db.pool, detail.id);
-    const done = (request.query as { done?: string }).done;
-    const acting = {
-      csrf: reply.generateCsrf(),
-      formKey: randomUUID(),
-      state: form?.state,
-      done: done === "sign" || done === "solidarity" || done === "letter" ? (done as FormName) : undefined,
-      defaultCountry: regionOf(request.headers["accept-language"]),
-      actionBase: localHref(locale, path),
-    };
-    // The forms carry a per-visitor token and key: this page must not be shared by caches.
-    return pageHeaders(reply, locale, form?.status ?? 200)
-      .header("cache-control", "private, no-store")
-      .send(
-        html(
-          <CasePage
-            ctx={context(locale, path, campaign)}
-            data={{ campaign, detail, view, countries, acting, wall }}
-          />,
-        ),
-      );
-  };
-  const casePage = (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) =>
-    renderCase(request, reply);
-  actingRoutes(app, runtime, { renderCase, campaignOf: () => currentCampaign(runtime.catalog()), localeOf });
-
   for (const prefix of ["", "/:lang"]) {
     // The home page compresses itself, once per change (see PageCache).
-    app.get(`${prefix}/`, { compress: false }, home);
-    app.get(`${prefix}/c/:campaign`, { compress: false }, home);
-    app.get(`${prefix}/cases/:slug`, casePage);
+    const route = { compress: false as const, schema: { params: HomeParams, response: pageResponses(404) } };
+    typed.get(`${prefix}/`, { ...route, attachValidation: true }, home);
+    typed.get(`${prefix}/c/:campaign`, { ...route, attachValidation: true }, home);
   }
   /** A form refused (too many actions, an expired or forged form, bad input): say so kindly. */
   const problemPage: ProblemPage = (request, reply, problem) => {
@@ -242,5 +206,6 @@ export function pageRoutes(
     notFound: (request, reply) => notFound(reply, negotiateLocale(request.headers["accept-language"]), "/"),
     problemPage,
     casesOf,
+    site: { casesOf, localeOf, context, notFound },
   };
 }

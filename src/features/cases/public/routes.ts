@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { h } from "preact";
+import type { CaseDetail } from "../../../core/catalog/case-details.js";
+import type { CampaignInfo } from "../../../core/catalog/catalog.js";
+import { currentCampaign } from "../../../core/catalog/current.js";
+import { counterView } from "../../../core/counter/presenter.js";
+import type { Runtime } from "../../../core/runtime.js";
+import { pageResponses } from "../../../platform/http/responses.js";
+import type { UiLocale } from "../../../platform/i18n/locales.js";
+import { negotiateLocale } from "../../../platform/i18n/locales.js";
+import { LanguageTag, Slug } from "../../../platform/rules.js";
+import { localHref, type PageContext } from "../../../platform/views/layout.js";
+import { html, pageHeaders } from "../../../platform/views/parts.js";
+import type { FormName, FormState } from "../../acting/forms.js";
+import { actingRoutes, regionOf } from "../../acting/routes.js";
+import { solidarityWall } from "../../acting/wall.js";
+import { CasePage } from "./page.js";
+
+// The public case page, in the reader's language, with its forms (see features/acting). Also
+// re-rendered by a refused form post, with that form's errors and values.
+
+/** What the case page takes from the public site: its cache, language and page frame. */
+export interface SiteDeps {
+  casesOf(campaignId: number): Promise<CaseDetail[]>;
+  localeOf(request: FastifyRequest<{ Params: CaseParams }>): UiLocale | undefined;
+  context(locale: UiLocale, path: string, campaign: CampaignInfo): PageContext;
+  notFound(reply: FastifyReply, locale: UiLocale, path: string): FastifyReply;
+}
+
+// A malformed language or slug names no page: the handler answers 404, as for an unknown one.
+export const CasePageParams = Type.Object({
+  lang: Type.Optional(LanguageTag({ description: "The page's language; else Accept-Language" })),
+  slug: Slug({ description: "The case" }),
+});
+
+export const CasePageQuery = Type.Object({
+  done: Type.Optional(Type.String({ description: "The form just sent: sign, solidarity or letter" })),
+});
+export type CaseParams = { lang?: string; slug?: string };
+
+const FORMS: readonly string[] = ["sign", "solidarity", "letter"] satisfies FormName[];
+const isFormName = (value: string | undefined): value is FormName =>
+  value !== undefined && FORMS.includes(value);
+
+export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: SiteDeps): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+
+  const renderCase = async (
+    request: FastifyRequest<{ Params: CaseParams }>,
+    reply: FastifyReply,
+    form?: { state: FormState; status: number },
+    done?: string,
+  ) => {
+    const locale = site.localeOf(request);
+    if (!locale)
+      return site.notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const path = `/cases/${request.params.slug}`;
+    const campaign = currentCampaign(runtime.catalog());
+    const detail = campaign
+      ? (await site.casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
+      : undefined;
+    if (!campaign || !detail) return site.notFound(reply, locale, path);
+    const counter = runtime.counters.get(campaign.id);
+    const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
+      (a, b) => b[1] - a[1],
+    );
+    const view = counterView(runtime.catalog(), runtime.counters, campaign);
+    const wall = await solidarityWall(runtime.db.pool, detail.id);
+    const acting = {
+      csrf: reply.generateCsrf(),
+      formKey: randomUUID(),
+      state: form?.state,
+      done: isFormName(done) ? done : undefined,
+      defaultCountry: regionOf(request.headers["accept-language"]),
+      actionBase: localHref(locale, path),
+    };
+    const page = h(CasePage, {
+      ctx: site.context(locale, path, campaign),
+      data: { campaign, detail, view, countries, acting, wall },
+    });
+    // The forms carry a per-visitor token and key: this page must not be shared by caches.
+    return pageHeaders(reply, locale, form?.status ?? 200)
+      .header("cache-control", "private, no-store")
+      .send(html(page));
+  };
+
+  actingRoutes(parent, runtime, {
+    renderCase: (request, reply, form) => renderCase(request, reply, form),
+    campaignOf: () => currentCampaign(runtime.catalog()),
+    localeOf: site.localeOf,
+  });
+
+  for (const prefix of ["", "/:lang"]) {
+    app.get(
+      `${prefix}/cases/:slug`,
+      {
+        schema: { params: CasePageParams, querystring: CasePageQuery, response: pageResponses(404) },
+        attachValidation: true,
+      },
+      async (request, reply) => {
+        const failure = request.validationError as (Error & { validationContext?: string }) | undefined;
+        if (failure?.validationContext === "params") {
+          const locale = site.localeOf(request);
+          if (locale) return site.notFound(reply, locale, `/cases/${request.params.slug}`);
+          return site.notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+        }
+        // A malformed query string only loses its notice.
+        return renderCase(request, reply, undefined, failure ? undefined : request.query.done);
+      },
+    );
+  }
+}
