@@ -52,14 +52,14 @@ module.exports = {
       name: "src-ships-without-tests",
       severity: "error",
       comment: "Running code never needs test support.",
-      from: { path: "^src/", pathNot: "(\\.test\\.tsx?|/fixtures\\.ts)$" },
+      from: { path: "^src/", pathNot: "(\\.test\\.tsx?|fixtures\\.ts)$" },
       to: { path: "^test/" },
     },
     {
       name: "no-dev-dependencies-at-run-time",
       severity: "error",
       comment: "A package that only tests use is a devDependency; running code may not need it.",
-      from: { path: "^src/", pathNot: "(\\.test\\.tsx?|/fixtures\\.ts)$" },
+      from: { path: "^src/", pathNot: "(\\.test\\.tsx?|fixtures\\.ts)$" },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
     {

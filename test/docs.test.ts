@@ -14,7 +14,9 @@ function markdownFiles(): string[] {
   const inSrc = readdirSync(path.join(ROOT, "src"), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".md"))
     .map((f) => path.join("src", f));
-  const inDocs = readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f));
+  const inDocs = readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.join("docs", f));
   return ["README.md", ...inDocs, ...inSrc];
 }
 

@@ -1,6 +1,5 @@
 import type pg from "pg";
-import { hashToken, newToken } from "../office/tokens.js";
-import { getUser, type UserRow } from "../office/users.js";
+import { getUser, hashToken, newToken, type UserRow } from "../office/index.js";
 
 // One-time links sent by email. A reset link works for an hour, an invitation for a week; a
 // new link of the same kind replaces the older ones.

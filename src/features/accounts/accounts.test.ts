@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { csrfTokenOf, makeUser, officeClient, TEST_PASSWORD } from "../../../test/support/office.js";
-import { purgeExpiredSessions, SESSION_COOKIE } from "../office/sessions.js";
+import { purgeExpiredSessions, SESSION_COOKIE } from "../office/index.js";
 
 let node: TestApp;
 before(async () => {

@@ -1,7 +1,15 @@
 import type pg from "pg";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { type Actor, audit } from "../office/audit.js";
-import { auditView, insertUser, normalizeEmail, ROLES, type Role, type UserRow } from "../office/users.js";
+import {
+  type Actor,
+  audit,
+  auditView,
+  insertUser,
+  normalizeEmail,
+  ROLES,
+  type Role,
+  type UserRow,
+} from "../office/index.js";
 import { issueAccountToken } from "./account-tokens.js";
 import { hashPassword, passwordProblem } from "./passwords.js";
 

@@ -3,27 +3,34 @@ import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { Problem } from "../../platform/http/problems.js";
 import { hourly } from "../../platform/jobs/hourly.js";
-import { actorOf, audit } from "../office/audit.js";
 import {
+  actorOf,
+  audit,
+  CsrfField,
+  canSeeOffice,
   clearSessionCookie,
-  currentUser,
-  guard,
-  OFFICE,
-  safeNext,
-  setSessionCookie,
-} from "../office/context.js";
-import { formOf, sendPage, text } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { canSeeOffice } from "../office/policy.js";
-import {
   createSession,
+  currentUser,
+  ErrorSummary,
+  type Errors,
   endAllSessions,
   endSession,
+  Field,
+  findUserByEmail,
+  formOf,
+  getUser,
+  guard,
+  Notice,
+  normalizeEmail,
+  OFFICE,
+  OfficeLayout,
   purgeExpiredSessions,
   SESSION_COOKIE,
-} from "../office/sessions.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../office/ui.js";
-import { findUserByEmail, getUser, normalizeEmail } from "../office/users.js";
+  safeNext,
+  sendPage,
+  setSessionCookie,
+  text,
+} from "../office/index.js";
 import { consumeAccountToken, findAccountToken, issueAccountToken } from "./account-tokens.js";
 import { checkPassword, hashPassword, passwordProblem } from "./passwords.js";
 

@@ -1,24 +1,38 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { actorOf, audit } from "../office/audit.js";
-import { currentUser, guard, notFound } from "../office/context.js";
-import { checked, type FormBody, formOf, list, sendPage, text } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { canManageUsers } from "../office/policy.js";
-import { endAllSessions } from "../office/sessions.js";
-import { Checkbox, CsrfField, ErrorSummary, type Errors, Field, formatTime, Notice } from "../office/ui.js";
 import {
+  actorOf,
+  audit,
   auditView,
+  Checkbox,
+  CsrfField,
+  canManageUsers,
+  checked,
+  currentUser,
+  ErrorSummary,
+  type Errors,
+  endAllSessions,
+  Field,
+  type FormBody,
+  formatTime,
+  formOf,
   getUser,
+  guard,
   insertUser,
+  list,
+  Notice,
   normalizeEmail,
+  notFound,
+  OfficeLayout,
   ROLES,
   type Role,
+  sendPage,
+  text,
   USER_COLUMNS,
   type UserRow,
   userFromRow,
-} from "../office/users.js";
+} from "../office/index.js";
 import { issueAccountToken } from "./account-tokens.js";
 
 // Accounts, managed by admins: invite a person with a role (and their sections or languages),

@@ -6,14 +6,16 @@ import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
-import type { CaseParams as Params } from "../cases/public/routes.js";
-import { renderLetterPdf } from "../materials/letter-pdf.js";
+import { renderLetterPdf } from "../materials/index.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 
 // The case page's forms: validated on the server, protected against cross-site posts (CSRF
 // token), limited per address, and answered with a redirect (so a reload does not post again)
 // or with the page and its errors.
+
+/** The case page's path: its optional language prefix and the case. */
+type Params = { lang?: string; slug?: string };
 
 export interface ActingDeps {
   renderCase(

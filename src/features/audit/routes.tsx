@@ -5,10 +5,7 @@ import type { Runtime } from "../../core/runtime.js";
 import { QueryText, single } from "../../platform/http/query.js";
 import { pageResponses } from "../../platform/http/responses.js";
 import { readOutbox } from "../../platform/mail/mailer.js";
-import { currentUser, guard } from "../office/context.js";
-import { sendPage } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { canReadAudit, canReadOutbox } from "../office/policy.js";
+import { canReadAudit, canReadOutbox, currentUser, guard, OfficeLayout, sendPage } from "../office/index.js";
 import { type AuditFilter, auditedEntities, browseAudit } from "./queries.js";
 import { AuditLog, type AuditQuery, Outbox } from "./views.js";
 

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from "../../platform/mail/mailer.js";
-import { Field, formatTime } from "../office/ui.js";
+import { Field, formatTime } from "../office/index.js";
 import { AUDIT_PAGE, type AuditEntry } from "./queries.js";
 
 // The audit log browser and the outbox, as admins read them.

@@ -4,8 +4,7 @@ import type { CounterView } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
-import { findCampaign } from "../campaigns/api.js";
-import { allowAnyOrigin, allowAnyOriginRaw, answerPreflight } from "../campaigns/cors.js";
+import { allowAnyOrigin, allowAnyOriginRaw, answerPreflight, findCampaign } from "../campaigns/index.js";
 
 const TimelineQuery = Type.Object({
   bucket: Type.Optional(Type.Unsafe<Bucket>(Type.String({ enum: ["hour", "day"], default: "day" }))),

@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { action, listen, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
-import type { UserRow } from "../office/users.js";
+import type { UserRow } from "../office/index.js";
 
 let t: TestApp;
 before(async () => {

@@ -1,7 +1,7 @@
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
 import type { CampaignCounter } from "../../core/counter/aggregates.js";
-import type { OfficeUser } from "../office/users.js";
-import type { Section } from "../sections/queries.js";
+import type { OfficeUser } from "../office/index.js";
+import type { Section } from "../sections/index.js";
 
 // What the dashboard shows besides the live counter. Every count comes from the node's
 // in-memory counter (exact, and free to read); the latest reports come from the reports'

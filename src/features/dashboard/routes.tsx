@@ -11,15 +11,19 @@ import { Problem } from "../../platform/http/problems.js";
 import { QueryText, single } from "../../platform/http/query.js";
 import { pageResponses } from "../../platform/http/responses.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
-import { renderWorldMap } from "../map/render.js";
-import { renderCountryTable } from "../map/table.js";
-import { currentUser, guard } from "../office/context.js";
-import { sendPage } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { canExportCounts, canSeeOffice, seesReport } from "../office/policy.js";
-import { listReports } from "../reports/queries.js";
-import { sectionsCache } from "../sections/queries.js";
-import { translationProgress } from "../translations/progress.js";
+import { renderCountryTable, renderWorldMap } from "../map/index.js";
+import {
+  canExportCounts,
+  canSeeOffice,
+  currentUser,
+  guard,
+  OfficeLayout,
+  seesReport,
+  sendPage,
+} from "../office/index.js";
+import { listReports } from "../reports/index.js";
+import { sectionsCache } from "../sections/index.js";
+import { translationProgress } from "../translations/index.js";
 import { caseProgress, sectionLeaderboard } from "./data.js";
 import { exportCounts } from "./export.js";
 import { Dashboard } from "./views.js";

@@ -3,10 +3,10 @@ import type { CampaignStatus } from "../../core/catalog/current.js";
 import type { CounterView } from "../../core/counter/presenter.js";
 import type { Series } from "../../core/counter/timeline.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
-import { TimelineChart } from "../home/timeline-chart.js";
-import { Field, formatTime } from "../office/ui.js";
-import type { ReportRow } from "../reports/queries.js";
-import type { TranslationProgress } from "../translations/progress.js";
+import { TimelineChart } from "../home/index.js";
+import { Field, formatTime } from "../office/index.js";
+import type { ReportRow } from "../reports/index.js";
+import type { TranslationProgress } from "../translations/index.js";
 import type { CaseProgress, SectionStanding } from "./data.js";
 
 // The dashboard page: the live counter, the map, the timeline against last year, the sections,

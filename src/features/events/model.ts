@@ -1,6 +1,6 @@
 import countries from "i18n-iso-countries";
 import { DateTime, IANAZone } from "luxon";
-import type { Errors } from "../office/ui.js";
+import type { Errors } from "../office/index.js";
 
 // Letter-writing events: what an organizer types (local wall-clock times and a time zone), how
 // it is checked and turned into instants. The SQL is in queries.ts, the form schema in office/forms.ts.

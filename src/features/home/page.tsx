@@ -3,7 +3,8 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import type { CounterView } from "../../core/counter/presenter.js";
 import type { Series } from "../../core/counter/timeline.js";
 import { Layout, type PageContext } from "../../platform/views/layout.js";
-import { CaseCards, CountryList } from "../../platform/views/parts.js";
+import { CountryList } from "../../platform/views/parts.js";
+import { CaseCards } from "../cases/index.js";
 import { CounterPanel } from "./counter-panel.js";
 import { TimelineChart } from "./timeline-chart.js";
 

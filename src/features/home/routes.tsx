@@ -16,9 +16,8 @@ import { messagesFor } from "../../platform/i18n/messages.js";
 import { LanguageTag, Slug } from "../../platform/rules.js";
 import { Layout, localHref, type PageContext } from "../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
-import type { SiteDeps } from "../cases/public/routes.js";
-import { renderWorldMap } from "../map/render.js";
-import { renderCountryTable } from "../map/table.js";
+import type { SiteDeps } from "../cases/index.js";
+import { renderCountryTable, renderWorldMap } from "../map/index.js";
 import { HomePage } from "./page.js";
 
 // The public pages, rendered on the server. Every page exists without a language prefix

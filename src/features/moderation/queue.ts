@@ -1,9 +1,7 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
-import type { Actor } from "../office/audit.js";
-import { audit } from "../office/audit.js";
-import { moderatesMessage, type SectionOf } from "../office/policy.js";
-import type { OfficeUser } from "../office/users.js";
+import type { Actor, OfficeUser } from "../office/index.js";
+import { audit, moderatesMessage, type SectionOf } from "../office/index.js";
 
 // The moderation queue of solidarity messages. A coordinator sees and decides only about the
 // messages sent from their sections' countries; an admin about all of them.

@@ -1,13 +1,25 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { actorOf } from "../office/audit.js";
-import { currentUser, guard, notFound } from "../office/context.js";
-import { formOf, list, sendPage, text } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { canModerate } from "../office/policy.js";
-import { CsrfField, ErrorSummary, type Errors, Field, formatTime, Notice } from "../office/ui.js";
-import type { OfficeUser } from "../office/users.js";
+import type { OfficeUser } from "../office/index.js";
+import {
+  actorOf,
+  CsrfField,
+  canModerate,
+  currentUser,
+  ErrorSummary,
+  type Errors,
+  Field,
+  formatTime,
+  formOf,
+  guard,
+  list,
+  Notice,
+  notFound,
+  OfficeLayout,
+  sendPage,
+  text,
+} from "../office/index.js";
 import {
   countriesOf,
   type Decision,

@@ -4,10 +4,10 @@ import { after, before, test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
-import { ACTORS, type Actor, type Answer, type Fixtures, rows } from "./policy-matrix-rows.js";
+import { ACTORS, type Actor, type Answer, type Fixtures, rows } from "./policy-matrix.fixtures.js";
 import type { UserRow } from "./users.js";
 
-// Every back-office route (the rows are in policy-matrix-rows.ts) × every role × own/other
+// Every back-office route (the rows are in policy-matrix.fixtures.ts) × every role × own/other
 // section, language or event, with the answer each must get: "ok" (past the guard: a page, a redirect, or a 4xx about the input), 403 (the
 // role can never do this), 404 (private to someone else), "login" (no session: to the login
 // page, or 401 for a form). A 5xx is wrong whatever the row says. A route added without a row

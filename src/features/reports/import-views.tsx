@@ -1,5 +1,5 @@
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
-import { CsrfField, Field, Notice } from "../office/ui.js";
+import { CsrfField, Field, Notice } from "../office/index.js";
 import { type CsvRow, MAX_ROWS } from "./csv.js";
 import { type CheckedReport, REPORT_COLUMNS, type RowProblem } from "./reports.js";
 import { fmt, HERE } from "./views.js";

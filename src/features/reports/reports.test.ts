@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
-import type { UserRow } from "../office/users.js";
+import type { UserRow } from "../office/index.js";
 
 // Offline reports over HTTP: the form, corrections and CSV imports, each checked in the
 // database, the ledger and this node's live counter.

@@ -5,8 +5,8 @@ import { isCountryCode } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import { Problem } from "../../platform/http/problems.js";
 import { isUuid } from "../../platform/rules.js";
-import { managesEvent, reportsFor, type SectionOf } from "../office/policy.js";
-import type { OfficeUser } from "../office/users.js";
+import type { OfficeUser } from "../office/index.js";
+import { managesEvent, reportsFor, type SectionOf } from "../office/index.js";
 
 // Offline reports: letters written on paper, counted by the people who ran the writing. A
 // report is one row in `reports` and one ledger entry (idempotency key "report:<id>"), written

@@ -11,11 +11,8 @@ import { Problem } from "../../platform/http/problems.js";
 import { single } from "../../platform/http/query.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { isUuid } from "../../platform/rules.js";
-import { actorOf, audit } from "../office/audit.js";
-import { currentUser, guard, notFound } from "../office/context.js";
-import { canReport, seesReport } from "../office/policy.js";
-import type { Errors } from "../office/ui.js";
-import type { OfficeUser } from "../office/users.js";
+import type { Errors, OfficeUser } from "../office/index.js";
+import { actorOf, audit, canReport, currentUser, guard, notFound, seesReport } from "../office/index.js";
 import { importRoutes } from "./imports.js";
 import {
   caseTitles,

@@ -3,10 +3,16 @@ import type { ComponentChildren } from "preact";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
-import { sendPage } from "../office/form.js";
-import { OfficeLayout } from "../office/layout.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../office/ui.js";
-import type { OfficeUser } from "../office/users.js";
+import type { OfficeUser } from "../office/index.js";
+import {
+  CsrfField,
+  ErrorSummary,
+  type Errors,
+  Field,
+  Notice,
+  OfficeLayout,
+  sendPage,
+} from "../office/index.js";
 import { REPORT_PAGE, type ReportRow } from "./queries.js";
 import { eventDay, MAX_QUANTITY, MAX_REASON, type ReportEvent, type ReportInput } from "./reports.js";
 

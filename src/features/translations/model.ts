@@ -1,5 +1,5 @@
-import { MAX_LENGTH } from "../cases/office/model.js";
-import type { Errors } from "../office/ui.js";
+import { MAX_LENGTH } from "../cases/index.js";
+import type { Errors } from "../office/index.js";
 import {
   type CaseTranslations,
   type FieldName,
@@ -7,13 +7,14 @@ import {
   type StoredStatus,
   translatableFields,
 } from "./fields.js";
-import type { TranslationBody } from "./schemas.js";
+import { KEEP, type TranslationBody } from "./schemas.js";
+
+export { KEEP };
 
 // A translation as the editor posts it: per field a text and a status, checked as a whole
 // (a text is needed before review or approval) once the schema has checked each field.
 
 /** The status choice that leaves an outdated field as it is. */
-export const KEEP = "outdated";
 export type Choice = StoredStatus | typeof KEEP;
 
 export type Draft = Map<FieldName, { text: string; status: Choice }>;

@@ -1,8 +1,7 @@
 import type pg from "pg";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { actorOf, audit } from "../office/audit.js";
-import { notFound } from "../office/context.js";
-import type { OfficeUser } from "../office/users.js";
+import type { OfficeUser } from "../office/index.js";
+import { actorOf, audit, notFound } from "../office/index.js";
 import {
   emptyTexts,
   type FieldName,

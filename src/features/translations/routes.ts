@@ -8,13 +8,18 @@ import { formErrors, formRoute, formValues } from "../../platform/http/forms.js"
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { canonicalLanguage } from "../../platform/rules.js";
-import { TEXT_FORM_LIMIT } from "../cases/office/model.js";
-import { loadCase } from "../cases/office/queries.js";
-import { currentUser, guard, notFound } from "../office/context.js";
-import { sendPage } from "../office/form.js";
-import { canTranslate, isAdmin, queueLanguages, translatesInto } from "../office/policy.js";
-import type { Errors } from "../office/ui.js";
-import type { OfficeUser } from "../office/users.js";
+import { loadCase, TEXT_FORM_LIMIT } from "../cases/index.js";
+import type { Errors, OfficeUser } from "../office/index.js";
+import {
+  canTranslate,
+  currentUser,
+  guard,
+  isAdmin,
+  notFound,
+  queueLanguages,
+  sendPage,
+  translatesInto,
+} from "../office/index.js";
 import { type CaseTranslations, loadTranslations, translatableFields } from "./fields.js";
 import { countStatuses, type Draft, draftOf, validate } from "./model.js";
 import { translationProgress } from "./progress.js";

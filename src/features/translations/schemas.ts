@@ -1,7 +1,9 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { messages } from "../../platform/http/forms.js";
 import { LanguageTag } from "../../platform/rules.js";
-import { KEEP } from "./model.js";
+
+/** The status choice that keeps an outdated field as it is. */
+export const KEEP = "outdated";
 
 // The translation pages' addresses and forms, as TypeBox schemas. A malformed case number or
 // language in an editor address names no translation (404), so the params are plain text.

@@ -1,9 +1,16 @@
 import { direction } from "../../platform/i18n/locales.js";
-import { FIELD_LABELS, MAX_LENGTH, type StoredCase } from "../cases/office/model.js";
-import { OfficeLayout } from "../office/layout.js";
-import { isAdmin, translatesInto } from "../office/policy.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../office/ui.js";
-import type { OfficeUser } from "../office/users.js";
+import { FIELD_LABELS, MAX_LENGTH, type StoredCase } from "../cases/index.js";
+import type { OfficeUser } from "../office/index.js";
+import {
+  CsrfField,
+  ErrorSummary,
+  type Errors,
+  Field,
+  isAdmin,
+  Notice,
+  OfficeLayout,
+  translatesInto,
+} from "../office/index.js";
 import {
   type CaseTranslations,
   type FieldStatus,

@@ -1,14 +1,11 @@
 import type { FastifyReply } from "fastify";
 import type { JSX } from "preact";
 import { renderToString } from "preact-render-to-string";
-import type { CaseDetail } from "../../core/catalog/case-details.js";
-import type { CampaignInfo } from "../../core/catalog/catalog.js";
-import { pickText } from "../../core/catalog/texts.js";
 import { direction, type UiLocale } from "../i18n/locales.js";
 import { type Messages, messagesFor } from "../i18n/messages.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 
-// Pieces several pages share: the HTML response itself, the case cards, a country ranking.
+// Pieces several pages share: the HTML response itself, a country ranking, the 404 page.
 
 export const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
 
@@ -20,40 +17,6 @@ export const pageHeaders = (reply: FastifyReply, locale: UiLocale, status: numbe
     .header("content-language", locale)
     .header("vary", "accept-language")
     .header("cache-control", "public, max-age=5");
-
-/** The featured cases, each in the reader's language or its fallback; counts when given. */
-export function CaseCards(props: {
-  m: Messages;
-  campaign: CampaignInfo;
-  cases: CaseDetail[];
-  counts?: Record<string, number>;
-}) {
-  const { m, campaign, counts } = props;
-  return (
-    <section aria-labelledby="cases-title">
-      <h2 id="cases-title">{m.t("cases.title")}</h2>
-      <ul class="cards">
-        {props.cases.map((c) => {
-          const picked = pickText(c.texts, m.locale, campaign.defaultLanguage);
-          if (!picked) return null;
-          return (
-            <li class="card" lang={picked.language} dir={direction(picked.language)}>
-              <h3>
-                <a href={localHref(m.locale, `/cases/${c.slug}`)}>{picked.text.title}</a>
-              </h3>
-              <p>{picked.text.summary}</p>
-              {counts ? (
-                <p class="card-count">
-                  <span data-live-case={c.slug}>{m.number(counts[c.slug] ?? 0)}</span>
-                </p>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
-    </section>
-  );
-}
 
 /** Countries with their counts, largest first (the caller sorts and cuts). */
 export function CountryList(props: {

@@ -1,7 +1,7 @@
 import { isCountryCode } from "../../../core/ledger/intake.js";
 import { canonicalLanguage } from "../../../platform/rules.js";
-import type { Errors } from "../../office/ui.js";
-import { emptyTexts, FIELDS, type FieldName, type Texts } from "../../translations/fields.js";
+import type { Errors } from "../../office/index.js";
+import { emptyTexts, FIELDS, type FieldName, type Texts } from "../../translations/index.js";
 import type { CaseBody } from "./schemas.js";
 
 // A case as the back office edits it: where it is featured, its source texts, its targets and

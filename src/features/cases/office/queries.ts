@@ -7,7 +7,7 @@ import {
   materialize,
   refreshPublic,
   type Texts,
-} from "../../translations/fields.js";
+} from "../../translations/index.js";
 import { type CampaignOption, type CaseDraft, filledTargets, SaveRefused, type StoredCase } from "./model.js";
 
 // The SQL of the case pages, each query with the row it returns.

@@ -7,13 +7,9 @@ import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { formErrors, formRoute } from "../../../platform/http/forms.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
-import { actorOf, audit } from "../../office/audit.js";
-import { currentUser, guard, notFound } from "../../office/context.js";
-import { sendPage } from "../../office/form.js";
-import { canEditCases } from "../../office/policy.js";
-import type { Errors } from "../../office/ui.js";
-import type { OfficeUser } from "../../office/users.js";
-import { languageProgress, languagesInUse, loadTranslations } from "../../translations/fields.js";
+import type { Errors, OfficeUser } from "../../office/index.js";
+import { actorOf, audit, canEditCases, currentUser, guard, notFound, sendPage } from "../../office/index.js";
+import { languageProgress, languagesInUse, loadTranslations } from "../../translations/index.js";
 import { photoRoutes } from "../public/photos.js";
 import {
   type CampaignOption,

@@ -1,9 +1,16 @@
 import { photoUrl } from "../../../core/catalog/case-details.js";
 import { direction } from "../../../platform/i18n/locales.js";
-import { OfficeLayout } from "../../office/layout.js";
-import { Checkbox, CsrfField, ErrorSummary, type Errors, Field, Notice } from "../../office/ui.js";
-import type { OfficeUser } from "../../office/users.js";
-import { FIELDS, type FieldName, type LanguageProgress } from "../../translations/fields.js";
+import type { OfficeUser } from "../../office/index.js";
+import {
+  Checkbox,
+  CsrfField,
+  ErrorSummary,
+  type Errors,
+  Field,
+  Notice,
+  OfficeLayout,
+} from "../../office/index.js";
+import { FIELDS, type FieldName, type LanguageProgress } from "../../translations/index.js";
 import {
   type CampaignOption,
   type CaseDraft,

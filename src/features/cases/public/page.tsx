@@ -5,10 +5,8 @@ import type { CounterView } from "../../../core/counter/presenter.js";
 import { direction } from "../../../platform/i18n/locales.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
 import { CountryList } from "../../../platform/views/parts.js";
-import type { FormName, FormState } from "../../acting/forms.js";
-import { ActForms } from "../../acting/forms-view.js";
-import type { WallMessage } from "../../acting/wall.js";
-import { SolidarityWall } from "../../acting/wall-view.js";
+import type { FormName, FormState, WallMessage } from "../../acting/index.js";
+import { ActForms, SolidarityWall } from "../../acting/index.js";
 
 export interface CaseData {
   acting: {

@@ -14,9 +14,8 @@ import { negotiateLocale } from "../../../platform/i18n/locales.js";
 import { LanguageTag, Slug } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders } from "../../../platform/views/parts.js";
-import type { FormName, FormState } from "../../acting/forms.js";
-import { actingRoutes, regionOf } from "../../acting/routes.js";
-import { solidarityWall } from "../../acting/wall.js";
+import type { FormName, FormState } from "../../acting/index.js";
+import { actingRoutes, regionOf, solidarityWall } from "../../acting/index.js";
 import { CasePage } from "./page.js";
 
 // The public case page, in the reader's language, with its forms (see features/acting). Also

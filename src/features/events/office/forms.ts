@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
 import { formErrors, formValues, messages } from "../../../platform/http/forms.js";
-import type { Errors } from "../../office/ui.js";
+import type { Errors } from "../../office/index.js";
 import {
   EVENT_ERRORS as E,
   type EventDraft,

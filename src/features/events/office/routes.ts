@@ -12,12 +12,18 @@ import { formRoute } from "../../../platform/http/forms.js";
 import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import { hourly } from "../../../platform/jobs/hourly.js";
-import { actorOf, audit } from "../../office/audit.js";
-import { currentUser, guard, notFound } from "../../office/context.js";
-import { sendPage } from "../../office/form.js";
-import { canRunEvents, holdsEventsIn, managesEvent } from "../../office/policy.js";
-import type { Errors } from "../../office/ui.js";
-import type { OfficeUser } from "../../office/users.js";
+import type { Errors, OfficeUser } from "../../office/index.js";
+import {
+  actorOf,
+  audit,
+  canRunEvents,
+  currentUser,
+  guard,
+  holdsEventsIn,
+  managesEvent,
+  notFound,
+  sendPage,
+} from "../../office/index.js";
 import type { EventDraft, EventRow } from "../model.js";
 import {
   cancelEvent,

@@ -1,7 +1,7 @@
 import countries from "i18n-iso-countries";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
-import { OfficeLayout } from "../../office/layout.js";
+import type { OfficeUser } from "../../office/index.js";
 import {
   Checkbox,
   CsrfField,
@@ -10,8 +10,8 @@ import {
   Field,
   formatTime,
   Notice,
-} from "../../office/ui.js";
-import type { OfficeUser } from "../../office/users.js";
+  OfficeLayout,
+} from "../../office/index.js";
 import {
   draftOfEvent,
   type EventDraft,

@@ -1,4 +1,4 @@
-import { getWorld } from "../../map/world.js";
+import { getWorld } from "../../map/index.js";
 
 // The events map: the home page's world (same projection and shapes, one neutral colour) with a
 // dot for each event that has coordinates. Each dot is a link named after its event, so it can be

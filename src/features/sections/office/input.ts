@@ -1,7 +1,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { messages } from "../../../platform/http/forms.js";
 import { canonicalLanguage, Email, isEmail } from "../../../platform/rules.js";
-import type { Errors } from "../../office/ui.js";
+import type { Errors } from "../../office/index.js";
 
 // What a section's form may hold, checked field by field. Every problem is reported beside its
 // field; nothing is saved unless the whole form is valid. The route validates a post with the

@@ -9,11 +9,17 @@ import { withTransaction } from "../../../platform/db/transaction.js";
 import { formErrors, formRoute } from "../../../platform/http/forms.js";
 import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
-import { actorOf, audit } from "../../office/audit.js";
-import { currentUser, guard, notFound } from "../../office/context.js";
-import { sendPage } from "../../office/form.js";
-import { canEditSections, runsSection } from "../../office/policy.js";
-import type { OfficeUser } from "../../office/users.js";
+import type { OfficeUser } from "../../office/index.js";
+import {
+  actorOf,
+  audit,
+  canEditSections,
+  currentUser,
+  guard,
+  notFound,
+  runsSection,
+  sendPage,
+} from "../../office/index.js";
 import { checkSectionForm, readSectionForm, type SectionForm, SectionFormBody } from "./input.js";
 import {
   type CampaignCase,

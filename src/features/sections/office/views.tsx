@@ -1,7 +1,6 @@
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
-import { OfficeLayout } from "../../office/layout.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice } from "../../office/ui.js";
-import type { OfficeUser } from "../../office/users.js";
+import type { OfficeUser } from "../../office/index.js";
+import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout } from "../../office/index.js";
 import type { SectionForm } from "./input.js";
 import type { CampaignCase, SectionRecord, SectionSummary } from "./store.js";
 

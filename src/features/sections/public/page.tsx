@@ -4,7 +4,7 @@ import { pickText } from "../../../core/catalog/texts.js";
 import { direction } from "../../../platform/i18n/locales.js";
 import type { Messages } from "../../../platform/i18n/messages.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
-import { CaseCards } from "../../../platform/views/parts.js";
+import { CaseCards } from "../../cases/index.js";
 import { uiLocaleOf } from "../locale.js";
 import type { Section, SectionContacts } from "../queries.js";
 

@@ -10,7 +10,7 @@ import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i1
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
-import { caseCache } from "../../home/routes.js";
+import { caseCache } from "../../home/index.js";
 import { sectionLocale } from "../locale.js";
 import { sectionCache } from "../queries.js";
 import { SectionPage } from "./page.js";

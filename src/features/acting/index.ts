@@ -1,0 +1,8 @@
+// What other features may use of acting; everything else in this folder is its own.
+
+export type { FormName, FormState } from "./forms.js";
+export { ActForms } from "./forms-view.js";
+export { actingRoutes, regionOf } from "./routes.js";
+export type { WallMessage } from "./wall.js";
+export { solidarityWall } from "./wall.js";
+export { SolidarityWall } from "./wall-view.js";

@@ -1,0 +1,3 @@
+// What other features may use of campaigns; everything else in this folder is its own.
+export { findCampaign } from "./api.js";
+export { allowAnyOrigin, allowAnyOriginRaw, answerPreflight } from "./cors.js";

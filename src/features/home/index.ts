@@ -1,0 +1,3 @@
+// What other features may use of home; everything else in this folder is its own.
+export { caseCache } from "./routes.js";
+export { TimelineChart } from "./timeline-chart.js";

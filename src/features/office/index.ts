@@ -1,0 +1,60 @@
+// What other features may use of office; everything else in this folder is its own.
+
+export type { Actor } from "./audit.js";
+export { actorOf, audit } from "./audit.js";
+export {
+  clearSessionCookie,
+  currentUser,
+  guard,
+  notFound,
+  OFFICE,
+  safeNext,
+  setSessionCookie,
+} from "./context.js";
+export type { FormBody } from "./form.js";
+export { checked, formOf, list, sendPage, text } from "./form.js";
+export { OfficeLayout } from "./layout.js";
+export type { SectionOf } from "./policy.js";
+export {
+  canEditCases,
+  canEditSections,
+  canExportCounts,
+  canManageUsers,
+  canModerate,
+  canReadAudit,
+  canReadOutbox,
+  canReport,
+  canRunEvents,
+  canSeeOffice,
+  canTranslate,
+  holdsEventsIn,
+  isAdmin,
+  managesEvent,
+  moderatesMessage,
+  queueLanguages,
+  reportsFor,
+  runsSection,
+  seesReport,
+  translatesInto,
+} from "./policy.js";
+export {
+  createSession,
+  endAllSessions,
+  endSession,
+  purgeExpiredSessions,
+  SESSION_COOKIE,
+} from "./sessions.js";
+export { hashToken, newToken } from "./tokens.js";
+export type { Errors } from "./ui.js";
+export { Checkbox, CsrfField, ErrorSummary, Field, formatTime, Notice } from "./ui.js";
+export type { OfficeUser, Role, UserRow } from "./users.js";
+export {
+  auditView,
+  findUserByEmail,
+  getUser,
+  insertUser,
+  normalizeEmail,
+  ROLES,
+  USER_COLUMNS,
+  userFromRow,
+} from "./users.js";

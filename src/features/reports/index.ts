@@ -1,0 +1,4 @@
+// What other features may use of reports; everything else in this folder is its own.
+
+export type { ReportRow } from "./queries.js";
+export { listReports } from "./queries.js";
