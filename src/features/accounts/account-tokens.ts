@@ -33,13 +33,14 @@ export async function findAccountToken(
   purpose: TokenPurpose,
 ): Promise<{ user: UserRow } | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const result = await db.query(
+  const result = await db.query<{ user_id: number }>(
     `SELECT user_id FROM account_tokens
       WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
     [hashToken(token), purpose],
   );
-  if (!result.rows[0]) return undefined;
-  const user = await getUser(db, result.rows[0].user_id);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const user = await getUser(db, row.user_id);
   return user && !user.disabledAt ? { user } : undefined;
 }
 

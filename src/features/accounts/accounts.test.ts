@@ -157,3 +157,12 @@ test("ended sessions and spent links are deleted by the housekeeping", async () 
     ["live-1"],
   );
 });
+
+test("a reset for something that is not an email address comes back with the error beside the field", async () => {
+  const client = await officeClient(node);
+  const response = await client.post("/office/reset", { email: "not an address" });
+  assert.equal(response.statusCode, 400);
+  assert.match(response.body, /<p class="error" id="f-email-error">Please enter an email address.<\/p>/);
+  assert.match(response.body, /value="not an address"/, "the form keeps what was typed");
+  assert.doesNotMatch(response.body, /we have sent it a link/);
+});

@@ -1,15 +1,7 @@
 import type pg from "pg";
 import { withTransaction } from "../../platform/db/transaction.js";
-import {
-  type Actor,
-  audit,
-  auditView,
-  insertUser,
-  normalizeEmail,
-  ROLES,
-  type Role,
-  type UserRow,
-} from "../office/index.js";
+import { canonicalLanguage, isEmail, normalizeEmail } from "../../platform/rules.js";
+import { type Actor, audit, auditView, insertUser, ROLES, type Role, type UserRow } from "../office/index.js";
 import { issueAccountToken } from "./account-tokens.js";
 import { hashPassword, passwordProblem } from "./passwords.js";
 
@@ -35,25 +27,25 @@ export async function createAccount(
   actor: Actor,
 ): Promise<{ user: UserRow; inviteToken?: string }> {
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    throw new AccountInputError(`Not an email address: ${input.email}`);
+  if (!isEmail(email)) throw new AccountInputError(`Not an email address: ${input.email}`);
   if (!ROLES.includes(input.role as Role)) {
     throw new AccountInputError(`Unknown role "${input.role}"; use one of ${ROLES.join(", ")}.`);
   }
   const weak = input.password === undefined ? undefined : passwordProblem(input.password, email);
   if (weak) throw new AccountInputError(weak);
   const languages = (input.languages ?? []).map((tag) => {
-    try {
-      return Intl.getCanonicalLocales(tag)[0] as string;
-    } catch {
-      throw new AccountInputError(`Not a language tag: ${tag}`);
-    }
+    const canonical = canonicalLanguage(tag.trim());
+    if (!canonical) throw new AccountInputError(`Not a language tag: ${tag}`);
+    return canonical;
   });
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   return withTransaction(pool, async (client) => {
     const countries = (input.countries ?? []).map((c) => c.trim().toUpperCase());
-    const found = await client.query("SELECT id, country FROM sections WHERE country = ANY($1)", [countries]);
-    const missing = countries.filter((c) => !found.rows.some((r) => String(r.country).trim() === c));
+    const found = await client.query<{ id: number; country: string }>(
+      "SELECT id, country FROM sections WHERE country = ANY($1)",
+      [countries],
+    );
+    const missing = countries.filter((c) => !found.rows.some((r) => r.country.trim() === c));
     if (missing.length > 0) throw new AccountInputError(`No section for: ${missing.join(", ")}`);
     const taken = await client.query("SELECT 1 FROM users WHERE email = $1", [email]);
     if (taken.rowCount) throw new AccountInputError(`${email} already has an account.`);

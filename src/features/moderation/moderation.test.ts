@@ -191,3 +191,18 @@ test("translators and organizers have no moderation (403)", async () => {
   const redirect = await anonymous.get("/office/moderation");
   assert.equal(redirect.statusCode, 303, "anonymous: to the login page");
 });
+
+test("a malformed filter is a bad request in the office layout; a decision keeps the valid filter", async () => {
+  const client = await officeClient(t, await makeUser(t, "coordinator", { countries: ["ES"] }));
+  const bad = await client.get("/office/moderation?status=everything");
+  assert.equal(bad.statusCode, 400);
+  assert.ok(bad.body.includes("/assets/office.css"), "the office layout");
+  const odd = await client.post("/office/moderation", {
+    decision: "delete",
+    status: "approved",
+    case: "rosa-franco",
+  });
+  assert.equal(odd.statusCode, 422);
+  assert.ok(odd.body.includes("Choose to approve or to reject."));
+  assert.ok(odd.body.includes('<option value="approved" selected'), "the filter it was sent from");
+});

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
+import { isUuid } from "../../platform/rules.js";
 import type { Actor, OfficeUser } from "../office/index.js";
 import { audit, moderatesMessage, type SectionOf } from "../office/index.js";
 
@@ -25,6 +26,32 @@ export interface QueueMessage {
   moderatedBy: string | null;
 }
 
+/** A row of the queue, as PostgreSQL returns it (country codes are char(2)). */
+interface QueueRow {
+  id: string;
+  case_id: number;
+  author: string;
+  country: string;
+  language: string;
+  body: string;
+  status: Status;
+  created_at: Date;
+  moderated_at: Date | null;
+  moderated_by: string | null;
+}
+
+/** A message about to be decided, with its state before, for the audit log. */
+interface DecidedRow {
+  id: string;
+  case_id: number;
+  country: string;
+  status: Status;
+  moderated_at: Date | null;
+  moderated_by: number | null;
+}
+
+type DecidedState = Pick<DecidedRow, "status" | "moderated_at" | "moderated_by">;
+
 /** The countries whose messages this person moderates; null for every country. */
 export function countriesOf(user: OfficeUser, catalog: Catalog): string[] | null {
   if (user.role === "admin") return null;
@@ -45,21 +72,21 @@ export async function queue(
   const values = [filter.status, filter.caseId, filter.countries];
   const order = filter.status === "pending" ? "m.created_at, m.id" : "m.moderated_at DESC NULLS LAST, m.id";
   const [rows, count] = await Promise.all([
-    db.query(
+    db.query<QueueRow>(
       `SELECT m.id, m.case_id, m.author, m.country, m.language, m.body, m.status, m.created_at,
               m.moderated_at, u.email AS moderated_by
          FROM solidarity_messages m LEFT JOIN users u ON u.id = m.moderated_by
         WHERE ${where} ORDER BY ${order} LIMIT ${PAGE_SIZE}`,
       values,
     ),
-    db.query(`SELECT count(*)::int AS n FROM solidarity_messages m WHERE ${where}`, values),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM solidarity_messages m WHERE ${where}`, values),
   ]);
   return {
     messages: rows.rows.map((r) => ({
       id: r.id,
       caseId: r.case_id,
       author: r.author,
-      country: String(r.country).trim(),
+      country: r.country.trim(),
       language: r.language,
       body: r.body,
       status: r.status,
@@ -67,12 +94,9 @@ export async function queue(
       moderatedAt: r.moderated_at,
       moderatedBy: r.moderated_by,
     })),
-    total: count.rows[0].n,
+    total: count.rows[0]?.n ?? 0,
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isMessageId = (id: string): boolean => UUID.test(id);
 
 export class OutOfReach extends Error {}
 
@@ -90,25 +114,25 @@ export async function decide(
   sectionOf: SectionOf,
 ): Promise<number> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-  if (!unique.every(isMessageId)) throw new OutOfReach();
-  const found = await client.query(
+  if (!unique.every(isUuid)) throw new OutOfReach();
+  const found = await client.query<DecidedRow>(
     `SELECT id, case_id, country, status, moderated_at, moderated_by FROM solidarity_messages
       WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [unique],
   );
   if (found.rows.length !== unique.length) throw new OutOfReach();
-  const messages = found.rows.map((r) => ({ ...r, country: String(r.country).trim() }));
+  const messages = found.rows.map((r) => ({ ...r, country: r.country.trim() }));
   if (!messages.every((m) => moderatesMessage(user, m, sectionOf))) throw new OutOfReach();
   const status: Status = decision === "approve" ? "approved" : "rejected";
   let changed = 0;
   for (const m of messages) {
     if (m.status === status) continue;
-    const after = await client.query(
+    const after = await client.query<DecidedState>(
       `UPDATE solidarity_messages SET status = $2, moderated_at = now(), moderated_by = $3
         WHERE id = $1 RETURNING status, moderated_at, moderated_by`,
       [m.id, status, actor.id],
     );
-    const row = after.rows[0];
+    const row = after.rows[0] as DecidedState;
     await audit(
       client,
       actor,

@@ -1,4 +1,4 @@
-// What other features may use of office; everything else in this folder is its own.
+// What other features may use of the back-office shell; everything else in this folder is its own.
 
 export type { Actor } from "./audit.js";
 export { actorOf, audit } from "./audit.js";
@@ -47,7 +47,7 @@ export {
 export { hashToken, newToken } from "./tokens.js";
 export type { Errors } from "./ui.js";
 export { Checkbox, CsrfField, ErrorSummary, Field, formatTime, Notice } from "./ui.js";
-export type { OfficeUser, Role, UserRow } from "./users.js";
+export type { OfficeUser, Role, UserDbRow, UserRow } from "./users.js";
 export {
   auditView,
   findUserByEmail,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { normalizeEmail } from "../../platform/rules.js";
 
 // Back-office accounts. A person has one role; coordinators and organizers belong to sections,
 // translators to languages.
@@ -28,19 +29,34 @@ type Db = pg.Pool | pg.PoolClient;
 export const USER_COLUMNS = `id, email, name, role, section_ids, languages, password_hash, failed_logins,
   locked_until, disabled_at, created_at`;
 
-export function userFromRow(row: Record<string, unknown>): UserRow {
+/** A row of USER_COLUMNS, as PostgreSQL returns it. */
+export interface UserDbRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  section_ids: number[];
+  languages: string[];
+  password_hash: string | null;
+  failed_logins: number;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: Date;
+}
+
+export function userFromRow(row: UserDbRow): UserRow {
   return {
-    id: row.id as number,
-    email: row.email as string,
-    name: row.name as string,
-    role: row.role as Role,
-    sectionIds: row.section_ids as number[],
-    languages: row.languages as string[],
-    passwordHash: row.password_hash as string | null,
-    failedLogins: row.failed_logins as number,
-    lockedUntil: row.locked_until as Date | null,
-    disabledAt: row.disabled_at as Date | null,
-    createdAt: row.created_at as Date,
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    sectionIds: row.section_ids,
+    languages: row.languages,
+    passwordHash: row.password_hash,
+    failedLogins: row.failed_logins,
+    lockedUntil: row.locked_until,
+    disabledAt: row.disabled_at,
+    createdAt: row.created_at,
   };
 }
 
@@ -50,17 +66,17 @@ export function auditView(user: UserRow): Record<string, unknown> {
   return { ...rest, hasPassword: user.passwordHash !== null };
 }
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+export { normalizeEmail };
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  const result = await db.query(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [
+  const result = await db.query<UserDbRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [
     normalizeEmail(email),
   ]);
   return result.rows[0] ? userFromRow(result.rows[0]) : undefined;
 }
 
 export async function getUser(db: Db, id: number, lock = false): Promise<UserRow | undefined> {
-  const result = await db.query(
+  const result = await db.query<UserDbRow>(
     `SELECT ${USER_COLUMNS} FROM users WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
     [id],
   );
@@ -77,7 +93,7 @@ export interface NewUser {
 }
 
 export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
-  const result = await db.query(
+  const result = await db.query<UserDbRow>(
     `INSERT INTO users (email, name, role, section_ids, languages, password_hash)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
     [
@@ -89,5 +105,5 @@ export async function insertUser(db: Db, user: NewUser): Promise<UserRow> {
       user.passwordHash ?? null,
     ],
   );
-  return userFromRow(result.rows[0]);
+  return userFromRow(result.rows[0] as UserDbRow);
 }

@@ -78,13 +78,25 @@ export function normalizeForm(schema: TObject): preValidationHookHandler {
 }
 
 /** Route options for a form: its schema, normalization first, errors kept for the handler. */
-export function formRoute<T extends TObject>(
+export function formRoute<
+  T extends TObject,
+  P extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+>(
   body: T,
-  extra: { querystring?: TSchema; params?: TSchema; preValidation?: preValidationHookHandler[] } = {},
+  extra: {
+    querystring?: Q;
+    params?: P;
+    /** Response schemas, e.g. formResponses(422) from responses.ts. */
+    response?: Record<number, unknown>;
+    preValidation?: preValidationHookHandler[];
+  } = {},
 ) {
-  const schema: FastifySchema & { body: T } = { body };
+  // Typed per part, so that a type provider types request.params and request.query too.
+  const schema = { body } as FastifySchema & { body: T; params: P; querystring: Q };
   if (extra.querystring) schema.querystring = extra.querystring;
   if (extra.params) schema.params = extra.params;
+  if (extra.response) schema.response = extra.response;
   const preValidation: preValidationHookHandler[] = [normalizeForm(body), ...(extra.preValidation ?? [])];
   return { schema, attachValidation: true, preValidation };
 }

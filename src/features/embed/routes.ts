@@ -1,24 +1,28 @@
 import { createHash } from "node:crypto";
-import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { JSX } from "preact";
-import { renderToString } from "preact-render-to-string";
 import { currentCampaign } from "../../core/catalog/current.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
+import { pageResponses } from "../../platform/http/responses.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
+import { Slug } from "../../platform/rules.js";
 import { localHref } from "../../platform/views/layout.js";
+import { html } from "../../platform/views/parts.js";
 import { EMBED_CSS, EmbedCounter, EmbedError } from "./page.js";
 
 // GET /embed/counter?campaign=…&country=…&lang=… — the counter for other websites' <iframe>s.
 
+// Other parameters (a partner's tracking) are ignored. Whether a well-formed country or
+// language is one the site knows is the handler's to say, on the same small page.
 const EmbedQuery = Type.Object({
-  campaign: Type.Optional(Type.String({ pattern: "^[a-z0-9][a-z0-9-]{0,62}$" })),
+  campaign: Type.Optional(Slug()),
   country: Type.Optional(Type.String({ pattern: "^[A-Za-z]{2}$" })),
   lang: Type.Optional(Type.String({ maxLength: 35 })),
 });
-type Query = Static<typeof EmbedQuery>;
 
 // Any site may frame this page (that is its purpose), and nothing else is needed: no other
 // origin to talk to, no plugins, no forms, and only its own script and its one inline style.
@@ -32,9 +36,8 @@ const CSP = [
   "form-action 'none'",
 ].join("; ");
 
-const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
-
-export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
+export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
+  const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const send = (reply: FastifyReply, locale: UiLocale, status: number, page: JSX.Element) =>
     reply
       .code(status)
@@ -44,10 +47,10 @@ export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
       .header("cache-control", "public, max-age=5")
       .send(html(page));
 
-  app.get<{ Querystring: Query }>(
+  app.get(
     "/embed/counter",
     {
-      schema: { querystring: EmbedQuery },
+      schema: { querystring: EmbedQuery, response: pageResponses(400, 404) },
       // A bad link gets the small page below, in the frame, instead of problem+json.
       attachValidation: true,
       // Route hooks run after the application's, so even a framing header added by a
@@ -58,13 +61,14 @@ export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
         return payload;
       },
     },
-    async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
+    async (request, reply) => {
       const query = request.query;
+      // Read before the validation error: a bad campaign is still told in the asked language.
       const lang = typeof query.lang === "string" && isUiLocale(query.lang) ? query.lang : undefined;
       const locale = lang ?? negotiateLocale(request.headers["accept-language"]);
       const m = messagesFor(locale);
       const invalid = (field: string) =>
-        send(reply, locale, 400, <EmbedError m={m} message={m.t("embed.invalid", { field })} />);
+        send(reply, locale, 400, EmbedError({ m, message: m.t("embed.invalid", { field }) }));
 
       if (request.validationError) {
         const first = request.validationError.validation?.[0];
@@ -77,7 +81,7 @@ export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
       const campaign = query.campaign
         ? runtime.catalog().campaigns.get(query.campaign)
         : currentCampaign(runtime.catalog());
-      if (!campaign) return send(reply, locale, 404, <EmbedError m={m} message={m.t("embed.notFound")} />);
+      if (!campaign) return send(reply, locale, 404, EmbedError({ m, message: m.t("embed.notFound") }));
 
       const counter = runtime.counters.get(campaign.id);
       const count = country ? (counter?.byCountry.get(country) ?? 0) : (counter?.total ?? 0);
@@ -87,7 +91,7 @@ export function embedRoutes(app: FastifyInstance, runtime: Runtime): void {
       const hasSection = country !== undefined && runtime.catalog().sections.has(country);
       const path = !isCurrent ? `/c/${campaign.slug}` : hasSection ? `/s/${country}` : "/";
       const href = localHref(locale, path);
-      return send(reply, locale, 200, <EmbedCounter m={m} data={{ campaign, country, count, href }} />);
+      return send(reply, locale, 200, EmbedCounter({ m, data: { campaign, country, count, href } }));
     },
   );
 }

@@ -1,0 +1,77 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { messages } from "../../platform/http/forms.js";
+import { Email } from "../../platform/rules.js";
+import { ROLES } from "../office/index.js";
+import { MAX_PASSWORD, MIN_PASSWORD } from "./passwords.js";
+
+// The schemas of the account pages and forms: what each route accepts, and the sentence shown
+// beside a field when a rule fails.
+
+/** A form with nothing to send but its CSRF token (log out, send an invitation again). */
+export const EmptyForm = Type.Object({});
+
+/** Login checks nothing beside the fields: any failure is the same "do not match" answer. */
+export const LoginForm = Type.Object({
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  password: Type.Optional(Type.String({ maxLength: 1000 })),
+  next: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+export const LoginQuery = Type.Object({
+  next: Type.Optional(Type.String({ maxLength: 2000 })),
+  done: Type.Optional(Type.String({ maxLength: 20 })),
+});
+
+export const ResetForm = Type.Object({ email: Email(messages("Please enter an email address.")) });
+
+/** The one-time link of a reset or an invitation; its check (and 404) is findAccountToken's. */
+export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
+
+const Password = Type.String({
+  minLength: MIN_PASSWORD,
+  maxLength: MAX_PASSWORD,
+  ...messages(`Use at least ${MIN_PASSWORD} characters.`, {
+    maxLength: `Use at most ${MAX_PASSWORD} characters.`,
+  }),
+});
+
+export const ChooseForms = {
+  reset: Type.Object({ password: Password }),
+  invite: Type.Object({
+    name: Type.String({ maxLength: 100, ...messages("Please enter your name (up to 100 characters).") }),
+    password: Password,
+  }),
+};
+export type ChooseBody = Partial<Static<typeof ChooseForms.invite>>;
+
+const Role = Type.Union(
+  ROLES.map((role) => Type.Literal(role)),
+  messages("Choose a role."),
+);
+
+const accountFields = {
+  name: Type.Optional(Type.String({ maxLength: 100, ...messages("Use at most 100 characters.") })),
+  role: Role,
+  // Ids of sections; whether each exists is checked against the database.
+  sections: Type.Array(
+    Type.Integer({ minimum: 1, maximum: 2147483647 }),
+    messages("Choose sections from the list."),
+  ),
+  /** Language tags separated by commas or spaces, each checked with the language rule. */
+  languages: Type.Optional(Type.String({ maxLength: 500 })),
+};
+
+export const NewUserForm = Type.Object({
+  email: Email(messages("Enter an email address.")),
+  ...accountFields,
+});
+
+export const UserForm = Type.Object({
+  ...accountFields,
+  disabled: Type.Optional(Type.String()),
+});
+export type UserBody = Partial<Static<typeof NewUserForm> & Static<typeof UserForm>>;
+
+export const UserParams = Type.Object({ id: Type.String({ maxLength: 20 }) });
+
+export const UsersQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });

@@ -1,0 +1,241 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyInstance } from "fastify";
+import type { Runtime } from "../../core/runtime.js";
+import { withTransaction } from "../../platform/db/transaction.js";
+import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
+import { Problem } from "../../platform/http/problems.js";
+import { formResponses, pageResponses } from "../../platform/http/responses.js";
+import { hourly } from "../../platform/jobs/hourly.js";
+import { normalizeEmail } from "../../platform/rules.js";
+import {
+  actorOf,
+  audit,
+  canSeeOffice,
+  clearSessionCookie,
+  createSession,
+  currentUser,
+  endAllSessions,
+  endSession,
+  findUserByEmail,
+  getUser,
+  guard,
+  OFFICE,
+  purgeExpiredSessions,
+  SESSION_COOKIE,
+  safeNext,
+  sendPage,
+  setSessionCookie,
+} from "../office/index.js";
+import { consumeAccountToken, findAccountToken, issueAccountToken } from "./account-tokens.js";
+import { ChooseForms, EmptyForm, LoginForm, LoginQuery, ResetForm, TokenParams } from "./forms.js";
+import { checkPassword, hashPassword, passwordProblem } from "./passwords.js";
+import { clearFailedLogins, recordFailedLogin, setPassword } from "./queries.js";
+import { ChoosePage, LoginPage, ResetRequestPage } from "./views.js";
+
+// Logging in and out, password resets and accepting invitations.
+
+const LOCK_AFTER = 5;
+const LOCK_MINUTES = 15;
+
+export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
+  const app = office.withTypeProvider<TypeBoxTypeProvider>();
+  const { pool } = runtime.db;
+  const limit = runtime.config.loginRateLimit;
+  // Ended sessions and spent links are of no use to anyone: delete them at start, then hourly.
+  hourly(office, "deleting old sessions", () => purgeExpiredSessions(pool));
+  // Per address, loopback included: guessing passwords from the same machine is still guessing.
+  const rateLimit = limit > 0 ? { max: limit, timeWindow: "15 minutes", allowList: () => false } : false;
+  const signedIn = [guard(canSeeOffice), app.csrfProtection];
+
+  app.get(
+    "/office/login",
+    { schema: { querystring: LoginQuery, response: formResponses() } },
+    async (request, reply) => {
+      const { next, done } = request.query;
+      if (request.officeUser) return reply.redirect(safeNext(next), 303);
+      const notice =
+        done === "reset"
+          ? "Your password is set. Please log in."
+          : done === "out"
+            ? "You are logged out."
+            : undefined;
+      return sendPage(reply, LoginPage({ csrf: reply.generateCsrf(), next: safeNext(next), notice }));
+    },
+  );
+
+  app.post(
+    "/office/login",
+    {
+      ...formRoute(LoginForm, { preValidation: [app.csrfProtection], response: formResponses(401, 429) }),
+      config: { rateLimit },
+    },
+    async (request, reply) => {
+      // A field too long to be anyone's is no account either: the same answer as a wrong password.
+      const valid = Object.keys(formErrors(request)).length === 0;
+      const email = normalizeEmail((valid && request.body.email) || "");
+      const password = (valid && request.body.password) || "";
+      const next = safeNext(request.body.next);
+      const page = (error: string, status: number) =>
+        sendPage(reply, LoginPage({ csrf: reply.generateCsrf(), next, email, error }), status);
+      const user = email ? await findUserByEmail(pool, email) : undefined;
+      if (user?.lockedUntil && user.lockedUntil > new Date()) {
+        const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
+        reply.header("retry-after", String(minutes * 60));
+        return page(`Too many failed attempts. This account is locked for ${minutes} more minute(s).`, 429);
+      }
+      const ok = await checkPassword(user && !user.disabledAt ? user.passwordHash : null, password);
+      if (!user || !ok) {
+        // Count failures; the fifth in a row locks the account for a while.
+        if (user) await recordFailedLogin(pool, user.id, LOCK_AFTER, LOCK_MINUTES);
+        return page("That email and password do not match an account.", 401);
+      }
+      await clearFailedLogins(pool, user.id);
+      const token = await createSession(pool, user.id, {
+        ip: request.ip,
+        userAgent: request.headers["user-agent"],
+      });
+      setSessionCookie(request, reply, token);
+      return reply.redirect(next, 303);
+    },
+  );
+
+  app.post(
+    "/office/logout",
+    formRoute(EmptyForm, { preValidation: signedIn, response: formResponses() }),
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await endSession(pool, token);
+      clearSessionCookie(reply);
+      return reply.redirect("/office/login?done=out", 303);
+    },
+  );
+
+  app.post(
+    "/office/logout-everywhere",
+    formRoute(EmptyForm, { preValidation: signedIn, response: formResponses() }),
+    async (request, reply) => {
+      const user = currentUser(request);
+      await withTransaction(pool, async (client) => {
+        const ended = await endAllSessions(client, user.id);
+        await audit(client, actorOf(user), "logout_everywhere", "user", user.id, null, {
+          sessionsEnded: ended,
+        });
+      });
+      clearSessionCookie(reply);
+      return reply.redirect("/office/login?done=out", 303);
+    },
+  );
+
+  app.get("/office/reset", { schema: { response: pageResponses() } }, async (_request, reply) =>
+    sendPage(reply, ResetRequestPage({ csrf: reply.generateCsrf() })),
+  );
+
+  app.post(
+    "/office/reset",
+    {
+      ...formRoute(ResetForm, { preValidation: [app.csrfProtection], response: pageResponses(400) }),
+      config: { rateLimit },
+    },
+    async (request, reply) => {
+      const errors = formErrors(request);
+      if (Object.keys(errors).length > 0) {
+        const email = formValues(request).email;
+        return sendPage(reply, ResetRequestPage({ csrf: reply.generateCsrf(), email, errors }), 400);
+      }
+      const email = normalizeEmail(request.body.email);
+      const user = await findUserByEmail(pool, email);
+      if (user && !user.disabledAt) {
+        const token = await issueAccountToken(pool, user.id, "reset");
+        await runtime.mailer.send({
+          to: user.email,
+          subject: "Choose a new Inkwell password",
+          text: `Someone (hopefully you) asked to reset the password of ${user.email}.\n\nChoose a new password here within one hour:\n${runtime.config.publicUrl}/office/reset/${token}\n\nIf it was not you, ignore this email; your password stays as it is.`,
+        });
+      }
+      return sendPage(reply, ResetRequestPage({ csrf: reply.generateCsrf(), email, sent: true }));
+    },
+  );
+
+  for (const purpose of ["reset", "invite"] as const) {
+    const expired = () =>
+      new Problem(
+        404,
+        "link_expired",
+        purpose === "invite"
+          ? "This invitation link has expired or was already used. Ask an admin to send a new one."
+          : "This link has expired or was already used. Ask for a new one on the password reset page.",
+      );
+    const Form = ChooseForms[purpose];
+
+    app.get(
+      `/office/${purpose}/:token`,
+      { schema: { params: TokenParams, response: pageResponses(404) } },
+      async (request, reply) => {
+        const { token } = request.params;
+        const found = await findAccountToken(pool, token, purpose);
+        if (!found) throw expired();
+        const { email, name } = found.user;
+        return sendPage(reply, ChoosePage({ csrf: reply.generateCsrf(), purpose, token, email, name }));
+      },
+    );
+
+    app.post(
+      `/office/${purpose}/:token`,
+      {
+        ...formRoute(Form, {
+          params: TokenParams,
+          preValidation: [app.csrfProtection],
+          response: formResponses(404, 422),
+        }),
+        config: { rateLimit },
+      },
+      async (request, reply) => {
+        const { token } = request.params;
+        const found = await findAccountToken(pool, token, purpose);
+        if (!found) throw expired();
+        const errors = formErrors(request);
+        const values = formValues(request);
+        const body: { name?: string; password?: string } = request.body;
+        const name = purpose === "invite" ? (body.name ?? "") : "";
+        const password = body.password ?? "";
+        const weak = errors.password ? undefined : passwordProblem(password, found.user.email);
+        if (weak) errors.password = weak;
+        if (Object.keys(errors).length > 0) {
+          const page = {
+            csrf: reply.generateCsrf(),
+            purpose,
+            token,
+            email: found.user.email,
+            name: values.name,
+          };
+          return sendPage(reply, ChoosePage({ ...page, errors }), 422);
+        }
+        const passwordHash = await hashPassword(password);
+        const used = await withTransaction(pool, async (client) => {
+          if (!(await consumeAccountToken(client, token, purpose))) return false;
+          const before = await getUser(client, found.user.id, true);
+          await setPassword(client, found.user.id, passwordHash, name);
+          // A new password ends every session, in case the old one was known to someone else.
+          await endAllSessions(client, found.user.id);
+          await audit(
+            client,
+            { id: found.user.id, label: found.user.email },
+            purpose === "invite" ? "accept_invitation" : "reset_password",
+            "user",
+            found.user.id,
+            { name: before?.name },
+            { name: purpose === "invite" ? name : before?.name },
+          );
+          return true;
+        });
+        if (!used) throw expired();
+        const session = await createSession(pool, found.user.id, {
+          ip: request.ip,
+          userAgent: request.headers["user-agent"],
+        });
+        setSessionCookie(request, reply, session);
+        return reply.redirect(OFFICE, 303);
+      },
+    );
+  }
+}
