@@ -62,6 +62,18 @@ export interface AuditFilter {
 
 export const AUDIT_PAGE = 50;
 
+interface AuditRow {
+  /** bigint: node-postgres returns it as text. */
+  id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+}
+
 /** The newest entries matching a filter, one page at a time (keyset paging on the id). */
 export async function browseAudit(db: pg.Pool, filter: AuditFilter): Promise<AuditEntry[]> {
   const where: string[] = [];
@@ -77,7 +89,7 @@ export async function browseAudit(db: pg.Pool, filter: AuditFilter): Promise<Aud
   if (filter.from) add("at >= ?", filter.from);
   if (filter.to) add("at < ?", filter.to);
   if (filter.beforeId) add("id < ?", filter.beforeId);
-  const result = await db.query(
+  const result = await db.query<AuditRow>(
     `SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${AUDIT_PAGE}`,
     values,
