@@ -91,3 +91,23 @@ test("a public route of an area (case photos) keeps the public site's answers", 
   assert.ok(!photo.body.includes("office.css"), "not the office layout");
   assert.equal(photo.headers["set-cookie"], undefined, "no back-office cookies on a public answer");
 });
+
+test("a failure on our side is a short office page, and JSON clients get problem+json", async () => {
+  const admin = await officeClient(node, await makeUser(node, "admin"));
+  // The accounts page reads the sections: without them, the page fails.
+  await node.db.pool.query("ALTER TABLE sections RENAME TO sections_away");
+  try {
+    const page = await admin.get("/office/users");
+    assertOfficePage(page, 500, "Something went wrong on our side");
+    assert.ok(!page.body.includes("sections_away"), "no details of the failure");
+    const json = await node.app.inject({
+      method: "GET",
+      url: "/office/users",
+      headers: { accept: "application/json", cookie: `inkwell_session=${admin.cookies.inkwell_session}` },
+    });
+    assert.equal(json.statusCode, 500);
+    assert.equal(JSON.parse(json.body).code, "internal_error");
+  } finally {
+    await node.db.pool.query("ALTER TABLE sections_away RENAME TO sections");
+  }
+});

@@ -67,7 +67,9 @@ function explain(
       return {
         title: "This link has expired",
         text: problem.message,
-        link: [`${OFFICE}/reset`, "Reset your password"],
+        link: request.url.startsWith(`${OFFICE}/invite/`)
+          ? [`${OFFICE}/login`, "Log in"]
+          : [`${OFFICE}/reset`, "Reset your password"],
       };
   }
   if (problem.status === 429) {
@@ -82,7 +84,7 @@ function explain(
     return {
       title: "Something went wrong",
       text: "Something went wrong on our side; it has been logged. Please try again, and tell an admin if it happens again.",
-      link: [back, "Back"],
+      link: [back, request.method === "GET" ? "Try again" : "Back"],
     };
   }
   return {
