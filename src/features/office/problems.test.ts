@@ -79,10 +79,21 @@ test("the login limit says how many minutes to wait, in the office layout", asyn
   assert.ok(Number(last.headers["retry-after"]) > 0);
 });
 
-test("a body too large is a 413 in the office layout", async () => {
+test("a body or an upload too large is a 413 in the office layout", async () => {
   const client = await officeClient(node, await makeUser(node, "admin"));
   const response = await client.post("/office/users", { name: "x".repeat(70 * 1024) });
   assertOfficePage(response, 413, "too large");
+  const upload = await client.postMultipart(
+    "/office/reports/import",
+    {},
+    {
+      field: "file",
+      filename: "reports.csv",
+      contentType: "text/csv",
+      data: Buffer.alloc(10 * 1024 * 1024 + 1, "a"),
+    },
+  );
+  assertOfficePage(upload, 413, "The file is too large: upload at most 10 MB.");
 });
 
 test("a public route of an area (case photos) keeps the public site's answers", async () => {
