@@ -59,8 +59,7 @@ function checkDraft(draft: Draft, errors: Errors, knownSections: Set<number>): E
   return errors;
 }
 
-const canonicalLanguages = (draft: Draft): string[] =>
-  draft.languages.map((l) => canonicalLanguage(l) as string);
+const canonicalLanguages = (draft: Draft): string[] => draft.languages.map((l) => canonicalLanguage(l) ?? l);
 
 export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
   const app = office.withTypeProvider<TypeBoxTypeProvider>();

@@ -79,10 +79,21 @@ test("the login limit says how many minutes to wait, in the office layout", asyn
   assert.ok(Number(last.headers["retry-after"]) > 0);
 });
 
-test("a body too large is a 413 in the office layout", async () => {
+test("a body or an upload too large is a 413 in the office layout", async () => {
   const client = await officeClient(node, await makeUser(node, "admin"));
   const response = await client.post("/office/users", { name: "x".repeat(70 * 1024) });
   assertOfficePage(response, 413, "too large");
+  const upload = await client.postMultipart(
+    "/office/reports/import",
+    {},
+    {
+      field: "file",
+      filename: "reports.csv",
+      contentType: "text/csv",
+      data: Buffer.alloc(10 * 1024 * 1024 + 1, "a"),
+    },
+  );
+  assertOfficePage(upload, 413, "The file is too large: upload at most 10 MB.");
 });
 
 test("a public route of an area (case photos) keeps the public site's answers", async () => {
@@ -90,4 +101,24 @@ test("a public route of an area (case photos) keeps the public site's answers", 
   assert.equal(photo.statusCode, 404);
   assert.ok(!photo.body.includes("office.css"), "not the office layout");
   assert.equal(photo.headers["set-cookie"], undefined, "no back-office cookies on a public answer");
+});
+
+test("a failure on our side is a short office page, and JSON clients get problem+json", async () => {
+  const admin = await officeClient(node, await makeUser(node, "admin"));
+  // The accounts page reads the sections: without them, the page fails.
+  await node.db.pool.query("ALTER TABLE sections RENAME TO sections_away");
+  try {
+    const page = await admin.get("/office/users");
+    assertOfficePage(page, 500, "Something went wrong on our side");
+    assert.ok(!page.body.includes("sections_away"), "no details of the failure");
+    const json = await node.app.inject({
+      method: "GET",
+      url: "/office/users",
+      headers: { accept: "application/json", cookie: `inkwell_session=${admin.cookies.inkwell_session}` },
+    });
+    assert.equal(json.statusCode, 500);
+    assert.equal(JSON.parse(json.body).code, "internal_error");
+  } finally {
+    await node.db.pool.query("ALTER TABLE sections_away RENAME TO sections");
+  }
 });

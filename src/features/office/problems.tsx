@@ -12,15 +12,16 @@ import { OfficeLayout } from "./layout.js";
 // @fastify/csrf-protection's errors: a form sent from a page older than its secret, or forged.
 const CSRF_ERRORS = new Set(["FST_CSRF_INVALID_TOKEN", "FST_CSRF_MISSING_SECRET"]);
 
+const BAD_REQUEST = "This request could not be handled";
 const TITLES: Record<number, string> = {
-  400: "This request could not be handled",
+  400: BAD_REQUEST,
   401: "Your session has ended",
   403: "Not allowed",
   404: "Not found",
   409: "This cannot be done now",
   413: "Too large",
-  415: "This request could not be handled",
-  422: "This request could not be handled",
+  415: BAD_REQUEST,
+  422: BAD_REQUEST,
   429: "Too many attempts",
 };
 
@@ -58,7 +59,7 @@ function explain(
       return { title: "This form has expired", text: problem.message, link: [back, "Back to the form"] };
     case "not_signed_in":
       return {
-        title: TITLES[401] as string,
+        title: "Your session has ended",
         text: problem.message,
         link: [`${OFFICE}/login?next=${encodeURIComponent(back)}`, "Log in"],
       };
@@ -66,13 +67,15 @@ function explain(
       return {
         title: "This link has expired",
         text: problem.message,
-        link: [`${OFFICE}/reset`, "Reset your password"],
+        link: request.url.startsWith(`${OFFICE}/invite/`)
+          ? [`${OFFICE}/login`, "Log in"]
+          : [`${OFFICE}/reset`, "Reset your password"],
       };
   }
   if (problem.status === 429) {
     const minutes = minutesToWait(reply);
     return {
-      title: TITLES[429] as string,
+      title: "Too many attempts",
       text: `Too many attempts, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
       link: [back, "Back"],
     };
@@ -81,11 +84,11 @@ function explain(
     return {
       title: "Something went wrong",
       text: "Something went wrong on our side; it has been logged. Please try again, and tell an admin if it happens again.",
-      link: [back, "Back"],
+      link: [back, request.method === "GET" ? "Try again" : "Back"],
     };
   }
   return {
-    title: TITLES[problem.status] ?? (TITLES[400] as string),
+    title: TITLES[problem.status] ?? BAD_REQUEST,
     text: problem.message,
     link: [OFFICE, "To the dashboard"],
   };

@@ -26,10 +26,20 @@ export async function createSession(
   return token;
 }
 
+interface SessionRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  section_ids: number[];
+  languages: string[];
+  last_seen_at: Date;
+}
+
 /** The account behind a session token, if the session is alive and the account enabled. */
 export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeUser | undefined> {
   const tokenHash = hashToken(token);
-  const result = await db.query(
+  const result = await db.query<SessionRow>(
     `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, s.last_seen_at
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()
@@ -38,14 +48,14 @@ export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeU
   );
   const row = result.rows[0];
   if (!row) return undefined;
-  if (Date.now() - (row.last_seen_at as Date).getTime() > TOUCH_EVERY_MS) {
+  if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
   }
   return {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role as Role,
+    role: row.role,
     sectionIds: row.section_ids,
     languages: row.languages,
   };
@@ -63,7 +73,7 @@ export async function endAllSessions(db: pg.Pool | pg.PoolClient, userId: number
 
 /** Deletes sessions past their end and one-time links past theirs; returns how many rows went. */
 export async function purgeExpiredSessions(db: pg.Pool): Promise<number> {
-  const result = await db.query(
+  const result = await db.query<{ n: string }>(
     `WITH s AS (
        DELETE FROM sessions WHERE expires_at <= now() OR last_seen_at <= now() - $1 * interval '1 millisecond'
        RETURNING 1
@@ -73,5 +83,5 @@ export async function purgeExpiredSessions(db: pg.Pool): Promise<number> {
      SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM t) AS n`,
     [SESSION_IDLE_MS],
   );
-  return Number(result.rows[0].n);
+  return Number(result.rows[0]?.n ?? 0);
 }
