@@ -12,10 +12,8 @@ export const MAX_CAPACITY = 100_000;
 /** RSVPs (names and emails) are deleted this many days after their event ends. */
 export const RSVP_RETENTION_DAYS = 30;
 
-export interface EventRow {
-  id: string;
-  campaignId: number;
-  organizerId: number;
+/** What is written: the draft checked and converted. */
+export interface EventValues {
   title: string;
   description: string;
   address: string;
@@ -27,6 +25,12 @@ export interface EventRow {
   timeZone: string;
   capacity: number | null;
   public: boolean;
+}
+
+export interface EventRow extends EventValues {
+  id: string;
+  campaignId: number;
+  organizerId: number;
   cancelledAt: Date | null;
   createdAt: Date;
 }
@@ -105,21 +109,6 @@ export function draftOfEvent(event: EventRow): EventDraft {
     capacity: event.capacity === null ? "" : String(event.capacity),
     public: event.public,
   };
-}
-
-/** What is written: the draft checked and converted. */
-export interface EventValues {
-  title: string;
-  description: string;
-  address: string;
-  country: string;
-  latitude: number | null;
-  longitude: number | null;
-  startsAt: Date;
-  endsAt: Date;
-  timeZone: string;
-  capacity: number | null;
-  public: boolean;
 }
 
 export const isCountry = (code: string): boolean => /^[A-Z]{2}$/.test(code) && countries.isValid(code);

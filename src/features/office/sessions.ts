@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { hashToken, newToken } from "./tokens.js";
-import type { OfficeUser, Role } from "./users.js";
+import { type OfficeUser, type OfficeUserDbRow, officeUserFromRow } from "./users.js";
 
 // Server-side sessions: the cookie holds a random token, the database its hash. A session ends
 // after 12 idle hours or 14 days, on logout, on "log out everywhere", on a password change,
@@ -26,13 +26,7 @@ export async function createSession(
   return token;
 }
 
-interface SessionRow {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  section_ids: number[];
-  languages: string[];
+interface SessionRow extends OfficeUserDbRow {
   last_seen_at: Date;
 }
 
@@ -51,14 +45,7 @@ export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeU
   if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
   }
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    sectionIds: row.section_ids,
-    languages: row.languages,
-  };
+  return officeUserFromRow(row);
 }
 
 export async function endSession(db: pg.Pool | pg.PoolClient, token: string): Promise<void> {

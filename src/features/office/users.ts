@@ -29,14 +29,18 @@ type Db = pg.Pool | pg.PoolClient;
 export const USER_COLUMNS = `id, email, name, role, section_ids, languages, password_hash, failed_logins,
   locked_until, disabled_at, created_at`;
 
-/** A row of USER_COLUMNS, as PostgreSQL returns it. */
-export interface UserDbRow {
+/** The columns of users that make an OfficeUser, as PostgreSQL returns them. */
+export interface OfficeUserDbRow {
   id: number;
   email: string;
   name: string;
   role: Role;
   section_ids: number[];
   languages: string[];
+}
+
+/** A row of USER_COLUMNS, as PostgreSQL returns it. */
+export interface UserDbRow extends OfficeUserDbRow {
   password_hash: string | null;
   failed_logins: number;
   locked_until: Date | null;
@@ -44,7 +48,7 @@ export interface UserDbRow {
   created_at: Date;
 }
 
-export function userFromRow(row: UserDbRow): UserRow {
+export function officeUserFromRow(row: OfficeUserDbRow): OfficeUser {
   return {
     id: row.id,
     email: row.email,
@@ -52,6 +56,12 @@ export function userFromRow(row: UserDbRow): UserRow {
     role: row.role,
     sectionIds: row.section_ids,
     languages: row.languages,
+  };
+}
+
+export function userFromRow(row: UserDbRow): UserRow {
+  return {
+    ...officeUserFromRow(row),
     passwordHash: row.password_hash,
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until,

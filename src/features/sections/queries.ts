@@ -28,9 +28,8 @@ export interface Section {
   contacts: SectionContacts;
 }
 
-// Rows as PostgreSQL returns them. A goal is a bigint: json_agg gives it as a number, but a
-// bigint beyond 2^53 would not survive, hence Number() below on either form.
-interface SectionDbRow {
+/** A sections row as PostgreSQL returns it (the public pages and the back office read it). */
+export interface SectionDbRow {
   id: number;
   country: string;
   name: string;
@@ -39,6 +38,10 @@ interface SectionDbRow {
   contact_phone: string | null;
   website: string | null;
   postal_address: string | null;
+}
+// A goal is a bigint: json_agg gives it as a number, but a bigint beyond 2^53 would not
+// survive, hence Number() below on either form.
+interface SectionWithGoalsRow extends SectionDbRow {
   goals: [number, number | string][];
 }
 interface FeaturedRow {
@@ -49,7 +52,7 @@ interface FeaturedRow {
 
 export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
   const [result, featured] = await Promise.all([
-    db.query<SectionDbRow>(
+    db.query<SectionWithGoalsRow>(
       `SELECT s.id, s.country, s.name, s.languages, s.contact_email, s.contact_phone, s.website,
               s.postal_address,
               COALESCE(json_agg(json_build_array(g.campaign_id, g.goal)) FILTER (WHERE g.section_id IS NOT NULL),

@@ -36,11 +36,21 @@ const clean = (value: unknown): string | undefined => {
 
 const isArraySchema = (schema: TSchema | undefined) => schema?.type === "array";
 
+// A schema's patternProperties, compiled once: forms are posted far more often than defined.
+const compiledPatterns = new WeakMap<TObject, [RegExp, TSchema][]>();
+
 /** The schema of a field named by one of the form's `patternProperties` (numbered rows). */
 function patternField(schema: TObject | undefined, name: string): TSchema | undefined {
-  const patterns = (schema?.patternProperties ?? {}) as Record<string, TSchema>;
-  for (const [pattern, field] of Object.entries(patterns)) if (new RegExp(pattern).test(name)) return field;
-  return undefined;
+  if (!schema?.patternProperties) return undefined;
+  let patterns = compiledPatterns.get(schema);
+  if (!patterns) {
+    patterns = Object.entries(schema.patternProperties as Record<string, TSchema>).map(([pattern, field]) => [
+      new RegExp(pattern),
+      field,
+    ]);
+    compiledPatterns.set(schema, patterns);
+  }
+  return patterns.find(([pattern]) => pattern.test(name))?.[1];
 }
 
 /**
@@ -54,24 +64,22 @@ export function normalizeForm(schema: TObject): preValidationHookHandler {
     const raw =
       request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
     const body: Record<string, unknown> = { ...raw };
+    const setOne = (name: string, value: unknown) => {
+      const one = clean(Array.isArray(value) ? value[0] : value);
+      if (one === undefined) delete body[name];
+      else body[name] = one;
+    };
     for (const [name, field] of Object.entries(schema.properties as Record<string, TSchema>)) {
       const value = raw[name];
       if (field["x-file"]) continue;
       if (isArraySchema(field)) {
         const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
         body[name] = values.map(clean).filter((v): v is string => v !== undefined);
-        continue;
-      }
-      const one = clean(Array.isArray(value) ? value[0] : value);
-      if (one === undefined) delete body[name];
-      else body[name] = one;
+      } else setOne(name, value);
     }
     // Numbered fields (target-0-name, target-1-name…) named by a pattern: single text values.
     for (const [name, value] of Object.entries(raw)) {
-      if (name in schema.properties || !patternField(schema, name)) continue;
-      const one = clean(Array.isArray(value) ? value[0] : value);
-      if (one === undefined) delete body[name];
-      else body[name] = one;
+      if (!(name in schema.properties) && patternField(schema, name)) setOne(name, value);
     }
     request.body = body;
   };

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { SectionDbRow } from "../queries.js";
 import type { SectionInput } from "./input.js";
 
 // A section as its coordinator edits it: its own details, and for the current edition its goal
@@ -20,17 +21,7 @@ export interface SectionRecord {
   featured: number[];
 }
 
-// Rows as PostgreSQL returns them (goal is a bigint: it comes as text).
-interface SectionDbRow {
-  id: number;
-  country: string;
-  name: string;
-  languages: string[];
-  contact_email: string | null;
-  contact_phone: string | null;
-  website: string | null;
-  postal_address: string | null;
-}
+// A goal is a bigint: it comes as text.
 interface GoalRow {
   goal: string;
 }
