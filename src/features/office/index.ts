@@ -11,8 +11,7 @@ export {
   safeNext,
   setSessionCookie,
 } from "./context.js";
-export type { FormBody } from "./form.js";
-export { checked, formOf, list, sendPage, text } from "./form.js";
+export { sendPage } from "./form.js";
 export { OfficeLayout } from "./layout.js";
 export type { SectionOf } from "./policy.js";
 export {

@@ -71,23 +71,22 @@ export type SectionBody = Partial<Static<typeof SectionFormBody>> & Record<strin
 /** Tags separated by commas, spaces or new lines, as people type lists. */
 export const splitLanguages = (value: string): string[] => value.split(/[\s,;]+/).filter(Boolean);
 
-const text = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
-
 export function readSectionForm(body: SectionBody): SectionForm {
   const positions: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
     const match = /^position-(\d{1,9})$/.exec(name);
     if (match?.[1] && typeof value === "string") positions[match[1]] = value.trim();
   }
+  // The named fields arrive trimmed, blank ones missing (normalizeForm); the positions as sent.
   return {
-    languages: text(body.languages),
-    featured: (body.featured ?? []).map(text).filter((v) => v.length > 0),
+    languages: body.languages ?? "",
+    featured: body.featured ?? [],
     positions,
-    goal: text(body.goal),
-    contactEmail: text(body.contact_email),
-    contactPhone: text(body.contact_phone),
-    website: text(body.website),
-    postalAddress: text(body.postal_address).replaceAll("\r\n", "\n"),
+    goal: body.goal ?? "",
+    contactEmail: body.contact_email ?? "",
+    contactPhone: body.contact_phone ?? "",
+    website: body.website ?? "",
+    postalAddress: (body.postal_address ?? "").replaceAll("\r\n", "\n"),
   };
 }
 
