@@ -1,3 +1,5 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
@@ -5,6 +7,7 @@ import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
+import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { renderLetterPdf } from "../materials/index.js";
 import { act } from "./act.js";
@@ -16,6 +19,24 @@ import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.
 
 /** The case page's path: its optional language prefix and the case. */
 type Params = { lang?: string; slug?: string };
+// Plain text, not the slug and language rules: an unknown or malformed one is the 404 page, as
+// for any case that does not exist, and the handler decides that.
+const ActParams = Type.Object({ lang: Type.Optional(Type.String()), slug: Type.String() });
+
+/** The letter as edited in the page, to print; its text is not stored. */
+const LetterPdfBody = Type.Object({ body: Type.Optional(Type.String()) });
+const LetterPdfQuery = Type.Object({ paper: Type.Optional(Type.String({ description: "letter, else A4" })) });
+const PdfResponses = {
+  200: { content: { "application/pdf": { schema: Type.String({ format: "binary" }) } } },
+  404: HtmlPage,
+  422: HtmlPage,
+};
+
+interface TargetRow {
+  name: string;
+  title: string;
+  postal_address: string;
+}
 
 export interface ActingDeps {
   renderCase(
@@ -41,7 +62,8 @@ export function regionOf(acceptLanguage: string | undefined): string | undefined
 
 const FORMS: FormName[] = ["sign", "solidarity", "letter"];
 
-export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: ActingDeps): void {
+export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: ActingDeps): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const limit =
     runtime.config.actionRateLimit > 0
       ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
@@ -70,20 +92,27 @@ export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: Actin
       return reply.code(303).header("location", back).send();
     };
 
-  const letterPdf = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+  const letterPdf = async (
+    request: FastifyRequest<{
+      Params: Params;
+      Body: { body?: string } | undefined;
+      Querystring: { paper?: string };
+    }>,
+    reply: FastifyReply,
+  ) => {
     const locale = deps.localeOf(request);
     const campaign = deps.campaignOf();
     const slug = request.params.slug ?? "";
     const caseId = campaign?.cases.get(slug);
     if (!locale || !campaign || caseId === undefined) return reply.callNotFound();
-    const target = await runtime.db.pool.query(
+    const target = await runtime.db.pool.query<TargetRow>(
       "SELECT name, title, postal_address FROM targets WHERE case_id = $1 ORDER BY position, id LIMIT 1",
       [caseId],
     );
     const row = target.rows[0];
     if (!row) return reply.callNotFound();
-    const paper = (request.query as { paper?: string }).paper === "letter" ? "letter" : "a4";
-    const body = String((request.body as Record<string, unknown> | undefined)?.body ?? "");
+    const paper = request.query.paper === "letter" ? "letter" : "a4";
+    const body = request.body?.body ?? "";
     // Bad letter input (empty, too long) throws a Problem of its own: a 422 that says why.
     const pdf = await renderLetterPdf({
       language: locale,
@@ -101,18 +130,30 @@ export function actingRoutes(app: FastifyInstance, runtime: Runtime, deps: Actin
 
   for (const prefix of ["", "/:lang"]) {
     for (const form of FORMS) {
-      app.post<{ Params: Params }>(
+      app.post(
         `${prefix}/cases/:slug/${form}`,
         {
-          ...formRoute(FORM_SCHEMAS[form], { preValidation: [app.csrfProtection] }),
+          ...formRoute(FORM_SCHEMAS[form], {
+            params: ActParams,
+            response: formResponses(409, 422),
+            preValidation: [app.csrfProtection],
+          }),
           config: { rateLimit: limit },
         },
         post(form),
       );
     }
-    app.post<{ Params: Params }>(
+    app.post(
       `${prefix}/cases/:slug/letter.pdf`,
-      { config: { rateLimit: limit } },
+      {
+        schema: {
+          params: ActParams,
+          querystring: LetterPdfQuery,
+          body: LetterPdfBody,
+          response: PdfResponses,
+        },
+        config: { rateLimit: limit },
+      },
       letterPdf,
     );
   }

@@ -168,8 +168,9 @@ export function pageRoutes(
   }
   /** A form refused (too many actions, an expired or forged form, bad input): say so kindly. */
   const problemPage: ProblemPage = (request, reply, problem) => {
-    const lang = (request.params as Params | undefined)?.lang;
-    const locale = lang && isUiLocale(lang) ? lang : negotiateLocale(request.headers["accept-language"]);
+    // Any route's problem comes here: its language is the path's prefix, when it has one.
+    const lang = request.url.split("/")[1] ?? "";
+    const locale = isUiLocale(lang) ? lang : negotiateLocale(request.headers["accept-language"]);
     const m = messagesFor(locale);
     const campaign = currentCampaign(runtime.catalog());
     const back = request.url.replace(/\/(sign|solidarity|letter|letter\.pdf)(\?.*)?$/, "");
