@@ -2,6 +2,9 @@ import path from "node:path";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 
+// The configuration is checked with TypeBox 0.34's Value (its messages are the ones operators know);
+// routes use TypeBox 1 ("typebox"), the version the Fastify type provider reads.
+
 // The one place that reads process.env. Every setting is listed here, validated at start,
 // and every problem is reported at once so an operator fixes them in one go.
 

@@ -1,5 +1,5 @@
-import { type Static, Type } from "@sinclair/typebox";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { type Static, Type } from "typebox";
 import { ActionBody } from "../../src/features/acting/api.js";
 import { installProblemHandlers } from "../../src/platform/http/problems.js";
 

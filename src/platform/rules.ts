@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { Type } from "typebox";
 
 // One rule for each kind of value that many places accept: an email address, a language tag, a
 // UUID, a slug. Each comes as a function (for code) and as a TypeBox schema (for routes), and

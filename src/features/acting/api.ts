@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import { authenticateReporter } from "../../core/ledger/auth.js";
 import { LedgerUnavailableError, type StoredRef } from "../../core/ledger/batcher.js";
 import { buildEntry, sameAction } from "../../core/ledger/intake.js";
@@ -74,13 +74,7 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
     recordedAt: action.recordedAt.toISOString(),
   });
 
-  // ActionBody is a @sinclair/typebox schema, shared with the benchmarks; the type provider
-  // (TypeBox 1) cannot read its Unsafe `type`, so body and headers are named here; the replies
-  // are checked by the provider against the response schemas.
-  app.withTypeProvider<TypeBoxTypeProvider>().post<{
-    Body: Static<typeof ActionBody>;
-    Headers: Static<typeof ActionHeaders>;
-  }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     "/api/v1/actions",
     {
       bodyLimit: BODY_LIMIT,

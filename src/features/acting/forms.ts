@@ -1,5 +1,5 @@
-import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
+import { type Static, Type } from "typebox";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import { formErrors, formValues, messages } from "../../platform/http/forms.js";
 import { Email, normalizeEmail } from "../../platform/rules.js";

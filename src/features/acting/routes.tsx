@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import { isCountryCode } from "../../core/ledger/intake.js";

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { Runtime } from "../../core/runtime.js";
 import { QueryText, single } from "../../platform/http/query.js";
 import { pageResponses } from "../../platform/http/responses.js";

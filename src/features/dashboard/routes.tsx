@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
 import { counterView } from "../../core/counter/presenter.js";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { JSX } from "preact";
+import { Type } from "typebox";
 import { currentCampaign } from "../../core/catalog/current.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";

@@ -1,5 +1,5 @@
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { Runtime } from "../../core/runtime.js";
 
 const DB_CHECK_TIMEOUT_MS = 1000;

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
+import { Type } from "typebox";
 import { type CaseDetail, casesOfCampaign } from "../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";

@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "typebox";
 import { messages } from "../../platform/http/forms.js";
 import { Slug } from "../../platform/rules.js";
 import { STATUSES } from "./queue.js";

@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { Type } from "typebox";
 import { FILE, messages } from "../../platform/http/forms.js";
 import { QueryText } from "../../platform/http/query.js";
 import { Uuid } from "../../platform/rules.js";

@@ -1,5 +1,5 @@
-import type { TObject, TSchema } from "@sinclair/typebox";
 import type { FastifyRequest, FastifySchema, preValidationHookHandler } from "fastify";
+import type { TObject, TSchema } from "typebox";
 
 // HTML forms validated by their route's TypeBox schema, like the JSON API — but a person gets the
 // errors beside each field, in their language, instead of a 400. A form schema says, per field,
@@ -34,20 +34,22 @@ const clean = (value: unknown): string | undefined => {
   return text === "" ? undefined : text;
 };
 
-const isArraySchema = (schema: TSchema | undefined) => schema?.type === "array";
+/** A keyword of a field's schema: TypeBox's types name only the standard ones. */
+const keyword = (schema: TSchema | undefined, name: string): unknown =>
+  schema ? (schema as Record<string, unknown>)[name] : undefined;
+
+const isArraySchema = (schema: TSchema | undefined) => keyword(schema, "type") === "array";
 
 // A schema's patternProperties, compiled once: forms are posted far more often than defined.
 const compiledPatterns = new WeakMap<TObject, [RegExp, TSchema][]>();
 
 /** The schema of a field named by one of the form's `patternProperties` (numbered rows). */
 function patternField(schema: TObject | undefined, name: string): TSchema | undefined {
-  if (!schema?.patternProperties) return undefined;
+  const patternProperties = keyword(schema, "patternProperties") as Record<string, TSchema> | undefined;
+  if (!schema || !patternProperties) return undefined;
   let patterns = compiledPatterns.get(schema);
   if (!patterns) {
-    patterns = Object.entries(schema.patternProperties as Record<string, TSchema>).map(([pattern, field]) => [
-      new RegExp(pattern),
-      field,
-    ]);
+    patterns = Object.entries(patternProperties).map(([pattern, field]) => [new RegExp(pattern), field]);
     compiledPatterns.set(schema, patterns);
   }
   return patterns.find(([pattern]) => pattern.test(name))?.[1];
@@ -71,7 +73,7 @@ export function normalizeForm(schema: TObject): preValidationHookHandler {
     };
     for (const [name, field] of Object.entries(schema.properties as Record<string, TSchema>)) {
       const value = raw[name];
-      if (field["x-file"]) continue;
+      if (keyword(field, "x-file")) continue;
       if (isArraySchema(field)) {
         const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
         body[name] = values.map(clean).filter((v): v is string => v !== undefined);
@@ -133,9 +135,9 @@ export function formErrors(request: FastifyRequest): Record<string, string> {
     const missing = error.params.missingProperty;
     const name = typeof missing === "string" ? missing : (error.instancePath.split("/")[1] ?? "form");
     const field = properties[name] ?? patternField(schema, name);
-    const byRule = (field?.["x-messages"] ?? {}) as Messages;
+    const byRule = (keyword(field, "x-messages") ?? {}) as Messages;
     const message = byRule[error.keyword] ?? byRule["*"] ?? "form.error.invalid";
-    errors[(field?.["x-field"] as string | undefined) ?? name] ??= message;
+    errors[(keyword(field, "x-field") as string | undefined) ?? name] ??= message;
   }
   return errors;
 }
@@ -147,7 +149,7 @@ export function formValues(request: FastifyRequest): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [name, field] of Object.entries((schema?.properties ?? {}) as Record<string, TSchema>)) {
     const value = body[name];
-    if (field["x-file"] || value === undefined || Array.isArray(value)) continue;
+    if (keyword(field, "x-file") || value === undefined || Array.isArray(value)) continue;
     values[name] = String(value);
   }
   return values;

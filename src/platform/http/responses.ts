@@ -1,4 +1,4 @@
-import { Type } from "@sinclair/typebox";
+import { Type } from "typebox";
 
 // Response schemas of routes that answer people, not programs. An HTML body is sent as it was
 // rendered (Fastify serializes only JSON), so these describe the route rather than shape it.

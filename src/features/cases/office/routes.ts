@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { TObject } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
+import type { TObject } from "typebox";
 import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";

@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "typebox";
 import { FILE, messages } from "../../../platform/http/forms.js";
 import { Email, LanguageTag, Slug } from "../../../platform/rules.js";
 

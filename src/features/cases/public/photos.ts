@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { Runtime } from "../../../core/runtime.js";
 import { Problem } from "../../../platform/http/problems.js";
 import { isUuid } from "../../../platform/rules.js";

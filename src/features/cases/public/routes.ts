@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
+import { Type } from "typebox";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import { currentCampaign } from "../../../core/catalog/current.js";

@@ -1,5 +1,5 @@
-import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import { formErrors, formValues, messages } from "../../../platform/http/forms.js";
 import type { Errors } from "../../office/index.js";
 import {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type pg from "pg";
 import { h } from "preact";
+import { Type } from "typebox";
 import { countriesOfSections } from "../../../core/catalog/catalog.js";
 import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
+import { Type } from "typebox";
 import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { formRoute } from "../../../platform/http/forms.js";

@@ -1,4 +1,4 @@
-import { type Static, Type } from "@sinclair/typebox";
+import { type Static, Type } from "typebox";
 import { messages } from "../../../platform/http/forms.js";
 import { canonicalLanguage, Email, isEmail } from "../../../platform/rules.js";
 import type { Errors } from "../../office/index.js";

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
+import { type Static, Type } from "typebox";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
