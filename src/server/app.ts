@@ -27,6 +27,7 @@ import {
   Problem,
   type ProblemPage,
 } from "../platform/http/problems.js";
+import { listRoutes } from "../platform/http/route-list.js";
 import { officeRoutes } from "./office.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -44,6 +45,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
   });
+  listRoutes(app);
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
   installProblemHandlers(app, () => problemPage);

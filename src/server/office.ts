@@ -9,7 +9,7 @@ import { caseRoutes } from "../features/cases/office/routes.js";
 import { dashboardRoutes } from "../features/dashboard/routes.js";
 import { eventRoutes } from "../features/events/office/routes.js";
 import { moderationRoutes } from "../features/moderation/routes.js";
-import { installOfficeSessions, isOfficeUrl, OFFICE } from "../features/office/context.js";
+import { installOfficeSessions, OFFICE } from "../features/office/context.js";
 import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
@@ -23,26 +23,13 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 // each behind a guard naming its policy (see policy.ts). The routes keep their absolute
 // '/office/…' paths; the plugin itself has no prefix.
 
-declare module "fastify" {
-  interface FastifyInstance {
-    /** "METHOD /office/…" of every back-office route, for the policy matrix test. */
-    officeRouteList: string[];
-  }
-}
-
 export interface OfficeOptions {
   runtime: Runtime;
-  /** Filled with every route registered in the plugin. */
-  routeList: string[];
 }
 
-export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { runtime, routeList }) => {
-  // Every back-office route is listed, so a new one without a row fails the policy matrix.
-  office.addHook("onRoute", (route) => {
-    if (!isOfficeUrl(route.url)) return;
-    for (const method of [route.method].flat())
-      if (method !== "HEAD") routeList.push(`${method} ${route.url}`);
-  });
+// Every back-office route is in the app's routeList (platform/http/route-list.ts), so a new one
+// without a row fails the policy matrix.
+export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { runtime }) => {
   office.setErrorHandler(officeErrorHandler);
   // Forms, and uploads (case photos, report CSVs) whose fields and file arrive in request.body,
   // the file as a Buffer, so the CSRF check reads the token field like in any form. Only here
@@ -70,7 +57,5 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
 
 /** Registers the back office on the app (the plugin loads when the app gets ready). */
 export function officeRoutes(app: FastifyInstance, runtime: Runtime): void {
-  const routeList: string[] = [];
-  app.decorate("officeRouteList", routeList);
-  app.register(officePlugin, { runtime, routeList });
+  app.register(officePlugin, { runtime });
 }

@@ -11,13 +11,6 @@ const { version } = createRequire(import.meta.url)("../../../package.json") as {
 export const OPENAPI_JSON = "/api/openapi.json";
 export const API_DOCS = "/api/docs";
 
-declare module "fastify" {
-  interface FastifyInstance {
-    /** "METHOD /api/…" of every route under /api/ (HEAD aside), for the OpenAPI coverage test. */
-    apiRouteList: string[];
-  }
-}
-
 /** Whether a route belongs in the OpenAPI document. */
 export function documented(url: string): boolean {
   return url.startsWith("/api/") && url !== OPENAPI_JSON && !url.startsWith(API_DOCS);
@@ -28,12 +21,6 @@ export function documented(url: string): boolean {
  * registered: the collector sees only the routes that come after it.
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
-  const list: string[] = [];
-  app.decorate("apiRouteList", list);
-  app.addHook("onRoute", (route) => {
-    if (!route.url.startsWith("/api/")) return;
-    for (const method of [route.method].flat()) if (method !== "HEAD") list.push(`${method} ${route.url}`);
-  });
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
     openapi: {

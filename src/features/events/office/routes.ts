@@ -247,7 +247,11 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
 
   app.post(
     "/office/events/:id/cancel",
-    { schema: { params: EventParams, response: formResponses(404) }, preHandler: posting },
+    // The form holds its CSRF token and nothing else.
+    {
+      schema: { params: EventParams, body: Type.Object({}), response: formResponses(404) },
+      preHandler: posting,
+    },
     async (request, reply) => {
       const user = currentUser(request);
       const { id } = request.params;
