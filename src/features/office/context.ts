@@ -18,13 +18,12 @@ declare module "fastify" {
 
 export const OFFICE = "/office";
 
-/** The back office's own addresses; an area may also register a public route (case photos). */
+/** The back office's own addresses. */
 export const isOfficeUrl = (url: string): boolean => url.startsWith(OFFICE);
 
 /** Registered inside the back-office plugin (src/server/office.ts): it runs for its requests only. */
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   app.addHook("onRequest", async (request, reply) => {
-    if (!isOfficeUrl(request.url)) return;
     // Staff pages are per person: never cached, never framed, never leak their URL (which may
     // hold a one-time token) to another site.
     reply

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { Problem, problemFor, sendProblem } from "../../platform/http/problems.js";
-import { isOfficeUrl, OFFICE, safeNext } from "./context.js";
+import { OFFICE, safeNext } from "./context.js";
 import { sendPage } from "./form.js";
 import { OfficeLayout } from "./layout.js";
 
@@ -125,9 +125,6 @@ export function sendOfficeProblem(
 
 /** The error handler of the back-office plugin. */
 export function officeErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  // A public route of an area (case photos) is answered like the rest of the public site: thrown
-  // on, an error goes to the app's own handler.
-  if (!isOfficeUrl(request.url)) throw error;
   const problem = CSRF_ERRORS.has(error.code)
     ? new Problem(
         403,

@@ -10,7 +10,6 @@ import { formResponses, pageResponses } from "../../../platform/http/responses.j
 import type { Errors, OfficeUser } from "../../office/index.js";
 import { actorOf, audit, canEditCases, currentUser, guard, notFound, sendPage } from "../../office/index.js";
 import { languageProgress, languagesInUse, loadTranslations } from "../../translations/index.js";
-import { photoRoutes } from "../public/photos.js";
 import {
   type CampaignOption,
   type CaseDraft,
@@ -47,7 +46,6 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
   const posting = { preHandler: [guard(canEditCases), app.csrfProtection] };
   // A case's texts can be long, and urlencoded non-Latin text takes up to 9 bytes a character.
   const postingTexts = { ...posting, bodyLimit: TEXT_FORM_LIMIT };
-  photoRoutes(app, runtime);
 
   const caseParam = async (id: string) => {
     const stored = /^\d{1,9}$/.test(id) ? await loadCase(pool, Number(id)) : undefined;

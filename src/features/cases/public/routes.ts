@@ -17,6 +17,7 @@ import { html, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormName, FormState } from "../../acting/index.js";
 import { actingRoutes, regionOf, solidarityWall } from "../../acting/index.js";
 import { CasePage } from "./page.js";
+import { photoRoutes } from "./photos.js";
 
 // The public case page, in the reader's language, with its forms (see features/acting). Also
 // re-rendered by a refused form post, with that form's errors and values.
@@ -46,6 +47,7 @@ const isFormName = (value: string | undefined): value is FormName =>
 
 export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: SiteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  photoRoutes(app, runtime);
 
   const renderCase = async (
     request: FastifyRequest<{ Params: CaseParams }>,
