@@ -96,7 +96,7 @@ test("a body or an upload too large is a 413 in the office layout", async () => 
   assertOfficePage(upload, 413, "The file is too large: upload at most 10 MB.");
 });
 
-test("a public route of an area (case photos) keeps the public site's answers", async () => {
+test("case photos keep the public site's answers, not the back office's", async () => {
   const photo = await node.app.inject({ method: "GET", url: "/photos/not-a-uuid/400.webp" });
   assert.equal(photo.statusCode, 404);
   assert.ok(!photo.body.includes("office.css"), "not the office layout");
