@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { listen, startTestApp, type TestApp } from "../support/app.js";
 import { assertAccessible, launchBrowser, withPage } from "../support/browser.js";
+import { makeEvent as makeTestEvent } from "../support/events.js";
 import { makeUser } from "../support/office.js";
 
 // The public events pages in a real browser: axe-core (WCAG 2.1 A and AA, no rule turned off)
@@ -17,25 +18,16 @@ let closeBrowser: () => Promise<void>;
 let eventId: string;
 
 async function makeEvent(o: { title: string; capacity?: number; latitude?: number; longitude?: number }) {
-  const id = randomUUID();
   const organizer = await makeUser(t, "organizer");
-  await t.db.pool.query(
-    `INSERT INTO events (id, campaign_id, organizer_id, title, description, address, country, latitude,
-                         longitude, starts_at, ends_at, time_zone, capacity)
-     VALUES ($1, $2, $3, $4, $5, 'Calle Mayor 1, 28013 Madrid', 'ES', $6, $7,
-             now() + interval '10 days', now() + interval '10 days 3 hours', 'Europe/Madrid', $8)`,
-    [
-      id,
-      t.runtime.catalog().campaigns.get("w4r-2012")?.id,
-      organizer.id,
-      o.title,
-      "Bring a pen.\n\nWe provide paper, envelopes and stamps.",
-      o.latitude ?? null,
-      o.longitude ?? null,
-      o.capacity ?? null,
-    ],
-  );
-  return id;
+  return makeTestEvent(t, {
+    organizerId: organizer.id,
+    title: o.title,
+    description: "Bring a pen.\n\nWe provide paper, envelopes and stamps.",
+    address: "Calle Mayor 1, 28013 Madrid",
+    latitude: o.latitude ?? null,
+    longitude: o.longitude ?? null,
+    capacity: o.capacity ?? null,
+  });
 }
 
 before(async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { makeEvent as makeTestEvent } from "../../../test/support/events.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import type { UserRow } from "../office/index.js";
@@ -50,15 +51,18 @@ async function settledTotal(): Promise<number> {
   return stored;
 }
 
-async function makeEvent(organizer: UserRow, country: string, campaignId = campaign.id): Promise<string> {
-  const id = randomUUID();
-  await node.db.pool.query(
-    `INSERT INTO events (id, campaign_id, organizer_id, title, address, country, starts_at, ends_at, time_zone)
-     VALUES ($1, $2, $3, $4, 'Calle Mayor 1', $5, now() - interval '3 hours', now() - interval '1 hour', 'Europe/Madrid')`,
-    [id, campaignId, organizer.id, `Writing night ${id.slice(0, 4)}`, country],
-  );
-  return id;
-}
+/** An event of `organizer` that ended an hour ago, so its letters can be reported. */
+const makeEvent = (organizer: UserRow, country: string, campaignId = campaign.id): Promise<string> =>
+  makeTestEvent(node, {
+    organizerId: organizer.id,
+    campaignId,
+    country,
+    title: `Writing night ${randomUUID().slice(0, 4)}`,
+    address: "Calle Mayor 1",
+    description: "",
+    startsAt: new Date(Date.now() - 3 * 3_600_000),
+    hours: 2,
+  });
 
 async function formKey(client: OfficeClient, url = "/office/reports/new"): Promise<string> {
   const page = await client.get(url);
