@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { makeEvent } from "../../../test/support/events.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
 import { routeNames } from "../../platform/http/route-list.js";
 import { isOfficeUrl } from "./context.js";
@@ -34,13 +35,12 @@ before(async () => {
   const campaign = node.runtime.catalog().campaigns.get("w4r-2012");
   assert.ok(campaign);
   const caseId = campaign.cases.get("gao-zhisheng") as number;
-  const eventA = randomUUID();
-  await pool.query(
-    `INSERT INTO events (id, campaign_id, organizer_id, title, address, country, starts_at, ends_at, time_zone)
-     VALUES ($1, $2, $3, 'Letters at the library', 'Calle Mayor 1, Madrid', 'ES', now() + interval '1 day',
-             now() + interval '1 day 3 hours', 'Europe/Madrid')`,
-    [eventA, campaign.id, users.organizerOwn.id],
-  );
+  const eventA = await makeEvent(node, {
+    organizerId: users.organizerOwn.id,
+    campaignId: campaign.id,
+    title: "Letters at the library",
+    startsAt: new Date(Date.now() + 86_400_000),
+  });
   const reportA = randomUUID();
   await pool.query(
     `INSERT INTO reports (id, campaign_id, case_id, type, country, quantity, occurred_on, event_id, reported_by)
