@@ -23,7 +23,7 @@ export class PageCache {
   private entries = new Map<string, Entry>();
 
   /** `now` is the clock; tests pass their own instead of waiting for a second to pass. */
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   send(
     request: FastifyRequest,
