@@ -100,10 +100,14 @@ test("the embedded database: started once, reused, joined by commands, stopped c
     assert.equal(joined.code, 0, joined.stderr);
     assert.match(joined.stdout, / 0 differences/);
   } finally {
-    // A live viewer must not keep the server from stopping.
-    const viewer = new StreamReader(`${first.url}/api/v1/campaigns/w4r-2012/counter/stream`);
-    await viewer.next(() => true);
-    killGroup(first.child, "SIGTERM");
+    try {
+      // A live viewer must not keep the server from stopping.
+      const viewer = new StreamReader(`${first.url}/api/v1/campaigns/w4r-2012/counter/stream`);
+      await viewer.next(() => true);
+    } finally {
+      // Even when the stream failed: a server left running would outlive the test run.
+      killGroup(first.child, "SIGTERM");
+    }
   }
   assert.equal(await first.exited, 0, first.output());
 
