@@ -18,10 +18,9 @@ import {
   currentUser,
   guard,
   OfficeLayout,
-  seesReport,
   sendPage,
 } from "../office/index.js";
-import { listReports } from "../reports/index.js";
+import { listReports, seesReport } from "../reports/index.js";
 import { sectionsCache } from "../sections/index.js";
 import { translationProgress } from "../translations/index.js";
 import { caseProgress, sectionLeaderboard } from "./data.js";

@@ -2,7 +2,8 @@ import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
 import { isUuid } from "../../platform/rules.js";
 import type { Actor, OfficeUser } from "../office/index.js";
-import { audit, moderatesMessage, type SectionOf } from "../office/index.js";
+import { audit, type SectionOf } from "../office/index.js";
+import { moderatesMessage } from "./policy.js";
 
 // The moderation queue of solidarity messages. A coordinator sees and decides only about the
 // messages sent from their sections' countries; an admin about all of them.

@@ -26,15 +26,8 @@ export {
   canRunEvents,
   canSeeOffice,
   canTranslate,
-  holdsEventsIn,
   isAdmin,
-  managesEvent,
-  moderatesMessage,
-  queueLanguages,
-  reportsFor,
-  runsSection,
-  seesReport,
-  translatesInto,
+  runsCountry,
 } from "./policy.js";
 export {
   createSession,

@@ -5,8 +5,8 @@ import { appendEntries } from "../../core/ledger/append.js";
 import { newActionId } from "../../core/ledger/ids.js";
 import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
 import { isUuid } from "../../platform/rules.js";
-import type { OfficeUser } from "../office/index.js";
-import { managesEvent, type SectionOf } from "../office/index.js";
+import { managesEvent } from "../events/index.js";
+import type { OfficeUser, SectionOf } from "../office/index.js";
 import type { CheckedReport, ReportEvent } from "./reports.js";
 
 // The SQL of offline reports, each query with the row it returns. A report and its ledger entry

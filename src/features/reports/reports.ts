@@ -5,8 +5,9 @@ import { isCountryCode } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import { Problem } from "../../platform/http/problems.js";
 import { isUuid } from "../../platform/rules.js";
-import type { OfficeUser } from "../office/index.js";
-import { managesEvent, reportsFor, type SectionOf } from "../office/index.js";
+import { managesEvent } from "../events/index.js";
+import type { OfficeUser, SectionOf } from "../office/index.js";
+import { reportsFor } from "./policy.js";
 
 // Offline reports: letters written on paper, counted by the people who ran the writing. A
 // report is one row in `reports` and one ledger entry (idempotency key "report:<id>"), written

@@ -12,8 +12,9 @@ import { single } from "../../platform/http/query.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { isUuid } from "../../platform/rules.js";
 import type { Errors, OfficeUser } from "../office/index.js";
-import { actorOf, audit, canReport, currentUser, guard, notFound, seesReport } from "../office/index.js";
+import { actorOf, audit, canReport, currentUser, guard, notFound } from "../office/index.js";
 import { importRoutes } from "./imports.js";
+import { seesReport } from "./policy.js";
 import {
   caseTitles,
   confirmedImport,

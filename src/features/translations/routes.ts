@@ -10,18 +10,10 @@ import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { canonicalLanguage } from "../../platform/rules.js";
 import { loadCase, TEXT_FORM_LIMIT } from "../cases/index.js";
 import type { Errors, OfficeUser } from "../office/index.js";
-import {
-  canTranslate,
-  currentUser,
-  guard,
-  isAdmin,
-  notFound,
-  queueLanguages,
-  sendPage,
-  translatesInto,
-} from "../office/index.js";
+import { canTranslate, currentUser, guard, isAdmin, notFound, sendPage } from "../office/index.js";
 import { type CaseTranslations, loadTranslations, translatableFields } from "./fields.js";
 import { countStatuses, type Draft, draftOf, validate } from "./model.js";
+import { queueLanguages, translatesInto } from "./policy.js";
 import { translationProgress } from "./progress.js";
 import { openLanguage, saveTranslation } from "./queries.js";
 import { EditorParams, EditorQuery, LanguageForm, OverviewQuery, TranslationForm } from "./schemas.js";

@@ -9,7 +9,6 @@ import {
   isAdmin,
   Notice,
   OfficeLayout,
-  translatesInto,
 } from "../office/index.js";
 import {
   type CaseTranslations,
@@ -19,6 +18,7 @@ import {
   translatableFields,
 } from "./fields.js";
 import { type Draft, KEEP, type StatusCounts } from "./model.js";
+import { translatesInto } from "./policy.js";
 import type { TranslationProgress } from "./progress.js";
 
 // The translation pages: the overview (a translator's queue, the progress table, opening a

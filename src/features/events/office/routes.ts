@@ -13,18 +13,9 @@ import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import { hourly } from "../../../platform/jobs/hourly.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
-import {
-  actorOf,
-  audit,
-  canRunEvents,
-  currentUser,
-  guard,
-  holdsEventsIn,
-  managesEvent,
-  notFound,
-  sendPage,
-} from "../../office/index.js";
+import { actorOf, audit, canRunEvents, currentUser, guard, notFound, sendPage } from "../../office/index.js";
 import type { EventDraft, EventRow } from "../model.js";
+import { holdsEventsIn, managesEvent } from "../policy.js";
 import {
   cancelEvent,
   countRsvps,

@@ -17,9 +17,9 @@ import {
   currentUser,
   guard,
   notFound,
-  runsSection,
   sendPage,
 } from "../../office/index.js";
+import { runsSection } from "../policy.js";
 import { checkSectionForm, readSectionForm, type SectionForm, SectionFormBody } from "./input.js";
 import {
   type CampaignCase,
