@@ -105,14 +105,15 @@ export class CounterSync {
       const origins = await client.query<{ origin: string; seq: number }>(
         "SELECT origin, seq FROM counter_origins",
       );
-      const rollups = await client.query({
+      // campaign, country, case, type, hour, count: arrays, for millions of rows without keys.
+      const rollups = await client.query<[number, string, number, string, Date, number]>({
         text: "SELECT campaign_id, country, case_id, type, hour, count FROM rollups",
         rowMode: "array",
       });
       await client.query("COMMIT");
       const fresh = new Counters();
       for (const [campaignId, country, caseId, type, hour, count] of rollups.rows) {
-        fresh.of(campaignId).add(country, caseId, type, (hour as Date).getTime(), count);
+        fresh.of(campaignId).add(country, caseId, type, hour.getTime(), count);
       }
       return { fresh, seqs: new Map(origins.rows.map((r) => [r.origin, r.seq])) };
     } catch (error) {

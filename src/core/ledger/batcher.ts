@@ -25,6 +25,20 @@ export interface StoredRef {
   recordedAt: Date;
 }
 
+/** An action found by its idempotency key, as PostgreSQL returns it. */
+interface ExistingRow {
+  id: string;
+  campaign_id: number;
+  case_id: number;
+  type: string;
+  quantity: number;
+  country: string;
+  channel: string;
+  occurred_at: Date;
+  recorded_at: Date;
+  idempotency_key: string;
+}
+
 export type Outcome = { created: true; action: StoredRef } | { created: false; action: StoredRef };
 
 interface Pending {
@@ -191,7 +205,7 @@ export class Batcher {
   }
 
   private async findExisting(entries: LedgerEntry[]): Promise<Map<string, StoredRef>> {
-    const result = await this.options.pool.query(
+    const result = await this.options.pool.query<ExistingRow>(
       `SELECT a.id, a.campaign_id, a.case_id, a.type, a.quantity, a.country, a.channel, a.occurred_at,
               a.recorded_at, a.idempotency_key
          FROM actions a

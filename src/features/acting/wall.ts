@@ -10,9 +10,17 @@ export interface WallMessage {
 
 const WALL_SIZE = 20;
 
+interface WallRow {
+  author: string;
+  country: string;
+  language: string;
+  body: string;
+  created_at: Date;
+}
+
 /** The latest approved solidarity messages for a case: only what a moderator let through. */
 export async function solidarityWall(db: pg.Pool, caseId: number): Promise<WallMessage[]> {
-  const result = await db.query(
+  const result = await db.query<WallRow>(
     `SELECT author, country, language, body, created_at FROM solidarity_messages
       WHERE case_id = $1 AND status = 'approved' ORDER BY created_at DESC LIMIT ${WALL_SIZE}`,
     [caseId],

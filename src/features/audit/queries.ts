@@ -25,8 +25,8 @@ export interface AuditFilter {
 }
 
 interface AuditDbRow {
-  // bigint: pg returns it as text.
-  id: string;
+  // A bigint, given as a number (platform/db/database.ts).
+  id: number;
   at: Date;
   actor: string;
   action: string;

@@ -274,8 +274,8 @@ export async function listReports(
 
 /** A report's quantity with all its corrections. */
 export async function netQuantity(db: Db, id: string): Promise<number> {
-  // bigint: pg returns it as text.
-  const result = await db.query<{ n: string }>(
+  // A bigint, given as a number (platform/db/database.ts).
+  const result = await db.query<{ n: number }>(
     "SELECT coalesce(sum(quantity), 0)::bigint AS n FROM reports WHERE id = $1 OR corrects = $1",
     [id],
   );

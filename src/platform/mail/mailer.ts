@@ -22,14 +22,15 @@ export function createMailer(config: Config, pool: pg.Pool, log: Logger): Mailer
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
   return {
     async send(mail) {
-      const stored = await pool.query(
+      const stored = await pool.query<{ id: number }>(
         "INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3) RETURNING id",
         [mail.to, mail.subject, mail.text],
       );
-      const id = stored.rows[0].id;
+      // INSERT … RETURNING gives exactly the one row.
+      const id = (stored.rows[0] as { id: number }).id;
       if (!transport) {
         log.info(
-          { outbox: Number(id), to: mail.to, subject: mail.subject, body: mail.text },
+          { outbox: id, to: mail.to, subject: mail.subject, body: mail.text },
           "mail kept in the outbox",
         );
         return;
@@ -67,13 +68,24 @@ export interface OutboxEntry {
   error: string | null;
 }
 
+/** An outbox row as PostgreSQL returns it (bigints come as numbers: platform/db/database.ts). */
+interface OutboxRow {
+  id: number;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: Date;
+  sent_at: Date | null;
+  error: string | null;
+}
+
 export async function readOutbox(pool: pg.Pool, limit = 100): Promise<OutboxEntry[]> {
-  const result = await pool.query(
+  const result = await pool.query<OutboxRow>(
     "SELECT id, recipient, subject, body, created_at, sent_at, error FROM outbox ORDER BY id DESC LIMIT $1",
     [limit],
   );
   return result.rows.map((row) => ({
-    id: Number(row.id),
+    id: row.id,
     recipient: row.recipient,
     subject: row.subject,
     body: row.body,

@@ -21,9 +21,9 @@ export interface SectionRecord {
   featured: number[];
 }
 
-// A goal is a bigint: it comes as text.
+// A goal is a bigint; node-postgres is told to give bigints as numbers (platform/db/database.ts).
 interface GoalRow {
-  goal: string;
+  goal: number;
 }
 interface FeaturedRow {
   case_id: number;
