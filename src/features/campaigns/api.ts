@@ -1,16 +1,13 @@
-import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { casesOfCampaign } from "../../core/catalog/case-details.js";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
+import { campaignStatus } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
 import { allowAnyOrigin, answerPreflight } from "./cors.js";
-
-export function campaignStatus(campaign: CampaignInfo, now = new Date()): "upcoming" | "open" | "closed" {
-  if (now < campaign.startsAt) return "upcoming";
-  return now < campaign.endsAt ? "open" : "closed";
-}
 
 const DateTime = Type.String({ format: "date-time" });
 

@@ -1,5 +1,6 @@
-import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import type { CounterView } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";

@@ -1,6 +1,7 @@
-import { Type } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { Slug } from "../rules.js";
 
-export const SlugParams = Type.Object({ slug: Type.String({ pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }) });
+export const SlugParams = Type.Object({ slug: Slug() });
 
 export const PROBLEM_TYPE = "application/problem+json";
 
