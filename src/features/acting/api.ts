@@ -8,6 +8,7 @@ import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { problemResponses } from "../../platform/http/schemas.js";
+import { Email, normalizeEmail } from "../../platform/rules.js";
 
 export const ActionBody = Type.Object(
   {
@@ -23,7 +24,7 @@ export const ActionBody = Type.Object(
       Type.Object(
         {
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          email: Type.Optional(Type.String({ format: "email", maxLength: 254 })),
+          email: Type.Optional(Email()),
         },
         { additionalProperties: false },
       ),
@@ -111,7 +112,7 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
       const key = request.headers["idempotency-key"];
       const entry = buildEntry(request.body, catalog, reporter, key);
       const supporter = request.body.supporter;
-      const email = supporter?.email?.trim().toLowerCase();
+      const email = supporter?.email === undefined ? undefined : normalizeEmail(supporter.email);
       let outcome: Awaited<ReturnType<typeof runtime.batcher.submit>>;
       try {
         outcome = await runtime.batcher.submit(
