@@ -38,7 +38,7 @@ export function auditRoutes(server: FastifyInstance, runtime: Runtime): void {
 
   app.get(
     "/office/audit",
-    { preHandler: guard(canReadAudit), schema: { querystring: AuditSearch, response: pageResponses() } },
+    { preValidation: guard(canReadAudit), schema: { querystring: AuditSearch, response: pageResponses() } },
     async (request, reply) => {
       // Given once, and without NUL (which PostgreSQL refuses in text), or not at all.
       const q: AuditQuery & { before?: string } = {};
@@ -78,7 +78,7 @@ export function auditRoutes(server: FastifyInstance, runtime: Runtime): void {
 
   app.get(
     "/office/outbox",
-    { preHandler: guard(canReadOutbox), schema: { response: pageResponses() } },
+    { preValidation: guard(canReadOutbox), schema: { response: pageResponses() } },
     async (request, reply) => {
       const mails = await readOutbox(pool);
       return sendPage(

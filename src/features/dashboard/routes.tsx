@@ -87,7 +87,10 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
 
   app.get(
     "/office",
-    { preHandler: guard(canSeeOffice), schema: { querystring: CampaignQuery, response: pageResponses(404) } },
+    {
+      preValidation: guard(canSeeOffice),
+      schema: { querystring: CampaignQuery, response: pageResponses(404) },
+    },
     async (request, reply) => {
       const user = currentUser(request);
       const campaign = campaignOf(runtime, single(request.query.campaign));
@@ -140,7 +143,7 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
   app.get(
     "/office/export.csv",
     {
-      preHandler: guard(canExportCounts),
+      preValidation: guard(canExportCounts),
       schema: {
         querystring: CampaignQuery,
         response: {

@@ -122,3 +122,15 @@ test("a failure on our side is a short office page, and JSON clients get problem
     await node.db.pool.query("ALTER TABLE sections_away RENAME TO sections");
   }
 });
+
+test("the guard comes before the input: a malformed address is not checked for those who may not open it", async () => {
+  // A filter given twice is refused (400) on the events list, but only to those who may see it.
+  const url = "/office/events?campaign=a&campaign=b";
+  const signedOut = await node.app.inject({ method: "GET", url });
+  assert.equal(signedOut.statusCode, 303);
+  assert.match(String(signedOut.headers.location), /^\/office\/login\?next=/);
+  const translator = await officeClient(node, await makeUser(node, "translator", { languages: ["es"] }));
+  assertOfficePage(await translator.get(url), 403, "running events");
+  const organizer = await officeClient(node, await makeUser(node, "organizer"));
+  assert.equal((await organizer.get(url)).statusCode, 400);
+});

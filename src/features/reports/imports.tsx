@@ -91,13 +91,13 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
 
   typed.get(
     `${HERE}/import`,
-    { preHandler: guard(canReport), schema: { response: pageResponses() } },
+    { preValidation: guard(canReport), schema: { response: pageResponses() } },
     async (request, reply) => importForm(reply, currentUser(request)),
   );
 
   typed.get(
     `${HERE}/template.csv`,
-    { preHandler: guard(canReport), schema: { response: CsvResponse } },
+    { preValidation: guard(canReport), schema: { response: CsvResponse } },
     async (request, reply) => {
       const user = currentUser(request);
       const campaign = campaignToReport(runtime.catalog());

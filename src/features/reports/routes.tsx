@@ -90,7 +90,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const sectionOf = (country: string) => runtime.sectionOf(country);
-  const guarded = { preHandler: guard(canReport) };
+  const guarded = { preValidation: guard(canReport) };
   const posted = { preHandler: [guard(canReport), app.csrfProtection] };
   const campaignNow = () => campaignToReport(runtime.catalog());
 

@@ -26,7 +26,7 @@ import { Editor, editorHref, Overview } from "./views.js";
 export function translationRoutes(parent: FastifyInstance, runtime: Runtime): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
-  const guarded = { preHandler: guard(canTranslate) };
+  const guarded = { preValidation: guard(canTranslate) };
 
   const campaignOf = (slug: string | undefined): CampaignInfo | undefined =>
     slug ? runtime.catalog().campaigns.get(slug) : currentCampaign(runtime.catalog());

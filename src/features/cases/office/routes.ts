@@ -42,7 +42,7 @@ const emptyDraft = (): CaseDraft => ({
 export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
-  const guarded = { preHandler: guard(canEditCases) };
+  const guarded = { preValidation: guard(canEditCases) };
   const posting = { preHandler: [guard(canEditCases), app.csrfProtection] };
   // A case's texts can be long, and urlencoded non-Latin text takes up to 9 bytes a character.
   const postingTexts = { ...posting, bodyLimit: TEXT_FORM_LIMIT };

@@ -128,7 +128,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
 
   app.get(
     "/office/events",
-    { schema: { querystring: ListQuery, response: pageResponses() }, preHandler: guarded },
+    { schema: { querystring: ListQuery, response: pageResponses() }, preValidation: guarded },
     async (request, reply) => {
       const user = currentUser(request);
       const catalog = runtime.catalog();
@@ -156,7 +156,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
 
   app.get(
     "/office/events/new",
-    { schema: { response: pageResponses() }, preHandler: guarded },
+    { schema: { response: pageResponses() }, preValidation: guarded },
     async (request, reply) => formPage(reply, { draft: emptyDraft(currentUser(request)) }),
   );
 
@@ -191,7 +191,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
     "/office/events/:id",
     {
       schema: { params: EventParams, querystring: DoneQuery, response: pageResponses(404) },
-      preHandler: guarded,
+      preValidation: guarded,
     },
     async (request, reply) => {
       const event = await managedEvent(currentUser(request), request.params.id);

@@ -90,7 +90,7 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
 
   app.get(
     "/office/sections",
-    { schema: { response: pageResponses() }, preHandler: guarded },
+    { schema: { response: pageResponses() }, preValidation: guarded },
     async (request, reply) => {
       const user = currentUser(request);
       const campaign = currentCampaign(runtime.catalog());
@@ -107,7 +107,7 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
     "/office/sections/:id",
     {
       schema: { params: SectionParams, querystring: SectionQuery, response: pageResponses(403, 404) },
-      preHandler: guarded,
+      preValidation: guarded,
     },
     async (request, reply) => {
       const user = currentUser(request);
