@@ -50,10 +50,12 @@ export async function seedDemoAccounts(pool: pg.Pool, dataDir: string): Promise<
   for (const account of DEMO_ACCOUNTS) {
     await createAccount(pool, { ...account, password }, { id: null, label: "demo seed" });
   }
-  const campaign = await pool.query(
+  const campaign = await pool.query<{ id: number }>(
     "SELECT id FROM campaigns WHERE starts_at <= now() AND ends_at > now() ORDER BY starts_at DESC LIMIT 1",
   );
-  const organizer = await pool.query("SELECT id FROM users WHERE email = $1", [DEMO_ACCOUNTS[3]?.email]);
+  const organizer = await pool.query<{ id: number }>("SELECT id FROM users WHERE email = $1", [
+    DEMO_ACCOUNTS[3]?.email,
+  ]);
   if (campaign.rows[0] && organizer.rows[0]) {
     for (const [title, address, latitude, longitude, inDays, hour] of DEMO_EVENTS) {
       await pool.query(

@@ -8,6 +8,16 @@ import { withTransaction } from "../platform/db/transaction.js";
 import { demoCampaigns, demoCases, demoCountryWeights, demoSections } from "./data.js";
 import type { DemoCampaign } from "./types.js";
 
+/** What INSERT … RETURNING id gives: exactly one row. */
+interface IdRow {
+  id: number;
+}
+function insertedId(result: pg.QueryResult<IdRow>): number {
+  const row = result.rows[0];
+  if (!row) throw new Error("INSERT … RETURNING id gave no row");
+  return row.id;
+}
+
 // The demo: the 2012 edition replayed so that it is open today (day DAYS_ELAPSED of its run),
 // and the 2011 edition one year earlier with its 1.3 million actions, both as reported batches
 // in the ledger so that counters, rollups and `verify` treat them like any other action.
@@ -133,7 +143,7 @@ async function insertCampaign(
   startsAt: Date,
   previousId: number | null,
 ): Promise<number> {
-  const result = await client.query(
+  const result = await client.query<IdRow>(
     `INSERT INTO campaigns (slug, title, starts_at, ends_at, goal, previous_id)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [
@@ -145,17 +155,17 @@ async function insertCampaign(
       previousId,
     ],
   );
-  return result.rows[0].id;
+  return insertedId(result);
 }
 
 async function insertCases(client: pg.PoolClient, campaignIds: number[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const [position, demoCase] of demoCases.entries()) {
-    const inserted = await client.query("INSERT INTO cases (slug, country) VALUES ($1, $2) RETURNING id", [
-      demoCase.slug,
-      demoCase.country,
-    ]);
-    const caseId: number = inserted.rows[0].id;
+    const inserted = await client.query<IdRow>(
+      "INSERT INTO cases (slug, country) VALUES ($1, $2) RETURNING id",
+      [demoCase.slug, demoCase.country],
+    );
+    const caseId = insertedId(inserted);
     ids.set(demoCase.slug, caseId);
     for (const campaignId of campaignIds) {
       await client.query("INSERT INTO campaign_cases (campaign_id, case_id, position) VALUES ($1, $2, $3)", [
@@ -183,13 +193,14 @@ async function insertCases(client: pg.PoolClient, campaignIds: number[]): Promis
 async function insertSections(client: pg.PoolClient, campaignId: number): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const section of demoSections) {
-    const inserted = await client.query(
+    const inserted = await client.query<IdRow>(
       "INSERT INTO sections (country, name, languages) VALUES ($1, $2, $3) RETURNING id",
       [section.country, section.name, section.languages],
     );
-    ids.set(section.country, inserted.rows[0].id);
+    const sectionId = insertedId(inserted);
+    ids.set(section.country, sectionId);
     await client.query("INSERT INTO section_goals (section_id, campaign_id, goal) VALUES ($1, $2, $3)", [
-      inserted.rows[0].id,
+      sectionId,
       campaignId,
       section.goal,
     ]);
@@ -208,10 +219,10 @@ export async function seedDemo(pool: pg.Pool, now = new Date()): Promise<SeedRes
   return withTransaction(pool, async (client) => {
     // Two nodes starting on one empty database must not both seed it.
     await client.query("SELECT pg_advisory_xact_lock($1)", [SEED_LOCK]);
-    const existing = await client.query(
+    const existing = await client.query<{ has_data: boolean }>(
       "SELECT EXISTS (SELECT 1 FROM campaigns) OR EXISTS (SELECT 1 FROM actions) AS has_data",
     );
-    if (existing.rows[0].has_data) return { seeded: false, reason: "the database already has data" };
+    if (existing.rows[0]?.has_data) return { seeded: false, reason: "the database already has data" };
 
     const { current, previous } = demoCampaigns;
     const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
