@@ -37,8 +37,10 @@ export interface Runtime {
 export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
   const origin = `node-${randomUUID()}`;
   let catalog = await loadCatalog(db.pool);
+  let streams: CounterStreams | undefined;
   const reloadCatalog = async () => {
     catalog = await loadCatalog(db.pool);
+    streams?.refresh();
   };
   const counters = new Counters();
   const sync = new CounterSync({
@@ -60,7 +62,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   });
   await sync.start();
   const renderer = new CounterRenderer(() => catalog, counters);
-  const streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
+  streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
   const mailer = createMailer(config, db.pool, log);
   return {
     config,

@@ -38,7 +38,7 @@ const UUID = new RegExp(UUID_PATTERN);
 export const isUuid = (value: string): boolean => UUID.test(value);
 export const Uuid = (options: object = {}) => Type.String({ pattern: UUID_PATTERN, ...options });
 
-const SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
+export const SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
 const SLUG = new RegExp(SLUG_PATTERN);
 export const isSlug = (value: string): boolean => SLUG.test(value);
 export const Slug = (options: object = {}) => Type.String({ pattern: SLUG_PATTERN, ...options });

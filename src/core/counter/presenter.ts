@@ -30,13 +30,32 @@ function sortedByCount<K>(entries: Iterable<[K, number]>): [K, number][] {
   return [...entries].filter(([, n]) => n !== 0).sort((a, b) => b[1] - a[1]);
 }
 
-export function counterView(catalog: Catalog, counters: Counters, campaign: CampaignInfo): CounterView {
-  const counter = counters.of(campaign.id);
-  const previous = campaign.previousId === null ? null : (counters.get(campaign.previousId)?.total ?? 0);
+/** Where the actions of cases that are not (or no longer) featured are counted. */
+export const OTHER_CASES = "other";
+
+/**
+ * The featured cases by name; every other case only as one anonymous sum, so that the numbers
+ * still add up to the total. A case is unpublished for a reason (often the person's safety):
+ * its slug, usually their name, must not stay in the public counter.
+ */
+function publicByCase(campaign: CampaignInfo, byCaseId: Map<number, number>): Record<string, number> {
+  const slugs = new Map([...campaign.cases].map(([slug, id]) => [id, slug]));
   const byCase: Record<string, number> = {};
   for (const slug of campaign.cases.keys()) byCase[slug] = 0;
-  for (const [caseId, n] of sortedByCount(counter.byCase))
-    byCase[catalog.caseSlugs.get(caseId) ?? String(caseId)] = n;
+  let other = 0;
+  for (const [caseId, n] of sortedByCount(byCaseId)) {
+    const slug = slugs.get(caseId);
+    if (slug === undefined) other += n;
+    else byCase[slug] = n;
+  }
+  if (other !== 0) byCase[OTHER_CASES] = other;
+  return byCase;
+}
+
+export function counterView(counters: Counters, campaign: CampaignInfo): CounterView {
+  const counter = counters.of(campaign.id);
+  const previous = campaign.previousId === null ? null : (counters.get(campaign.previousId)?.total ?? 0);
+  const byCase = publicByCase(campaign, counter.byCase);
   const byType: Record<string, number> = {};
   for (const type of ACTION_TYPES) byType[type] = counter.byType.get(type) ?? 0;
   return {
@@ -71,10 +90,11 @@ export class CounterRenderer {
     const version = this.counters.of(campaign.id).version;
     const previousVersion =
       campaign.previousId === null ? 0 : (this.counters.get(campaign.previousId)?.version ?? 0);
-    const key = `${version}.${previousVersion}.${campaign.cases.size}`;
+    // The catalog's version: publishing or withdrawing a case changes which names are shown.
+    const key = `${version}.${previousVersion}.${this.catalog().version}`;
     const cached = this.cache.get(campaign.id);
     if (cached && cached.key === key) return cached;
-    const json = JSON.stringify(counterView(this.catalog(), this.counters, campaign));
+    const json = JSON.stringify(counterView(this.counters, campaign));
     const event = Buffer.from(`event: counter\nid: ${version}\ndata: ${json}\n\n`);
     const chunk = Buffer.concat([
       Buffer.from(`${event.length.toString(16)}\r\n`),

@@ -93,6 +93,11 @@ export class CounterStreams {
     });
   }
 
+  /** After a catalog change: what a viewer may see (which cases are named) may have changed. */
+  refresh(): void {
+    for (const id of this.audiences.keys()) this.schedule(id);
+  }
+
   close(): void {
     this.unsubscribe();
     clearInterval(this.heartbeat);

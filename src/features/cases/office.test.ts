@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { action, listen, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
+import { StreamReader } from "../../../test/support/sse.js";
 import { caseForm, createCase } from "./fixtures.js";
 
 let t: TestApp;
@@ -169,6 +170,41 @@ test("publishing and unpublishing a case shows and hides it on the public site a
     { action: "publish", b: "false", a: "true" },
     { action: "unpublish", b: "true", a: "false" },
   ]);
+});
+
+test("an unpublished case stays in the public counter and stream only as one anonymous 'other' sum", async () => {
+  const id = await createCase(t, admin, { slug: "withdrawn-case", published: "" });
+  assert.equal((await admin.post(`/office/cases/${id}/publish`)).statusCode, 303);
+  for (let i = 0; i < 3; i++)
+    assert.equal((await postAction(t, action({ case: "withdrawn-case" }))).statusCode, 201);
+  const counter = async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/v1/campaigns/w4r-2012/counter" });
+    assert.equal(response.statusCode, 200);
+    return response.json() as { total: number; byCase: Record<string, number> };
+  };
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  const before = await counter();
+  assert.equal(before.byCase["withdrawn-case"], 3);
+  const stream = new StreamReader(`${await listen(t)}/api/v1/campaigns/w4r-2012/counter/stream`);
+  try {
+    await stream.next((e) => e.byCase["withdrawn-case"] === 3);
+    assert.equal((await admin.post(`/office/cases/${id}/unpublish`)).statusCode, 303);
+    const after = await counter();
+    assert.equal(after.byCase["withdrawn-case"], undefined);
+    assert.equal(after.byCase.other, 3 + (before.byCase.other ?? 0));
+    assert.equal(sum(after.byCase), after.total);
+    assert.equal(after.total, before.total);
+    // Viewers already connected get the anonymous view without waiting for the next action.
+    const event = await stream.next((e) => e.byCase["withdrawn-case"] === undefined);
+    assert.equal(event.byCase.other, after.byCase.other);
+    assert.doesNotMatch(JSON.stringify(event), /withdrawn-case/);
+  } finally {
+    stream.close();
+  }
+  // "other" is never a case's own name.
+  const reserved = await admin.post("/office/cases/new", caseForm(t, { slug: "other" }));
+  assert.equal(reserved.statusCode, 422);
+  assert.match(reserved.body, /reserved/);
 });
 
 test("editing a case: changed source fields get a new revision, and a bad edit changes nothing", async () => {

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { CounterView } from "../../core/counter/presenter.js";
+import { type CounterView, OTHER_CASES } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
@@ -25,7 +25,9 @@ export const CounterSchema = Type.Unsafe<CounterView>(
         description: "the previous edition's total; null without one",
       }),
       byCountry: Counts("countries with actions, largest first"),
-      byCase: Counts("every featured case"),
+      byCase: Counts(
+        `every featured case; the actions of cases no longer featured (an unpublished case) are summed under "${OTHER_CASES}"`,
+      ),
       byType: Counts("every action type"),
       perMinute: Type.Number({ minimum: 0, description: "actions a minute over the last five minutes" }),
       seq: Type.Integer({ minimum: 0, description: "increases with every change seen by this node" }),

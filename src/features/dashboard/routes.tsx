@@ -105,7 +105,7 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
       }
       const catalog = runtime.catalog();
       const counter = runtime.counters.of(campaign.id);
-      const view = counterView(catalog, runtime.counters, campaign);
+      const view = counterView(runtime.counters, campaign);
       const now = new Date();
       const previous =
         campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);

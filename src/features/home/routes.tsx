@@ -144,7 +144,7 @@ export function pageRoutes(
       catalog.version,
     ].join("|");
     return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
-      const view = counterView(catalog, runtime.counters, campaign);
+      const view = counterView(runtime.counters, campaign);
       const data = {
         campaign,
         status,

@@ -14,7 +14,6 @@ import {
   frOrganizer,
   makeEvent,
   node,
-  report,
   settledTotal,
   setUp,
   tearDown,

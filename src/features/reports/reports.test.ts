@@ -8,7 +8,6 @@ import {
   campaign,
   caseCount,
   count,
-  counter,
   counterReaches,
   csvFile,
   daysAfterStart,

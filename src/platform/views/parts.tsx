@@ -1,7 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { JSX } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { direction, type UiLocale } from "../i18n/locales.js";
+import type { UiLocale } from "../i18n/locales.js";
 import { type Messages, messagesFor } from "../i18n/messages.js";
 import { Layout, localHref, type PageContext } from "./layout.js";
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
+import { OTHER_CASES } from "../../../core/counter/presenter.js";
 import { FILE, messages } from "../../../platform/http/forms.js";
-import { Email, LanguageTag, Slug } from "../../../platform/rules.js";
+import { Email, LanguageTag, SLUG_PATTERN } from "../../../platform/rules.js";
 
 // The case forms of the back office, each a TypeBox schema: the route validates a post with it
 // and each rule names the sentence shown beside its field. What needs the whole form (a target
@@ -49,9 +50,13 @@ export type NumberedFields = {
 
 export const NewCaseForm = Type.Object(
   {
-    slug: Slug(
-      messages("Use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit."),
-    ),
+    // "other" names, in the public counter, the sum of the cases that are not featured.
+    slug: Type.String({
+      pattern: `^(?!${OTHER_CASES}$)${SLUG_PATTERN.slice(1)}`,
+      ...messages(
+        `Use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit ("${OTHER_CASES}" is reserved).`,
+      ),
+    }),
     source_language: LanguageTag(messages("Enter a language tag, e.g. en, es, pt-BR.")),
     ...sharedFields,
   },

@@ -68,7 +68,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
       (a, b) => b[1] - a[1],
     );
-    const view = counterView(runtime.catalog(), runtime.counters, campaign);
+    const view = counterView(runtime.counters, campaign);
     const wall = await solidarityWall(runtime.db.pool, detail.id);
     const acting = {
       csrf: reply.generateCsrf(),
