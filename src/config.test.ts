@@ -55,17 +55,18 @@ test("out-of-range numbers are refused", () => {
 test("TRUST_PROXY takes no proxy, a hop count or the proxies' addresses", () => {
   assert.deepEqual(loadConfig({}).trustProxy, { kind: "none" });
   assert.deepEqual(loadConfig({ TRUST_PROXY: "false" }).trustProxy, { kind: "none" });
-  assert.deepEqual(loadConfig({ TRUST_PROXY: "2" }).trustProxy, { kind: "hops", hops: 2, legacyTrue: false });
+  assert.deepEqual(loadConfig({ TRUST_PROXY: "2" }).trustProxy, { kind: "hops", hops: 2 });
   assert.deepEqual(loadConfig({ TRUST_PROXY: " 127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8,loopback" }).trustProxy, {
     kind: "addresses",
     addresses: ["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8", "loopback"],
+    legacyTrue: false,
   });
 });
 
-test("TRUST_PROXY=true means one proxy, never everyone", () => {
+test("TRUST_PROXY=true means proxies on this machine or a private network, never everyone", () => {
   assert.deepEqual(loadConfig({ TRUST_PROXY: "true" }).trustProxy, {
-    kind: "hops",
-    hops: 1,
+    kind: "addresses",
+    addresses: ["loopback", "linklocal", "uniquelocal"],
     legacyTrue: true,
   });
 });

@@ -68,9 +68,21 @@ export interface Config {
 export type TrustProxy =
   | { kind: "none" }
   /** The node is reachable only through this many proxies; each appended one address. */
-  | { kind: "hops"; hops: number; legacyTrue: boolean }
-  /** The proxies' addresses, CIDRs or proxy-addr's names (loopback, linklocal, uniquelocal). */
-  | { kind: "addresses"; addresses: string[] };
+  | { kind: "hops"; hops: number }
+  /**
+   * The proxies' addresses, CIDRs or proxy-addr's names (loopback, linklocal, uniquelocal);
+   * `legacyTrue` when they come from the old `TRUST_PROXY=true`.
+   */
+  | { kind: "addresses"; addresses: string[]; legacyTrue: boolean };
+
+/**
+ * What the old `true` (which trusted every address) now means: proxies on this machine or on a
+ * private network, which is where nearly every proxy that setting was used behind is. Unlike
+ * "one hop" it stays safe when the node is also reachable directly (no stranger's header is
+ * believed), and it follows a chain of private hops; a proxy with a public address fails closed
+ * (its visitors share its address) and the start-up warning says what to set.
+ */
+export const LEGACY_TRUE_PROXIES = ["loopback", "linklocal", "uniquelocal"];
 
 const TRUST_PROXY_FORMS =
   "Expected false, a hop count (1, 2, …) or a comma-separated list of the proxies' addresses or " +
@@ -92,14 +104,14 @@ function validProxyEntry(entry: string): boolean {
   }
 }
 
-/** The setting, or a problem message. `true` was "trust everyone"; it now means one proxy. */
+/** The setting, or a problem message. */
 export function parseTrustProxy(text: string): TrustProxy | string {
   const value = text.trim().toLowerCase();
   if (value === "" || value === "false" || value === "0") return { kind: "none" };
-  if (value === "true") return { kind: "hops", hops: 1, legacyTrue: true };
+  if (value === "true") return { kind: "addresses", addresses: LEGACY_TRUE_PROXIES, legacyTrue: true };
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
-    return hops <= 100 ? { kind: "hops", hops, legacyTrue: false } : `${TRUST_PROXY_FORMS}; at most 100 hops`;
+    return hops <= 100 ? { kind: "hops", hops } : `${TRUST_PROXY_FORMS}; at most 100 hops`;
   }
   const addresses = value.split(",").map((entry) => entry.trim());
   for (const entry of addresses) {
@@ -108,7 +120,7 @@ export function parseTrustProxy(text: string): TrustProxy | string {
       ? TRUST_PROXY_FORMS
       : `${TRUST_PROXY_FORMS}; ${JSON.stringify(entry)} is not an address or CIDR`;
   }
-  return { kind: "addresses", addresses };
+  return { kind: "addresses", addresses, legacyTrue: false };
 }
 
 export class ConfigError extends Error {

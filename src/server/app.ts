@@ -52,8 +52,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
   });
-  const legacyProxy = trustProxyWarning(config.trustProxy);
-  if (legacyProxy) app.log.warn(legacyProxy);
+  const proxyWarning = trustProxyWarning(config.trustProxy, config.host);
+  if (proxyWarning) app.log.warn(proxyWarning);
   listRoutes(app);
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;

@@ -13,10 +13,10 @@ function reporterFingerprint(token: string): string {
   return `token:${createHash("sha256").update(token).digest("hex").slice(0, 12)}`;
 }
 
+/** Compares digests, so neither the contents nor the length of a guess shows in the time taken. */
 function equal(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {

@@ -43,10 +43,15 @@ test("one hop: the address the proxy appended wins, not a forged leftmost one", 
   await app.close();
 });
 
-test("TRUST_PROXY=true is one hop, so the client cannot choose its address", async () => {
+test("TRUST_PROXY=true trusts proxies on this machine and private networks only", async () => {
   const app = await echo("true");
   assert.equal((await seen(app, "127.0.0.1", { "x-forwarded-for": "127.0.0.1, 5.6.7.8" })).ip, "5.6.7.8");
   assert.equal((await seen(app, "10.0.0.1", { "x-forwarded-for": "203.0.113.1, 5.6.7.8" })).ip, "5.6.7.8");
+  // A private load balancer in front of nginx: both are proxies, the client is found behind them.
+  const chain = { "x-forwarded-for": "203.0.113.1, 5.6.7.8, 10.1.2.3" };
+  assert.equal((await seen(app, "127.0.0.1", chain)).ip, "5.6.7.8");
+  // A client reaching the node directly from the Internet cannot choose its address.
+  assert.equal((await seen(app, "203.0.113.9", { "x-forwarded-for": "5.6.7.8" })).ip, "203.0.113.9");
   await app.close();
 });
 
@@ -150,9 +155,15 @@ test("isTrustedProxy judges a socket's peer", () => {
   assert.equal(check("loopback")("::1"), true);
 });
 
-test("the old TRUST_PROXY=true is warned about at start; the new forms are not", () => {
-  const warning = trustProxyWarning(loadConfig({ TRUST_PROXY: "true" }).trustProxy);
-  assert.match(warning ?? "", /TRUST_PROXY=true is read as one proxy.*TRUST_PROXY=127\.0\.0\.1/);
-  assert.equal(trustProxyWarning(loadConfig({ TRUST_PROXY: "1" }).trustProxy), undefined);
-  assert.equal(trustProxyWarning(loadConfig({}).trustProxy), undefined);
+test("the old TRUST_PROXY=true, and a hop count on a node others can reach, are warned about at start", () => {
+  const warning = (value: string, host = "127.0.0.1") =>
+    trustProxyWarning(loadConfig({ TRUST_PROXY: value }).trustProxy, host);
+  assert.match(
+    warning("true") ?? "",
+    /read as TRUST_PROXY=loopback,linklocal,uniquelocal.*TRUST_PROXY=127\.0\.0\.1/,
+  );
+  assert.equal(warning("1"), undefined, "a hop count on a node only this machine reaches");
+  assert.match(warning("1", "0.0.0.0") ?? "", /HOST=0\.0\.0\.0 lets others reach this node/);
+  assert.equal(warning("10.0.0.1", "0.0.0.0"), undefined);
+  assert.equal(warning("false", "0.0.0.0"), undefined);
 });

@@ -72,14 +72,26 @@ export function loopbackVerdict(
   return isTrustedProxy(peer) ? "not-local" : "undeclared-proxy";
 }
 
-/** The start-up warning for the old `TRUST_PROXY=true`, undefined when there is nothing to say. */
-export function trustProxyWarning(setting: TrustProxy): string | undefined {
-  if (setting.kind !== "hops" || !setting.legacyTrue) return undefined;
-  return (
-    "TRUST_PROXY=true is read as one proxy in front of this node (TRUST_PROXY=1): the client address " +
-    "is the last X-Forwarded-For entry. Set TRUST_PROXY to the hop count or to the proxies' addresses " +
-    "(e.g. TRUST_PROXY=127.0.0.1) to say so explicitly."
-  );
+const LOCAL_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** The start-up warning the setting deserves, undefined when there is nothing to say. */
+export function trustProxyWarning(setting: TrustProxy, host: string): string | undefined {
+  if (setting.kind === "addresses" && setting.legacyTrue) {
+    return (
+      "TRUST_PROXY=true no longer trusts every address: it is read as TRUST_PROXY=loopback,linklocal,uniquelocal " +
+      "(proxies on this machine or a private network). Set TRUST_PROXY to the proxies' addresses " +
+      "(e.g. TRUST_PROXY=127.0.0.1) or their hop count (TRUST_PROXY=1); a proxy with a public address " +
+      "must be listed, or all its visitors share its address."
+    );
+  }
+  if (setting.kind === "hops" && !LOCAL_HOSTS.has(host)) {
+    return (
+      `TRUST_PROXY=${setting.hops} believes the last ${setting.hops} X-Forwarded-For hop(s) from any peer, and ` +
+      `HOST=${host} lets others reach this node: make sure only the proxies can (a firewall, a private ` +
+      "network), or list the proxies' addresses in TRUST_PROXY instead."
+    );
+  }
+  return undefined;
 }
 
 export const UNDECLARED_PROXY_WARNING =
