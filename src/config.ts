@@ -45,7 +45,7 @@ export interface Config {
   reporterTokens: string[];
   /** Online actions per client address per minute; 0 turns the limit off. */
   actionRateLimit: number;
-  /** Which peers are proxies whose X-Forwarded-For is believed (see src/trust-proxy.ts). */
+  /** Which peers are proxies whose X-Forwarded-For is believed (src/platform/http/proxy.ts applies it). */
   trustProxy: TrustProxy;
   seedDemo: boolean;
   dbPoolSize: number;
@@ -82,7 +82,7 @@ export type TrustProxy =
  * believed), and it follows a chain of private hops; a proxy with a public address fails closed
  * (its visitors share its address) and the start-up warning says what to set.
  */
-export const LEGACY_TRUE_PROXIES = ["loopback", "linklocal", "uniquelocal"];
+export const LEGACY_TRUE_PROXIES: readonly string[] = ["loopback", "linklocal", "uniquelocal"];
 
 const TRUST_PROXY_FORMS =
   "Expected false, a hop count (1, 2, …) or a comma-separated list of the proxies' addresses or " +
@@ -108,7 +108,7 @@ function validProxyEntry(entry: string): boolean {
 export function parseTrustProxy(text: string): TrustProxy | string {
   const value = text.trim().toLowerCase();
   if (value === "" || value === "false" || value === "0") return { kind: "none" };
-  if (value === "true") return { kind: "addresses", addresses: LEGACY_TRUE_PROXIES, legacyTrue: true };
+  if (value === "true") return { kind: "addresses", addresses: [...LEGACY_TRUE_PROXIES], legacyTrue: true };
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
     return hops <= 100 ? { kind: "hops", hops } : `${TRUST_PROXY_FORMS}; at most 100 hops`;
