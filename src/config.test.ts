@@ -51,3 +51,61 @@ test("out-of-range numbers are refused", () => {
   assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
   assert.throws(() => loadConfig({ DB_POOL_SIZE: "1" }), /DB_POOL_SIZE/);
 });
+
+test("TRUST_PROXY takes no proxy, a hop count or the proxies' addresses", () => {
+  assert.deepEqual(loadConfig({}).trustProxy, { kind: "none" });
+  assert.deepEqual(loadConfig({ TRUST_PROXY: "false" }).trustProxy, { kind: "none" });
+  assert.deepEqual(loadConfig({ TRUST_PROXY: "2" }).trustProxy, { kind: "hops", hops: 2 });
+  assert.deepEqual(loadConfig({ TRUST_PROXY: " 127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8,loopback" }).trustProxy, {
+    kind: "addresses",
+    addresses: ["127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8", "loopback"],
+    legacyTrue: false,
+  });
+});
+
+test("TRUST_PROXY=true means proxies on this machine or a private network, never everyone", () => {
+  assert.deepEqual(loadConfig({ TRUST_PROXY: "true" }).trustProxy, {
+    kind: "addresses",
+    addresses: ["loopback", "linklocal", "uniquelocal"],
+    legacyTrue: true,
+  });
+});
+
+test("a TRUST_PROXY that is none of its forms is refused with the forms it takes", () => {
+  for (const value of [
+    "yes",
+    "0.0.0.0/0",
+    "::/0",
+    "127.1",
+    "1, 127.0.0.1",
+    "localhost",
+    "10.0.0.0/33",
+    "-1",
+    "*",
+    "101",
+  ]) {
+    assert.throws(
+      () => loadConfig({ TRUST_PROXY: value }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, value);
+        assert.equal(error.problems.length, 1, value);
+        assert.match(
+          error.problems[0] ?? "",
+          /^TRUST_PROXY: Expected false, a hop count \(1, 2, …\) or a comma-separated list/,
+        );
+        assert.ok(error.problems[0]?.endsWith(`(got ${JSON.stringify(value)})`), error.problems[0]);
+        return true;
+      },
+    );
+  }
+  assert.throws(
+    () => loadConfig({ TRUST_PROXY: "127.0.0.1,proxy.local" }),
+    /"proxy\.local" is not an address or CIDR/,
+  );
+});
+
+test("REPORTER_TOKEN_FAILURE_LIMIT defaults to 10 and 0 turns it off", () => {
+  assert.equal(loadConfig({}).reporterTokenFailureLimit, 10);
+  assert.equal(loadConfig({ REPORTER_TOKEN_FAILURE_LIMIT: "0" }).reporterTokenFailureLimit, 0);
+  assert.throws(() => loadConfig({ REPORTER_TOKEN_FAILURE_LIMIT: "-1" }), /REPORTER_TOKEN_FAILURE_LIMIT/);
+});

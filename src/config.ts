@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import path from "node:path";
+import proxyAddr from "@fastify/proxy-addr";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 
@@ -17,7 +19,8 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.String({ pattern: "^(fatal|error|warn|info|debug|trace|silent)$", default: "info" }),
   REPORTER_TOKENS: Type.String({ default: "" }),
   ACTION_RATE_LIMIT: Type.Integer({ minimum: 0, default: 120 }),
-  TRUST_PROXY: Type.Boolean({ default: false }),
+  // Read by parseTrustProxy: false, a hop count, or the proxies' addresses and CIDRs.
+  TRUST_PROXY: Type.String({ default: "false" }),
   SEED_DEMO: Type.Boolean({ default: true }),
   DB_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 200, default: 10 }),
   BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }),
@@ -25,6 +28,7 @@ const EnvSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: "^smtps?://" })),
   MAIL_FROM: Type.String({ minLength: 3, default: "Inkwell <no-reply@inkwell.invalid>" }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
+  REPORTER_TOKEN_FAILURE_LIMIT: Type.Integer({ minimum: 0, default: 10 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -41,7 +45,8 @@ export interface Config {
   reporterTokens: string[];
   /** Online actions per client address per minute; 0 turns the limit off. */
   actionRateLimit: number;
-  trustProxy: boolean;
+  /** Which peers are proxies whose X-Forwarded-For is believed (src/platform/http/proxy.ts applies it). */
+  trustProxy: TrustProxy;
   seedDemo: boolean;
   dbPoolSize: number;
   batchMax: number;
@@ -52,6 +57,70 @@ export interface Config {
   mailFrom: string;
   /** Login and password-reset attempts per address per 15 minutes; 0 turns the limit off. */
   loginRateLimit: number;
+  /** Wrong bearer tokens per client address per 15 minutes before tokens from it are refused; 0 = off. */
+  reporterTokenFailureLimit: number;
+}
+
+/**
+ * Whose X-Forwarded-For is believed. Never "everyone": the client address is the first address
+ * from the right of X-Forwarded-For that is not a proxy, so a client cannot choose its own.
+ */
+export type TrustProxy =
+  | { kind: "none" }
+  /** The node is reachable only through this many proxies; each appended one address. */
+  | { kind: "hops"; hops: number }
+  /**
+   * The proxies' addresses, CIDRs or proxy-addr's names (loopback, linklocal, uniquelocal);
+   * `legacyTrue` when they come from the old `TRUST_PROXY=true`.
+   */
+  | { kind: "addresses"; addresses: string[]; legacyTrue: boolean };
+
+/**
+ * What the old `true` (which trusted every address) now means: proxies on this machine or on a
+ * private network, which is where nearly every proxy that setting was used behind is. Unlike
+ * "one hop" it stays safe when the node is also reachable directly (no stranger's header is
+ * believed), and it follows a chain of private hops; a proxy with a public address fails closed
+ * (its visitors share its address) and the start-up warning says what to set.
+ */
+export const LEGACY_TRUE_PROXIES: readonly string[] = ["loopback", "linklocal", "uniquelocal"];
+
+const TRUST_PROXY_FORMS =
+  "Expected false, a hop count (1, 2, …) or a comma-separated list of the proxies' addresses or " +
+  "CIDRs (127.0.0.1, 10.0.0.0/8, ::1, fd00::/8; loopback, linklocal, uniquelocal)";
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function validProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  // Only the usual notations: ipaddr.js would also take "1" or "127.1" as addresses.
+  const slash = entry.indexOf("/");
+  if (isIP(slash === -1 ? entry : entry.slice(0, slash)) === 0) return false;
+  try {
+    // compile() judges addresses at run time, so it also judges the prefix (it refuses /0).
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The setting, or a problem message. */
+export function parseTrustProxy(text: string): TrustProxy | string {
+  const value = text.trim().toLowerCase();
+  if (value === "" || value === "false" || value === "0") return { kind: "none" };
+  if (value === "true") return { kind: "addresses", addresses: [...LEGACY_TRUE_PROXIES], legacyTrue: true };
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return hops <= 100 ? { kind: "hops", hops } : `${TRUST_PROXY_FORMS}; at most 100 hops`;
+  }
+  const addresses = value.split(",").map((entry) => entry.trim());
+  for (const entry of addresses) {
+    if (validProxyEntry(entry)) continue;
+    return addresses.length === 1
+      ? TRUST_PROXY_FORMS
+      : `${TRUST_PROXY_FORMS}; ${JSON.stringify(entry)} is not an address or CIDR`;
+  }
+  return { kind: "addresses", addresses, legacyTrue: false };
 }
 
 export class ConfigError extends Error {
@@ -84,7 +153,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       break;
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const trustProxy = parseTrustProxy(String(valid.TRUST_PROXY ?? "false"));
+  if (typeof trustProxy === "string")
+    problems.push(`TRUST_PROXY: ${trustProxy} (got ${JSON.stringify(source.TRUST_PROXY ?? null)})`);
+  if (problems.length > 0 || typeof trustProxy === "string") throw new ConfigError(problems);
   return {
     port: valid.PORT,
     host: valid.HOST,
@@ -94,7 +166,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: valid.LOG_LEVEL,
     reporterTokens,
     actionRateLimit: valid.ACTION_RATE_LIMIT,
-    trustProxy: valid.TRUST_PROXY,
+    trustProxy,
     seedDemo: valid.SEED_DEMO,
     dbPoolSize: valid.DB_POOL_SIZE,
     batchMax: valid.BATCH_MAX,
@@ -103,5 +175,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     smtpUrl: valid.SMTP_URL,
     mailFrom: valid.MAIL_FROM,
     loginRateLimit: valid.LOGIN_RATE_LIMIT,
+    reporterTokenFailureLimit: valid.REPORTER_TOKEN_FAILURE_LIMIT,
   };
 }

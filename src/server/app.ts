@@ -7,7 +7,7 @@ import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { bearerToken } from "../core/ledger/auth.js";
+import { reporterGate, verifiedReporter } from "../core/ledger/auth.js";
 import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
@@ -20,6 +20,7 @@ import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
+import { failureCounter } from "../platform/http/failures.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
 import {
   installProblemHandlers,
@@ -27,24 +28,32 @@ import {
   Problem,
   type ProblemPage,
 } from "../platform/http/problems.js";
+import {
+  loopbackVerdict,
+  proxyTrust,
+  trustProxyWarning,
+  UNDECLARED_PROXY_WARNING,
+} from "../platform/http/proxy.js";
 import { listRoutes } from "../platform/http/route-list.js";
 import { officeRoutes } from "./office.js";
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config } = runtime;
+  const proxies = proxyTrust(config.trustProxy);
   const app = Fastify({
     logger: { level: config.logLevel },
     // Per-request logs at tens of thousands of actions a second would cost more than the
     // actions; errors are still logged, and access logs belong to the proxy in front.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.trustProxy,
+    trustProxy: proxies.trustProxy,
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
   });
+  const proxyWarning = trustProxyWarning(config.trustProxy, config.host);
+  if (proxyWarning) app.log.warn(proxyWarning);
   listRoutes(app);
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
@@ -55,13 +64,23 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   app.removeContentTypeParser("text/plain");
 
   // Registered always; each limited route says its own limit (or false when it is switched off).
+  let warnedUndeclaredProxy = false;
   await app.register(rateLimit, {
     global: false,
     max: Math.max(config.actionRateLimit, 1),
     timeWindow: "1 minute",
-    // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
-    // (then every client would share one address and one limit). Reporters are trusted.
-    allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
+    // This machine itself (the simulator, tests, the demo) and verified reporters are not limited.
+    // A proxy on this machine that TRUST_PROXY does not declare would make every visitor local:
+    // its requests are limited like anyone's, and the operator is told once.
+    allowList: (request) => {
+      if (verifiedReporter(request)) return true;
+      const verdict = loopbackVerdict(request, proxies.isTrustedProxy);
+      if (verdict === "undeclared-proxy" && !warnedUndeclaredProxy) {
+        warnedUndeclaredProxy = true;
+        app.log.warn(UNDECLARED_PROXY_WARNING);
+      }
+      return verdict === "local";
+    },
     errorResponseBuilder: (_request, context) =>
       new Problem(
         429,
@@ -69,6 +88,13 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
         `Too many requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
       ),
   });
+
+  const reporters = reporterGate(
+    config.reporterTokens,
+    config.reporterTokenFailureLimit > 0
+      ? failureCounter(app, config.reporterTokenFailureLimit, "15 minutes")
+      : undefined,
+  );
 
   // Streams never end by themselves; close them first, or closing the server would wait forever.
   app.addHook("preClose", async () => runtime.streams.close());
@@ -81,7 +107,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
 
   // Before any route: the OpenAPI document is collected from the routes registered after it.
   await registerOpenApi(app);
-  actionRoutes(app, runtime);
+  actionRoutes(app, runtime, reporters);
   campaignRoutes(app, runtime);
   counterRoutes(app, runtime);
   await apiDocsRoutes(app);

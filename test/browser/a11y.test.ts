@@ -82,7 +82,7 @@ test("the 404 page has no violations", () =>
 test("the 'please wait' page (429) has no violations", async () => {
   // Loopback is never limited (it is the simulator or an undeclared proxy), so the browser
   // comes through a declared proxy with an address of its own.
-  const limited = await startTestApp({ ACTION_RATE_LIMIT: "1", TRUST_PROXY: "true" });
+  const limited = await startTestApp({ ACTION_RATE_LIMIT: "1", TRUST_PROXY: "1" });
   try {
     const limitedBase = await listen(limited);
     await withPage(

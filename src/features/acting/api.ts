@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
-import { authenticateReporter } from "../../core/ledger/auth.js";
+import { type ReporterGate, verifiedReporter } from "../../core/ledger/auth.js";
 import { LedgerUnavailableError, type StoredRef } from "../../core/ledger/batcher.js";
 import { buildEntry, sameAction } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
@@ -62,7 +62,11 @@ const StoredAction = Type.Object(
 /** A small body is all an action needs; anything larger is refused before parsing. */
 const BODY_LIMIT = 16 * 1024;
 
-export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
+/**
+ * `reporters` is the bearer-token check (reporterGate), shared with the rate limiter's allow list;
+ * it runs first on the route, before the body is parsed.
+ */
+export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: ReporterGate): void {
   const present = (action: StoredRef, campaign: string, caseSlug: string): Static<typeof StoredAction> => ({
     id: action.id,
     campaign,
@@ -99,15 +103,16 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime): void {
             413: "`body_too_large`: over 16 KB",
             415: "`unsupported_media_type`: not application/json",
             422: "`unknown_campaign`, `unknown_case`, `unknown_country`, `occurred_at_out_of_range`, `idempotency_key_reused`",
-            429: "`rate_limited` (Retry-After)",
+            429: "`rate_limited`, `too_many_token_failures`: too many wrong bearer tokens from this address (Retry-After)",
             503: "`ledger_unavailable`: nothing was stored (Retry-After)",
           }),
         },
       },
       config: { rateLimit: runtime.config.actionRateLimit > 0 ? {} : false },
+      onRequest: reporters,
     },
     async (request, reply) => {
-      const reporter = authenticateReporter(request, runtime.config.reporterTokens);
+      const reporter = verifiedReporter(request);
       const catalog = runtime.catalog();
       const key = request.headers["idempotency-key"];
       const entry = buildEntry(request.body, catalog, reporter, key);

@@ -49,7 +49,7 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, t
     path: OFFICE,
     httpOnly: true,
     sameSite: "lax",
-    // Behind a TLS proxy set TRUST_PROXY so that the protocol is seen as https.
+    // Behind a TLS proxy declare it with TRUST_PROXY so that its X-Forwarded-Proto (https) counts.
     secure: request.protocol === "https",
     maxAge: SESSION_MAX_MS / 1000,
   });
