@@ -2,12 +2,12 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
+import { secureCookies } from "../../platform/http/csrf.js";
 import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { hourly } from "../../platform/jobs/hourly.js";
 import { normalizeEmail } from "../../platform/rules.js";
-import { secureCookies } from "../../platform/http/csrf.js";
 import {
   actorOf,
   audit,

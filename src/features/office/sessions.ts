@@ -1,5 +1,5 @@
-import type pg from "pg";
 import { randomBytes } from "node:crypto";
+import type pg from "pg";
 import { hashToken, newToken } from "./tokens.js";
 import { type OfficeUser, type OfficeUserDbRow, officeUserFromRow } from "./users.js";
 
