@@ -19,7 +19,7 @@ import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
-import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
+import { CSRF_COOKIE, csrfCookieOptions } from "../platform/http/csrf.js";
 import { failureCounter } from "../platform/http/failures.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
 import {
@@ -103,7 +103,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // upload parsers do not: they are registered only in the contexts whose routes take forms, so
   // the JSON API answers any other body with 415 instead of parsing it.
   await app.register(cookie);
-  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS });
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: csrfCookieOptions(config.publicUrl) });
 
   // Before any route: the OpenAPI document is collected from the routes registered after it.
   await registerOpenApi(app);

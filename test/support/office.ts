@@ -75,26 +75,41 @@ function urlencode(form: Record<string, string | string[]>): string {
   return params.toString();
 }
 
-/** A client signed in as `user` (a session made directly), or anonymous without one. */
-export async function officeClient(node: TestApp, user?: UserRow): Promise<OfficeClient> {
+/**
+ * A client signed in as `user` (a session made directly), or anonymous without one; `address`
+ * is the client address its requests come from (127.0.0.1 unless given).
+ */
+export async function officeClient(
+  node: TestApp,
+  user?: UserRow,
+  options: { address?: string } = {},
+): Promise<OfficeClient> {
   const cookies: Record<string, string> = {};
+  const remoteAddress = options.address ?? "127.0.0.1";
   if (user) cookies[SESSION_COOKIE] = await createSession(node.db.pool, user.id);
+  let token: string | undefined;
+  // A new CSRF secret (a login rotates it) makes the token kept so far worthless.
+  const keep = (response: LightMyRequestResponse) => {
+    if (response.cookies.some((c) => c.name === "_csrf")) token = undefined;
+    keepCookies(cookies, response);
+  };
   // The login page always renders a form, so it always hands out a CSRF token and its cookie.
   const login = await node.app.inject({
     method: "GET",
     url: "/office/login",
+    remoteAddress,
     headers: { cookie: cookieHeader(cookies) },
   });
-  keepCookies(cookies, login);
-  let token: string | undefined;
+  keep(login);
   const csrf = async () => {
     if (token) return token;
     const page = await node.app.inject({
       method: "GET",
       url: "/office/reset",
+      remoteAddress,
       headers: { cookie: cookieHeader(cookies) },
     });
-    keepCookies(cookies, page);
+    keep(page);
     token = csrfTokenOf(page.body);
     return token;
   };
@@ -105,9 +120,10 @@ export async function officeClient(node: TestApp, user?: UserRow): Promise<Offic
       const response = await node.app.inject({
         method: "GET",
         url,
+        remoteAddress,
         headers: { cookie: cookieHeader(cookies) },
       });
-      keepCookies(cookies, response);
+      keep(response);
       return response;
     },
     async post(url, form = {}) {
@@ -115,10 +131,11 @@ export async function officeClient(node: TestApp, user?: UserRow): Promise<Offic
       const response = await node.app.inject({
         method: "POST",
         url,
+        remoteAddress,
         headers: { cookie: cookieHeader(cookies), "content-type": "application/x-www-form-urlencoded" },
         payload: urlencode(body),
       });
-      keepCookies(cookies, response);
+      keep(response);
       return response;
     },
     async postMultipart(url, fields, file) {
@@ -142,13 +159,14 @@ export async function officeClient(node: TestApp, user?: UserRow): Promise<Offic
       const response = await node.app.inject({
         method: "POST",
         url,
+        remoteAddress,
         headers: {
           cookie: cookieHeader(cookies),
           "content-type": `multipart/form-data; boundary=${boundary}`,
         },
         payload: Buffer.concat(parts),
       });
-      keepCookies(cookies, response);
+      keep(response);
       return response;
     },
   };

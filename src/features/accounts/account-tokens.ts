@@ -41,7 +41,10 @@ export async function findAccountToken(
   const row = result.rows[0];
   if (!row) return undefined;
   const user = await getUser(db, row.user_id);
-  return user && !user.disabledAt ? { user } : undefined;
+  // Setting a password ends the account's links (setPassword); an invitation is also refused
+  // on its own once there is a password, as it is only ever for choosing the first one.
+  const spent = !user || user.disabledAt || (purpose === "invite" && user.passwordHash);
+  return spent ? undefined : { user };
 }
 
 /** Marks a link used; false when it was used (or expired) in the meantime. */

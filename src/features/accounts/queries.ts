@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { type Role, USER_COLUMNS, type UserDbRow, type UserRow, userFromRow } from "../office/index.js";
+import { emailKeySql, forgetLoginState } from "./throttle.js";
 
 // The SQL of the account pages, each query with the type of its rows.
 
@@ -17,9 +18,19 @@ export async function sectionChoices(db: Db): Promise<SectionChoice[]> {
   return result.rows.map((row) => ({ ...row, country: row.country.trim() }));
 }
 
-export async function listUsers(db: Db): Promise<UserRow[]> {
-  const result = await db.query<UserDbRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY role, email`);
-  return result.rows.map(userFromRow);
+export interface ListedUser extends UserRow {
+  /** Until when logins from browsers that are not the account's known devices are refused. */
+  lockedUntil: Date | null;
+}
+
+export async function listUsers(db: Db): Promise<ListedUser[]> {
+  const result = await db.query<UserDbRow & { locked_until: Date | null }>(
+    `SELECT ${USER_COLUMNS},
+            (SELECT blocked_until FROM login_failures f
+              WHERE f.key = ${emailKeySql("users.email")} AND f.blocked_until > now()) AS locked_until
+       FROM users ORDER BY role, email`,
+  );
+  return result.rows.map((row) => ({ ...userFromRow(row), lockedUntil: row.locked_until }));
 }
 
 export async function emailTaken(db: Db, email: string): Promise<boolean> {
@@ -46,25 +57,24 @@ export async function updateUser(client: pg.PoolClient, id: number, change: Acco
   return userFromRow(result.rows[0] as UserDbRow);
 }
 
-/** Counts a failed login; the `lockAfter`th in a row locks the account for `minutes`. */
-export async function recordFailedLogin(db: Db, id: number, lockAfter: number, minutes: number) {
-  await db.query(
-    `UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + $3 * interval '1 minute' ELSE locked_until END
-      WHERE id = $1`,
-    [id, lockAfter, minutes],
-  );
-}
-
-export async function clearFailedLogins(db: Db, id: number) {
-  await db.query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", [id]);
-}
-
-/** Sets the password chosen through a one-time link (and the name, for an invitation). */
-export async function setPassword(client: pg.PoolClient, id: number, passwordHash: string, name: string) {
+/**
+ * Sets the password chosen through a one-time link (and the name, for an invitation). This is
+ * the one place a password changes (a new account gets its first one in insertUser), so it ends
+ * every other outstanding link of the account: an invitation left unused after a reset, or a
+ * reset link after an invitation, must not replace the password just chosen.
+ */
+export async function setPassword(
+  client: pg.PoolClient,
+  user: { id: number; email: string },
+  passwordHash: string,
+  name: string,
+) {
   await client.query(
-    `UPDATE users SET password_hash = $2, name = CASE WHEN $3 = '' THEN name ELSE $3 END,
-            failed_logins = 0, locked_until = NULL WHERE id = $1`,
-    [id, passwordHash, name],
+    "UPDATE users SET password_hash = $2, name = CASE WHEN $3 = '' THEN name ELSE $3 END WHERE id = $1",
+    [user.id, passwordHash, name],
   );
+  await client.query("UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", [
+    user.id,
+  ]);
+  await forgetLoginState(client, user.id, user.email);
 }

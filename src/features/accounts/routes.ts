@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
+import { secureCookies } from "../../platform/http/csrf.js";
 import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
@@ -11,8 +12,6 @@ import {
   actorOf,
   audit,
   canSeeOffice,
-  clearSessionCookie,
-  createSession,
   currentUser,
   endAllSessions,
   endSession,
@@ -24,18 +23,35 @@ import {
   SESSION_COOKIE,
   safeNext,
   sendPage,
-  setSessionCookie,
+  signIn,
+  signOut,
 } from "../office/index.js";
 import { consumeAccountToken, findAccountToken, issueAccountToken } from "./account-tokens.js";
 import { ChooseForms, EmptyForm, LoginForm, LoginQuery, ResetForm, TokenParams } from "./forms.js";
 import { checkPassword, hashPassword, passwordProblem } from "./passwords.js";
-import { clearFailedLogins, recordFailedLogin, setPassword } from "./queries.js";
+import { setPassword } from "./queries.js";
+import {
+  admitLogin,
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_DAYS,
+  loginSucceeded,
+  purgeLoginState,
+  rememberDevice,
+} from "./throttle.js";
 import { ChoosePage, LoginPage, ResetRequestPage } from "./views.js";
 
 // Logging in and out, password resets and accepting invitations.
 
-const LOCK_AFTER = 5;
-const LOCK_MINUTES = 15;
+/** "Try again in …" for a wait: seconds while short, whole minutes once longer (rounded up,
+ * so attempts a few seconds apart are told the same). */
+function retryAfter(waitMs: number): { seconds: number; words: string } {
+  if (waitMs <= 60_000) {
+    const seconds = Math.ceil(waitMs / 1000);
+    return { seconds, words: `${seconds} second${seconds === 1 ? "" : "s"}` };
+  }
+  const minutes = Math.ceil(waitMs / 60_000);
+  return { seconds: minutes * 60, words: `${minutes} minute${minutes === 1 ? "" : "s"}` };
+}
 
 export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
   const app = office.withTypeProvider<TypeBoxTypeProvider>();
@@ -43,6 +59,16 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
   const limit = runtime.config.loginRateLimit;
   // Ended sessions and spent links are of no use to anyone: delete them at start, then hourly.
   hourly(office, "deleting old sessions", () => purgeExpiredSessions(pool));
+  hourly(office, "deleting old login counts", () => purgeLoginState(pool));
+  // The known-device cookie goes only to the login form's address; it proves a browser once
+  // logged in to an account, nothing more (it opens no session).
+  const deviceCookie = {
+    path: "/office/login",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: secureCookies(runtime.config.publicUrl),
+    maxAge: DEVICE_COOKIE_DAYS * 24 * 3600,
+  } as const;
   // Per address, loopback included: guessing passwords from the same machine is still guessing.
   const rateLimit = limit > 0 ? { max: limit, timeWindow: "15 minutes", allowList: () => false } : false;
   const signedIn = [guard(canSeeOffice), app.csrfProtection];
@@ -77,24 +103,23 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
       const next = safeNext(request.body.next);
       const page = (error: string, status: number) =>
         sendPage(reply, LoginPage({ csrf: reply.generateCsrf(), next, email, error }), status);
+      const attempt = { address: request.ip, email, deviceToken: request.cookies[DEVICE_COOKIE] };
+      // Counted (or refused) before anything about the email is looked up: the same steps and
+      // answers whether it has an account or not.
+      const admission = await admitLogin(pool, attempt);
+      if (admission.kind === "blocked") {
+        const wait = retryAfter(admission.waitMs);
+        reply.header("retry-after", String(wait.seconds));
+        return page(`Too many failed attempts. Please try again in ${wait.words}.`, 429);
+      }
       const user = email ? await findUserByEmail(pool, email) : undefined;
-      if (user?.lockedUntil && user.lockedUntil > new Date()) {
-        const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-        reply.header("retry-after", String(minutes * 60));
-        return page(`Too many failed attempts. This account is locked for ${minutes} more minute(s).`, 429);
-      }
+      // An unknown email, a disabled account or one still invited is checked against a dummy
+      // hash, so it costs the time a wrong password does.
       const ok = await checkPassword(user && !user.disabledAt ? user.passwordHash : null, password);
-      if (!user || !ok) {
-        // Count failures; the fifth in a row locks the account for a while.
-        if (user) await recordFailedLogin(pool, user.id, LOCK_AFTER, LOCK_MINUTES);
-        return page("That email and password do not match an account.", 401);
-      }
-      await clearFailedLogins(pool, user.id);
-      const token = await createSession(pool, user.id, {
-        ip: request.ip,
-        userAgent: request.headers["user-agent"],
-      });
-      setSessionCookie(request, reply, token);
+      if (!user || !ok) return page("That email and password do not match an account.", 401);
+      const device = await loginSucceeded(pool, admission, attempt, user.id);
+      reply.setCookie(DEVICE_COOKIE, device, deviceCookie);
+      await signIn(request, reply, runtime, user.id);
       return reply.redirect(next, 303);
     },
   );
@@ -105,7 +130,7 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await endSession(pool, token);
-      clearSessionCookie(reply);
+      signOut(reply, runtime);
       return reply.redirect("/office/login?done=out", 303);
     },
   );
@@ -121,7 +146,7 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
           sessionsEnded: ended,
         });
       });
-      clearSessionCookie(reply);
+      signOut(reply, runtime);
       return reply.redirect("/office/login?done=out", 303);
     },
   );
@@ -212,9 +237,11 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
         }
         const passwordHash = await hashPassword(password);
         const used = await withTransaction(pool, async (client) => {
-          if (!(await consumeAccountToken(client, token, purpose))) return false;
+          // The account first, then the link: a reset and an invitation of the same person sent
+          // at once wait for each other here, and the second finds its link ended by the first.
           const before = await getUser(client, found.user.id, true);
-          await setPassword(client, found.user.id, passwordHash, name);
+          if (!(await consumeAccountToken(client, token, purpose))) return false;
+          await setPassword(client, found.user, passwordHash, name);
           // A new password ends every session, in case the old one was known to someone else.
           await endAllSessions(client, found.user.id);
           await audit(
@@ -229,11 +256,10 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
           return true;
         });
         if (!used) throw expired();
-        const session = await createSession(pool, found.user.id, {
-          ip: request.ip,
-          userAgent: request.headers["user-agent"],
-        });
-        setSessionCookie(request, reply, session);
+        // Choosing a password through the link is a login: this browser becomes a known device.
+        const device = await rememberDevice(pool, found.user.id, request.cookies[DEVICE_COOKIE]);
+        reply.setCookie(DEVICE_COOKIE, device, deviceCookie);
+        await signIn(request, reply, runtime, found.user.id);
         return reply.redirect(OFFICE, 303);
       },
     );

@@ -12,7 +12,7 @@ import {
   type Role,
   type UserRow,
 } from "../office/index.js";
-import type { SectionChoice } from "./queries.js";
+import type { ListedUser, SectionChoice } from "./queries.js";
 
 // The account pages of admins: the list of accounts, and the form to invite or change one.
 
@@ -33,17 +33,17 @@ export interface Draft {
   disabled: boolean;
 }
 
-function statusOf(user: UserRow): string {
+function statusOf(user: ListedUser): string {
   if (user.disabledAt) return "disabled";
   if (!user.passwordHash) return "invited";
-  if (user.lockedUntil && user.lockedUntil > new Date()) return "locked";
+  if (user.lockedUntil && user.lockedUntil > new Date()) return "locked for new browsers";
   return "active";
 }
 
 export function UsersPage(props: {
   me: OfficeUser;
   csrf: string;
-  users: UserRow[];
+  users: ListedUser[];
   sections: SectionChoice[];
   done?: string;
 }) {

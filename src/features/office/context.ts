@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
-import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../../platform/http/csrf.js";
+import { CSRF_COOKIE, csrfCookieOptions, secureCookies } from "../../platform/http/csrf.js";
 import { Problem } from "../../platform/http/problems.js";
 import { type Capability, refusal } from "./policy.js";
-import { SESSION_COOKIE, SESSION_MAX_MS, userOfSession } from "./sessions.js";
+import { createSession, newCsrfSecret, SESSION_COOKIE, SESSION_MAX_MS, sessionOf } from "./sessions.js";
 import type { OfficeUser } from "./users.js";
 
 // What every back-office request carries: the signed-in account (if any), read from the session
@@ -23,6 +22,7 @@ export const isOfficeUrl = (url: string): boolean => url.startsWith(OFFICE);
 
 /** Registered inside the back-office plugin (src/server/office.ts): it runs for its requests only. */
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
+  const csrfCookie = csrfCookieOptions(runtime.config.publicUrl);
   app.addHook("onRequest", async (request, reply) => {
     // Staff pages are per person: never cached, never framed, never leak their URL (which may
     // hold a one-time token) to another site.
@@ -31,32 +31,57 @@ export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): v
       .header("x-frame-options", "DENY")
       .header("content-security-policy", "frame-ancestors 'none'")
       .header("referrer-policy", "no-referrer");
-    // Without a CSRF cookie (a restarted browser keeps the session cookie, not this one), every
-    // reply.generateCsrf() of the page would make a secret of its own and only the last would be
-    // kept, so the page's other forms would be refused: give the request one secret up front.
-    if (!request.cookies[CSRF_COOKIE]) {
-      const secret = randomBytes(18).toString("base64url");
-      request.cookies[CSRF_COOKIE] = secret;
-      reply.setCookie(CSRF_COOKIE, secret, CSRF_COOKIE_OPTIONS);
-    }
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.officeUser = await userOfSession(runtime.db.pool, token);
+    const session = token ? await sessionOf(runtime.db.pool, token) : undefined;
+    if (session) {
+      request.officeUser = session.user;
+      // Signed in, the secret is the session's, whatever _csrf cookie the browser sends: a
+      // cookie planted before (or after) the login, with a token made from it, is worth nothing.
+      // @fastify/csrf-protection reads the secret from request.cookies, for checks and new tokens.
+      request.cookies[CSRF_COOKIE] = session.csrfSecret;
+    } else if (!request.cookies[CSRF_COOKIE]) {
+      // Without a CSRF cookie, every reply.generateCsrf() of the page would make a secret of its
+      // own and only the last would be kept, so the page's other forms would be refused: give
+      // the request one secret up front.
+      const secret = newCsrfSecret();
+      request.cookies[CSRF_COOKIE] = secret;
+      reply.setCookie(CSRF_COOKIE, secret, csrfCookie);
+    }
   });
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+/**
+ * Opens a session for a person who just proved who they are (login, invitation, reset): the
+ * session cookie, and a new CSRF secret (the session's), so no token from before stays valid.
+ */
+export async function signIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  runtime: Runtime,
+  userId: number,
+): Promise<void> {
+  const csrfSecret = newCsrfSecret();
+  const token = await createSession(
+    runtime.db.pool,
+    userId,
+    { ip: request.ip, userAgent: request.headers["user-agent"] },
+    csrfSecret,
+  );
+  const secure = secureCookies(runtime.config.publicUrl);
   reply.setCookie(SESSION_COOKIE, token, {
     path: OFFICE,
     httpOnly: true,
     sameSite: "lax",
-    // Behind a TLS proxy declare it with TRUST_PROXY so that its X-Forwarded-Proto (https) counts.
-    secure: request.protocol === "https",
+    secure,
     maxAge: SESSION_MAX_MS / 1000,
   });
+  reply.setCookie(CSRF_COOKIE, csrfSecret, csrfCookieOptions(runtime.config.publicUrl));
 }
 
-export function clearSessionCookie(reply: FastifyReply): void {
+/** Forgets the session in this browser, and its CSRF secret with it. */
+export function signOut(reply: FastifyReply, runtime: Runtime): void {
   reply.clearCookie(SESSION_COOKIE, { path: OFFICE });
+  reply.setCookie(CSRF_COOKIE, newCsrfSecret(), csrfCookieOptions(runtime.config.publicUrl));
 }
 
 /**

@@ -3,13 +3,13 @@
 export type { Actor } from "./audit.js";
 export { actorOf, audit } from "./audit.js";
 export {
-  clearSessionCookie,
   currentUser,
   guard,
   notFound,
   OFFICE,
   safeNext,
-  setSessionCookie,
+  signIn,
+  signOut,
 } from "./context.js";
 export { sendPage } from "./form.js";
 export { OfficeLayout } from "./layout.js";

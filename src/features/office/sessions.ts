@@ -1,10 +1,11 @@
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { hashToken, newToken } from "./tokens.js";
 import { type OfficeUser, type OfficeUserDbRow, officeUserFromRow } from "./users.js";
 
 // Server-side sessions: the cookie holds a random token, the database its hash. A session ends
 // after 12 idle hours or 14 days, on logout, on "log out everywhere", on a password change,
-// and when the account is disabled.
+// and when the account is disabled. Each session has its own CSRF secret, made when it opens.
 
 export const SESSION_COOKIE = "inkwell_session";
 export const SESSION_IDLE_MS = 12 * 3600_000;
@@ -12,29 +13,47 @@ export const SESSION_MAX_MS = 14 * 24 * 3600_000;
 // Writing last_seen_at on every request would turn each page view into a write.
 const TOUCH_EVERY_MS = 5 * 60_000;
 
+/** A secret as @fastify/csrf makes them (18 random bytes, base64url). */
+export const newCsrfSecret = (): string => randomBytes(18).toString("base64url");
+
 export async function createSession(
   db: pg.Pool | pg.PoolClient,
   userId: number,
   client: { ip?: string; userAgent?: string } = {},
+  csrfSecret: string = newCsrfSecret(),
 ): Promise<string> {
   const token = newToken();
   await db.query(
-    `INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent)
-     VALUES ($1, $2, now() + $3 * interval '1 millisecond', $4, $5)`,
-    [hashToken(token), userId, SESSION_MAX_MS, client.ip ?? null, client.userAgent?.slice(0, 300) ?? null],
+    `INSERT INTO sessions (token_hash, user_id, expires_at, ip, user_agent, csrf_secret)
+     VALUES ($1, $2, now() + $3 * interval '1 millisecond', $4, $5, $6)`,
+    [
+      hashToken(token),
+      userId,
+      SESSION_MAX_MS,
+      client.ip ?? null,
+      client.userAgent?.slice(0, 300) ?? null,
+      csrfSecret,
+    ],
   );
   return token;
 }
 
 interface SessionRow extends OfficeUserDbRow {
   last_seen_at: Date;
+  csrf_secret: string;
+}
+
+export interface Session {
+  user: OfficeUser;
+  /** What the session's forms' CSRF tokens are made from and checked against. */
+  csrfSecret: string;
 }
 
 /** The account behind a session token, if the session is alive and the account enabled. */
-export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeUser | undefined> {
+export async function sessionOf(db: pg.Pool, token: string): Promise<Session | undefined> {
   const tokenHash = hashToken(token);
   const result = await db.query<SessionRow>(
-    `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, s.last_seen_at
+    `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, s.last_seen_at, s.csrf_secret
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()
         AND s.last_seen_at > now() - $2 * interval '1 millisecond' AND u.disabled_at IS NULL`,
@@ -45,7 +64,7 @@ export async function userOfSession(db: pg.Pool, token: string): Promise<OfficeU
   if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await db.query("UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1", [tokenHash]);
   }
-  return officeUserFromRow(row);
+  return { user: officeUserFromRow(row), csrfSecret: row.csrf_secret };
 }
 
 export async function endSession(db: pg.Pool | pg.PoolClient, token: string): Promise<void> {

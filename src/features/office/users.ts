@@ -18,16 +18,14 @@ export interface OfficeUser {
 
 export interface UserRow extends OfficeUser {
   passwordHash: string | null;
-  failedLogins: number;
-  lockedUntil: Date | null;
   disabledAt: Date | null;
   createdAt: Date;
 }
 
 type Db = pg.Pool | pg.PoolClient;
 
-export const USER_COLUMNS = `id, email, name, role, section_ids, languages, password_hash, failed_logins,
-  locked_until, disabled_at, created_at`;
+export const USER_COLUMNS = `id, email, name, role, section_ids, languages, password_hash, disabled_at,
+  created_at`;
 
 /** The columns of users that make an OfficeUser, as PostgreSQL returns them. */
 export interface OfficeUserDbRow {
@@ -42,8 +40,6 @@ export interface OfficeUserDbRow {
 /** A row of USER_COLUMNS, as PostgreSQL returns it. */
 export interface UserDbRow extends OfficeUserDbRow {
   password_hash: string | null;
-  failed_logins: number;
-  locked_until: Date | null;
   disabled_at: Date | null;
   created_at: Date;
 }
@@ -63,8 +59,6 @@ export function userFromRow(row: UserDbRow): UserRow {
   return {
     ...officeUserFromRow(row),
     passwordHash: row.password_hash,
-    failedLogins: row.failed_logins,
-    lockedUntil: row.locked_until,
     disabledAt: row.disabled_at,
     createdAt: row.created_at,
   };
@@ -72,7 +66,7 @@ export function userFromRow(row: UserDbRow): UserRow {
 
 /** What the audit log keeps of an account: never the password hash. */
 export function auditView(user: UserRow): Record<string, unknown> {
-  const { passwordHash: _hash, failedLogins: _failed, lockedUntil: _locked, ...rest } = user;
+  const { passwordHash: _hash, ...rest } = user;
   return { ...rest, hasPassword: user.passwordHash !== null };
 }
 
