@@ -30,12 +30,9 @@ async function withStream(
   work: (counters: Counters, read: () => string) => Promise<void>,
 ) {
   const counters = new Counters();
-  const streams = new CounterStreams(
-    counters,
-    new CounterRenderer(() => catalog, counters),
-    () => campaign,
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
     heartbeatMs,
-  );
+  });
   const server = http.createServer((_req, res) => streams.subscribe(campaign, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   let text = "";
@@ -93,12 +90,9 @@ test("a change is sent once, as one whole counter, and nothing is sent when noth
   // The test's clock: flushes happen when it says, so "nothing more was sent" needs no waiting.
   context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
   const counters = new Counters();
-  const streams = new CounterStreams(
-    counters,
-    new CounterRenderer(() => catalog, counters),
-    () => campaign,
-    60_000,
-  );
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 60_000,
+  });
   const { response, read } = fakeViewer();
   try {
     streams.subscribe(campaign, response);
