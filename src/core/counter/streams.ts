@@ -11,10 +11,11 @@ import type { CounterRenderer, RenderedCounter } from "./presenter.js";
 // with what the last flush cost: a crowd gets fewer, still timely, updates instead of a server
 // that stops taking actions. A viewer whose connection is not keeping up is skipped and gets the
 // latest state when its buffer drains: each message is the whole counter, so nothing is lost.
-// A viewer that never reads is dropped by the socket's idle timeout: once its buffer holds more
-// than SLOW_VIEWER_BYTES nothing more is written to it — not even the heartbeat, which waits for
-// an empty buffer — so no byte moves and the timeout fires, while a healthy viewer's heartbeat
-// (a third of that timeout at most) keeps its stream open for as long as it reads.
+// A viewer that never reads is dropped by the socket's idle timeout: once a write waits on a
+// full kernel buffer, later writes queue in the process without reaching the socket, so no byte
+// moves and the timeout fires. What may queue is bounded: updates stop at SLOW_VIEWER_BYTES and
+// the heartbeat waits for an empty buffer. A reading viewer's heartbeat (at most a third of that
+// timeout) keeps its stream open for as long as it reads.
 
 const MIN_INTERVAL_MS = 250;
 /**

@@ -67,7 +67,8 @@ export function reportOncePerMinute(
   const reported = new Map<string, number>();
   return (key, message) => {
     const now = Date.now();
-    if ((reported.get(key) ?? 0) > now - REPORT_EVERY_MS) return;
+    const last = reported.get(key);
+    if (last !== undefined && last > now - REPORT_EVERY_MS) return;
     // The map only holds keys reported within the last minute.
     for (const [k, at] of reported) if (at <= now - REPORT_EVERY_MS) reported.delete(k);
     reported.set(key, now);
