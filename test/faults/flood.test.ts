@@ -143,7 +143,7 @@ test("a flood from one host leaves the node answering another within a second", 
     concurrency: 100,
     streamPath: STREAM,
   });
-  const streamReport = await streams.settled;
+  const streamReport = await within(streams.settled, 15_000, "opening the streams");
   const idle = Array.from({ length: IDLE_CHILDREN }, () =>
     startFlood({
       mode: "idle",
@@ -158,13 +158,19 @@ test("a flood from one host leaves the node answering another within a second", 
   let pouring = true;
   const probing = (async () => {
     while (pouring) {
-      during.push(await fromOtherHost(`${server.url}/healthz`, "GET"));
+      const url = `${server?.url}/healthz`;
+      during.push(await fromOtherHost(url, "GET").catch(() => ({ status: 0, ms: Number.NaN })));
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  const idleReports = await Promise.all(idle.map((f) => f.settled));
-  pouring = false;
-  await probing;
+  const idleReports = await within(
+    Promise.all(idle.map((f) => f.settled)).finally(() => {
+      pouring = false;
+    }),
+    30_000,
+    "opening the idle connections",
+  );
+  await within(probing, 11_000, "the last probe during the flood");
   const floodMs = Date.now() - floodStarted;
 
   // The flood is in place: every connection it could hold is held.
