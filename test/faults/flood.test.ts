@@ -21,7 +21,7 @@ const FLOOD_STREAMS = 2_000;
 const IDLE_CHILDREN = 3;
 const PER_ADDRESS = 1000;
 const STREAMS_PER_ADDRESS = 500;
-const TIMEOUT_MS = 20_000;
+const TIMEOUT_MS = 10_000;
 /** The issue's bound for the other host's requests. */
 const ANSWER_WITHIN_MS = 1000;
 const CLIENT = fileURLToPath(new URL("../support/flood-client.ts", import.meta.url));
@@ -144,6 +144,7 @@ test("a flood from one host leaves the node answering another within a second", 
     streamPath: STREAM,
   });
   const streamReport = await within(streams.settled, 15_000, "opening the streams");
+  const streamsMs = Date.now() - floodStarted;
   const idle = Array.from({ length: IDLE_CHILDREN }, () =>
     startFlood({
       mode: "idle",
@@ -153,11 +154,13 @@ test("a flood from one host leaves the node answering another within a second", 
       streamPath: STREAM,
     }),
   );
-  // The other host, while the idle connections pour in.
+  // The other host, while the idle connections pour in; and the node's open files meanwhile.
   const during: Timed[] = [];
+  let peakFiles = openFiles(pid);
   let pouring = true;
   const probing = (async () => {
     while (pouring) {
+      peakFiles = Math.max(peakFiles, openFiles(pid));
       const url = `${server?.url}/healthz`;
       during.push(await fromOtherHost(url, "GET").catch(() => ({ status: 0, ms: Number.NaN })));
       await new Promise((r) => setTimeout(r, 250));
@@ -167,14 +170,15 @@ test("a flood from one host leaves the node answering another within a second", 
     Promise.all(idle.map((f) => f.settled)).finally(() => {
       pouring = false;
     }),
-    30_000,
+    40_000,
     "opening the idle connections",
   );
   await within(probing, 11_000, "the last probe during the flood");
   const floodMs = Date.now() - floodStarted;
 
   // The flood is in place: every connection it could hold is held.
-  const peakFiles = openFiles(pid);
+  peakFiles = Math.max(peakFiles, openFiles(pid));
+  const inPlace = await Promise.all(idle.map((f) => f.report()));
   const health = await fromOtherHost(`${server.url}/healthz`, "GET");
   const action = await fromOtherHost(`${server.url}/api/v1/actions`, "POST", {
     campaign: "w4r-2012",
@@ -185,17 +189,25 @@ test("a flood from one host leaves the node answering another within a second", 
 
   const sum = (key: keyof FloodReport) => idleReports.reduce((n, r) => n + r[key], 0);
   const measured = {
+    startMs: floodStarted - startedAt,
+    streamsMs,
     floodMs,
     streams: {
       held: streamReport.held,
       unavailable: streamReport.unavailable,
       refused: streamReport.refused,
     },
-    idle: { held: sum("held"), refused: sum("refused"), failed: sum("failed") },
+    idle: {
+      held: sum("held"),
+      refused: sum("refused"),
+      failed: sum("failed"),
+      openAtTheEnd: inPlace.reduce((n, r) => n + r.open, 0),
+    },
     files: { baseline, peak: peakFiles, limit: fileLimit(pid) },
     healthzMs: Math.round(health.ms),
     actionMs: Math.round(action.ms),
     duringFloodHealthzMs: during.map((d) => Math.round(d.ms)),
+    duringFloodHealthzMaxMs: Math.round(Math.max(...during.map((d) => d.ms))),
   };
   console.log(`flood: ${JSON.stringify(measured)}`);
 
@@ -204,15 +216,20 @@ test("a flood from one host leaves the node answering another within a second", 
   assert.ok(health.ms < ANSWER_WITHIN_MS, `/healthz took ${health.ms} ms`);
   assert.ok(action.ms < ANSWER_WITHIN_MS, `the action took ${action.ms} ms`);
   assert.ok(
-    during.every((d) => d.status === 200),
-    "/healthz answered 200 from the other host while the flood poured in",
+    during.every((d) => d.status === 200 && d.ms < ANSWER_WITHIN_MS),
+    "/healthz answered 200 within a second from the other host while the flood poured in",
   );
   // Both kinds of flood were capped, and the caps held what they promise.
   assert.equal(streamReport.held, STREAMS_PER_ADDRESS, "streams held for one address");
   assert.equal(streamReport.held + streamReport.unavailable + streamReport.refused, FLOOD_STREAMS);
   assert.equal(sum("failed"), 0, "every flood connection was accepted or refused, none left hanging");
-  assert.ok(streamReport.held + sum("held") <= PER_ADDRESS, "one address holds at most its cap");
-  assert.ok(sum("refused") >= FLOOD_IDLE - PER_ADDRESS, `${sum("refused")} idle connections refused`);
+  // The address's places not taken by streams: all were given, and never more at once (a few
+  // more for closes the clients have not seen yet). Places given back by timeouts while the
+  // flood still came were taken again, so more than that were held in all.
+  const places = PER_ADDRESS - streamReport.held;
+  assert.ok(sum("held") >= places - 5, `${sum("held")} idle connections held of ${places} places`);
+  assert.ok(measured.idle.openAtTheEnd <= places + 10, `${measured.idle.openAtTheEnd} open at once`);
+  assert.equal(sum("held") + sum("refused"), IDLE_CHILDREN * Math.ceil(FLOOD_IDLE / IDLE_CHILDREN));
   assert.ok(peakFiles <= baseline + PER_ADDRESS + 50, `${peakFiles} open files (from ${baseline})`);
   assert.ok(peakFiles < measured.files.limit, "the node stays under its open-file limit");
 
