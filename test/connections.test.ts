@@ -106,7 +106,7 @@ test("a stream that is read stays open past every timeout; its socket keeps the 
   }
 });
 
-test("streams over the per-address cap answer 503 with Retry-After and close", async () => {
+test("the stream answers HEAD and ends; over the per-address cap streams answer 503 and close", async () => {
   const open: http.ClientRequest[] = [];
   const opened = (localAddress: string) =>
     new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -115,6 +115,11 @@ test("streams over the per-address cap answer 503 with Retry-After and close", a
       open.push(request);
     });
   try {
+    const head = await untilClosed(`HEAD ${STREAM} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.match(head.received, /^HTTP\/1\.1 200 /);
+    assert.match(head.received, /content-type: text\/event-stream/i);
+    assert.doesNotMatch(head.received, /content-length/i, "a stream has no length to announce");
+    assert.ok(head.afterMs < 1000, "HEAD answers and ends");
     const first = await Promise.all([opened("127.0.0.1"), opened("127.0.0.1")]);
     assert.deepEqual(
       first.map((r) => r.statusCode),
@@ -126,8 +131,8 @@ test("streams over the per-address cap answer 503 with Retry-After and close", a
     assert.match(refused.received, /content-type: application\/problem\+json/i);
     assert.match(refused.received, /"code":"too_many_streams"/);
     assert.ok(refused.afterMs < 1000, `the refused connection was closed after ${refused.afterMs} ms`);
-    const head = await untilClosed(`HEAD ${STREAM} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    assert.match(head.received, /^HTTP\/1\.1 503 /, "HEAD answers as GET would");
+    const refusedHead = await untilClosed(`HEAD ${STREAM} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(refusedHead.received, /^HTTP\/1\.1 503 /, "HEAD answers as GET would");
     // Another address has its own count.
     assert.equal((await opened("127.0.0.2")).statusCode, 200);
   } finally {

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
@@ -133,9 +134,9 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
       const campaign = findCampaign(runtime, request.params.slug);
       const client = addressKey(request.ip);
       if (!runtime.streams.admits(client)) {
-        // The connection is closed with the answer, so a refused viewer holds no file either;
-        // a load balancer may send the retry to another node.
-        // A decision, not a failure: logged once a minute per address, not as an error.
+        // A decision, not a failure: logged once a minute per address, not as an error. The
+        // connection is closed with the answer, so a refused viewer holds no file either, and a
+        // load balancer may send the retry to another node.
         reportRefusal(
           client,
           `${client} holds ${runtime.config.maxStreamsPerAddress} counter streams (MAX_STREAMS_PER_ADDRESS); its new ones are refused`,
@@ -150,9 +151,11 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
           ),
         );
       }
-      // What a GET would answer, without the stream that would never end.
+      // What a GET would answer, without the stream that would never end. An empty stream, not
+      // an empty string: Fastify would announce its length, 0, which a GET does not have.
       if (request.method === "HEAD") {
-        return reply.type("text/event-stream; charset=utf-8").header("cache-control", "no-cache").send("");
+        reply.type("text/event-stream; charset=utf-8").header("cache-control", "no-cache, no-transform");
+        return reply.send(Readable.from([]) as never);
       }
       // From here on the response is a long-lived stream written by CounterStreams; it skips
       // onSend hooks, so the CORS header goes on the raw response. The socket keeps its idle
