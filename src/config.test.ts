@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, defaultMaxConnections, loadConfig, openFileLimit } from "./config.js";
 
 test("defaults make a working local configuration", () => {
   const config = loadConfig({});
@@ -108,4 +108,39 @@ test("REPORTER_TOKEN_FAILURE_LIMIT defaults to 10 and 0 turns it off", () => {
   assert.equal(loadConfig({}).reporterTokenFailureLimit, 10);
   assert.equal(loadConfig({ REPORTER_TOKEN_FAILURE_LIMIT: "0" }).reporterTokenFailureLimit, 0);
   assert.throws(() => loadConfig({ REPORTER_TOKEN_FAILURE_LIMIT: "-1" }), /REPORTER_TOKEN_FAILURE_LIMIT/);
+});
+
+test("connection timeouts default to nginx's, and a header timeout cannot exceed the request's", () => {
+  const config = loadConfig({});
+  assert.equal(config.httpHeaderTimeoutMs, 60_000);
+  assert.equal(config.httpRequestTimeoutMs, 120_000);
+  assert.equal(config.httpKeepAliveTimeoutMs, 75_000);
+  assert.equal(config.httpIdleTimeoutMs, 60_000);
+  assert.throws(
+    () => loadConfig({ HTTP_HEADER_TIMEOUT_MS: "90000", HTTP_REQUEST_TIMEOUT_MS: "60000" }),
+    /HTTP_HEADER_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+  );
+  assert.throws(() => loadConfig({ HTTP_IDLE_TIMEOUT_MS: "0" }), /HTTP_IDLE_TIMEOUT_MS/);
+});
+
+test("the connection cap is the open-file limit less a reserve", () => {
+  const limits = [
+    "Limit                     Soft Limit           Hard Limit           Units",
+    "Max processes             63432                63432                processes",
+    "Max open files            20000                40000                files",
+  ].join("\n");
+  assert.equal(openFileLimit(limits), 20_000, "the soft limit");
+  assert.equal(openFileLimit("Max processes 1 1 processes"), undefined);
+  assert.equal(defaultMaxConnections(20_000), 18_000);
+  assert.equal(defaultMaxConnections(1024), 768, "at least 256 files are kept");
+  assert.equal(defaultMaxConnections(300), 150, "never more than half");
+  const limit = openFileLimit();
+  const config = loadConfig({});
+  if (limit !== undefined) assert.equal(config.maxConnections, defaultMaxConnections(limit));
+  assert.equal(config.maxConnectionsPerAddress, 1000);
+  assert.equal(config.maxStreamsPerAddress, 500);
+  if (limit !== undefined) {
+    assert.throws(() => loadConfig({ MAX_CONNECTIONS: String(limit) }), /MAX_CONNECTIONS: must stay below/);
+  }
+  assert.equal(loadConfig({ MAX_CONNECTIONS: "100" }).maxConnections, 100);
 });

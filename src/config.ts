@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import proxyAddr from "@fastify/proxy-addr";
@@ -29,6 +30,13 @@ const EnvSchema = Type.Object({
   MAIL_FROM: Type.String({ minLength: 3, default: "Inkwell <no-reply@inkwell.invalid>" }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
   REPORTER_TOKEN_FAILURE_LIMIT: Type.Integer({ minimum: 0, default: 10 }),
+  HTTP_HEADER_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
+  HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000 }),
+  HTTP_KEEPALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 75_000 }),
+  HTTP_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
+  MAX_CONNECTIONS: Type.Optional(Type.Integer({ minimum: 1 })),
+  MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1000 }),
+  MAX_STREAMS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 500 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -59,6 +67,20 @@ export interface Config {
   loginRateLimit: number;
   /** Wrong bearer tokens per client address per 15 minutes before tokens from it are refused; 0 = off. */
   reporterTokenFailureLimit: number;
+  /** Time for a request's headers to arrive, from its first byte (or from the connection). */
+  httpHeaderTimeoutMs: number;
+  /** Time for a whole request, headers and body, to arrive. */
+  httpRequestTimeoutMs: number;
+  /** How long a connection may wait, idle, for its next request. */
+  httpKeepAliveTimeoutMs: number;
+  /** A connection on which no byte moves either way for this long is closed. */
+  httpIdleTimeoutMs: number;
+  /** Open connections the node accepts in all; more are closed at once. */
+  maxConnections: number;
+  /** Open connections from one client address (an IPv6 /64), except declared proxies. */
+  maxConnectionsPerAddress: number;
+  /** Concurrent counter streams for one client address. */
+  maxStreamsPerAddress: number;
 }
 
 /**
@@ -157,6 +179,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (typeof trustProxy === "string")
     problems.push(`TRUST_PROXY: ${trustProxy} (got ${JSON.stringify(source.TRUST_PROXY ?? null)})`);
   if (problems.length > 0 || typeof trustProxy === "string") throw new ConfigError(problems);
+  const fileLimit = openFileLimit();
+  if (valid.MAX_CONNECTIONS !== undefined && fileLimit !== undefined && valid.MAX_CONNECTIONS >= fileLimit) {
+    problems.push(
+      `MAX_CONNECTIONS: must stay below the process's open-file limit (${fileLimit}), or connections take the files the node needs`,
+    );
+  }
+  // Node refuses a header timeout longer than the request timeout that includes it.
+  if (valid.HTTP_HEADER_TIMEOUT_MS > valid.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADER_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: valid.PORT,
     host: valid.HOST,
@@ -176,5 +209,42 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: valid.MAIL_FROM,
     loginRateLimit: valid.LOGIN_RATE_LIMIT,
     reporterTokenFailureLimit: valid.REPORTER_TOKEN_FAILURE_LIMIT,
+    httpHeaderTimeoutMs: valid.HTTP_HEADER_TIMEOUT_MS,
+    httpRequestTimeoutMs: valid.HTTP_REQUEST_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: valid.HTTP_KEEPALIVE_TIMEOUT_MS,
+    httpIdleTimeoutMs: valid.HTTP_IDLE_TIMEOUT_MS,
+    maxConnections: valid.MAX_CONNECTIONS ?? defaultMaxConnections(fileLimit),
+    maxConnectionsPerAddress: valid.MAX_CONNECTIONS_PER_ADDRESS,
+    maxStreamsPerAddress: valid.MAX_STREAMS_PER_ADDRESS,
   };
+}
+
+/**
+ * The process's soft limit on open files, from /proc/self/limits; undefined where that cannot be
+ * read (not Linux). Node raises the soft limit to the hard one as it starts, so this is the real
+ * ceiling for sockets, the database pool, logs and files together.
+ */
+export function openFileLimit(limits?: string): number | undefined {
+  let text = limits;
+  if (text === undefined) {
+    try {
+      text = readFileSync("/proc/self/limits", "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+  const soft = /^Max open files\s+(\d+)/m.exec(text)?.[1];
+  return soft === undefined ? undefined : Number(soft);
+}
+
+/** Assumed where the limit cannot be read; Node's raised limit is higher on common systems. */
+const FALLBACK_FILE_LIMIT = 4096;
+
+/**
+ * Connections may take the open files but a reserve: a tenth of them, at least 256 (the pool,
+ * listening sockets, logs, static files and uploads), and never more than half.
+ */
+export function defaultMaxConnections(fileLimit = FALLBACK_FILE_LIMIT): number {
+  const reserve = Math.min(Math.floor(fileLimit / 2), Math.max(256, Math.ceil(fileLimit / 10)));
+  return Math.max(1, fileLimit - reserve);
 }

@@ -62,7 +62,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   });
   await sync.start();
   const renderer = new CounterRenderer(() => catalog, counters);
-  streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
+  streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id), {
+    // A healthy stream must write well within the idle timeout that drops stuck ones.
+    heartbeatMs: Math.min(15_000, Math.floor(config.httpIdleTimeoutMs / 3)),
+    maxPerAddress: config.maxStreamsPerAddress,
+  });
   const mailer = createMailer(config, db.pool, log);
   return {
     config,

@@ -19,6 +19,7 @@ import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
+import { limitConnections } from "../platform/http/connections.js";
 import { CSRF_COOKIE, csrfCookieOptions } from "../platform/http/csrf.js";
 import { failureCounter } from "../platform/http/failures.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
@@ -48,12 +49,32 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     // actions; errors are still logged, and access logs belong to the proxy in front.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: proxies.trustProxy,
+    // Every wait on a client is bounded (docs/OPERATIONS.md, "Connections"). The socket's idle
+    // timeout closes a connection on which nothing moves: silent, a promised body that does not
+    // come, or a response that is not read.
+    connectionTimeout: config.httpIdleTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    http: {
+      headersTimeout: config.httpHeaderTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      // Node checks the header and request timeouts on this interval (30 s by default, which
+      // would let a silent socket stay half a minute past its bound).
+      connectionsCheckingInterval: Math.min(1000, Math.floor(config.httpHeaderTimeoutMs / 4)),
+    },
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
   });
   const proxyWarning = trustProxyWarning(config.trustProxy, config.host);
   if (proxyWarning) app.log.warn(proxyWarning);
+  limitConnections(app.server, {
+    maxConnections: config.maxConnections,
+    maxPerAddress: config.maxConnectionsPerAddress,
+    // A declared proxy holds the connections of everyone behind it.
+    isTrustedProxy: proxies.isTrustedProxy,
+    onRefusing: (message) => app.log.warn(message),
+  });
   listRoutes(app);
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;

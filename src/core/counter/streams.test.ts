@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import http, { type ServerResponse } from "node:http";
+import net from "node:net";
 import { test } from "node:test";
 import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
 import { Counters } from "./aggregates.js";
@@ -30,12 +31,9 @@ async function withStream(
   work: (counters: Counters, read: () => string) => Promise<void>,
 ) {
   const counters = new Counters();
-  const streams = new CounterStreams(
-    counters,
-    new CounterRenderer(() => catalog, counters),
-    () => campaign,
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
     heartbeatMs,
-  );
+  });
   const server = http.createServer((_req, res) => streams.subscribe(campaign, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   let text = "";
@@ -69,13 +67,13 @@ test("idle streams get heartbeat comments so proxies keep them open", async () =
 });
 
 /** What a viewer's response receives, without a socket: the stream falls back to res.write. */
-function fakeViewer() {
+function fakeViewer(writableLength = 0) {
   let text = "";
   const response = {
     destroyed: false,
     headersSent: true,
     chunkedEncoding: false,
-    writableLength: 0,
+    writableLength,
     socket: null,
     writeHead: () => response,
     write: (chunk: string | Buffer) => {
@@ -93,12 +91,9 @@ test("a change is sent once, as one whole counter, and nothing is sent when noth
   // The test's clock: flushes happen when it says, so "nothing more was sent" needs no waiting.
   context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
   const counters = new Counters();
-  const streams = new CounterStreams(
-    counters,
-    new CounterRenderer(() => catalog, counters),
-    () => campaign,
-    60_000,
-  );
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 60_000,
+  });
   const { response, read } = fakeViewer();
   try {
     streams.subscribe(campaign, response);
@@ -122,4 +117,100 @@ test("a change is sent once, as one whole counter, and nothing is sent when noth
   } finally {
     streams.close();
   }
+});
+
+test("a viewer that stops reading is dropped by the idle timeout, while one that reads stays", async () => {
+  const counters = new Counters();
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 100,
+    maxPerAddress: 1,
+  });
+  let stuck: ServerResponse | undefined;
+  const server = http.createServer((req, res) => {
+    if (req.url === "/stuck") stuck = res;
+    streams.subscribe(campaign, res, req.url ?? "");
+  });
+  // The node's idle timeout (HTTP_IDLE_TIMEOUT_MS), short: a third of it is the heartbeat.
+  server.setTimeout(400);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  let read = "";
+  const reader = http.get(`http://127.0.0.1:${port}/reader`, (res) => {
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => {
+      read += chunk;
+    });
+  });
+  reader.on("error", () => {});
+  const never = net.connect(port, "127.0.0.1", () => {
+    never.write("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n");
+    never.pause();
+  });
+  never.on("error", () => {});
+  const changes = setInterval(() => counters.apply([[1, "FR", 1, "letter", 0, 1]]), 50);
+  try {
+    assert.ok(await until(() => !streams.admits("/reader") && !streams.admits("/stuck")), "both stream");
+    // What hours of updates to a viewer that never reads would leave: more than the kernel's
+    // buffers take, so the rest waits in the process.
+    stuck?.socket?.write(Buffer.alloc(16 * 1024 * 1024));
+    assert.ok(await until(() => streams.admits("/stuck"), 5000), "the stuck viewer was dropped");
+    const before = read.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(streams.admits("/reader"), false, "the reading viewer still streams");
+    assert.ok(read.length > before, "and still receives");
+  } finally {
+    clearInterval(changes);
+    reader.destroy();
+    never.destroy();
+    streams.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("heartbeats and streams per address", async (t) => {
+  await t.test("no heartbeat is queued behind bytes that have not left", (context) => {
+    context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
+    const counters = new Counters();
+    const streams = new CounterStreams(
+      counters,
+      new CounterRenderer(() => catalog, counters),
+      () => campaign,
+      {
+        heartbeatMs: 1000,
+      },
+    );
+    const waiting = fakeViewer(1);
+    const drained = fakeViewer(0);
+    try {
+      streams.subscribe(campaign, waiting.response);
+      streams.subscribe(campaign, drained.response);
+      context.mock.timers.tick(3_000);
+      assert.equal((drained.read().match(/: keep-alive/g) ?? []).length, 3);
+      assert.equal((waiting.read().match(/: keep-alive/g) ?? []).length, 0);
+    } finally {
+      streams.close();
+    }
+  });
+
+  await t.test("an address holds at most its streams; others are not affected", () => {
+    const counters = new Counters();
+    const streams = new CounterStreams(
+      counters,
+      new CounterRenderer(() => catalog, counters),
+      () => campaign,
+      {
+        maxPerAddress: 2,
+      },
+    );
+    try {
+      streams.subscribe(campaign, fakeViewer().response, "203.0.113.7");
+      assert.equal(streams.admits("203.0.113.7"), true);
+      streams.subscribe(campaign, fakeViewer().response, "203.0.113.7");
+      assert.equal(streams.admits("203.0.113.7"), false);
+      assert.equal(streams.admits("203.0.113.8"), true);
+    } finally {
+      streams.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { AddressCounter } from "../../platform/http/connections.js";
 import type { CampaignInfo } from "../catalog/catalog.js";
 import type { Counters } from "./aggregates.js";
 import type { CounterRenderer, RenderedCounter } from "./presenter.js";
@@ -10,6 +11,11 @@ import type { CounterRenderer, RenderedCounter } from "./presenter.js";
 // with what the last flush cost: a crowd gets fewer, still timely, updates instead of a server
 // that stops taking actions. A viewer whose connection is not keeping up is skipped and gets the
 // latest state when its buffer drains: each message is the whole counter, so nothing is lost.
+// A viewer that never reads is dropped by the socket's idle timeout: once a write waits on a
+// full kernel buffer, later writes queue in the process without reaching the socket, so no byte
+// moves and the timeout fires. What may queue is bounded: updates stop at SLOW_VIEWER_BYTES and
+// the heartbeat waits for an empty buffer. A reading viewer's heartbeat (at most a third of that
+// timeout) keeps its stream open for as long as it reads.
 
 const MIN_INTERVAL_MS = 250;
 /**
@@ -20,6 +26,12 @@ const FLUSH_COST_FACTOR = 2;
 const SLICE = 500;
 const HEARTBEAT_MS = 15_000;
 const SLOW_VIEWER_BYTES = 64 * 1024;
+
+export interface StreamOptions {
+  heartbeatMs?: number;
+  /** Concurrent streams one client address may hold. */
+  maxPerAddress?: number;
+}
 
 interface Viewer {
   res: ServerResponse;
@@ -41,13 +53,15 @@ export class CounterStreams {
   private audiences = new Map<number, Audience>();
   private heartbeat: NodeJS.Timeout;
   private unsubscribe: () => void;
+  private clients: AddressCounter;
 
   constructor(
     counters: Counters,
     private readonly renderer: CounterRenderer,
     private readonly campaignOf: (id: number) => CampaignInfo | undefined,
-    heartbeatMs = HEARTBEAT_MS,
+    { heartbeatMs = HEARTBEAT_MS, maxPerAddress = Number.POSITIVE_INFINITY }: StreamOptions = {},
   ) {
+    this.clients = new AddressCounter(maxPerAddress);
     this.unsubscribe = counters.onChange((id) => {
       this.schedule(id);
       // The previous edition's total is part of the view of the editions that follow it.
@@ -59,7 +73,17 @@ export class CounterStreams {
     this.heartbeat.unref();
   }
 
-  subscribe(campaign: CampaignInfo, res: ServerResponse): void {
+  /** Whether `client` (an address key) may open one more stream. */
+  admits(client: string): boolean {
+    return this.clients.held(client) < this.clients.max;
+  }
+
+  /** Streams the counter to `res` until it closes; ask `admits` first. */
+  subscribe(campaign: CampaignInfo, res: ServerResponse, client = ""): void {
+    if (!this.clients.acquire(client)) {
+      res.writeHead(503, { "retry-after": "10", connection: "close" }).end();
+      return;
+    }
     let audience = this.audiences.get(campaign.id);
     if (!audience) {
       audience = {
@@ -90,6 +114,7 @@ export class CounterStreams {
     });
     res.on("close", () => {
       current.viewers.delete(viewer);
+      this.clients.release(client);
     });
   }
 
@@ -169,7 +194,10 @@ export class CounterStreams {
 
   private beat(): void {
     for (const audience of this.audiences.values()) {
-      for (const viewer of audience.viewers) viewer.res.write(": keep-alive\n\n");
+      for (const { res } of audience.viewers) {
+        // Only into an empty buffer: a heartbeat must not keep a stuck socket looking active.
+        if (!res.destroyed && (res.socket ?? res).writableLength === 0) res.write(": keep-alive\n\n");
+      }
     }
   }
 }

@@ -1,9 +1,12 @@
+import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { type CounterView, OTHER_CASES } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
+import { addressKey, reportOncePerMinute } from "../../platform/http/connections.js";
+import { Problem, sendProblem } from "../../platform/http/problems.js";
 import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
 import { allowAnyOrigin, allowAnyOriginRaw, answerPreflight, findCampaign } from "../campaigns/index.js";
 
@@ -65,6 +68,7 @@ const NOT_A_SLUG = "`validation_failed`: not a slug";
 
 export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const reportRefusal = reportOncePerMinute((message) => app.log.warn(message));
   const counter = "/api/v1/campaigns/:slug/counter";
   api.get(
     counter,
@@ -119,19 +123,48 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
               },
             },
           },
-          ...problemResponses({ 400: NOT_A_SLUG, 404: "`unknown_campaign`" }),
+          ...problemResponses({
+            400: NOT_A_SLUG,
+            404: "`unknown_campaign`",
+            503: "`too_many_streams`: this address holds MAX_STREAMS_PER_ADDRESS streams (Retry-After)",
+          }),
         },
       },
       onSend: allowAnyOrigin,
     },
     async (request, reply) => {
       const campaign = findCampaign(runtime, request.params.slug);
+      const client = addressKey(request.ip);
+      if (!runtime.streams.admits(client)) {
+        // A decision, not a failure: logged once a minute per address, not as an error. The
+        // connection is closed with the answer, so a refused viewer holds no file either, and a
+        // load balancer may send the retry to another node.
+        reportRefusal(
+          client,
+          `${client} holds ${runtime.config.maxStreamsPerAddress} counter streams (MAX_STREAMS_PER_ADDRESS); its new ones are refused`,
+        );
+        reply.header("retry-after", "10").header("connection", "close");
+        return sendProblem(
+          reply,
+          new Problem(
+            503,
+            "too_many_streams",
+            "Too many live counters are open from this address; try again later.",
+          ),
+        );
+      }
+      // What a GET would answer, without the stream that would never end. An empty stream, not
+      // an empty string: Fastify would announce its length, 0, which a GET does not have.
+      if (request.method === "HEAD") {
+        reply.type("text/event-stream; charset=utf-8").header("cache-control", "no-cache, no-transform");
+        return reply.send(Readable.from([]) as never);
+      }
       // From here on the response is a long-lived stream written by CounterStreams; it skips
-      // onSend hooks, so the CORS header goes on the raw response.
+      // onSend hooks, so the CORS header goes on the raw response. The socket keeps its idle
+      // timeout: heartbeats keep a reading viewer's stream open, a stuck one is dropped.
       allowAnyOriginRaw(reply);
       reply.hijack();
-      request.raw.socket.setTimeout(0);
-      runtime.streams.subscribe(campaign, reply.raw);
+      runtime.streams.subscribe(campaign, reply.raw, client);
     },
   );
   answerPreflight(app, `${counter}/stream`);

@@ -99,15 +99,16 @@ export function safeNext(next: unknown): string {
 }
 
 /**
- * The guard of a back-office route: not signed in → to the login page (GET) or 401;
- * a role without the capability → 403, naming what the role may not do. It needs no body, so
- * it can run as early as preValidation (before a form is parsed and validated).
+ * The guard of a back-office route: not signed in → to the login page (GET, and HEAD, which
+ * answers as GET does) or 401; a role without the capability → 403, naming what the role may
+ * not do. It needs no body, so it can run as early as preValidation (before a form is parsed
+ * and validated).
  */
 export function guard(capability: Capability): preHandlerAsyncHookHandler {
   return async (request, reply) => {
     const user = request.officeUser;
     if (!user) {
-      if (request.method === "GET") {
+      if (request.method === "GET" || request.method === "HEAD") {
         return reply.redirect(`${OFFICE}/login?next=${encodeURIComponent(request.url)}`, 303);
       }
       throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
