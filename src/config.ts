@@ -25,6 +25,12 @@ const EnvSchema = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: "^smtps?://" })),
   MAIL_FROM: Type.String({ minLength: 3, default: "Inkwell <no-reply@inkwell.invalid>" }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 0, default: 20 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1000 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1000 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1500 }),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
+  DB_LONG_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600_000 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -52,6 +58,23 @@ export interface Config {
   mailFrom: string;
   /** Login and password-reset attempts per address per 15 minutes; 0 turns the limit off. */
   loginRateLimit: number;
+  /** Bounds on every wait for the database; see DatabaseTimeouts. */
+  db: DatabaseTimeouts;
+  /** SIGTERM/SIGINT: the most the node takes to drain and stop before it forces the end. */
+  shutdownTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+  /** Server side: a request's statement is cancelled after this. */
+  statementMs: number;
+  /** Client side: a request stops waiting for an answer after this (a frozen server never cancels). */
+  queryMs: number;
+  /** Server side: a transaction left idle this long is ended, and its locks with it. */
+  idleInTransactionMs: number;
+  /** Statement and answer bound for long work: exports, imports, counter reloads, migrations, CLI. */
+  longMs: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +107,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       break;
     }
   }
+  if (problems.length === 0 && valid.DB_QUERY_TIMEOUT_MS < valid.DB_STATEMENT_TIMEOUT_MS) {
+    // The server's cancellation is the clean one; the client's bound is for a server that froze.
+    problems.push("DB_QUERY_TIMEOUT_MS: must be at least DB_STATEMENT_TIMEOUT_MS");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: valid.PORT,
@@ -103,5 +130,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     smtpUrl: valid.SMTP_URL,
     mailFrom: valid.MAIL_FROM,
     loginRateLimit: valid.LOGIN_RATE_LIMIT,
+    db: {
+      connectMs: valid.DB_CONNECT_TIMEOUT_MS,
+      statementMs: valid.DB_STATEMENT_TIMEOUT_MS,
+      queryMs: valid.DB_QUERY_TIMEOUT_MS,
+      idleInTransactionMs: valid.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      longMs: valid.DB_LONG_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: valid.SHUTDOWN_TIMEOUT_MS,
   };
 }
