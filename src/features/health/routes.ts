@@ -12,11 +12,9 @@ async function databaseReachable(runtime: Runtime): Promise<boolean> {
     timer = setTimeout(() => resolve(false), DB_CHECK_TIMEOUT_MS);
   });
   const { health } = runtime.db;
+  // Reachable again is the monitor's to say, from a new connection (see DatabaseHealth).
   const check = runtime.db.pool.query("SELECT 1").then(
-    () => {
-      health.succeeded();
-      return true;
-    },
+    () => health.reachable,
     (error: unknown) => {
       health.failed(error);
       return false;

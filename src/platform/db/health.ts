@@ -67,6 +67,10 @@ export class DatabaseHealth {
     for (const listener of this.listeners) listener(false);
   }
 
+  /**
+   * A new connection worked (the monitor's probe). Not a query on an old connection: after the
+   * postmaster died, its orphaned backends may still answer one for a moment.
+   */
   succeeded(): void {
     if (this.state.reachable) return;
     const seconds = (Date.now() - this.state.since.getTime()) / 1000;
@@ -76,7 +80,6 @@ export class DatabaseHealth {
   }
 
   writeSucceeded(): void {
-    this.succeeded();
     if (this.writeFailureLogged) this.log.warn("database writes succeed again");
     this.writeFailureLogged = false;
     this.write = { ok: true, at: new Date(), error: null };
