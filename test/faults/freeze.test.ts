@@ -64,7 +64,9 @@ const REQUESTS: Record<string, (base: string) => Promise<{ status: number; ms: n
   readyz: (base) => timed(`${base}/readyz`, {}, 5000),
 };
 
-test("while PostgreSQL is frozen every request answers within 2 s, and all recover after", { timeout: 120_000 }, async (t) => {
+test("while PostgreSQL is frozen every request answers within 2 s, and all recover after", {
+  timeout: 120_000,
+}, async (t) => {
   const env = {
     DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: String(await freePort()),
@@ -118,7 +120,9 @@ test("while PostgreSQL is frozen every request answers within 2 s, and all recov
   }
 });
 
-test("a node asked to stop while its database is frozen stops within SHUTDOWN_TIMEOUT_MS", { timeout: 60_000 }, async (t) => {
+test("a node asked to stop while its database is frozen stops within SHUTDOWN_TIMEOUT_MS", {
+  timeout: 60_000,
+}, async (t) => {
   assert.ok(server, "the node of the previous test runs");
   const node = server;
   const pids = freeze();

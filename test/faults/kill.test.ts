@@ -29,7 +29,9 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test("a killed embedded PostgreSQL is restarted and the node is ready again by itself", { timeout: 120_000 }, async (t) => {
+test("a killed embedded PostgreSQL is restarted and the node is ready again by itself", {
+  timeout: 120_000,
+}, async (t) => {
   const pgPort = await freePort();
   const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), ACTION_RATE_LIMIT: "0" };
   server = await startServer(env);
@@ -46,15 +48,27 @@ test("a killed embedded PostgreSQL is restarted and the node is ready again by i
   t.diagnostic(`ready again ${((performance.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
   // Still under load after the restart: actions are taken again.
   const before = load.acknowledged.size;
-  await waitFor("actions acknowledged after the restart", async () => load.acknowledged.size > before + 100, 10_000);
+  await waitFor(
+    "actions acknowledged after the restart",
+    async () => load.acknowledged.size > before + 100,
+    10_000,
+  );
   await load.stop();
-  t.diagnostic(`${load.acknowledged.size} acknowledged, ${load.failed} refused; slowest ${load.slowestMs.toFixed(0)} ms`);
+  t.diagnostic(
+    `${load.acknowledged.size} acknowledged, ${load.failed} refused; slowest ${load.slowestMs.toFixed(0)} ms`,
+  );
   assert.ok(readyAfterMs < 15_000);
   assert.notEqual(postmasterPid(dataDir), postmaster, "a new postmaster runs");
   assert.equal((await postAction(url)).status, 201);
 
-  assert.equal(await missingFromLedger(dataDir, pgPort, load.acknowledged), 0, "no acknowledged action is lost");
-  const counter = (await (await fetch(`${url}/api/v1/campaigns/w4r-2012/counter`)).json()) as { total: number };
+  assert.equal(
+    await missingFromLedger(dataDir, pgPort, load.acknowledged),
+    0,
+    "no acknowledged action is lost",
+  );
+  const counter = (await (await fetch(`${url}/api/v1/campaigns/w4r-2012/counter`)).json()) as {
+    total: number;
+  };
   assert.ok(counter.total > 0);
   const verified = await runCli(["verify"], env);
   assert.equal(verified.code, 0, verified.stdout + verified.stderr);
@@ -62,7 +76,11 @@ test("a killed embedded PostgreSQL is restarted and the node is ready again by i
 
   const output = server.output();
   const events = linesMatching(output, /PostgreSQL|database|counter/).join("\n");
-  assert.equal(linesMatching(output, /embedded PostgreSQL exited \(signal SIGKILL\); restarting in/).length, 1, events);
+  assert.equal(
+    linesMatching(output, /embedded PostgreSQL exited \(signal SIGKILL\); restarting in/).length,
+    1,
+    events,
+  );
   assert.equal(linesMatching(output, /embedded PostgreSQL is running again/).length, 1, events);
   // One line per change of state, however many requests failed meanwhile.
   assert.equal(linesMatching(output, /database unreachable/).length, 1, events);

@@ -63,7 +63,8 @@ export function startLoad(base: string, workers: number, pauseAfterFailureMs = 2
         });
         const body = (await response.json()) as { id?: string };
         // 200 is a replay of an action stored before; both are acknowledgements.
-        if ((response.status === 201 || response.status === 200) && body.id) load.acknowledged.set(key, body.id);
+        if ((response.status === 201 || response.status === 200) && body.id)
+          load.acknowledged.set(key, body.id);
         else load.failed++;
       } catch {
         load.failed++;
@@ -80,7 +81,11 @@ export function startLoad(base: string, workers: number, pauseAfterFailureMs = 2
   return load;
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (await check()) return performance.now() - started;
@@ -144,7 +149,10 @@ export async function missingFromLedger(
   );
 }
 
-export async function missingAt(connection: pg.ClientConfig, acknowledged: Map<string, string>): Promise<number> {
+export async function missingAt(
+  connection: pg.ClientConfig,
+  acknowledged: Map<string, string>,
+): Promise<number> {
   const client = new pg.Client(connection);
   await client.connect();
   try {
