@@ -64,6 +64,10 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   });
   // A server going away waits for its last client: the listener lets go too (and comes back).
   db.onDrain(() => sync.dropConnection());
+  // A batch refused during the outage may have committed after all: count from the rollups.
+  db.health.onChange((reachable) => {
+    if (reachable && sync.loaded) void sync.reload();
+  });
   db.setWriteProbe(probeLedgerWrite);
   await sync.start();
   const renderer = new CounterRenderer(() => catalog, counters);
