@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { verifyCounters } from "./core/ledger/verify.js";
-import { startRuntime } from "./core/runtime.js";
+import { type Runtime, startRuntime } from "./core/runtime.js";
 import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
@@ -48,6 +48,7 @@ async function start(config: Config): Promise<void> {
   });
   const stopDatabase = async () =>
     db.close().catch((error) => log.error({ err: error }, "database stop failed"));
+  let runtime: Runtime | undefined;
   try {
     if (config.seedDemo) {
       const seeded = await seedDemo(db.bulk);
@@ -59,8 +60,9 @@ async function start(config: Config): Promise<void> {
         log.info(`demo logins for the back office are in ${demoLoginFile(config.dataDir)}`);
       }
     }
-    const runtime = await startRuntime(config, db, log);
+    runtime = await startRuntime(config, db, log);
     const app = await buildApp(runtime);
+    const started = runtime;
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -75,7 +77,7 @@ async function start(config: Config): Promise<void> {
       // Order matters: stop taking requests (streams first) and finish those in flight, write
       // what is queued, close the pool, then stop the database.
       await app.close().catch(() => {});
-      await runtime.close().catch((error) => log.error({ err: error }, "runtime stop failed"));
+      await started.close().catch((error) => log.error({ err: error }, "runtime stop failed"));
       await stopDatabase();
       clearTimeout(force);
       process.exit(0);
@@ -96,6 +98,7 @@ async function start(config: Config): Promise<void> {
     // Projecting the world map takes about a second; do it now, not on a visitor's time.
     getWorld();
   } catch (error) {
+    await runtime?.close().catch(() => {});
     await stopDatabase();
     throw error;
   }

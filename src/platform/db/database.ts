@@ -44,6 +44,8 @@ export interface OpenOptions {
 }
 
 const BULK_POOL_SIZE = 3;
+/** Long work is not a visitor waiting: a loaded server may take seconds to accept it. */
+const LONG_CONNECT_MS = 10_000;
 const POOL_END_MS = 2000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -51,7 +53,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function connectionSettings(url: string, t: DatabaseTimeouts, long: boolean): pg.ClientConfig {
   return {
     connectionString: url,
-    connectionTimeoutMillis: t.connectMs,
+    connectionTimeoutMillis: long ? Math.max(t.connectMs, LONG_CONNECT_MS) : t.connectMs,
     statement_timeout: long ? t.longMs : t.statementMs,
     // A frozen server never cancels anything itself: this is the client's own bound.
     query_timeout: long ? t.longMs + t.queryMs : t.queryMs,
@@ -115,6 +117,8 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
     setWriteProbe: (probe) => monitor.setWriteProbe(probe),
     close: async () => {
       monitor.stop();
+      // The node is stopping its database itself: connections ending now are no outage.
+      health.mute();
       // Ending a pool waits for its connections to close, which a frozen server never
       // acknowledges; stopping the server ends them anyway.
       await Promise.race([Promise.all([pool.end(), bulk.end()]), sleep(POOL_END_MS)]);
@@ -122,6 +126,7 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
     },
     kill: async () => {
       monitor.stop();
+      health.mute();
       if (embedded?.owned) await embedded.kill();
     },
   };

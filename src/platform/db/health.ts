@@ -33,8 +33,14 @@ export class DatabaseHealth {
   private write: WriteState = { ok: true, at: null, error: null };
   private listeners: ((reachable: boolean) => void)[] = [];
   private writeFailureLogged = false;
+  private muted = false;
 
   constructor(private readonly log: HealthLog) {}
+
+  /** From now on nothing is logged (the node is closing its database). */
+  mute(): void {
+    this.muted = true;
+  }
 
   get reachable(): boolean {
     return this.state.reachable;
@@ -63,7 +69,7 @@ export class DatabaseHealth {
   unreachable(reason: string): void {
     if (!this.state.reachable) return;
     this.state = { reachable: false, since: new Date(), reason };
-    this.log.warn(`database unreachable: ${reason}`);
+    if (!this.muted) this.log.warn(`database unreachable: ${reason}`);
     for (const listener of this.listeners) listener(false);
   }
 
