@@ -1,5 +1,5 @@
 import pg from "pg";
-import { connectionLost } from "../../platform/db/errors.js";
+import { connectionLost } from "../../platform/db/connection-lost.js";
 import { CATALOG_CHANNEL } from "../catalog/catalog.js";
 import { COUNTER_CHANNEL } from "../ledger/append.js";
 import type { DeltaRow } from "../ledger/types.js";

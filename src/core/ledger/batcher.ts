@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { connectionLost, databaseUnavailable } from "../../platform/db/errors.js";
+import { connectionLost } from "../../platform/db/connection-lost.js";
+import { databaseUnavailable } from "../../platform/db/errors.js";
 import { isDataError, isRetryable } from "../../platform/db/transaction.js";
 import { appendEntries, type Supporter } from "./append.js";
 import type { DeltaRow, LedgerEntry } from "./types.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { connectionLost, databaseUnavailable } from "./errors.js";
+import { connectionLost } from "./connection-lost.js";
+import { databaseUnavailable } from "./errors.js";
 
 const withCode = (code: string, message = "failed") => Object.assign(new Error(message), { code });
 

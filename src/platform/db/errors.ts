@@ -19,19 +19,6 @@ const DRIVER_MESSAGES = [
   "client was closed and is not queryable",
 ];
 
-/** The connection itself failed: refused, reset, timed out, or the server is going away. */
-export function connectionLost(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string") {
-    if (NETWORK_CODES.has(code) || code.startsWith("08")) return true;
-    if (code === "57P01" || code === "57P02" || code === "57P03") return true;
-  }
-  const message = error.message.toLowerCase();
-  if (DRIVER_MESSAGES.some((m) => message.includes(m))) return true;
-  return error.cause !== undefined && error.cause !== error && connectionLost(error.cause);
-}
-
 export function databaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   // The ledger says so itself (the batcher's error), without importing the ledger here.

@@ -1,4 +1,4 @@
-import { connectionLost } from "./errors.js";
+import { connectionLost } from "./connection-lost.js";
 
 // What this node knows about its database, from every query that failed or worked and from a
 // probe: reachable or not since when, and whether the last write succeeded. Each change is

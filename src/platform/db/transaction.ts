@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { connectionLost } from "./errors.js";
+import { connectionLost } from "./connection-lost.js";
 
 export async function withTransaction<T>(
   pool: pg.Pool,
