@@ -86,3 +86,30 @@ test("a killed embedded PostgreSQL is restarted and the node is ready again by i
   assert.equal(linesMatching(output, /database unreachable/).length, 1, events);
   assert.equal(linesMatching(output, /database reachable again after/).length, 1, events);
 });
+
+test("a smart shutdown of the embedded PostgreSQL is not held open by the node, which restarts it", {
+  timeout: 60_000,
+}, async (t) => {
+  assert.ok(server, "the node of the previous test runs");
+  const { url } = server;
+  const load = startLoad(url, 4, 50);
+  await waitFor("actions before the shutdown", async () => load.acknowledged.size >= 20, 10_000);
+  const postmaster = postmasterPid(dataDir);
+  // SIGTERM is PostgreSQL's smart shutdown: it waits until every client has disconnected.
+  process.kill(postmaster, "SIGTERM");
+  const started = performance.now();
+  const goneAfterMs = await waitFor(
+    "the postmaster finished its shutdown",
+    async () => !alive(postmaster),
+    20_000,
+  );
+  const readyAfterMs = await waitFor("ready again", () => isReady(url), 15_000);
+  await load.stop();
+  t.diagnostic(
+    `postmaster gone after ${goneAfterMs.toFixed(0)} ms, node ready ${(performance.now() - started).toFixed(0)} ms after the SIGTERM`,
+  );
+  assert.ok(readyAfterMs < 15_000);
+  assert.match(server.output(), /database unreachable: the database server is shutting down/);
+  assert.match(server.output(), /embedded PostgreSQL exited \(code 0\); restarting in/);
+  assert.equal((await postAction(url)).status, 201);
+});
