@@ -65,7 +65,7 @@ export interface BatcherOptions {
   maxBatch: number;
   /** How long a batch may take to commit, retries included. */
   timeoutMs: number;
-  /** Told about every batch: undefined when it committed, the error when it could not. */
+  /** Told about every batch: undefined when it committed, the error when the database failed it. */
   onWrite?(error?: unknown): void;
   /** Called after each commit that inserted something, in commit order. */
   onCommitted(seq: number, delta: DeltaRow[]): void;
@@ -200,8 +200,8 @@ export class Batcher {
       }
       const unavailable = databaseUnavailable(error);
       // An outage is logged once, as a change of the database's state, not once per batch.
-      if (!unavailable) this.options.log?.("ledger batch failed", error);
-      this.options.onWrite?.(error);
+      if (unavailable) this.options.onWrite?.(error);
+      else this.options.log?.("ledger batch failed", error);
       const failure =
         error instanceof LedgerUnavailableError
           ? error

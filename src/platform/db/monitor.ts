@@ -24,6 +24,7 @@ export class DatabaseMonitor {
   private draining = false;
   private drainListeners: (() => void)[] = [];
   private writeProbe: WriteProbe | undefined;
+  private probing = false;
 
   constructor(
     private readonly settings: pg.ClientConfig,
@@ -62,6 +63,9 @@ export class DatabaseMonitor {
   }
 
   async probe(): Promise<void> {
+    // One at a time; the running one schedules the next.
+    if (this.probing) return;
+    this.probing = true;
     const client = new pg.Client(this.settings);
     // Errors after the probe are the next probe's business.
     client.on("error", () => {});
@@ -84,6 +88,7 @@ export class DatabaseMonitor {
       this.health.failed(error);
     } finally {
       client.end().catch(() => {});
+      this.probing = false;
     }
     this.schedule(this.health.reachable && this.health.lastWrite.ok ? PROBE_OK_MS : PROBE_FAILING_MS);
   }
