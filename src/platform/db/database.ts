@@ -106,7 +106,7 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
     throw error;
   }
   // Operators' one-off commands need no watching; a serving node does.
-  if (options.events) monitor.start();
+  if (!options.longQueries) monitor.start();
   return {
     url,
     pool,
