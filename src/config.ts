@@ -37,6 +37,12 @@ const EnvSchema = Type.Object({
   MAX_CONNECTIONS: Type.Optional(Type.Integer({ minimum: 1 })),
   MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1000 }),
   MAX_STREAMS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 500 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1000 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1000 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1200 }),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
+  DB_LONG_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600_000 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -81,6 +87,23 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** Concurrent counter streams for one client address. */
   maxStreamsPerAddress: number;
+  /** Bounds on every wait for the database; see DatabaseTimeouts. */
+  db: DatabaseTimeouts;
+  /** SIGTERM/SIGINT: the most the node takes to drain and stop before it forces the end. */
+  shutdownTimeoutMs: number;
+}
+
+export interface DatabaseTimeouts {
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+  /** Server side: a request's statement is cancelled after this. */
+  statementMs: number;
+  /** Client side: a request stops waiting for an answer after this (a frozen server never cancels). */
+  queryMs: number;
+  /** Server side: a transaction left idle this long is ended, and its locks with it. */
+  idleInTransactionMs: number;
+  /** Statement and answer bound for long work: exports, imports, counter reloads, migrations, CLI. */
+  longMs: number;
 }
 
 /**
@@ -189,6 +212,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (valid.HTTP_HEADER_TIMEOUT_MS > valid.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push("HTTP_HEADER_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
   }
+  if (problems.length === 0 && valid.DB_QUERY_TIMEOUT_MS < valid.DB_STATEMENT_TIMEOUT_MS) {
+    // The server's cancellation is the clean one; the client's bound is for a server that froze.
+    problems.push("DB_QUERY_TIMEOUT_MS: must be at least DB_STATEMENT_TIMEOUT_MS");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: valid.PORT,
@@ -216,6 +243,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxConnections: valid.MAX_CONNECTIONS ?? defaultMaxConnections(fileLimit),
     maxConnectionsPerAddress: valid.MAX_CONNECTIONS_PER_ADDRESS,
     maxStreamsPerAddress: valid.MAX_STREAMS_PER_ADDRESS,
+    db: {
+      connectMs: valid.DB_CONNECT_TIMEOUT_MS,
+      statementMs: valid.DB_STATEMENT_TIMEOUT_MS,
+      queryMs: valid.DB_QUERY_TIMEOUT_MS,
+      idleInTransactionMs: valid.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      longMs: valid.DB_LONG_TIMEOUT_MS,
+    },
+    shutdownTimeoutMs: valid.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

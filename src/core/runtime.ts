@@ -8,6 +8,7 @@ import { Counters } from "./counter/aggregates.js";
 import { CounterRenderer } from "./counter/presenter.js";
 import { CounterStreams } from "./counter/streams.js";
 import { CounterSync } from "./counter/sync.js";
+import { probeLedgerWrite } from "./ledger/append.js";
 import { Batcher } from "./ledger/batcher.js";
 
 // Everything one node holds in memory besides the HTTP server: the catalog, the counters and
@@ -45,7 +46,8 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   const counters = new Counters();
   const sync = new CounterSync({
     url: db.url,
-    pool: db.pool,
+    clientConfig: db.clientConfig,
+    pool: db.bulk,
     counters,
     origin,
     onCatalogChange: () => {
@@ -57,9 +59,18 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     pool: db.pool,
     origin,
     maxBatch: config.batchMax,
+    timeoutMs: config.db.queryMs,
+    onWrite: (error) => (error === undefined ? db.health.writeSucceeded() : db.health.writeFailed(error)),
     onCommitted: (seq, delta) => sync.receive({ origin, seq, delta }),
     log: (message, error) => log.error({ err: error }, message),
   });
+  // A server going away waits for its last client: the listener lets go too (and comes back).
+  db.onDrain(() => sync.dropConnection());
+  // A batch refused during the outage may have committed after all: count from the rollups.
+  db.health.onChange((reachable) => {
+    if (reachable && sync.loaded) void sync.reload();
+  });
+  db.setWriteProbe(probeLedgerWrite);
   await sync.start();
   const renderer = new CounterRenderer(() => catalog, counters);
   streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id), {

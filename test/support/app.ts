@@ -23,7 +23,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, url?:
   const databaseUrl = url ?? (await createTestDatabase());
   const config = testConfig(databaseUrl, overrides);
   const db = await openDatabase(config, { joinRunning: false });
-  if (!url) await seedDemo(db.pool);
+  if (!url) await seedDemo(db.bulk);
   const runtime = await startRuntime(config, db, pino({ level: "warn" }));
   const app = await buildApp(runtime);
   await app.ready();

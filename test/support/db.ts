@@ -28,6 +28,11 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: "warn",
     REPORTER_TOKENS: "reporter-token-for-tests-0001",
     ACTION_RATE_LIMIT: "0",
+    // In-process tests share two cores with whole test files; the default bounds, made for a
+    // server that answers requests in milliseconds, are exercised by test/faults/.
+    DB_STATEMENT_TIMEOUT_MS: "30000",
+    DB_QUERY_TIMEOUT_MS: "30000",
+    DB_CONNECT_TIMEOUT_MS: "10000",
     ...overrides,
   });
 }

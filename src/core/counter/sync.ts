@@ -1,4 +1,5 @@
 import pg from "pg";
+import { connectionLost } from "../../platform/db/connection-lost.js";
 import { CATALOG_CHANNEL } from "../catalog/catalog.js";
 import { COUNTER_CHANNEL } from "../ledger/append.js";
 import type { DeltaRow } from "../ledger/types.js";
@@ -10,6 +11,9 @@ import { Counters } from "./aggregates.js";
 // the node then reloads from the rollups. The rollups and every writer's last number are read
 // in one snapshot, so batches announced around a reload are neither lost nor counted twice.
 
+const FIRST_RECONNECT_MS = 250;
+const MAX_RECONNECT_MS = 2000;
+
 interface Batch {
   origin: string;
   seq: number;
@@ -18,6 +22,9 @@ interface Batch {
 
 export interface CounterSyncOptions {
   url: string;
+  /** The listening connection's settings (timeouts); the url is used as its address. */
+  clientConfig?: pg.ClientConfig;
+  /** Reads the snapshot; over millions of rollups it needs the long bounds, not the requests'. */
   pool: pg.Pool;
   counters: Counters;
   /** This node's own batches are handed to receive() directly; their echoes are ignored. */
@@ -34,10 +41,14 @@ export class CounterSync {
   private parts = new Map<string, string[]>();
   private listener: pg.Client | undefined;
   private stopped = false;
-  private reconnectDelay = 250;
+  private reconnectDelay = FIRST_RECONNECT_MS;
+  private reloadStarted: number | undefined;
   loaded = false;
   listening = false;
   reloads = 0;
+  /** The last reload failed; another is on its way. */
+  reloadFailing = false;
+  lastReloadAt: Date | null = null;
 
   constructor(private readonly options: CounterSyncOptions) {}
 
@@ -48,7 +59,20 @@ export class CounterSync {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.listener?.end().catch(() => {});
+    // A frozen server never acknowledges the end; the node's shutdown does not wait for it.
+    const ended = this.listener?.end().catch(() => {});
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 1000).unref())]);
+  }
+
+  /** Closes the listening connection (the server is going away); it reconnects by itself. */
+  dropConnection(): void {
+    const client = this.listener;
+    if (client) this.lost(client);
+  }
+
+  /** How long the running reload has been going on, in ms (0 when none is). */
+  reloadingFor(): number {
+    return this.reloadStarted === undefined ? 0 : Date.now() - this.reloadStarted;
   }
 
   /** A committed batch, in its writer's order. */
@@ -79,6 +103,7 @@ export class CounterSync {
       return;
     }
     this.reloading = true;
+    this.reloadStarted ??= Date.now();
     try {
       do {
         this.reloadWanted = false;
@@ -88,53 +113,67 @@ export class CounterSync {
         this.reloads++;
       } while (this.reloadWanted);
       this.loaded = true;
+      this.lastReloadAt = new Date();
+      if (this.reloadFailing) this.options.log?.("counters reloaded from the rollups");
+      this.reloadFailing = false;
     } catch (error) {
-      this.options.log?.("counter reload failed; retrying", error);
+      // Logged once, then retried quietly until it works (the database's state is logged apart).
+      if (!this.reloadFailing) this.options.log?.("counter reload failed; retrying every second", error);
+      this.reloadFailing = true;
       setTimeout(() => void this.reload(), 1000).unref();
       this.reloading = false;
       return;
     }
     this.reloading = false;
+    this.reloadStarted = undefined;
     for (const batch of this.held.splice(0)) this.receive(batch);
   }
 
   private async snapshot(): Promise<{ fresh: Counters; seqs: Map<string, number> }> {
     const client = await this.options.pool.connect();
+    let origins: pg.QueryResult<{ origin: string; seq: number }>;
+    let rollups: pg.QueryResult<[number, string, number, string, Date, number]>;
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      const origins = await client.query<{ origin: string; seq: number }>(
-        "SELECT origin, seq FROM counter_origins",
-      );
+      origins = await client.query("SELECT origin, seq FROM counter_origins");
       // campaign, country, case, type, hour, count: arrays, for millions of rows without keys.
-      const rollups = await client.query<[number, string, number, string, Date, number]>({
+      rollups = await client.query({
         text: "SELECT campaign_id, country, case_id, type, hour, count FROM rollups",
         rowMode: "array",
       });
       await client.query("COMMIT");
-      const fresh = new Counters();
-      for (const [campaignId, country, caseId, type, hour, count] of rollups.rows) {
-        fresh.of(campaignId).add(country, caseId, type, hour.getTime(), count);
-      }
-      return { fresh, seqs: new Map(origins.rows.map((r) => [r.origin, r.seq])) };
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
+      // A failed connection is closed, not handed back (and not waited on for a ROLLBACK):
+      // closing it ends the transaction.
+      if (!connectionLost(error)) await client.query("ROLLBACK").catch(() => {});
+      client.release(error as Error);
       throw error;
-    } finally {
-      client.release();
     }
+    client.release();
+    const fresh = new Counters();
+    for (const [campaignId, country, caseId, type, hour, count] of rollups.rows) {
+      fresh.of(campaignId).add(country, caseId, type, hour.getTime(), count);
+    }
+    return { fresh, seqs: new Map(origins.rows.map((r) => [r.origin, r.seq])) };
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
+    const client = new pg.Client({ ...this.options.clientConfig, connectionString: this.options.url });
     client.on("notification", (message) => this.onNotification(message.channel, message.payload ?? ""));
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${COUNTER_CHANNEL}`);
-    await client.query(`LISTEN ${CATALOG_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${COUNTER_CHANNEL}`);
+      await client.query(`LISTEN ${CATALOG_CHANNEL}`);
+    } catch (error) {
+      client.end().catch(() => {});
+      throw error;
+    }
     this.listener = client;
     this.listening = true;
-    this.reconnectDelay = 250;
+    if (this.reconnectDelay > FIRST_RECONNECT_MS) this.options.log?.("counter listener connected again");
+    this.reconnectDelay = FIRST_RECONNECT_MS;
   }
 
   private lost(client: pg.Client, error?: Error): void {
@@ -143,18 +182,21 @@ export class CounterSync {
     this.listening = false;
     this.options.log?.("counter listener lost; reconnecting", error);
     client.end().catch(() => {});
+    // Quietly, with a pause that doubles up to MAX_RECONNECT_MS: the outage itself is logged
+    // as the database's state, and the reconnection once it works.
     const retry = async () => {
       if (this.stopped) return;
+      this.reconnectDelay = Math.min(this.reconnectDelay * 2, MAX_RECONNECT_MS);
       try {
         await this.listen();
-        await this.reload();
-      } catch (retryError) {
-        this.options.log?.("counter listener reconnect failed", retryError);
-        this.reconnectDelay = Math.min(this.reconnectDelay * 2, 10_000);
+      } catch {
         setTimeout(retry, this.reconnectDelay).unref();
+        return;
       }
+      // Whatever was announced while nobody listened is in the rollups.
+      await this.reload();
     };
-    setTimeout(retry, this.reconnectDelay).unref();
+    setTimeout(retry, FIRST_RECONNECT_MS).unref();
   }
 
   private onNotification(channel: string, payload: string): void {

@@ -115,3 +115,20 @@ export async function appendEntries(
   );
   return { inserted, delta, seq };
 }
+
+/**
+ * A write that needs what an action needs — room in the ledger's table and its write-ahead log —
+ * and leaves nothing: one row, rolled back. While the disk is full it fails as actions do, and
+ * it tells a node that nobody writes to that writing works again.
+ */
+export async function probeLedgerWrite(client: pg.ClientBase): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await client.query(
+      `INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, occurred_at)
+       VALUES (gen_random_uuid(), 0, 0, 'petition', 1, 'ZZ', 'write-probe', now())`,
+    );
+  } finally {
+    await client.query("ROLLBACK");
+  }
+}

@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { connectionLost } from "../../platform/db/connection-lost.js";
+import { databaseUnavailable } from "../../platform/db/errors.js";
 import { isDataError, isRetryable } from "../../platform/db/transaction.js";
 import { appendEntries, type Supporter } from "./append.js";
 import type { DeltaRow, LedgerEntry } from "./types.js";
@@ -7,6 +9,11 @@ import type { DeltaRow, LedgerEntry } from "./types.js";
 // written as the next batch, in one transaction. There is no timer: under light load a batch
 // is one action, under heavy load batches grow by themselves. A request is answered only after
 // its batch committed, so an acknowledged action is durable.
+//
+// A batch that has not committed within timeoutMs is answered 503 (LedgerUnavailableError),
+// with everything queued behind it: a client is never kept waiting on a database that does not
+// answer. Such a batch may still commit later; a client that retries with its Idempotency-Key
+// then gets the stored action back instead of a second one.
 
 export interface SupporterInput {
   name?: string;
@@ -48,12 +55,18 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export class LedgerUnavailableError extends Error {}
+export class LedgerUnavailableError extends Error {
+  override name = "LedgerUnavailableError";
+}
 
 export interface BatcherOptions {
   pool: pg.Pool;
   origin: string;
   maxBatch: number;
+  /** How long a batch may take to commit, retries included. */
+  timeoutMs: number;
+  /** Told about every batch: undefined when it committed, the error when the database failed it. */
+  onWrite?(error?: unknown): void;
   /** Called after each commit that inserted something, in commit order. */
   onCommitted(seq: number, delta: DeltaRow[]): void;
   log?: (message: string, error?: unknown) => void;
@@ -104,6 +117,8 @@ export class Batcher {
   private running = false;
   private closed = false;
   private idle: (() => void)[] = [];
+  /** A commit outlived its bound and is still running: refuse at once rather than queue. */
+  private stalled = false;
   /** Largest batch written so far; exposed for benchmarks and operations. */
   stats = { batches: 0, actions: 0, largestBatch: 0 };
 
@@ -111,6 +126,7 @@ export class Batcher {
 
   submit(entry: LedgerEntry, supporter?: SupporterInput): Promise<Outcome> {
     if (this.closed) return Promise.reject(new LedgerUnavailableError("The ledger is shutting down"));
+    if (this.stalled) return Promise.reject(new LedgerUnavailableError("The database is not answering"));
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, supporter, resolve, reject });
       if (!this.running) void this.drain();
@@ -152,8 +168,25 @@ export class Batcher {
         leaders.push(p);
       }
     }
+    const deadline = Date.now() + this.options.timeoutMs;
+    const commit = this.commitWithRetry(leaders, deadline);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), this.options.timeoutMs);
+    });
     try {
-      const outcomes = await this.commitWithRetry(leaders);
+      const outcomes = await Promise.race([commit, late]);
+      if (outcomes === "late") {
+        this.stalled = true;
+        const failure = new LedgerUnavailableError("The database did not answer in time");
+        this.options.onWrite?.(failure);
+        for (const p of [...batch, ...this.queue.splice(0)]) p.reject(failure);
+        // The next batch waits for this one: batch numbers must reach the counters in order.
+        await commit.catch(() => {});
+        this.stalled = false;
+        return;
+      }
+      this.options.onWrite?.();
       for (const [i, p] of leaders.entries()) {
         const outcome = outcomes[i] as Outcome;
         p.resolve(outcome);
@@ -165,22 +198,36 @@ export class Batcher {
         for (const p of leaders) await this.write([p, ...(followers.get(p) ?? [])]);
         return;
       }
-      this.options.log?.("ledger batch failed", error);
+      const unavailable = databaseUnavailable(error);
+      // An outage is logged once, as a change of the database's state, not once per batch.
+      if (unavailable) this.options.onWrite?.(error);
+      else this.options.log?.("ledger batch failed", error);
       const failure =
         error instanceof LedgerUnavailableError
           ? error
           : new LedgerUnavailableError("The ledger could not store the action");
-      for (const p of batch) p.reject(failure);
+      // What waited behind a failed database would fail the same way, later.
+      for (const p of unavailable ? [...batch, ...this.queue.splice(0)] : batch) p.reject(failure);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  private async commitWithRetry(batch: Pending[]): Promise<Outcome[]> {
+  /**
+   * Retries what may succeed at once: a serialization failure, or a connection that died while
+   * idle (a restarted server). A batch whose commit was lost on the way back is not stored
+   * twice: its actions' ids are unique, and an action with an Idempotency-Key is answered with
+   * its stored self.
+   */
+  private async commitWithRetry(batch: Pending[], deadline: number): Promise<Outcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.commit(batch);
       } catch (error) {
-        if (!isRetryable(error) || attempt >= MAX_RETRIES) throw error;
-        await new Promise((r) => setTimeout(r, 5 * attempt));
+        const pause = 5 * attempt;
+        const retryable = isRetryable(error) || connectionLost(error);
+        if (!retryable || attempt >= MAX_RETRIES || Date.now() + pause >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   }

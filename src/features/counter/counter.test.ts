@@ -128,7 +128,7 @@ test("health and readiness", async () => {
   assert.deepEqual((await get("/healthz")).json(), { status: "ok" });
   const ready = await get("/readyz");
   assert.equal(ready.statusCode, 200);
-  assert.deepEqual(ready.json().checks, { database: true, counters: true, listening: true });
+  assert.deepEqual(ready.json().checks, { database: true, counters: true, listening: true, writes: true });
 });
 
 test("the public reads allow any origin, on every answer, and answer a preflight", async () => {

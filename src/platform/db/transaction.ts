@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { connectionLost } from "./connection-lost.js";
 
 export async function withTransaction<T>(
   pool: pg.Pool,
@@ -13,9 +14,15 @@ export async function withTransaction<T>(
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
+    if (connectionLost(error)) {
+      // Waiting for a ROLLBACK on a connection that failed would double the wait; closing the
+      // connection rolls the transaction back on the server.
+      broken = error as Error;
+    } else {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
     throw error;
   } finally {
     client.release(broken);
