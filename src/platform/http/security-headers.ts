@@ -1,0 +1,91 @@
+import helmet, { type FastifyHelmetOptions } from "@fastify/helmet";
+import type { FastifyInstance, FastifyReply } from "fastify";
+
+// The security headers of every response, set by @fastify/helmet (which writes them on the raw
+// response when the request arrives, so even the hijacked counter stream carries them).
+
+type Directives = Record<string, string[]>;
+
+/**
+ * The policy of every page: everything from this origin only, no inline script or style at all
+ * (every page's CSS is in /assets/*.css and its script in /assets/*.js), no plugins, forms post
+ * only here, and no other site may frame the page (the sign and letter forms cannot be
+ * clickjacked). No page uses a data: or remote image, so img-src is this origin too.
+ */
+export const PAGE_POLICY: Directives = {
+  "default-src": ["'self'"],
+  "script-src": ["'self'"],
+  "script-src-attr": ["'none'"],
+  "style-src": ["'self'"],
+  "img-src": ["'self'"],
+  "font-src": ["'self'"],
+  "connect-src": ["'self'"],
+  "object-src": ["'none'"],
+  "base-uri": ["'self'"],
+  "form-action": ["'self'"],
+  "frame-ancestors": ["'none'"],
+};
+
+/** HSTS as helmet would send it: a year, subdomains included, not preloaded (that is the operator's choice). */
+export const HSTS = "max-age=31536000; includeSubDomains";
+
+const GLOBAL: FastifyHelmetOptions = {
+  // useDefaults would add helmet's `upgrade-insecure-requests`: every asset here is a relative
+  // URL on this origin (upgrading gains nothing over HTTPS), and a node reached over plain HTTP
+  // (a laptop, a proxy not declared with TRUST_PROXY) would lose its CSS and scripts.
+  contentSecurityPolicy: { useDefaults: false, directives: PAGE_POLICY },
+  // Nothing here needs cross-origin isolation, and requiring it (require-corp) would keep
+  // pages from loading anything a future partner or CDN serves without CORP.
+  crossOriginEmbedderPolicy: false,
+  // Kept (helmet's same-origin): no page opens or is opened by another site's window.
+  crossOriginOpenerPolicy: { policy: "same-origin" },
+  // Kept (same-origin): no other site may load these as images or scripts. It does not apply
+  // to CORS requests, so partner pages still fetch the public read API and the stream.
+  crossOriginResourcePolicy: { policy: "same-origin" },
+  referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+  // Sent only over HTTPS, by the hook below: over plain HTTP browsers ignore it anyway, and a
+  // node that cannot tell (no trusted proxy) must not pin a host name to HTTPS by mistake.
+  strictTransportSecurity: false,
+  xFrameOptions: { action: "deny" },
+  // X-Content-Type-Options: nosniff is helmet's default, on every answer (assets and JSON too).
+  // Off: X-Download-Options only meant something to Internet Explorer 8, and Fastify sends no
+  // X-Powered-By to hide. The other legacy headers (X-DNS-Prefetch-Control: off,
+  // X-Permitted-Cross-Domain-Policies: none for Acrobat and the letter PDFs, X-XSS-Protection: 0
+  // to switch off old browsers' leaky filter, Origin-Agent-Cluster) are kept: cheap and harmless.
+  xDownloadOptions: false,
+  xPoweredBy: false,
+};
+
+/**
+ * Route options of a page meant to be framed by any site (the embeddable counter): any
+ * ancestor, no X-Frame-Options, loadable where a partner page requires CORP — but still only
+ * its own script, and whatever else the page needs, given as `directives`.
+ */
+export function frameableAnywhere(directives: Directives): { helmet: Omit<FastifyHelmetOptions, "global"> } {
+  return {
+    helmet: {
+      contentSecurityPolicy: { useDefaults: false, directives: { ...directives, "frame-ancestors": ["*"] } },
+      xFrameOptions: false,
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+    },
+  };
+}
+
+/**
+ * For an answer the browser shows in a viewer of its own (a PDF): a document policy meant for
+ * pages would apply to the viewer's page and can keep Chromium's from drawing the document;
+ * there is no HTML of ours in it to protect (nosniff and the framing headers stay).
+ */
+export function withoutPagePolicy(reply: FastifyReply): FastifyReply {
+  reply.raw.removeHeader("content-security-policy");
+  return reply;
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, GLOBAL);
+  // request.protocol is https only when the connection is TLS or a proxy that TRUST_PROXY
+  // trusts said so in X-Forwarded-Proto; a client cannot claim it on its own.
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.protocol === "https") reply.raw.setHeader("strict-transport-security", HSTS);
+  });
+}
