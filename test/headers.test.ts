@@ -32,7 +32,12 @@ interface Answer {
 }
 
 /** A request over a real connection; for streams, the answer ends as soon as its headers arrive. */
-function send(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method, headers }, (res) => {
       const all = new Map<string, string[]>();
@@ -236,10 +241,18 @@ describe("HSTS", () => {
     const proxied = await startTestApp({ TRUST_PROXY: "1" });
     try {
       for (const url of ["/", "/api/v1/campaigns/w4r-2012/counter", "/assets/site.css", "/office/login"]) {
-        const https = await proxied.app.inject({ method: "GET", url, headers: { "x-forwarded-proto": "https" } });
+        const https = await proxied.app.inject({
+          method: "GET",
+          url,
+          headers: { "x-forwarded-proto": "https" },
+        });
         assert.equal(https.statusCode, 200, url);
         assert.equal(https.headers["strict-transport-security"], HSTS, url);
-        const http = await proxied.app.inject({ method: "GET", url, headers: { "x-forwarded-proto": "http" } });
+        const http = await proxied.app.inject({
+          method: "GET",
+          url,
+          headers: { "x-forwarded-proto": "http" },
+        });
         assert.equal(http.headers["strict-transport-security"], undefined, url);
       }
     } finally {
