@@ -72,9 +72,10 @@ export function frameableAnywhere(directives: Directives): { helmet: Omit<Fastif
 }
 
 /**
- * For an answer the browser shows in a viewer of its own (a PDF): a document policy meant for
- * pages would apply to the viewer's page and can keep Chromium's from drawing the document;
- * there is no HTML of ours in it to protect (nosniff and the framing headers stay).
+ * For an answer the browser shows in a viewer of its own (a PDF): a policy meant for our pages
+ * has nothing of ours to protect there, and Chromium has applied it to the viewer's own page,
+ * whose inline styles it then refused (chromium bug 271452: the PDF drawn in a strip). nosniff
+ * and the framing headers stay.
  */
 export function withoutPagePolicy(reply: FastifyReply): FastifyReply {
   reply.raw.removeHeader("content-security-policy");
