@@ -54,8 +54,8 @@ export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
       schema: { querystring: EmbedQuery, response: pageResponses(400, 404) },
       // A bad link gets the small page below, in the frame, instead of problem+json.
       attachValidation: true,
-      // Instead of the site-wide policy (frame-ancestors 'none', X-Frame-Options: DENY).
-      ...FRAMEABLE,
+      // Instead of the site-wide headers (frame-ancestors 'none', X-Frame-Options: DENY).
+      config: FRAMEABLE.config,
     },
     async (request, reply) => {
       const query = request.query;
