@@ -36,6 +36,7 @@ import {
   UNDECLARED_PROXY_WARNING,
 } from "../platform/http/proxy.js";
 import { listRoutes } from "../platform/http/route-list.js";
+import { registerSecurityHeaders } from "../platform/http/security-headers.js";
 import { officeRoutes } from "./office.js";
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
@@ -79,6 +80,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
   installProblemHandlers(app, () => problemPage);
+  // Before any route, so that every answer has them (a route may pick its own: the embed).
+  registerSecurityHeaders(app);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.

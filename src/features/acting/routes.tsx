@@ -8,6 +8,7 @@ import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, HtmlPage } from "../../platform/http/responses.js";
+import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { renderLetterPdf } from "../materials/index.js";
 import { act } from "./act.js";
@@ -121,7 +122,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       date: new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date()),
       body,
     });
-    return reply
+    return withoutPagePolicy(reply)
       .type("application/pdf")
       .header("content-disposition", `inline; filename="letter-${slug}.pdf"`)
       .header("cache-control", "private, no-store")

@@ -33,8 +33,12 @@ export async function apiDocsRoutes(app: FastifyInstance): Promise<void> {
     routePrefix: API_DOCS,
     uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0, tryItOutEnabled: false },
     validatorUrl: false,
+    // Replaces the site-wide page policy on these routes (the plugin sets it when it answers):
+    // swagger-ui styles its elements inline and draws icons as data: images, so it needs
+    // 'unsafe-inline' for style and data: for images; scripts stay this origin's only.
     staticCSP:
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-      "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+      "default-src 'self'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; " +
+      "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+      "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
   });
 }

@@ -7,6 +7,7 @@ import { currentCampaign } from "../../core/catalog/current.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
 import { pageResponses } from "../../platform/http/responses.js";
+import { frameableAnywhere } from "../../platform/http/security-headers.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import { Slug } from "../../platform/rules.js";
@@ -25,16 +26,16 @@ const EmbedQuery = Type.Object({
 });
 
 // Any site may frame this page (that is its purpose), and nothing else is needed: no other
-// origin to talk to, no plugins, no forms, and only its own script and its one inline style.
-const CSP = [
-  "frame-ancestors *",
-  "default-src 'none'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  `style-src 'sha256-${createHash("sha256").update(EMBED_CSS).digest("base64")}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
+// origin to talk to, no plugins, no forms, and only its own script and its one inline style
+// (allowed by its hash: the page fetches no stylesheet).
+const FRAMEABLE = frameableAnywhere({
+  "default-src": ["'none'"],
+  "script-src": ["'self'"],
+  "connect-src": ["'self'"],
+  "style-src": [`'sha256-${createHash("sha256").update(EMBED_CSS).digest("base64")}'`],
+  "base-uri": ["'none'"],
+  "form-action": ["'none'"],
+});
 
 export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
@@ -53,13 +54,8 @@ export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
       schema: { querystring: EmbedQuery, response: pageResponses(400, 404) },
       // A bad link gets the small page below, in the frame, instead of problem+json.
       attachValidation: true,
-      // Route hooks run after the application's, so even a framing header added by a
-      // site-wide security plugin is lifted here, for this route only.
-      onSend: async (_request, reply, payload) => {
-        reply.removeHeader("x-frame-options");
-        reply.header("content-security-policy", CSP);
-        return payload;
-      },
+      // Instead of the site-wide headers (frame-ancestors 'none', X-Frame-Options: DENY).
+      config: FRAMEABLE.config,
     },
     async (request, reply) => {
       const query = request.query;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import countries from "i18n-iso-countries";
@@ -175,7 +176,23 @@ describe("renderWorldMap", () => {
     ]) {
       assert.ok(svg.includes(`>${label}</text>`), `legend lacks ${label}`);
     }
-    assert.match(svg, /\.wmap \.m5\{fill:#440154;fill:var\(--map-5,#440154\)\}/);
+    assert.match(svg, /<path class="m5" /);
+  });
+
+  it("carries no inline style (the pages' CSP allows none); both stylesheets colour it alike", () => {
+    const svg = renderWorldMap(THIRTY, options);
+    assert.doesNotMatch(svg, /<style|style=/);
+    const rulesOf = (file: string) => {
+      const css = readFileSync(new URL(`../../platform/views/assets/${file}`, import.meta.url), "utf8");
+      const start = css.indexOf("/* The world map (src/features/map)");
+      const end = css.indexOf("/* End of the world map. */");
+      assert.ok(start >= 0 && end > start, `${file} has the world map's rules`);
+      return css.slice(start, end);
+    };
+    const site = rulesOf("site.css");
+    assert.equal(rulesOf("office.css"), site);
+    for (const bucket of [0, 1, 2, 3, 4, 5]) assert.match(site, new RegExp(`\\.wmap \\.m${bucket} \\{`));
+    assert.match(site, /\.wmap \.m5 \{\s*fill: var\(--map-5, #440154\);/);
   });
 
   it(`stays under ${GZIP_BUDGET / 1024} KB gzipped for the whole world with 30 countries`, () => {

@@ -16,24 +16,9 @@ export interface WorldMapOptions {
   rtl?: boolean;
 }
 
-// Viridis at five steps, light to dark: perceptually even, readable in grey and for the common
-// colour-vision deficiencies. Every colour is a CSS custom property with this default, so a
-// page can re-theme the map (dark mode, brand colours) without touching the markup. Each rule
-// states the plain colour first for renderers without custom properties (librsvg, old WebViews).
-const PALETTE = ["#d9d9d9", "#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"];
-
-function themed(property: string, name: string, colour: string): string {
-  return `${property}:${colour};${property}:var(--map-${name},${colour})`;
-}
-
-// The legend's text sits on the page background, never on a swatch; dark ink on white is
-// about 17:1. Swatches and markers get a dark outline, so even the pale yellow reads against white.
-const STYLE =
-  ".wmap{font:26px system-ui,sans-serif}" +
-  `.wmap path{${themed("stroke", "edge", "#fff")};stroke-width:.4;stroke-linejoin:round}` +
-  `.wmap circle,.wmap rect{${themed("stroke", "ink", "#1a1a1a")};stroke-width:1.2}` +
-  `.wmap text{${themed("fill", "ink", "#1a1a1a")}}` +
-  PALETTE.map((c, i) => `.wmap .m${i}{${themed("fill", String(i), c)}}`).join("");
+// The map's colours and strokes are rules of the pages' stylesheets (.wmap and its bucket
+// classes .m0–.m5 in assets/site.css and office.css), not a <style> in the SVG: the pages'
+// Content-Security-Policy allows no inline style.
 
 const MARKER_RADIUS = 5;
 // Legend units are viewBox units: at 26 units the text is 20 px on a 780 px wide column and about
@@ -79,7 +64,7 @@ export function renderWorldMap(
   const name = escapeText(options.title);
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="wmap" viewBox="0 0 ${world.width} ${height}" ` +
-    `role="img" aria-label="${name}"><title>${name}</title><style>${STYLE}</style>` +
+    `role="img" aria-label="${name}"><title>${name}</title>` +
     `${parts.join("")}${markers.join("")}${legend}</svg>`
   );
 }

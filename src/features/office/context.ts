@@ -24,13 +24,10 @@ export const isOfficeUrl = (url: string): boolean => url.startsWith(OFFICE);
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   const csrfCookie = csrfCookieOptions(runtime.config.publicUrl);
   app.addHook("onRequest", async (request, reply) => {
-    // Staff pages are per person: never cached, never framed, never leak their URL (which may
-    // hold a one-time token) to another site.
-    reply
-      .header("cache-control", "private, no-store")
-      .header("x-frame-options", "DENY")
-      .header("content-security-policy", "frame-ancestors 'none'")
-      .header("referrer-policy", "no-referrer");
+    // Staff pages are per person: never cached, and never leak their URL (which may hold a
+    // one-time token) even to this site's own pages — stricter than the site-wide referrer
+    // policy. Framing and scripts are the site-wide policy (src/platform/http/security-headers.ts).
+    reply.header("cache-control", "private, no-store").header("referrer-policy", "no-referrer");
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await sessionOf(runtime.db.pool, token) : undefined;
     if (session) {

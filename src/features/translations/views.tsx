@@ -228,7 +228,7 @@ export function Editor(o: EditorProps) {
                   <p>
                     <strong>Source ({source})</strong>
                   </p>
-                  <div lang={source} dir={direction(source)} style="white-space: pre-wrap">
+                  <div lang={source} dir={direction(source)} class="source-text">
                     {sourceState.text}
                   </div>
                 </div>

@@ -58,7 +58,6 @@ function CasePhoto(props: {
         lang={alt && alt.language !== props.textLanguage ? alt.language : undefined}
         loading="eager"
         decoding="async"
-        style="max-width: 100%; height: auto"
       />
     </figure>
   );
