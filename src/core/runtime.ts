@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../platform/db/database.js";
+import { databaseUnavailable } from "../platform/db/errors.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
 import { CATALOG_CHANNEL, type Catalog, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
@@ -56,10 +57,19 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     origin,
     maxBatch: config.batchMax,
     onCommitted: (seq, delta) => sync.receive({ origin, seq, delta }),
-    log: (message, error) => log.error({ err: error }, message),
+    // An outage is reported by the requests that fail with it, once per outage (OutageLog);
+    // anything else a batch fails with is a bug worth its stack.
+    log: (message, error) =>
+      databaseUnavailable(error)
+        ? log.debug(`${message}: ${(error as Error).message}`)
+        : log.error({ err: error }, message),
   });
   await sync.start();
-  const renderer = new CounterRenderer(() => catalog, counters);
+  const renderer = new CounterRenderer(
+    () => catalog,
+    counters,
+    () => sync.freshness(),
+  );
   const streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id));
   const mailer = createMailer(config, db.pool, log);
   return {

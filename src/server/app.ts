@@ -6,8 +6,9 @@ import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { bearerToken } from "../core/ledger/auth.js";
+import { unavailability } from "../core/ledger/batcher.js";
 import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
@@ -19,8 +20,10 @@ import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
+import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
+import { OutageLog } from "../platform/http/outage.js";
 import {
   installProblemHandlers,
   notFoundHandler,
@@ -33,10 +36,15 @@ import { officeRoutes } from "./office.js";
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** The logger to use (tests pass one that records); else one at LOG_LEVEL on stdout. */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = runtime;
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
     // Per-request logs at tens of thousands of actions a second would cost more than the
     // actions; errors are still logged, and access logs belong to the proxy in front.
     logController: new LogController({ disableRequestLogging: true }),
@@ -44,11 +52,20 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
+    // Malformed HTTP (a bad request line, broken chunked framing) is the client's mistake.
+    clientErrorHandler: answerClientError,
   });
   listRoutes(app);
+  // Failing requests report an outage; the first new connection afterwards ends it.
+  const unavailable = { kind: unavailability, log: new OutageLog(app.log) };
+  const onConnect = () => unavailable.log.recovered();
+  runtime.db.pool.on("connect", onConnect);
+  app.addHook("onClose", async () => {
+    runtime.db.pool.off("connect", onConnect);
+  });
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
-  installProblemHandlers(app, () => problemPage);
+  installProblemHandlers(app, () => problemPage, unavailable);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
@@ -61,7 +78,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     timeWindow: "1 minute",
     // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
     // (then every client would share one address and one limit). Reporters are trusted.
-    allowList: (request) => LOOPBACK.has(request.ip) || bearerToken(request) !== undefined,
+    keyGenerator: clientAddress,
+    allowList: (request, key) => LOOPBACK.has(key) || bearerToken(request) !== undefined,
     errorResponseBuilder: (_request, context) =>
       new Problem(
         429,
@@ -103,7 +121,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     eventPageRoutes(site, runtime);
   });
   // The back office: one plugin with its own parsers, sessions and error pages.
-  officeRoutes(app, runtime);
+  officeRoutes(app, runtime, unavailable);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));

@@ -165,6 +165,8 @@ export class CounterStreams {
   private beat(): void {
     for (const audience of this.audiences.values()) {
       for (const viewer of audience.viewers) viewer.res.write(": keep-alive\n\n");
+      // A node cut off from the ledger (or back) changes no count: viewers learn it here.
+      this.schedule(audience.campaign.id);
     }
   }
 }

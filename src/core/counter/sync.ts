@@ -38,12 +38,26 @@ export class CounterSync {
   loaded = false;
   listening = false;
   reloads = 0;
+  /** While the node is cut off from the ledger: the moment it stopped being in sync. */
+  private cutOffAt: Date | undefined;
 
   constructor(private readonly options: CounterSyncOptions) {}
 
   async start(): Promise<void> {
     await this.listen();
     await this.reload();
+  }
+
+  /**
+   * How current the counters are: `stale` while the node cannot hear the other nodes' batches
+   * or could not load the counters, and `asOf`, the moment they were last known to equal the
+   * ledger — now while in sync, else when that ended.
+   */
+  freshness(now = new Date()): { stale: boolean; asOf: Date } {
+    const stale = !this.listening || !this.loaded;
+    if (!stale) return { stale, asOf: now };
+    this.cutOffAt ??= now;
+    return { stale, asOf: this.cutOffAt };
   }
 
   async stop(): Promise<void> {
@@ -88,6 +102,7 @@ export class CounterSync {
         this.reloads++;
       } while (this.reloadWanted);
       this.loaded = true;
+      if (this.listening) this.cutOffAt = undefined;
     } catch (error) {
       this.options.log?.("counter reload failed; retrying", error);
       setTimeout(() => void this.reload(), 1000).unref();
@@ -141,6 +156,7 @@ export class CounterSync {
     if (this.stopped || this.listener !== client) return;
     this.listener = undefined;
     this.listening = false;
+    this.cutOffAt ??= new Date();
     this.options.log?.("counter listener lost; reconnecting", error);
     client.end().catch(() => {});
     const retry = async () => {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { databaseUnavailable } from "../../platform/db/errors.js";
 import { isDataError, isRetryable } from "../../platform/db/transaction.js";
 import { appendEntries, type Supporter } from "./append.js";
 import type { DeltaRow, LedgerEntry } from "./types.js";
@@ -49,6 +50,16 @@ interface Pending {
 }
 
 export class LedgerUnavailableError extends Error {}
+
+/**
+ * Whether a request failed because the ledger refused to store (`ledger`) or the database
+ * cannot be reached (`outage`); undefined for any other error. The error pages answer both 503.
+ */
+export function unavailability(error: unknown): { ledger: boolean; outage: boolean } | undefined {
+  if (error instanceof LedgerUnavailableError)
+    return { ledger: true, outage: databaseUnavailable(error.cause) };
+  return databaseUnavailable(error) ? { ledger: false, outage: true } : undefined;
+}
 
 export interface BatcherOptions {
   pool: pg.Pool;
@@ -169,7 +180,7 @@ export class Batcher {
       const failure =
         error instanceof LedgerUnavailableError
           ? error
-          : new LedgerUnavailableError("The ledger could not store the action");
+          : new LedgerUnavailableError("The ledger could not store the action", { cause: error });
       for (const p of batch) p.reject(failure);
     }
   }
