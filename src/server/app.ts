@@ -6,7 +6,13 @@ import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import { bearerToken } from "../core/ledger/auth.js";
 import { unavailability } from "../core/ledger/batcher.js";
 import type { Runtime } from "../core/runtime.js";
@@ -19,6 +25,8 @@ import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
+import { isOfficeUrl } from "../features/office/context.js";
+import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from "../platform/http/csrf.js";
@@ -29,6 +37,7 @@ import {
   notFoundHandler,
   Problem,
   type ProblemPage,
+  sendProblem,
 } from "../platform/http/problems.js";
 import { listRoutes } from "../platform/http/route-list.js";
 import { officeRoutes } from "./office.js";
@@ -54,6 +63,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
     // Malformed HTTP (a bad request line, broken chunked framing) is the client's mistake.
     clientErrorHandler: answerClientError,
+    // An address the router cannot read (bad percent-encoding, a parameter over 100 characters)
+    // names nothing: a problem for the API, the not-found page for people.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? new Problem(414, "url_too_long", "A part of this address is too long.")
+          : new Problem(400, "bad_url", "This address is not valid (it is not correctly percent-encoded).");
+      request.log.debug({ code: error.code, url: request.url.slice(0, 200) }, "unreadable address");
+      if (request.url.startsWith("/api/") || !notFoundPage) return sendProblem(reply, problem);
+      if (isOfficeUrl(request.url)) return sendOfficeProblem(request, reply, problem);
+      return notFoundPage(request, reply);
+    },
   });
   listRoutes(app);
   // Failing requests report an outage; the first new connection afterwards ends it.
@@ -65,6 +86,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
+  let notFoundPage: ((request: FastifyRequest, reply: FastifyReply) => unknown) | undefined;
   installProblemHandlers(app, () => problemPage, unavailable);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
@@ -124,6 +146,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   officeRoutes(app, runtime, unavailable);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
+  notFoundPage = pages.notFound;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));
   return app;
 }
