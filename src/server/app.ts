@@ -117,7 +117,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // upload parsers do not: they are registered only in the contexts whose routes take forms, so
   // the JSON API answers any other body with 415 instead of parsing it.
   await app.register(cookie);
-  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS });
+  // A refused token is an expired page or a forged post: answered 403, not worth a warning.
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: CSRF_COOKIE_OPTIONS, logLevel: "info" });
 
   // Before any route: the OpenAPI document is collected from the routes registered after it.
   await registerOpenApi(app);
