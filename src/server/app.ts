@@ -4,7 +4,7 @@ import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, {
   type FastifyBaseLogger,
@@ -100,7 +100,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     timeWindow: "1 minute",
     // Loopback is the simulator, tests, or a proxy that was not declared with TRUST_PROXY
     // (then every client would share one address and one limit). Reporters are trusted.
-    keyGenerator: clientAddress,
+    // The plugin's own key (an IPv6 address's /56, a mapped IPv4 as IPv4), of an address that
+    // is still there (see clientAddress).
+    keyGenerator: (request) => normalizeIP(clientAddress(request)),
     allowList: (request, key) => LOOPBACK.has(key) || bearerToken(request) !== undefined,
     errorResponseBuilder: (_request, context) =>
       new Problem(
