@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../platform/db/database.js";
+import { databaseUnavailable } from "../platform/db/errors.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
 import { CATALOG_CHANNEL, type Catalog, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
@@ -62,7 +63,12 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     timeoutMs: config.db.queryMs,
     onWrite: (error) => (error === undefined ? db.health.writeSucceeded() : db.health.writeFailed(error)),
     onCommitted: (seq, delta) => sync.receive({ origin, seq, delta }),
-    log: (message, error) => log.error({ err: error }, message),
+    // An outage is reported by the requests that fail with it, once per outage (OutageLog);
+    // anything else a batch fails with is a bug worth its stack.
+    log: (message, error) =>
+      databaseUnavailable(error)
+        ? log.debug(`${message}: ${(error as Error).message}`)
+        : log.error({ err: error }, message),
   });
   // A server going away waits for its last client: the listener lets go too (and comes back).
   db.onDrain(() => sync.dropConnection());
@@ -72,7 +78,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   });
   db.setWriteProbe(probeLedgerWrite);
   await sync.start();
-  const renderer = new CounterRenderer(() => catalog, counters);
+  const renderer = new CounterRenderer(
+    () => catalog,
+    counters,
+    () => sync.freshness(),
+  );
   streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id), {
     // A healthy stream must write well within the idle timeout that drops stuck ones.
     heartbeatMs: Math.min(15_000, Math.floor(config.httpIdleTimeoutMs / 3)),

@@ -4,10 +4,17 @@ import compress from "@fastify/compress";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
-import rateLimit from "@fastify/rate-limit";
+import rateLimit, { normalizeIP } from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import { reporterGate, verifiedReporter } from "../core/ledger/auth.js";
+import { unavailability } from "../core/ledger/batcher.js";
 import type { Runtime } from "../core/runtime.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
@@ -18,16 +25,21 @@ import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
+import { isOfficeUrl } from "../features/office/context.js";
+import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
+import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { limitConnections } from "../platform/http/connections.js";
 import { CSRF_COOKIE, csrfCookieOptions } from "../platform/http/csrf.js";
 import { failureCounter } from "../platform/http/failures.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
+import { OutageLog } from "../platform/http/outage.js";
 import {
   installProblemHandlers,
   notFoundHandler,
   Problem,
   type ProblemPage,
+  sendProblem,
 } from "../platform/http/problems.js";
 import {
   loopbackVerdict,
@@ -41,11 +53,16 @@ import { officeRoutes } from "./office.js";
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
 
-export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** The logger to use (tests pass one that records); else one at LOG_LEVEL on stdout. */
+  logger?: FastifyBaseLogger;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = runtime;
   const proxies = proxyTrust(config.trustProxy);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
     // Per-request logs at tens of thousands of actions a second would cost more than the
     // actions; errors are still logged, and access logs belong to the proxy in front.
     logController: new LogController({ disableRequestLogging: true }),
@@ -66,6 +83,20 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, allErrors: true, keywords: FORM_KEYWORDS } },
+    // Malformed HTTP (a bad request line, broken chunked framing) is the client's mistake.
+    clientErrorHandler: answerClientError,
+    // An address the router cannot read (bad percent-encoding, a parameter over 100 characters)
+    // names nothing: a problem for the API, the not-found page for people.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? new Problem(414, "url_too_long", "A part of this address is too long.")
+          : new Problem(400, "bad_url", "This address is not valid (it is not correctly percent-encoded).");
+      request.log.debug({ code: error.code, url: request.url.slice(0, 200) }, "unreadable address");
+      if (request.url.startsWith("/api/") || !notFoundPage) return sendProblem(reply, problem);
+      if (isOfficeUrl(request.url)) return sendOfficeProblem(request, reply, problem);
+      return notFoundPage(request, reply);
+    },
   });
   const proxyWarning = trustProxyWarning(config.trustProxy, config.host);
   if (proxyWarning) app.log.warn(proxyWarning);
@@ -77,9 +108,18 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     onRefusing: (message) => app.log.warn(message),
   });
   listRoutes(app);
+  // Failing requests report an outage; the first new connection afterwards ends it.
+  const outage = new OutageLog(app.log, Date.now, (error) => runtime.db.health.failed(error));
+  const unavailable = { kind: unavailability, log: outage };
+  const onConnect = () => unavailable.log.recovered();
+  runtime.db.pool.on("connect", onConnect);
+  app.addHook("onClose", async () => {
+    runtime.db.pool.off("connect", onConnect);
+  });
   // Set once the pages are registered; until then problems are answered as JSON.
   let problemPage: ProblemPage | undefined;
-  installProblemHandlers(app, () => problemPage);
+  let notFoundPage: ((request: FastifyRequest, reply: FastifyReply) => unknown) | undefined;
+  installProblemHandlers(app, () => problemPage, unavailable);
   // Before any route, so that every answer has them (a route may pick its own: the embed).
   registerSecurityHeaders(app);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
@@ -93,6 +133,9 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     global: false,
     max: Math.max(config.actionRateLimit, 1),
     timeWindow: "1 minute",
+    // The plugin's own key (an IPv6 address's /56, a mapped IPv4 as IPv4), of an address that
+    // is still there (see clientAddress).
+    keyGenerator: (request) => normalizeIP(clientAddress(request)),
     // This machine itself (the simulator, tests, the demo) and verified reporters are not limited.
     // A proxy on this machine that TRUST_PROXY does not declare would make every visitor local:
     // its requests are limited like anyone's, and the operator is told once.
@@ -127,7 +170,12 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // upload parsers do not: they are registered only in the contexts whose routes take forms, so
   // the JSON API answers any other body with 415 instead of parsing it.
   await app.register(cookie);
-  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: csrfCookieOptions(config.publicUrl) });
+  // A refused token is an expired page or a forged post: answered 403, not worth a warning.
+  await app.register(csrf, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: csrfCookieOptions(config.publicUrl),
+    logLevel: "info",
+  });
 
   // Before any route: the OpenAPI document is collected from the routes registered after it.
   await registerOpenApi(app);
@@ -153,9 +201,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     eventPageRoutes(site, runtime);
   });
   // The back office: one plugin with its own parsers, sessions and error pages.
-  officeRoutes(app, runtime);
+  officeRoutes(app, runtime, unavailable);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
+  notFoundPage = pages.notFound;
   app.setNotFoundHandler(notFoundHandler(pages.notFound));
   return app;
 }

@@ -1,5 +1,4 @@
 import formbody from "@fastify/formbody";
-import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../core/runtime.js";
 import { accountRoutes } from "../features/accounts/routes.js";
@@ -14,6 +13,8 @@ import { officeErrorHandler, officeNotFound } from "../features/office/problems.
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
 import { translationRoutes } from "../features/translations/routes.js";
+import { registerMultipart } from "../platform/http/multipart.js";
+import type { Unavailability } from "../platform/http/problems.js";
 
 /** Largest accepted upload: a phone photo or a large report CSV. */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -25,17 +26,18 @@ export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface OfficeOptions {
   runtime: Runtime;
+  unavailable: Unavailability;
 }
 
 // Every back-office route is in the app's routeList (platform/http/route-list.ts), so a new one
 // without a row fails the policy matrix.
-export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { runtime }) => {
-  office.setErrorHandler(officeErrorHandler);
+export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { runtime, unavailable }) => {
+  office.setErrorHandler(officeErrorHandler(unavailable));
   // Forms, and uploads (case photos, report CSVs) whose fields and file arrive in request.body,
   // the file as a Buffer, so the CSRF check reads the token field like in any form. Only here
   // and on the public forms: the JSON API parses nothing else.
   await office.register(formbody, { bodyLimit: 64 * 1024 });
-  await office.register(multipart, {
+  await registerMultipart(office, {
     attachFieldsToBody: "keyValues",
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, fieldSize: 64 * 1024 },
   });
@@ -56,6 +58,6 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
 };
 
 /** Registers the back office on the app (the plugin loads when the app gets ready). */
-export function officeRoutes(app: FastifyInstance, runtime: Runtime): void {
-  app.register(officePlugin, { runtime });
+export function officeRoutes(app: FastifyInstance, runtime: Runtime, unavailable: Unavailability): void {
+  app.register(officePlugin, { runtime, unavailable });
 }

@@ -7,6 +7,7 @@ import type { Database } from "../../src/platform/db/database.js";
 import { openDatabase } from "../../src/platform/db/database.js";
 import { buildApp } from "../../src/server/app.js";
 import { createTestDatabase, testConfig } from "./db.js";
+import type { LogLines } from "./logs.js";
 
 export const REPORTER_TOKEN = "reporter-token-for-tests-0001";
 
@@ -18,14 +19,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Where the node's log lines go (the runtime's and the server's), kept for the test to read. */
+  logs?: LogLines;
+  /** The lowest level logged into `logs`; default warn. */
+  logLevel?: string;
+}
+
 /** A node on a fresh database holding the demo editions (2012 open now, 2011 before it). */
-export async function startTestApp(overrides: Record<string, string> = {}, url?: string): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  url?: string,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const databaseUrl = url ?? (await createTestDatabase());
   const config = testConfig(databaseUrl, overrides);
   const db = await openDatabase(config, { joinRunning: false });
   if (!url) await seedDemo(db.bulk);
-  const runtime = await startRuntime(config, db, pino({ level: "warn" }));
-  const app = await buildApp(runtime);
+  const log = options.logs
+    ? pino({ level: options.logLevel ?? "warn" }, options.logs)
+    : pino({ level: options.logLevel ?? "warn" });
+  const runtime = await startRuntime(config, db, log);
+  const app = await buildApp(runtime, options.logs ? { logger: log } : {});
   await app.ready();
   return {
     app,

@@ -13,7 +13,15 @@ export interface CounterView {
   /** Actions per minute over the last five minutes, as of the latest change. */
   perMinute: number;
   seq: number;
+  /** True while this node is cut off from the ledger: the numbers may be behind. */
+  stale: boolean;
+  /** The moment the numbers were exact: now while in sync, else when the node was cut off. */
   asOf: string;
+}
+
+export interface Freshness {
+  stale: boolean;
+  asOf: Date;
 }
 
 export interface RenderedCounter {
@@ -24,6 +32,13 @@ export interface RenderedCounter {
   chunk: Buffer;
   etag: string;
   version: number;
+  stale: boolean;
+}
+
+/** The counter's JSON with `asOf` set to a later moment: a node in sync is exact as of now. */
+export function jsonAsOf(rendered: RenderedCounter, at: Date): string {
+  const cut = rendered.json.lastIndexOf(',"asOf":');
+  return `${rendered.json.slice(0, cut)},"asOf":${JSON.stringify(at.toISOString())}}`;
 }
 
 function sortedByCount<K>(entries: Iterable<[K, number]>): [K, number][] {
@@ -52,7 +67,11 @@ function publicByCase(campaign: CampaignInfo, byCaseId: Map<number, number>): Re
   return byCase;
 }
 
-export function counterView(counters: Counters, campaign: CampaignInfo): CounterView {
+export function counterView(
+  counters: Counters,
+  campaign: CampaignInfo,
+  freshness: Freshness = { stale: false, asOf: new Date() },
+): CounterView {
   const counter = counters.of(campaign.id);
   const previous = campaign.previousId === null ? null : (counters.get(campaign.previousId)?.total ?? 0);
   const byCase = publicByCase(campaign, counter.byCase);
@@ -68,7 +87,9 @@ export function counterView(counters: Counters, campaign: CampaignInfo): Counter
     byType,
     perMinute: counter.perMinute(Date.now()),
     seq: counter.version,
-    asOf: counter.changedAt.toISOString(),
+    stale: freshness.stale,
+    // Last, so that jsonAsOf can replace it in the serialized view.
+    asOf: freshness.asOf.toISOString(),
   };
 }
 
@@ -84,24 +105,35 @@ export class CounterRenderer {
   constructor(
     private readonly catalog: () => Catalog,
     private readonly counters: Counters,
+    private readonly freshness: () => Freshness = () => ({ stale: false, asOf: new Date() }),
   ) {}
 
   render(campaign: CampaignInfo): RenderedCounter {
     const version = this.counters.of(campaign.id).version;
     const previousVersion =
       campaign.previousId === null ? 0 : (this.counters.get(campaign.previousId)?.version ?? 0);
+    const freshness = this.freshness();
     // The catalog's version: publishing or withdrawing a case changes which names are shown.
-    const key = `${version}.${previousVersion}.${this.catalog().version}`;
+    // Being cut off (or back in sync) is a change of its own: streams send it, ETags differ.
+    const key = `${version}.${previousVersion}.${this.catalog().version}${freshness.stale ? ".stale" : ""}`;
     const cached = this.cache.get(campaign.id);
     if (cached && cached.key === key) return cached;
-    const json = JSON.stringify(counterView(this.counters, campaign));
+    const json = JSON.stringify(counterView(this.counters, campaign, freshness));
     const event = Buffer.from(`event: counter\nid: ${version}\ndata: ${json}\n\n`);
     const chunk = Buffer.concat([
       Buffer.from(`${event.length.toString(16)}\r\n`),
       event,
       Buffer.from("\r\n"),
     ]);
-    const rendered = { key, json, event, chunk, version, etag: `W/"${this.epoch}-${campaign.id}-${key}"` };
+    const rendered = {
+      key,
+      json,
+      event,
+      chunk,
+      version,
+      stale: freshness.stale,
+      etag: `W/"${this.epoch}-${campaign.id}-${key}"`,
+    };
     this.cache.set(campaign.id, rendered);
     return rendered;
   }

@@ -198,6 +198,8 @@ export class CounterStreams {
         // Only into an empty buffer: a heartbeat must not keep a stuck socket looking active.
         if (!res.destroyed && (res.socket ?? res).writableLength === 0) res.write(": keep-alive\n\n");
       }
+      // A node cut off from the ledger (or back) changes no count: viewers learn it here.
+      this.schedule(audience.campaign.id);
     }
   }
 }

@@ -49,12 +49,26 @@ export class CounterSync {
   /** The last reload failed; another is on its way. */
   reloadFailing = false;
   lastReloadAt: Date | null = null;
+  /** While the node is cut off from the ledger: the moment it stopped being in sync. */
+  private cutOffAt: Date | undefined;
 
   constructor(private readonly options: CounterSyncOptions) {}
 
   async start(): Promise<void> {
     await this.listen();
     await this.reload();
+  }
+
+  /**
+   * How current the counters are: `stale` while the node cannot hear the other nodes' batches
+   * or could not load the counters, and `asOf`, the moment they were last known to equal the
+   * ledger — now while in sync, else when that ended.
+   */
+  freshness(now = new Date()): { stale: boolean; asOf: Date } {
+    const stale = !this.listening || !this.loaded;
+    if (!stale) return { stale, asOf: now };
+    this.cutOffAt ??= now;
+    return { stale, asOf: this.cutOffAt };
   }
 
   async stop(): Promise<void> {
@@ -116,6 +130,7 @@ export class CounterSync {
       this.lastReloadAt = new Date();
       if (this.reloadFailing) this.options.log?.("counters reloaded from the rollups");
       this.reloadFailing = false;
+      if (this.listening) this.cutOffAt = undefined;
     } catch (error) {
       // Logged once, then retried quietly until it works (the database's state is logged apart).
       if (!this.reloadFailing) this.options.log?.("counter reload failed; retrying every second", error);
@@ -180,6 +195,7 @@ export class CounterSync {
     if (this.stopped || this.listener !== client) return;
     this.listener = undefined;
     this.listening = false;
+    this.cutOffAt ??= new Date();
     this.options.log?.("counter listener lost; reconnecting", error);
     client.end().catch(() => {});
     // Quietly, with a pause that doubles up to MAX_RECONNECT_MS: the outage itself is logged

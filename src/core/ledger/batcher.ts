@@ -59,6 +59,16 @@ export class LedgerUnavailableError extends Error {
   override name = "LedgerUnavailableError";
 }
 
+/**
+ * Whether a request failed because the ledger refused to store (`ledger`) or the database
+ * cannot be reached (`outage`); undefined for any other error. The error pages answer both 503.
+ */
+export function unavailability(error: unknown): { ledger: boolean; outage: boolean } | undefined {
+  if (error instanceof LedgerUnavailableError)
+    return { ledger: true, outage: databaseUnavailable(error.cause) };
+  return databaseUnavailable(error) ? { ledger: false, outage: true } : undefined;
+}
+
 export interface BatcherOptions {
   pool: pg.Pool;
   origin: string;
@@ -205,7 +215,7 @@ export class Batcher {
       const failure =
         error instanceof LedgerUnavailableError
           ? error
-          : new LedgerUnavailableError("The ledger could not store the action");
+          : new LedgerUnavailableError("The ledger could not store the action", { cause: error });
       // What waited behind a failed database would fail the same way, later.
       for (const p of unavailable ? [...batch, ...this.queue.splice(0)] : batch) p.reject(failure);
     } finally {

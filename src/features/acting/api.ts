@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
 import { type ReporterGate, verifiedReporter } from "../../core/ledger/auth.js";
-import { LedgerUnavailableError, type StoredRef } from "../../core/ledger/batcher.js";
+import type { StoredRef } from "../../core/ledger/batcher.js";
 import { buildEntry, sameAction } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
@@ -118,19 +118,12 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
       const entry = buildEntry(request.body, catalog, reporter, key);
       const supporter = request.body.supporter;
       const email = supporter?.email === undefined ? undefined : normalizeEmail(supporter.email);
-      let outcome: Awaited<ReturnType<typeof runtime.batcher.submit>>;
-      try {
-        outcome = await runtime.batcher.submit(
-          entry,
-          supporter ? { name: supporter.name, email } : undefined,
-        );
-      } catch (error) {
-        if (error instanceof LedgerUnavailableError) {
-          reply.header("retry-after", "1");
-          throw new Problem(503, "ledger_unavailable", `${error.message}; please try again.`);
-        }
-        throw error;
-      }
+      // A LedgerUnavailableError is answered 503 ledger_unavailable with Retry-After by the
+      // error handler, which also logs an outage once rather than once per action.
+      const outcome = await runtime.batcher.submit(
+        entry,
+        supporter ? { name: supporter.name, email } : undefined,
+      );
       const caseSlug = catalog.caseSlugs.get(outcome.action.caseId) ?? request.body.case;
       if (!outcome.created) {
         if (!sameAction(entry, outcome.action)) {

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { type CounterView, OTHER_CASES } from "../../core/counter/presenter.js";
+import { type CounterView, jsonAsOf, OTHER_CASES } from "../../core/counter/presenter.js";
 import { type Bucket, series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
 import { addressKey, reportOncePerMinute } from "../../platform/http/connections.js";
@@ -34,7 +34,15 @@ export const CounterSchema = Type.Unsafe<CounterView>(
       byType: Counts("every action type"),
       perMinute: Type.Number({ minimum: 0, description: "actions a minute over the last five minutes" }),
       seq: Type.Integer({ minimum: 0, description: "increases with every change seen by this node" }),
-      asOf: Type.String({ format: "date-time", description: "the time of the latest change" }),
+      stale: Type.Boolean({
+        description:
+          "true while this node is cut off from the ledger (its database or the other nodes' announcements): the numbers may be behind",
+      }),
+      asOf: Type.String({
+        format: "date-time",
+        description:
+          "the moment the numbers were exact: the time of the answer, or while stale, when the node was cut off",
+      }),
     },
     { title: "Counter" },
   ),
@@ -76,7 +84,9 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
       schema: {
         tags: ["counter"],
         summary: "Total, goal, last year, by country, case and type",
-        description: "Served from memory, with an ETag: `If-None-Match` answers 304 while unchanged.",
+        description:
+          "Served from memory, with an ETag: `If-None-Match` answers 304 while unchanged. Also while " +
+          "the database cannot be reached: then `stale` is true and `asOf` says how old the numbers are.",
         params: SlugParams,
         headers: Type.Object({ "if-none-match": Type.Optional(Type.String()) }),
         response: {
@@ -96,7 +106,8 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
       if (request.headers["if-none-match"] === rendered.etag) return reply.code(304).send(undefined);
       // Serialized once per change for every request and stream: a string is sent as it is,
       // not through the response schema's serializer.
-      return reply.type("application/json; charset=utf-8").send(rendered.json as unknown as CounterView);
+      const json = rendered.stale ? rendered.json : jsonAsOf(rendered, new Date());
+      return reply.type("application/json; charset=utf-8").send(json as unknown as CounterView);
     },
   );
   answerPreflight(app, counter);

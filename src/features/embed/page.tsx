@@ -41,6 +41,8 @@ export interface EmbedData {
   count: number;
   /** Where the title links to on the site (opens outside the frame). */
   href: string;
+  /** Set while the node is cut off from the ledger: when its numbers were last exact. */
+  staleSince?: Date | undefined;
 }
 
 export function EmbedCounter(props: { m: Messages; data: EmbedData }) {
@@ -66,6 +68,11 @@ export function EmbedCounter(props: { m: Messages; data: EmbedData }) {
             {m.t("counter.actionsLabel", { count: data.count })}
           </span>
         </p>
+        {data.staleSince ? (
+          <p class="w" role="status" data-live-stale="">
+            {m.t("counter.stale", { time: m.moment(data.staleSince) })}
+          </p>
+        ) : null}
       </main>
       <script src="/assets/live.js" defer />
     </Page>

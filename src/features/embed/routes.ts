@@ -87,7 +87,14 @@ export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
       const hasSection = country !== undefined && runtime.catalog().sections.has(country);
       const path = !isCurrent ? `/c/${campaign.slug}` : hasSection ? `/s/${country}` : "/";
       const href = localHref(locale, path);
-      return send(reply, locale, 200, EmbedCounter({ m, data: { campaign, country, count, href } }));
+      const freshness = runtime.sync.freshness();
+      const staleSince = freshness.stale ? freshness.asOf : undefined;
+      return send(
+        reply,
+        locale,
+        200,
+        EmbedCounter({ m, data: { campaign, country, count, href, staleSince } }),
+      );
     },
   );
 }

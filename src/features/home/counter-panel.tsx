@@ -20,11 +20,21 @@ function Count(props: { name: string; value: number; m: Messages; labelKey: stri
   );
 }
 
+/** Said while the node is cut off from the ledger: the numbers are from a moment, not live. */
+export function StaleNotice(props: { m: Messages; since: Date }) {
+  return (
+    <p class="stale" role="status" data-live-stale="">
+      {props.m.t("counter.stale", { time: props.m.moment(props.since) })}
+    </p>
+  );
+}
+
 export function CounterPanel(props: {
   m: Messages;
   campaign: CampaignInfo;
   view: CounterView;
   status: string;
+  staleSince?: Date | undefined;
 }) {
   const { m, campaign, view } = props;
   const ofPrevious = view.previousTotal ? view.total / view.previousTotal : null;
@@ -75,6 +85,7 @@ export function CounterPanel(props: {
             : m.t("counter.upcoming", { start: m.date(campaign.startsAt) })}
         </p>
       )}
+      {props.staleSince ? <StaleNotice m={m} since={props.staleSince} /> : null}
       {/* Read out at most once a minute by the script, not on every change. */}
       <p class="visually-hidden" aria-live="polite" data-live-announce="" />
     </section>

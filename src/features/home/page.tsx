@@ -12,6 +12,8 @@ export interface HomeData {
   campaign: CampaignInfo;
   status: string;
   view: CounterView;
+  /** Set while the node is cut off from the ledger: when its numbers were last exact. */
+  staleSince?: Date;
   cases: CaseDetail[];
   timeline: { current: Series; previous: Series | null };
   /** The world map (SVG) and its table alternative (HTML), rendered and escaped by web/map. */
@@ -30,7 +32,13 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
       <p class="dates">
         {m.t("counter.dates", { start: m.date(data.campaign.startsAt), end: m.date(data.campaign.endsAt) })}
       </p>
-      <CounterPanel m={m} campaign={data.campaign} view={data.view} status={data.status} />
+      <CounterPanel
+        m={m}
+        campaign={data.campaign}
+        view={data.view}
+        status={data.status}
+        staleSince={data.staleSince}
+      />
 
       <CaseCards m={m} campaign={data.campaign} cases={data.cases} counts={data.view.byCase} />
 

@@ -36,10 +36,14 @@ const HomeParams = Type.Object({
   campaign: Type.Optional(Slug({ description: "An edition; else the current one" })),
 });
 
-/** Case texts and targets change rarely: read once per catalog version, not per page view. */
+/**
+ * Case texts and targets change rarely: read once per catalog version, not per page view. The
+ * last list read is kept, so pages that show it keep working while the database is away.
+ */
 export function caseCache(runtime: Runtime) {
   let catalog = runtime.catalog();
   const cache = new Map<number, Promise<CaseDetail[]>>();
+  const lastRead = new Map<number, CaseDetail[]>();
   return (campaignId: number) => {
     if (runtime.catalog() !== catalog) {
       catalog = runtime.catalog();
@@ -47,8 +51,18 @@ export function caseCache(runtime: Runtime) {
     }
     let cases = cache.get(campaignId);
     if (!cases) {
-      cases = casesOfCampaign(runtime.db.pool, campaignId);
-      cases.catch(() => cache.delete(campaignId));
+      cases = casesOfCampaign(runtime.db.pool, campaignId).then(
+        (read) => {
+          lastRead.set(campaignId, read);
+          return read;
+        },
+        (error: unknown) => {
+          cache.delete(campaignId);
+          const last = lastRead.get(campaignId);
+          if (last) return last;
+          throw error;
+        },
+      );
       cache.set(campaignId, cases);
     }
     return cases;
@@ -69,6 +83,9 @@ export function pageRoutes(
 } {
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   const casesOf = caseCache(runtime);
+  // Read now, while the database is there: the home page then never needs it.
+  const current = currentCampaign(runtime.catalog());
+  if (current) casesOf(current.id).catch(() => {});
   // The map changes only when the counter does: render it once per change and language.
   const maps = new Map<string, { version: string; svg: string; table: string }>();
   const mapFor = (campaign: CampaignInfo, view: CounterView, locale: UiLocale) => {
@@ -134,8 +151,10 @@ export function pageRoutes(
       campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
     const status = campaignStatus(campaign, now);
     const cases = await casesOf(campaign.id);
+    const freshness = runtime.sync.freshness(now);
     // Everything the page shows changes only with these, so they name the cached rendering.
     const version = [
+      freshness.stale ? `stale@${freshness.asOf.toISOString()}` : "live",
       runtime.counters.of(campaign.id).version,
       previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0,
       status,
@@ -144,11 +163,12 @@ export function pageRoutes(
       catalog.version,
     ].join("|");
     return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
-      const view = counterView(runtime.counters, campaign);
+      const view = counterView(runtime.counters, campaign, freshness);
       const data = {
         campaign,
         status,
         view,
+        staleSince: freshness.stale ? freshness.asOf : undefined,
         map: mapFor(campaign, view, locale),
         cases,
         timeline: {
@@ -181,21 +201,27 @@ export function pageRoutes(
       homeHref: localHref(locale, "/"),
     };
     const tooMany = problem.status === 429;
+    const unavailable = problem.status === 503;
     const seconds = Number(reply.getHeader("retry-after") ?? 60);
-    const key = tooMany
-      ? "form.tooMany.title"
-      : problem.status === 403
-        ? "form.error.expired"
-        : (PROBLEM_MESSAGES[problem.code] ?? "form.errorSummary");
+    const key = unavailable
+      ? "unavailable.title"
+      : tooMany
+        ? "form.tooMany.title"
+        : problem.status === 403
+          ? "form.error.expired"
+          : (PROBLEM_MESSAGES[problem.code] ?? "form.errorSummary");
     const title = m.t(key);
+    // A page that could not be shown is tried again at its own address; a form, from its page.
+    const again = unavailable && request.method === "GET" ? request.url : back;
     return send(
       reply,
       locale,
       <Layout ctx={ctx} title={title}>
         <h1>{title}</h1>
         {tooMany ? <p>{m.t("form.tooMany.body", { seconds })}</p> : null}
+        {unavailable ? <p>{m.t("unavailable.body")}</p> : null}
         <p>
-          <a href={back}>{m.t("form.tooMany.back")}</a>
+          <a href={again}>{m.t(unavailable ? "unavailable.retry" : "form.tooMany.back")}</a>
         </p>
       </Layout>,
       problem.status,

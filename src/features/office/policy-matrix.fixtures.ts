@@ -1,5 +1,9 @@
+import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { TEST_PASSWORD } from "../../../test/support/office.js";
+import type { TestApp } from "../../../test/support/app.js";
+import { makeEvent } from "../../../test/support/events.js";
+import { makeUser, officeClient, TEST_PASSWORD } from "../../../test/support/office.js";
+import type { UserRow } from "./users.js";
 
 // The rows of the policy matrix (policy-matrix.test.ts): every back-office route with the answer
 // each actor must get.
@@ -290,3 +294,71 @@ export const rows: Row[] = [
     answers: ownEvent,
   },
 ];
+
+export type MatrixUsers = Record<Exclude<Actor, "anonymous">, UserRow>;
+
+/**
+ * One user per actor and the objects the rows' URLs name (a case, an event of the own organizer,
+ * its report, a pending message, a pending import), made on `node`'s database. Also used by the
+ * route fuzz test (test/fuzz.test.ts), so its requests reach real objects.
+ */
+export async function makeMatrixFixtures(node: TestApp): Promise<{ users: MatrixUsers; fixtures: Fixtures }> {
+  const pool = node.db.pool;
+  const users: MatrixUsers = {
+    admin: await makeUser(node, "admin"),
+    coordinatorOwn: await makeUser(node, "coordinator", { countries: ["ES"] }),
+    coordinatorOther: await makeUser(node, "coordinator", { countries: ["FR"] }),
+    translatorOwn: await makeUser(node, "translator", { languages: ["es"] }),
+    translatorOther: await makeUser(node, "translator", { languages: ["fr"] }),
+    organizerOwn: await makeUser(node, "organizer", { countries: ["ES"] }),
+    organizerOther: await makeUser(node, "organizer", { countries: ["ES"] }),
+  };
+  const campaign = node.runtime.catalog().campaigns.get("w4r-2012");
+  assert.ok(campaign);
+  const caseId = campaign.cases.get("gao-zhisheng") as number;
+  const eventA = await makeEvent(node, {
+    organizerId: users.organizerOwn.id,
+    campaignId: campaign.id,
+    title: "Letters at the library",
+    startsAt: new Date(Date.now() + 86_400_000),
+  });
+  const reportA = randomUUID();
+  await pool.query(
+    `INSERT INTO reports (id, campaign_id, case_id, type, country, quantity, occurred_on, event_id, reported_by)
+     VALUES ($1, $2, $3, 'letter', 'ES', 40, current_date, $4, $5)`,
+    [reportA, campaign.id, caseId, eventA, users.organizerOwn.id],
+  );
+  const messageEs = randomUUID();
+  await pool.query(
+    `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author, country, language, body)
+     VALUES ($1, $2, $3, $4, 'Lucía', 'ES', 'es', 'Fuerza')`,
+    [messageEs, campaign.id, caseId, `form:${messageEs}`],
+  );
+  // A pending import of the own organizer, made through the upload it belongs to.
+  const uploader = await officeClient(node, users.organizerOwn);
+  const preview = await uploader.postMultipart(
+    "/office/reports/import",
+    {},
+    {
+      field: "file",
+      filename: "reports.csv",
+      contentType: "text/csv",
+      data: Buffer.from(
+        `case,type,country,date,quantity,event\ngao-zhisheng,letter,ES,${new Date().toISOString().slice(0, 10)},5,${eventA}\n`,
+      ),
+    },
+  );
+  const importA = /name="import" value="([^"]+)"/.exec(preview.body)?.[1];
+  assert.ok(importA, `the preview offers to import: ${preview.statusCode}`);
+  const fixtures: Fixtures = {
+    caseId,
+    sectionEs: node.runtime.sectionOf("ES") as number,
+    eventA,
+    reportA,
+    messageEs,
+    userId: users.organizerOther.id,
+    importA,
+    loginEmail: users.organizerOther.email,
+  };
+  return { users, fixtures };
+}

@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
-import { makeEvent } from "../../../test/support/events.js";
-import { makeUser, officeClient } from "../../../test/support/office.js";
+import { officeClient } from "../../../test/support/office.js";
 import { routeNames } from "../../platform/http/route-list.js";
 import { isOfficeUrl } from "./context.js";
-import { ACTORS, type Actor, type Answer, type Fixtures, rows } from "./policy-matrix.fixtures.js";
-import type { UserRow } from "./users.js";
+import {
+  ACTORS,
+  type Answer,
+  type Fixtures,
+  type MatrixUsers,
+  makeMatrixFixtures,
+  rows,
+} from "./policy-matrix.fixtures.js";
 
 // Every back-office route (the rows are in policy-matrix.fixtures.ts) × every role × own/other
 // section, language or event, with the answer each must get: "ok" (past the guard: a page, a redirect, or a 4xx about the input), 403 (the
@@ -17,68 +21,12 @@ import type { UserRow } from "./users.js";
 // here fails the last test.
 
 let node: TestApp;
-let users: Record<Exclude<Actor, "anonymous">, UserRow>;
+let users: MatrixUsers;
 let fixtures: Fixtures;
 
 before(async () => {
   node = await startTestApp({ LOGIN_RATE_LIMIT: "0" });
-  const pool = node.db.pool;
-  users = {
-    admin: await makeUser(node, "admin"),
-    coordinatorOwn: await makeUser(node, "coordinator", { countries: ["ES"] }),
-    coordinatorOther: await makeUser(node, "coordinator", { countries: ["FR"] }),
-    translatorOwn: await makeUser(node, "translator", { languages: ["es"] }),
-    translatorOther: await makeUser(node, "translator", { languages: ["fr"] }),
-    organizerOwn: await makeUser(node, "organizer", { countries: ["ES"] }),
-    organizerOther: await makeUser(node, "organizer", { countries: ["ES"] }),
-  };
-  const campaign = node.runtime.catalog().campaigns.get("w4r-2012");
-  assert.ok(campaign);
-  const caseId = campaign.cases.get("gao-zhisheng") as number;
-  const eventA = await makeEvent(node, {
-    organizerId: users.organizerOwn.id,
-    campaignId: campaign.id,
-    title: "Letters at the library",
-    startsAt: new Date(Date.now() + 86_400_000),
-  });
-  const reportA = randomUUID();
-  await pool.query(
-    `INSERT INTO reports (id, campaign_id, case_id, type, country, quantity, occurred_on, event_id, reported_by)
-     VALUES ($1, $2, $3, 'letter', 'ES', 40, current_date, $4, $5)`,
-    [reportA, campaign.id, caseId, eventA, users.organizerOwn.id],
-  );
-  const messageEs = randomUUID();
-  await pool.query(
-    `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author, country, language, body)
-     VALUES ($1, $2, $3, $4, 'Lucía', 'ES', 'es', 'Fuerza')`,
-    [messageEs, campaign.id, caseId, `form:${messageEs}`],
-  );
-  // A pending import of the own organizer, made through the upload it belongs to.
-  const uploader = await officeClient(node, users.organizerOwn);
-  const preview = await uploader.postMultipart(
-    "/office/reports/import",
-    {},
-    {
-      field: "file",
-      filename: "reports.csv",
-      contentType: "text/csv",
-      data: Buffer.from(
-        `case,type,country,date,quantity,event\ngao-zhisheng,letter,ES,${new Date().toISOString().slice(0, 10)},5,${eventA}\n`,
-      ),
-    },
-  );
-  const importA = /name="import" value="([^"]+)"/.exec(preview.body)?.[1];
-  assert.ok(importA, `the preview offers to import: ${preview.statusCode}`);
-  fixtures = {
-    caseId,
-    sectionEs: node.runtime.sectionOf("ES") as number,
-    eventA,
-    reportA,
-    messageEs,
-    userId: users.organizerOther.id,
-    importA,
-    loginEmail: users.organizerOther.email,
-  };
+  ({ users, fixtures } = await makeMatrixFixtures(node));
 });
 after(async () => node.close());
 

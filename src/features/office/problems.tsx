@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { Problem, problemFor, sendProblem } from "../../platform/http/problems.js";
+import { malformedUpload } from "../../platform/http/multipart.js";
+import { answerError, Problem, sendProblem, type Unavailability } from "../../platform/http/problems.js";
 import { OFFICE, safeNext } from "./context.js";
 import { sendPage } from "./form.js";
 import { OfficeLayout } from "./layout.js";
@@ -80,6 +81,13 @@ function explain(
       link: [back, "Back"],
     };
   }
+  if (problem.status === 503) {
+    return {
+      title: "The office cannot reach its database",
+      text: "The back office cannot reach its database right now, so nothing was changed. Please try again in a minute; if it lasts, tell an admin.",
+      link: [back, request.method === "GET" ? "Try again" : "Back"],
+    };
+  }
   if (problem.status >= 500) {
     return {
       title: "Something went wrong",
@@ -124,16 +132,20 @@ export function sendOfficeProblem(
 }
 
 /** The error handler of the back-office plugin. */
-export function officeErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const problem = CSRF_ERRORS.has(error.code)
-    ? new Problem(
-        403,
-        "form_expired",
-        "This form has expired or was not sent from this site. Please open it again and send it once more.",
-      )
-    : problemFor(error);
-  if (problem.status >= 500) request.log.error({ err: error }, "back-office request failed");
-  return sendOfficeProblem(request, reply, problem);
+export function officeErrorHandler(unavailable: Unavailability) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const refused =
+      malformedUpload(request, error) ??
+      (CSRF_ERRORS.has(error.code)
+        ? new Problem(
+            403,
+            "form_expired",
+            "This form has expired or was not sent from this site. Please open it again and send it once more.",
+          )
+        : undefined);
+    const problem = answerError(refused ?? error, request, reply, unavailable, "back-office request failed");
+    return sendOfficeProblem(request, reply, problem);
+  };
 }
 
 /** The not-found handler of the back office: any /office/… address that is no page. */

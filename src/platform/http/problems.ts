@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { OutageLog } from "./outage.js";
 
 // Errors as application/problem+json (RFC 9457): a stable machine-readable `code`, and a
 // message a person can act on.
@@ -27,6 +28,7 @@ const TITLES: Record<number, string> = {
   406: "Not Acceptable",
   409: "Conflict",
   413: "Content Too Large",
+  414: "URI Too Long",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   429: "Too Many Requests",
@@ -100,6 +102,54 @@ export function problemFor(error: FastifyError | Problem): Problem {
   return new Problem(500, "internal_error", "Something went wrong on our side; the action was not stored.");
 }
 
+/** How long a client is asked to wait when the database cannot be reached (Retry-After, seconds). */
+export const UNAVAILABLE_RETRY_AFTER = 5;
+
+/**
+ * The answer to a request that failed because the database (or the ledger writing to it) could
+ * not be reached: a 503 that asks to try again, logged once per outage (see OutageLog).
+ */
+export function unavailableProblem(error: unknown, ledger: boolean): Problem {
+  return new Problem(
+    503,
+    ledger ? "ledger_unavailable" : "database_unavailable",
+    ledger
+      ? `${(error as Error).message}; nothing was stored, please try again.`
+      : "The database cannot be reached right now; nothing was changed. Please try again in a few seconds.",
+  );
+}
+
+export interface Unavailability {
+  /**
+   * Whether an error means the ledger refused to store (`ledger`) or the database cannot be
+   * reached (`outage`; both when the ledger refused because of it); undefined for any other.
+   */
+  kind(error: unknown): { ledger: boolean; outage: boolean } | undefined;
+  log: OutageLog;
+}
+
+/**
+ * Maps an error to its problem and logs what needs logging: outages once per state change,
+ * other 503s (shutting down, busy) at info, a 5xx that is a bug at error with its stack, and
+ * nothing for the client's own mistakes. Sets Retry-After on a 503 that has none.
+ */
+export function answerError(
+  error: FastifyError | Problem,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  unavailable: Unavailability | undefined,
+  what = "request failed",
+): Problem {
+  const kind = unavailable?.kind(error);
+  const problem = kind ? unavailableProblem(error, kind.ledger) : problemFor(error);
+  if (kind?.outage) unavailable?.log.failed(error, request);
+  else if (problem.status === 503) request.log.info({ code: problem.code }, `${what}: ${problem.message}`);
+  else if (problem.status >= 500) request.log.error({ err: error }, what);
+  if (problem.status === 503 && !reply.hasHeader("retry-after"))
+    reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER));
+  return problem;
+}
+
 /** Renders a problem as a page for people (pages and forms), instead of JSON for programs. */
 export type ProblemPage = (request: FastifyRequest, reply: FastifyReply, problem: Problem) => unknown;
 
@@ -108,12 +158,15 @@ export function installProblemHandlers(
     setErrorHandler: (h: (e: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown) => unknown;
   },
   page?: () => ProblemPage | undefined,
+  unavailable?: Unavailability,
 ): void {
   app.setErrorHandler((error, request, reply) => {
-    const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    const problem = answerError(error, request, reply, unavailable);
     const forPeople = !request.url.startsWith("/api/") && page?.();
-    if (forPeople && problem.status < 500) return forPeople(request, reply, problem);
+    // A page for people, also when the database is away (a 503 says: come back soon); a bug's
+    // 500 stays a plain problem, since rendering a page might fail the same way.
+    if (forPeople && (problem.status < 500 || problem.status === 503))
+      return forPeople(request, reply, problem);
     return sendProblem(reply, problem);
   });
 }

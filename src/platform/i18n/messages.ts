@@ -69,6 +69,8 @@ export interface Messages {
   number(n: number): string;
   percent(ratio: number): string;
   date(d: Date): string;
+  /** A moment in UTC: the time of day, with the date when it is not today's. */
+  moment(d: Date, now?: Date): string;
   country(code: string): string;
   /** The message for a count in each plural category of the locale, for scripts that update numbers. */
   pluralForms(key: string): Record<string, string>;
@@ -81,6 +83,12 @@ export function messagesFor(locale: UiLocale): Messages {
   const numbers = new Intl.NumberFormat(locale);
   const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+  const times = new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: "UTC" });
+  const moments = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
   return {
     locale,
     t(key, values) {
@@ -97,6 +105,8 @@ export function messagesFor(locale: UiLocale): Messages {
     number: (n) => numbers.format(n),
     percent: (ratio) => percents.format(ratio),
     date: (d) => dates.format(d),
+    moment: (d, now = new Date()) =>
+      d.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? times.format(d) : moments.format(d),
     pluralForms(key) {
       const rules = new Intl.PluralRules(locale);
       const forms: Record<string, string> = {};

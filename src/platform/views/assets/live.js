@@ -62,6 +62,8 @@
     set("total", counter.total);
     for (const name of ["ofPrevious", "ofGoal", "progress"]) set(name, counter.total);
     set("perMinute", counter.perMinute);
+    // The server's notice that the numbers are not live goes once they are again.
+    if (counter.stale === false) for (const el of document.querySelectorAll("[data-live-stale]")) el.remove();
     for (const el of document.querySelectorAll("[data-live-case]")) {
       countUp(el, counter.byCase[el.dataset.liveCase] ?? 0, formatNumber);
     }
