@@ -57,9 +57,9 @@ test("a node cut off from its database answers 503 where it needs it and serves 
   assert.equal((await postAction(node, action())).statusCode, 201);
 
   const cutAt = Date.now();
+  logs.clear();
   await proxy.cut();
   await until("the node to notice", () => !node.runtime.sync.listening);
-  logs.clear();
 
   // The API: problem+json, Retry-After, nothing stored.
   for (let i = 0; i < 30; i++) {

@@ -34,11 +34,16 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const databaseUrl = url ?? (await createTestDatabase());
   const config = testConfig(databaseUrl, overrides);
-  const db = await openDatabase(config, { joinRunning: false });
-  if (!url) await seedDemo(db.bulk);
   const log = options.logs
     ? pino({ level: options.logLevel ?? "warn" }, options.logs)
     : pino({ level: options.logLevel ?? "warn" });
+  // The database's state changes go to the node's log, as in `inkwell start`.
+  const events = {
+    warn: (message: string) => log.warn(message),
+    error: (message: string) => log.error(message),
+  };
+  const db = await openDatabase(config, { joinRunning: false, events });
+  if (!url) await seedDemo(db.bulk);
   const runtime = await startRuntime(config, db, log);
   const app = await buildApp(runtime, options.logs ? { logger: log } : {});
   await app.ready();
