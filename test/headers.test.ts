@@ -108,6 +108,8 @@ describe("every page kind has the strict policy", () => {
     ["the events list (with its map)", "/en/events", 200],
     ["the not-found page", "/en/no-such-page", 404],
     ["a problem page (an unknown case)", "/en/cases/no-such-case", 404],
+    // The router answers these before any hook runs.
+    ["an address the router cannot read", "/en/cases/%E0%A4%A", 404],
   ];
   for (const [what, path, status] of pages) {
     test(what, async () => {
@@ -137,6 +139,7 @@ describe("every page kind has the strict policy", () => {
     ["an office form, signed in", "/office/cases/new", 200, true],
     ["the office not-found page, signed in", "/office/no-such-page", 404, true],
     ["the office not-found page, signed out", "/office/no-such-page", 404, false],
+    ["an office address the router cannot read", "/office/cases/%E0%A4%A", 400, false],
   ];
   for (const [what, path, status, signedIn] of office) {
     test(what, async () => {

@@ -25,7 +25,7 @@ import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
-import { isOfficeUrl } from "../features/office/context.js";
+import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
 import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
@@ -48,7 +48,7 @@ import {
   UNDECLARED_PROXY_WARNING,
 } from "../platform/http/proxy.js";
 import { listRoutes } from "../platform/http/route-list.js";
-import { registerSecurityHeaders } from "../platform/http/security-headers.js";
+import { registerSecurityHeaders, setSecurityHeaders } from "../platform/http/security-headers.js";
 import { officeRoutes } from "./office.js";
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
@@ -93,8 +93,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
           ? new Problem(414, "url_too_long", "A part of this address is too long.")
           : new Problem(400, "bad_url", "This address is not valid (it is not correctly percent-encoded).");
       request.log.debug({ code: error.code, url: request.url.slice(0, 200) }, "unreadable address");
+      // No hook runs for an address the router could not read.
+      setSecurityHeaders(request, reply);
       if (request.url.startsWith("/api/") || !notFoundPage) return sendProblem(reply, problem);
-      if (isOfficeUrl(request.url)) return sendOfficeProblem(request, reply, problem);
+      if (isOfficeUrl(request.url)) {
+        officeHeaders(reply);
+        return sendOfficeProblem(request, reply, problem);
+      }
       return notFoundPage(request, reply);
     },
   });

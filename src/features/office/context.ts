@@ -21,13 +21,19 @@ export const OFFICE = "/office";
 export const isOfficeUrl = (url: string): boolean => url.startsWith(OFFICE);
 
 /** Registered inside the back-office plugin (src/server/office.ts): it runs for its requests only. */
+/**
+ * Staff pages are per person: never cached, and never leak their URL (which may hold a one-time
+ * token) even to this site's own pages — stricter than the site-wide referrer policy. Framing
+ * and scripts are the site-wide policy (src/platform/http/security-headers.ts).
+ */
+export function officeHeaders(reply: FastifyReply): void {
+  reply.header("cache-control", "private, no-store").header("referrer-policy", "no-referrer");
+}
+
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
   const csrfCookie = csrfCookieOptions(runtime.config.publicUrl);
   app.addHook("onRequest", async (request, reply) => {
-    // Staff pages are per person: never cached, and never leak their URL (which may hold a
-    // one-time token) even to this site's own pages — stricter than the site-wide referrer
-    // policy. Framing and scripts are the site-wide policy (src/platform/http/security-headers.ts).
-    reply.header("cache-control", "private, no-store").header("referrer-policy", "no-referrer");
+    officeHeaders(reply);
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await sessionOf(runtime.db.pool, token) : undefined;
     if (session) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import helmet from "helmet";
 
 // The security headers of every response, set by helmet's middleware on the raw response when
@@ -102,14 +102,24 @@ export function withoutPagePolicy(reply: FastifyReply): FastifyReply {
   return reply;
 }
 
-/** Registered on the root instance, before any route. */
+/** The headers of this request's route (the site's unless the route picks its own). */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  // request.protocol is https only when the connection is TLS or a proxy that TRUST_PROXY
+  // trusts said so in X-Forwarded-Proto; a client cannot claim it on its own.
+  if (request.protocol === "https") reply.raw.setHeader("strict-transport-security", HSTS);
+  // helmet's middlewares only set headers and call next() without an error (they throw only
+  // when built, at start), synchronously.
+  const headers = request.routeOptions?.config?.securityHeaders ?? SITE_HEADERS;
+  headers(request.raw, reply.raw, () => {});
+}
+
+/**
+ * Registered on the root instance, before any route. An address the router cannot read never
+ * reaches the hooks: its answer (frameworkErrors in src/server/app.ts) calls setSecurityHeaders.
+ */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook("onRequest", (request, reply, done) => {
-    // request.protocol is https only when the connection is TLS or a proxy that TRUST_PROXY
-    // trusts said so in X-Forwarded-Proto; a client cannot claim it on its own.
-    if (request.protocol === "https") reply.raw.setHeader("strict-transport-security", HSTS);
-    // helmet's middlewares call next() without an error (they throw only when built, at start).
-    const next = done as (err?: unknown) => void;
-    (request.routeOptions.config?.securityHeaders ?? SITE_HEADERS)(request.raw, reply.raw, next);
+    setSecurityHeaders(request, reply);
+    done();
   });
 }
