@@ -16,8 +16,8 @@ export interface WorldMapOptions {
   rtl?: boolean;
 }
 
-// The map's colours and strokes are rules of the pages' stylesheets (.wmap and its bucket
-// classes .m0–.m5 in assets/site.css and office.css), not a <style> in the SVG: the pages'
+// The map's colours and strokes are rules of a stylesheet both layouts link (.wmap and its
+// bucket classes .m0–.m5 in assets/map.css), not a <style> in the SVG: the pages'
 // Content-Security-Policy allows no inline style.
 
 const MARKER_RADIUS = 5;

@@ -46,6 +46,7 @@ export function OfficeLayout(props: {
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Inkwell back office`}</title>
         <link rel="stylesheet" href="/assets/office.css" />
+        <link rel="stylesheet" href="/assets/map.css" />
       </head>
       <body>
         <a class="skip" href="#main">

@@ -43,6 +43,7 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title === ctx.campaignTitle ? title : `${title} · ${ctx.campaignTitle}`}</title>
         <link rel="stylesheet" href="/assets/site.css" />
+        <link rel="stylesheet" href="/assets/map.css" />
         {props.refreshWithoutScript ? (
           <noscript>
             <meta http-equiv="refresh" content={String(props.refreshWithoutScript)} />

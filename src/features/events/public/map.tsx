@@ -12,7 +12,7 @@ export interface MapPoint {
   longitude: number;
 }
 
-// Its colours are in assets/site.css (.emap): the page's Content-Security-Policy allows no
+// Its colours are in assets/map.css (.emap): the page's Content-Security-Policy allows no
 // inline style.
 
 let land: string | undefined;
