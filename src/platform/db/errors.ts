@@ -1,36 +1,19 @@
+import { connectionLost } from "./connection-lost.js";
+
 // Which errors mean "the database cannot be reached or cannot work right now" — the request
 // was fine and may succeed when retried — as opposed to a bug or bad input. They are answered
 // 503 with Retry-After, and logged once per outage rather than once per request.
 
-/** Socket errors of a connection that could not be made or was cut. */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
-/** What pg and pg-pool throw, without a code, when a connection ends, cannot start or times out. */
-const MESSAGES = [
-  "connection terminated",
-  "client has encountered a connection error and is not queryable",
-  "timeout exceeded when trying to connect",
-  "query read timeout",
-  "cannot use a pool after calling end",
-  "client was closed and is not queryable",
-];
+/** A pool this node closed (it is shutting down) cannot be used, and says so without a code. */
+const CLOSED_POOL = "cannot use a pool after calling end";
 
 /**
- * SQLSTATE: class 08 connection exception; 57P01–57P03 admin/crash shutdown, cannot connect now;
- * class 53 insufficient resources (53100 disk full); class 58 system error; 57014 statement
- * timeout (query_canceled).
+ * Beyond a lost connection (connection-lost.ts), a server that answers but cannot work now:
+ * SQLSTATE class 53 insufficient resources (53100 disk full), class 58 system error, 57014
+ * statement timeout (query_canceled).
  */
-function unavailableState(code: string): boolean {
-  if (!/^[0-9A-Z]{5}$/.test(code)) return false;
-  const cls = code.slice(0, 2);
-  return cls === "08" || cls === "53" || cls === "58" || ["57P01", "57P02", "57P03", "57014"].includes(code);
+function serverCannotWork(code: string): boolean {
+  return /^(53|58)[0-9A-Z]{3}$/.test(code) || code === "57014";
 }
 
 export function databaseUnavailable(error: unknown): boolean {
@@ -39,20 +22,19 @@ export function databaseUnavailable(error: unknown): boolean {
 
 function unavailable(error: unknown, depth: number): boolean {
   if (typeof error !== "object" || error === null || depth > 4) return false;
-  const { code, message, cause, errors } = error as {
+  const { name, code, message, cause, errors } = error as {
+    name?: unknown;
     code?: unknown;
     message?: unknown;
     cause?: unknown;
     errors?: unknown;
   };
   // The ledger says so itself (the batcher's error), without importing the ledger here.
-  if ((error as { name?: unknown }).name === "LedgerUnavailableError") return true;
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || unavailableState(code))) return true;
-  if (typeof message === "string") {
-    const lower = message.toLowerCase();
-    if (MESSAGES.some((m) => lower.includes(m))) return true;
-  }
+  if (name === "LedgerUnavailableError") return true;
+  if (connectionLost(error)) return true;
+  if (typeof code === "string" && serverCannotWork(code)) return true;
+  if (typeof message === "string" && message.toLowerCase().includes(CLOSED_POOL)) return true;
   // A connection attempt to several addresses (localhost: ::1 and 127.0.0.1) fails as one AggregateError.
   if (Array.isArray(errors) && errors.some((e) => unavailable(e, depth + 1))) return true;
-  return unavailable(cause, depth + 1);
+  return cause !== error && unavailable(cause, depth + 1);
 }
