@@ -30,6 +30,7 @@ import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { limitConnections } from "../platform/http/connections.js";
+import { crossOriginProtection } from "../platform/http/cross-origin.js";
 import { CSRF_COOKIE, csrfCookieOptions } from "../platform/http/csrf.js";
 import { failureCounter } from "../platform/http/failures.js";
 import { FORM_KEYWORDS } from "../platform/http/forms.js";
@@ -171,9 +172,11 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // Streams never end by themselves; close them first, or closing the server would wait forever.
   app.addHook("preClose", async () => runtime.streams.close());
 
-  // Cookies and CSRF tokens reach every context (they are registered at the root). The form and
-  // upload parsers do not: they are registered only in the contexts whose routes take forms, so
-  // the JSON API answers any other body with 415 instead of parsing it.
+  // Cookies and CSRF tokens reach every context (they are registered at the root); only the back
+  // office uses the tokens — the public forms are guarded by where the browser says a post comes
+  // from (cross-origin.ts), so their pages carry nothing per visitor. The form and upload parsers
+  // are registered only in the contexts whose routes take forms, so the JSON API answers any
+  // other body with 415 instead of parsing it.
   await app.register(cookie);
   // A refused token is an expired page or a forged post: answered 403, not worth a warning.
   await app.register(csrf, {
@@ -198,6 +201,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // The public pages; the case page's forms and the RSVP form send urlencoded bodies.
   let pages: ReturnType<typeof pageRoutes> | undefined;
   await app.register(async (site) => {
+    // Before the body is read: a post from another site is refused with 403 and parses nothing.
+    site.addHook("onRequest", crossOriginProtection({ trustedOrigins: [config.publicUrl] }));
     await site.register(formbody, { bodyLimit: 64 * 1024 });
     pages = pageRoutes(site, runtime);
     casePageRoutes(site, runtime, pages.site);

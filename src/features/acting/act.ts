@@ -6,8 +6,9 @@ import type { Runtime } from "../../core/runtime.js";
 import type { Acting, FormName } from "./forms.js";
 
 // What a case page form does once it is valid: one ledger entry, plus the record that belongs
-// with it (a consent, a message to moderate). Both carry the form's idempotency key, so a double
-// submit or a retry after an error stores each exactly once.
+// with it (a consent, a message to moderate). Both carry the post's idempotency key (the
+// browser's, or the one the server recognised it by: resubmission.ts), so a double submit or a
+// retry after an error stores each exactly once.
 
 /** Bumped whenever the privacy notice shown with the petition changes. */
 export const PRIVACY_NOTICE_VERSION = "2026-11-1";
@@ -21,9 +22,8 @@ export async function act(
   form: FormName,
   acting: Acting,
   language: string,
+  key: string,
 ): Promise<void> {
-  // Form keys live in their own namespace, apart from API clients' idempotency keys.
-  const key = `form:${acting.key}`;
   const entry = buildEntry(
     { campaign: campaign.slug, case: caseSlug, type: TYPES[form], country: acting.country },
     runtime.catalog(),

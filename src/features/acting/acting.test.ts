@@ -10,23 +10,25 @@ after(async () => {
   await t.close();
 });
 
-/** Opens the case page like a browser and returns what its forms need to post. */
+/** Opens the case page like a browser. */
 async function open(path = "/en/cases/gao-zhisheng", headers: Record<string, string> = {}) {
   const response = await t.app.inject({ method: "GET", url: path, headers });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1] ?? "";
-  const key = /name="key" value="([^"]+)"/.exec(response.body)?.[1] ?? "";
-  const cookie = String(response.headers["set-cookie"] ?? "").split(";")[0] ?? "";
-  return { response, csrf, key, cookie };
+  return { response };
 }
 
-function submit(path: string, fields: Record<string, string>, cookie: string, remoteAddress?: string) {
+/** Posts a form as a browser does from the case page itself (Sec-Fetch-Site: same-origin). */
+function submit(path: string, fields: Record<string, string>, remoteAddress?: string) {
   return t.app.inject({
     method: "POST",
     url: path,
     remoteAddress,
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
     payload: new URLSearchParams(fields).toString(),
   });
+}
+
+async function ledgerSize(): Promise<number> {
+  return (await t.db.pool.query("SELECT count(*)::int AS n FROM actions")).rows[0].n;
 }
 
 async function count(type: string, caseSlug = "gao-zhisheng"): Promise<number> {
@@ -38,32 +40,38 @@ async function count(type: string, caseSlug = "gao-zhisheng"): Promise<number> {
   return result.rows[0].n;
 }
 
-test("the case page offers three forms, each with a CSRF token and an idempotency key, not cached", async () => {
-  const { response, csrf, key } = await open();
+test("the case page offers three forms with nothing per visitor: no token, no key, no cookie; shared by caches", async () => {
+  const { response } = await open();
   assert.equal(response.statusCode, 200);
-  assert.equal(response.headers["cache-control"], "private, no-store");
+  assert.equal(response.headers["cache-control"], "public, max-age=5, stale-while-revalidate=30");
+  assert.equal(response.headers["set-cookie"], undefined);
   for (const form of ["letter", "sign", "solidarity"])
     assert.ok(response.body.includes(`action="/en/cases/gao-zhisheng/${form}"`));
-  assert.ok(csrf.length > 10 && key.length >= 16);
+  assert.ok(!response.body.includes('name="_csrf"'), "no CSRF token");
+  assert.ok(!response.body.includes('name="key"'), "no idempotency key: the script mints it");
+  assert.match(response.body, /<script src="\/assets\/forms.js" defer>/);
   assert.ok(!/name="consent"[^>]*checked/.test(response.body), "the consent box is not pre-ticked");
   assert.match(response.body, /class="privacy"/);
 });
 
+test("the case page does not reload itself without scripts: it would wipe a message being typed", async () => {
+  const { response } = await open();
+  assert.ok(!response.body.includes('http-equiv="refresh"'));
+});
+
 test("signing counts one petition, stores the consent, and a double submit counts once", async () => {
-  const { csrf, key, cookie } = await open();
   const before = await count("petition");
   const fields = {
-    _csrf: csrf,
-    key,
+    key: "browser-minted-key-0001",
     name: "Ana Lima",
     email: "Ana@Example.org",
     country: "BR",
     consent: "yes",
   };
-  const first = await submit("/en/cases/gao-zhisheng/sign", fields, cookie);
+  const first = await submit("/en/cases/gao-zhisheng/sign", fields);
   assert.equal(first.statusCode, 303);
   assert.equal(first.headers.location, "/en/cases/gao-zhisheng?done=sign#act-sign");
-  const again = await submit("/en/cases/gao-zhisheng/sign", fields, cookie);
+  const again = await submit("/en/cases/gao-zhisheng/sign", fields);
   assert.equal(again.statusCode, 303);
   assert.equal(await count("petition"), before + 1);
   const consent = await t.db.pool.query(
@@ -77,14 +85,14 @@ test("signing counts one petition, stores the consent, and a double submit count
 });
 
 test("invalid fields are answered with the page, errors beside each field in the reader's language, nothing stored", async () => {
-  const { csrf, key, cookie } = await open("/es/cases/gao-zhisheng");
   const before = await count("petition");
-  const response = await submit(
-    "/es/cases/gao-zhisheng/sign",
-    { _csrf: csrf, key, name: '<script>alert("x")</script>', email: "not-an-email", country: "QQ" },
-    cookie,
-  );
+  const response = await submit("/es/cases/gao-zhisheng/sign", {
+    name: '<script>alert("x")</script>',
+    email: "not-an-email",
+    country: "QQ",
+  });
   assert.equal(response.statusCode, 422);
+  assert.equal(response.headers["cache-control"], "private, no-store", "what was typed is that person's");
   const html = response.body;
   assert.match(html, /<html lang="es"/);
   for (const field of ["sign-email", "sign-country", "sign-consent"]) {
@@ -96,27 +104,43 @@ test("invalid fields are answered with the page, errors beside each field in the
   assert.equal(await count("petition"), before);
 });
 
-test("a post without the page's CSRF token is refused with a page, and nothing is stored", async () => {
-  const { key } = await open();
+test("a post from another site is refused with a page in the reader's language, and nothing is stored", async () => {
   const before = await count("petition");
-  const forged = await submit(
-    "/en/cases/gao-zhisheng/sign",
-    { key, name: "X", email: "x@example.org", country: "FR", consent: "yes", _csrf: "forged" },
-    "",
-  );
-  assert.equal(forged.statusCode, 403);
-  assert.match(String(forged.headers["content-type"]), /^text\/html/);
+  const ledger = await ledgerSize();
+  const fields = { name: "X", email: "x@example.org", country: "FR", consent: "yes" };
+  const forged = [
+    { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+    { "sec-fetch-site": "same-site", origin: "https://other.localhost" },
+    { origin: "https://evil.example" },
+  ];
+  for (const headers of forged) {
+    const answer = await t.app.inject({
+      method: "POST",
+      url: "/fr/cases/gao-zhisheng/sign",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      payload: new URLSearchParams(fields).toString(),
+    });
+    assert.equal(answer.statusCode, 403, JSON.stringify(headers));
+    assert.match(String(answer.headers["content-type"]), /^text\/html/);
+    assert.match(answer.body, /<html lang="fr"/);
+    assert.match(answer.body, /envoyé depuis un autre site/);
+    assert.ok(answer.body.includes('href="/fr/cases/gao-zhisheng"'), "the way back is the case page");
+  }
   assert.equal(await count("petition"), before);
+  assert.equal(await ledgerSize(), ledger, "the ledger is unchanged");
+  const consents = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE email = $1", [
+    "x@example.org",
+  ]);
+  assert.equal(consents.rows[0].n, 0, "no consent either");
 });
 
 test("a solidarity message is counted and waits for moderation", async () => {
-  const { csrf, key, cookie } = await open("/fr/cases/coastei-street");
   const before = await count("solidarity", "coastei-street");
-  const response = await submit(
-    "/fr/cases/coastei-street/solidarity",
-    { _csrf: csrf, key, name: "Élise", country: "FR", message: "Nous sommes avec vous." },
-    cookie,
-  );
+  const response = await submit("/fr/cases/coastei-street/solidarity", {
+    name: "Élise",
+    country: "FR",
+    message: "Nous sommes avec vous.",
+  });
   assert.equal(response.statusCode, 303);
   assert.equal(await count("solidarity", "coastei-street"), before + 1);
   const stored = await t.db.pool.query(
@@ -131,25 +155,13 @@ test("a solidarity message is counted and waits for moderation", async () => {
 });
 
 test("'I have sent my letter' counts the letters the writer says they sent, within bounds", async () => {
-  const { csrf, key, cookie } = await open();
   const before = await count("letter");
   assert.equal(
-    (
-      await submit(
-        "/en/cases/gao-zhisheng/letter",
-        { _csrf: csrf, key, quantity: "3", country: "PL" },
-        cookie,
-      )
-    ).statusCode,
+    (await submit("/en/cases/gao-zhisheng/letter", { quantity: "3", country: "PL" })).statusCode,
     303,
   );
   assert.equal(await count("letter"), before + 3);
-  const second = await open();
-  const tooMany = await submit(
-    "/en/cases/gao-zhisheng/letter",
-    { _csrf: second.csrf, key: second.key, quantity: "500", country: "PL" },
-    second.cookie,
-  );
+  const tooMany = await submit("/en/cases/gao-zhisheng/letter", { quantity: "500", country: "PL" });
   assert.equal(tooMany.statusCode, 422);
   assert.equal(await count("letter"), before + 3);
 });
@@ -176,16 +188,13 @@ test("the letter becomes a print-ready PDF", async () => {
 test("acting is limited per address, with Retry-After and a friendly page", async () => {
   const limited = await startTestApp({ ACTION_RATE_LIMIT: "2" });
   try {
-    const page = await limited.app.inject({ method: "GET", url: "/en/cases/gao-zhisheng" });
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
-    const cookie = String(page.headers["set-cookie"] ?? "").split(";")[0] ?? "";
     const post = (key: string) =>
       limited.app.inject({
         method: "POST",
         url: "/en/cases/gao-zhisheng/letter",
         remoteAddress: "198.51.100.9",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-        payload: new URLSearchParams({ _csrf: csrf, key, quantity: "1", country: "DE" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ key, quantity: "1", country: "DE" }).toString(),
       });
     assert.equal((await post("k".repeat(16))).statusCode, 303);
     assert.equal((await post("l".repeat(16))).statusCode, 303);
@@ -218,12 +227,11 @@ test("only approved solidarity messages appear on the case's wall, escaped", asy
 });
 
 test("a NUL character in a form is dropped, not a server error", async () => {
-  const { csrf, key, cookie } = await open("/en/cases/coastei-street");
-  const response = await submit(
-    "/en/cases/coastei-street/solidarity",
-    { _csrf: csrf, key, name: "Nul\u0000l", country: "FR", message: "With\u0000 you." },
-    cookie,
-  );
+  const response = await submit("/en/cases/coastei-street/solidarity", {
+    name: "Nul\u0000l",
+    country: "FR",
+    message: "With\u0000 you.",
+  });
   assert.equal(response.statusCode, 303);
   const stored = await t.db.pool.query("SELECT body FROM solidarity_messages WHERE author = 'Null'");
   assert.equal(stored.rows[0]?.body, "With you.");

@@ -1,20 +1,19 @@
 import countries from "i18n-iso-countries";
 import type { Messages } from "../../platform/i18n/messages.js";
 import type { FormName, FormState } from "./forms.js";
-import { MAX_LETTERS, MAX_MESSAGE } from "./forms.js";
+import { KEY_PATTERN, MAX_LETTERS, MAX_MESSAGE } from "./forms.js";
 
 // The three ways to act on a case page. Plain HTML forms that work without scripts; errors are
 // shown beside their field (aria-describedby) in the reader's language, and the values typed
-// are kept. Each rendering carries a fresh idempotency key, so a double submit counts once.
+// are kept. Nothing in them is per visitor (no token, no key: the page is shared by caches);
+// assets/forms.js adds an idempotency key when a form is sent and picks the reader's country,
+// and without scripts the server recognises a form sent twice (resubmission.ts).
 
 export interface ActFormsProps {
   m: Messages;
   action: (form: FormName | "letter.pdf") => string;
-  csrf: string;
-  formKey: string;
   state: FormState | undefined;
   done: FormName | undefined;
-  defaultCountry: string | undefined;
   caseName: string;
   targetName: string;
   sampleLetter: string;
@@ -66,13 +65,13 @@ function Field(props: {
   );
 }
 
-function Hidden(props: { csrf: string; formKey: string }) {
-  return (
-    <>
-      <input type="hidden" name="_csrf" value={props.csrf} />
-      <input type="hidden" name="key" value={props.formKey} />
-    </>
-  );
+/**
+ * The key the browser's script sent, on the page answering that post (a page for that person
+ * only, never cached): sent again unchanged, the form is the same action.
+ */
+function KeptKey(props: { state: FormState | undefined }) {
+  const key = props.state?.values.key;
+  return key && KEY_PATTERN.test(key) ? <input type="hidden" name="key" value={key} /> : null;
 }
 
 export function ActForms(p: ActFormsProps) {
@@ -80,7 +79,7 @@ export function ActForms(p: ActFormsProps) {
   const stateOf = (form: FormName) => (p.state?.form === form ? p.state : undefined);
   const value = (form: FormName, field: string, fallback = "") => stateOf(form)?.values[field] ?? fallback;
   const error = (form: FormName, field: string) => stateOf(form)?.errors[field];
-  const country = (form: FormName) => value(form, "country", p.defaultCountry ?? "");
+  const country = (form: FormName) => value(form, "country");
   const summary = (form: FormName) => {
     const state = stateOf(form);
     if (!state)
@@ -99,11 +98,11 @@ export function ActForms(p: ActFormsProps) {
     <section aria-labelledby="act-title" class="act">
       <h2 id="act-title">{m.t("act.title", { name: p.caseName })}</h2>
 
-      <form method="post" action={p.action("letter")} id="act-letter" class="act-form">
+      <form method="post" action={p.action("letter")} id="act-letter" class="act-form" data-once>
         <h3>{m.t("act.letter.title")}</h3>
         {summary("letter")}
+        <KeptKey state={stateOf("letter")} />
         <p>{m.t("act.letter.help")}</p>
-        <Hidden csrf={p.csrf} formKey={p.formKey} />
         <Field id="letter-text" label={m.t("form.letter")} m={m}>
           <textarea id="letter-text" name="body" rows={12} maxLength={10000} dir="auto">
             {p.sampleLetter}
@@ -144,10 +143,10 @@ export function ActForms(p: ActFormsProps) {
         <button type="submit">{m.t("act.letter.sent")}</button>
       </form>
 
-      <form method="post" action={p.action("sign")} id="act-sign" class="act-form">
+      <form method="post" action={p.action("sign")} id="act-sign" class="act-form" data-once>
         <h3>{m.t("act.sign.title")}</h3>
         {summary("sign")}
-        <Hidden csrf={p.csrf} formKey={p.formKey} />
+        <KeptKey state={stateOf("sign")} />
         <Field id="sign-name" label={m.t("form.name")} error={error("sign", "name")} m={m}>
           <input
             id="sign-name"
@@ -192,10 +191,10 @@ export function ActForms(p: ActFormsProps) {
         <button type="submit">{m.t("act.sign.submit")}</button>
       </form>
 
-      <form method="post" action={p.action("solidarity")} id="act-solidarity" class="act-form">
+      <form method="post" action={p.action("solidarity")} id="act-solidarity" class="act-form" data-once>
         <h3>{m.t("act.solidarity.title")}</h3>
         {summary("solidarity")}
-        <Hidden csrf={p.csrf} formKey={p.formKey} />
+        <KeptKey state={stateOf("solidarity")} />
         <Field
           id="solidarity-message"
           label={m.t("form.message")}

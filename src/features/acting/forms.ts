@@ -20,8 +20,13 @@ export const MAX_MESSAGE = 500;
 export const MAX_LETTERS = 20;
 
 const required = { required: "form.error.required" };
-// The key is minted with the page; a post without a well-formed one is a stale or forged form.
-const Key = Type.String({ pattern: "^[A-Za-z0-9-]{16,64}$", ...messages("form.error.expired", {}, "form") });
+// The idempotency key the page's script mints when the form is sent (assets/forms.js); without
+// scripts there is none, and the server derives one (resubmission.ts). A malformed one is a
+// forged form.
+export const KEY_PATTERN = /^[A-Za-z0-9-]{16,64}$/;
+const Key = Type.Optional(
+  Type.String({ pattern: KEY_PATTERN.source, ...messages("form.error.expired", {}, "form") }),
+);
 const Country = Type.String({ pattern: "^[A-Za-z]{2}$", ...messages("form.error.country") });
 const Name = Type.String({ maxLength: 100, ...messages("form.error.tooLong", required) });
 
@@ -54,7 +59,8 @@ export const LetterForm = Type.Object({
 export const FORM_SCHEMAS = { sign: SignForm, solidarity: SolidarityForm, letter: LetterForm } as const;
 
 export interface Acting {
-  key: string;
+  /** The browser's key, when its script ran. */
+  key: string | undefined;
   country: string;
   name: string;
   email: string;
@@ -77,7 +83,7 @@ export function checkForm(form: FormName, request: FastifyRequest): FormState & 
   return {
     ...state,
     acting: {
-      key: body.key ?? "",
+      key: body.key,
       country,
       name: body.name ?? "",
       email: normalizeEmail(body.email ?? ""),

@@ -2,7 +2,7 @@
 
 export type { FormName, FormState } from "./forms.js";
 export { ActForms } from "./forms-view.js";
-export { actingRoutes, regionOf } from "./routes.js";
+export { actingRoutes } from "./routes.js";
 export type { WallMessage } from "./wall.js";
 export { solidarityWall } from "./wall.js";
 export { SolidarityWall } from "./wall-view.js";

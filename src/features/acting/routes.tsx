@@ -3,20 +3,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
-import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
+import { hourly } from "../../platform/jobs/hourly.js";
 import { renderLetterPdf } from "../materials/index.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
+import { purgeOldSubmissions, submissionKey } from "./resubmission.js";
 
-// The case page's forms: validated on the server, protected against cross-site posts (CSRF
-// token), limited per address, and answered with a redirect (so a reload does not post again)
-// or with the page and its errors.
+// The case page's forms: validated on the server, protected against cross-site posts (by the
+// site's cross-origin check: platform/http/cross-origin.ts), limited per address, counted once
+// when sent twice (resubmission.ts), and answered with a redirect (so a reload does not post
+// again) or with the page and its errors.
 
 /** The case page's path: its optional language prefix and the case. */
 type Params = { lang?: string; slug?: string };
@@ -49,22 +51,11 @@ export interface ActingDeps {
   localeOf(request: FastifyRequest<{ Params: Params }>): UiLocale | undefined;
 }
 
-/** The region of the reader's first language, e.g. MX for es-MX: a good default country. */
-export function regionOf(acceptLanguage: string | undefined): string | undefined {
-  const first = acceptLanguage?.split(",")[0]?.trim().split(";")[0];
-  if (!first) return undefined;
-  try {
-    const region = new Intl.Locale(first).region;
-    return region && isCountryCode(region) ? region : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const FORMS: FormName[] = ["sign", "solidarity", "letter"];
 
 export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: ActingDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  hourly(parent, "deleting old form fingerprints", () => purgeOldSubmissions(runtime.db.pool));
   const limit =
     runtime.config.actionRateLimit > 0
       ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
@@ -77,8 +68,16 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       const result = checkForm(form, request);
       if (!result.acting || !campaign || !locale)
         return deps.renderCase(request, reply, { state: result, status: 422 });
+      const slug = request.params.slug ?? "";
       try {
-        await act(runtime, campaign, request.params.slug ?? "", form, result.acting, locale);
+        const key = await submissionKey(runtime.db.pool, {
+          campaignId: campaign.id,
+          caseSlug: slug,
+          form,
+          acting: result.acting,
+          request,
+        });
+        await act(runtime, campaign, slug, form, result.acting, locale, key);
       } catch (error) {
         const code =
           error instanceof LedgerUnavailableError
@@ -137,7 +136,6 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
           ...formRoute(FORM_SCHEMAS[form], {
             params: ActParams,
             response: formResponses(409, 422),
-            preValidation: [app.csrfProtection],
           }),
           config: { rateLimit: limit },
         },

@@ -24,7 +24,7 @@ function Page(props: { m: Messages; title: string; refresh?: boolean; children: 
         <title>{props.title}</title>
         {props.refresh ? (
           <noscript>
-            <meta http-equiv="refresh" content="30" />
+            <meta http-equiv="refresh" content="60" />
           </noscript>
         ) : null}
         <style>{EMBED_CSS}</style>

@@ -27,7 +27,7 @@ export function HomePage(props: { ctx: PageContext; data: HomeData }) {
   const { m } = ctx;
   const topCountries = Object.entries(data.view.byCountry).slice(0, TOP);
   return (
-    <Layout ctx={ctx} title={data.campaign.title} refreshWithoutScript={30} scripts={["/assets/live.js"]}>
+    <Layout ctx={ctx} title={data.campaign.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
       <h1>{data.campaign.title}</h1>
       <p class="dates">
         {m.t("counter.dates", { start: m.date(data.campaign.startsAt), end: m.date(data.campaign.endsAt) })}

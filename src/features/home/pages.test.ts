@@ -23,7 +23,7 @@ test("the home page is rendered on the server with the exact counter", async () 
   assert.ok(html.includes(`data-live="total">${new Intl.NumberFormat("en").format(total)}<`), "the total");
   assert.match(
     html,
-    /<noscript><meta http-equiv="refresh" content="30"\/><\/noscript>/,
+    /<noscript><meta http-equiv="refresh" content="60"\/><\/noscript>/,
     "refreshes without scripts",
   );
   for (const slug of ["gao-zhisheng", "coastei-street"]) assert.ok(html.includes(`href="/en/cases/${slug}"`));

@@ -27,6 +27,7 @@ import { HomePage } from "./page.js";
 const PROBLEM_MESSAGES: Record<string, string> = {
   letter_too_long: "form.error.tooLong",
   letter_empty: "form.error.required",
+  cross_site_form: "form.error.crossSite",
 };
 
 export type Params = { lang?: string; campaign?: string; slug?: string };
@@ -186,7 +187,7 @@ export function pageRoutes(
     typed.get(`${prefix}/`, { ...route, attachValidation: true }, home);
     typed.get(`${prefix}/c/:campaign`, { ...route, attachValidation: true }, home);
   }
-  /** A form refused (too many actions, an expired or forged form, bad input): say so kindly. */
+  /** A form refused (too many actions, a post from another site, bad input): say so kindly. */
   const problemPage: ProblemPage = (request, reply, problem) => {
     // Any route's problem comes here: its language is the path's prefix, when it has one.
     const lang = request.url.split("/")[1] ?? "";
@@ -207,9 +208,8 @@ export function pageRoutes(
       ? "unavailable.title"
       : tooMany
         ? "form.tooMany.title"
-        : problem.status === 403
-          ? "form.error.expired"
-          : (PROBLEM_MESSAGES[problem.code] ?? "form.errorSummary");
+        : (PROBLEM_MESSAGES[problem.code] ??
+          (problem.status === 403 ? "form.error.expired" : "form.errorSummary"));
     const title = m.t(key);
     // A page that could not be shown is tried again at its own address; a form, from its page.
     const again = unavailable && request.method === "GET" ? request.url : back;

@@ -50,7 +50,7 @@ test("a section's page shows its name, its country's count, its goal and its sha
   for (const slug of ["gao-zhisheng", "coastei-street"])
     assert.ok(html.includes(`href="/en/cases/${slug}"`), slug);
   assert.ok(html.includes('href="/pl/s/PL" lang="pl" hreflang="pl">polski</a>'), "its languages");
-  assert.match(html, /<noscript><meta http-equiv="refresh" content="30"\/><\/noscript>/);
+  assert.match(html, /<noscript><meta http-equiv="refresh" content="60"\/><\/noscript>/);
 });
 
 test("the page moves with the counter", async () => {

@@ -30,7 +30,10 @@ export function Layout(props: {
   ctx: PageContext;
   title: string;
   children: ComponentChildren;
-  /** Pages with live numbers reload themselves every so often when scripts are off. */
+  /**
+   * Pages with live numbers reload themselves every so often when scripts are off: only pages
+   * where nothing is typed (a reload would wipe it, WCAG 2.2.1), at most once a minute.
+   */
   refreshWithoutScript?: number;
   scripts?: string[];
 }) {

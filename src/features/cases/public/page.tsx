@@ -10,11 +10,8 @@ import { ActForms, SolidarityWall } from "../../acting/index.js";
 
 export interface CaseData {
   acting: {
-    csrf: string;
-    formKey: string;
     state: FormState | undefined;
     done: FormName | undefined;
-    defaultCountry: string | undefined;
     /** The case page's own path, in the reader's language; forms post below it. */
     actionBase: string;
   };
@@ -86,7 +83,9 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
   return (
-    <Layout ctx={ctx} title={text.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
+    // No refresh without scripts: it would wipe a message being typed (WCAG 2.2.1); the count
+    // is as of the page's load, and live with scripts on.
+    <Layout ctx={ctx} title={text.title} scripts={["/assets/live.js", "/assets/forms.js"]}>
       <p>
         <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
       </p>
@@ -136,11 +135,8 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
       <ActForms
         m={m}
         action={(form) => `${data.acting.actionBase}/${form}`}
-        csrf={data.acting.csrf}
-        formKey={data.acting.formKey}
         state={data.acting.state}
         done={data.acting.done}
-        defaultCountry={data.acting.defaultCountry}
         caseName={text.title}
         targetName={data.detail.targets[0]?.name ?? ""}
         sampleLetter={

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
@@ -13,9 +12,9 @@ import type { UiLocale } from "../../../platform/i18n/locales.js";
 import { negotiateLocale } from "../../../platform/i18n/locales.js";
 import { LanguageTag, Slug } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
-import { html, pageHeaders } from "../../../platform/views/parts.js";
+import { html, PUBLIC_PAGE_CACHE, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormName, FormState } from "../../acting/index.js";
-import { actingRoutes, regionOf, solidarityWall } from "../../acting/index.js";
+import { actingRoutes, solidarityWall } from "../../acting/index.js";
 import { CasePage } from "./page.js";
 import { photoRoutes } from "./photos.js";
 
@@ -71,20 +70,18 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     const view = counterView(runtime.counters, campaign);
     const wall = await solidarityWall(runtime.db.pool, detail.id);
     const acting = {
-      csrf: reply.generateCsrf(),
-      formKey: randomUUID(),
       state: form?.state,
       done: isFormName(done) ? done : undefined,
-      defaultCountry: regionOf(request.headers["accept-language"]),
       actionBase: localHref(locale, path),
     };
     const page = h(CasePage, {
       ctx: site.context(locale, path, campaign),
       data: { campaign, detail, view, countries, acting, wall },
     });
-    // The forms carry a per-visitor token and key: this page must not be shared by caches.
+    // Nothing in the page is per visitor (the forms carry no token nor key), so caches may share
+    // it; a refused post's page holds what that person typed, and is theirs only.
     return pageHeaders(reply, locale, form?.status ?? 200)
-      .header("cache-control", "private, no-store")
+      .header("cache-control", form ? "private, no-store" : PUBLIC_PAGE_CACHE)
       .send(html(page));
   };
 

@@ -152,7 +152,6 @@ export interface RsvpState {
 export interface EventData {
   event: PublicEvent;
   now: Date;
-  csrf: string;
   /** Where the form posts. */
   action: string;
   done: boolean;
@@ -180,7 +179,6 @@ function RsvpForm(props: { m: Messages; data: EventData }) {
           {m.t("form.errorSummary")}
         </p>
       ) : null}
-      <input type="hidden" name="_csrf" value={data.csrf} />
       <div class={errors.name ? "field has-error" : "field"}>
         <label for="rsvp-name">{m.t("form.name")}</label>
         {error("rsvp-name", errors.name)}

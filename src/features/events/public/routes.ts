@@ -9,7 +9,7 @@ import { formResponses, pageResponses } from "../../../platform/http/responses.j
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
-import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
+import { html, PUBLIC_PAGE_CACHE, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
 import { isCountry } from "../model.js";
 import { countriesWithEvents, publicEvent, upcomingPublicEvents } from "../queries.js";
 import { registerRsvp } from "../rsvps.js";
@@ -73,19 +73,20 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
     const data = {
       event,
       now: new Date(),
-      csrf: reply.generateCsrf(),
       action: localHref(locale, path),
       done: !post && o.done === "rsvp",
       refused: post?.refused,
       form: post?.form,
     };
-    // The form carries a per-visitor token: this page must not be shared by caches.
+    // Nothing in the page is per visitor (the form carries no token: the site's cross-origin
+    // check guards it), so caches may share it; a refused post's page is that person's only.
     return pageHeaders(reply, locale, post?.status ?? 200)
-      .header("cache-control", "private, no-store")
+      .header("cache-control", post ? "private, no-store" : PUBLIC_PAGE_CACHE)
       .send(html(h(EventPage, { ctx: context(locale, path), data })));
   };
 
-  const rsvpRoute = formRoute(RsvpForm, { preValidation: [app.csrfProtection] });
+  // One RSVP per person and event (rsvps.ts): a form sent twice registers once, without a key.
+  const rsvpRoute = formRoute(RsvpForm);
 
   for (const prefix of ["", "/:lang"]) {
     app.get(

@@ -158,7 +158,7 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
   );
   const ofGoal = data.goal ? data.count / data.goal : null;
   return (
-    <Layout ctx={ctx} title={data.section.name} refreshWithoutScript={30} scripts={["/assets/live.js"]}>
+    <Layout ctx={ctx} title={data.section.name} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
       <h1>{data.section.name}</h1>
       <p class="lead">{m.t("section.lead", { country: countryName, campaign: data.campaign.title })}</p>
       <Languages m={m} section={data.section} />
