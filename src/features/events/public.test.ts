@@ -21,19 +21,23 @@ const makeEvent = (spec: Omit<EventSpec, "organizerId"> = {}) => makeEventIn(t, 
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: "GET", url, headers });
 
-/** A visitor: opens the event page (its form and CSRF cookie), then posts the form. */
+/**
+ * A visitor: opens the event page, then posts its form as a browser does from that page
+ * (Sec-Fetch-Site: same-origin), or from elsewhere when `headers` say so.
+ */
 async function visitor(url: string) {
   const page = await get(url);
   assert.equal(page.statusCode, 200, url);
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  assert.ok(token, "the page has a form");
-  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  return (form: Record<string, string>, csrf = token) =>
+  assert.ok(page.body.includes('id="rsvp-form"'), "the page has a form");
+  return (
+    form: Record<string, string>,
+    headers: Record<string, string> = { "sec-fetch-site": "same-origin" },
+  ) =>
     t.app.inject({
       method: "POST",
       url,
-      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-      payload: new URLSearchParams({ _csrf: csrf, ...form }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      payload: new URLSearchParams(form).toString(),
     });
 }
 
@@ -138,7 +142,13 @@ test("private, cancelled and unknown events are not found; past ones have no for
 test("an RSVP is stored and answered with a redirect to the thank-you state", async () => {
   const id = await makeEvent({ capacity: 10 });
   const page = await get(`/en/events/${id}`);
-  assert.equal(page.headers["cache-control"], "private, no-store", "a page with a form token is not shared");
+  assert.equal(
+    page.headers["cache-control"],
+    "public, max-age=5, stale-while-revalidate=30",
+    "the page holds nothing per visitor: caches may share it",
+  );
+  assert.equal(page.headers["set-cookie"], undefined);
+  assert.ok(!page.body.includes('name="_csrf"'), "no token in the form");
   assert.ok(page.body.includes("10 places left"));
   assert.ok(
     page.body.includes('<input id="rsvp-consent" name="consent" type="checkbox" value="yes" required'),
@@ -214,21 +224,31 @@ test("bad input is answered 422 with messages beside the fields, in the reader's
   assert.equal(await rsvpCount(id), 0);
 });
 
-test("a forged CSRF token is refused with 403 and stores nothing", async () => {
+test("an RSVP from another site is refused with 403 and stores nothing; one without any origin passes", async () => {
   const id = await makeEvent();
   const post = await visitor(`/en/events/${id}`);
-  const forged = await post(rsvp("forged"), "forged-token");
-  assert.equal(forged.statusCode, 403);
-  assert.match(forged.body, /This form has expired/);
-  assert.ok(forged.body.includes(`href="/en/events/${id}"`), "the way back is the event");
-  const noCookie = await t.app.inject({
-    method: "POST",
-    url: `/en/events/${id}`,
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    payload: new URLSearchParams(rsvp("no-cookie")).toString(),
+  const crossSite = await post(rsvp("cross-site"), {
+    "sec-fetch-site": "cross-site",
+    origin: "https://evil.example",
   });
-  assert.equal(noCookie.statusCode, 403);
+  assert.equal(crossSite.statusCode, 403);
+  assert.match(crossSite.body, /This form was sent from another website/);
+  assert.ok(crossSite.body.includes(`href="/en/events/${id}"`), "the way back is the event");
+  const oldBrowser = await post(rsvp("old-browser"), { origin: "https://evil.example" });
+  assert.equal(oldBrowser.statusCode, 403, "an Origin of another site, without Fetch Metadata");
   assert.equal(await rsvpCount(id), 0);
+  // Not a browser (no Sec-Fetch-Site, no Origin): as Go's CrossOriginProtection, let through.
+  assert.equal((await post(rsvp("curl"), {})).statusCode, 303);
+  assert.equal(await rsvpCount(id), 1);
+});
+
+test("an RSVP sent twice registers once", async () => {
+  const id = await makeEvent({ capacity: 5 });
+  const post = await visitor(`/en/events/${id}`);
+  const [first, second] = await Promise.all([post(rsvp("twice")), post(rsvp("twice"))]);
+  assert.equal(first.statusCode, 303);
+  assert.equal(second.statusCode, 303);
+  assert.equal(await rsvpCount(id), 1);
 });
 
 test("posting to a past event is refused; to a private one, not found", async () => {
