@@ -119,8 +119,12 @@ describe("every page kind has the strict policy", () => {
     });
   }
 
-  test("a refused form (no CSRF token): the short page in the reader's language", async () => {
-    const form = { "content-type": "application/x-www-form-urlencoded" };
+  test("a refused form (posted from another site): the short page in the reader's language", async () => {
+    const form = {
+      "content-type": "application/x-www-form-urlencoded",
+      "sec-fetch-site": "cross-site",
+      origin: "https://evil.example",
+    };
     const answer = await send("POST", "/en/cases/gao-zhisheng/sign", form, "name=A&email=a%40example.org");
     assert.equal(answer.status, 403);
     assertStrictPage(answer, "a refused form");

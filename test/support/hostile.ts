@@ -166,6 +166,13 @@ export function bodies(fields: string[], csrf: string | undefined): Omit<Hostile
       payload: token + Array.from({ length: 2000 }, (_, i) => `k${i}=1`).join("&"),
     },
     { label: "form nul", headers: FORM, payload: `${token}%00=%00` },
+    // Where a form says it comes from (the public forms' cross-origin check): malformed.
+    { label: "form broken origin", headers: { ...FORM, origin: "http://[broken" }, payload: `${token}a=1` },
+    {
+      label: "form odd fetch site",
+      headers: { ...FORM, "sec-fetch-site": "SAME-ORIGIN, cross-site", origin: "null" },
+      payload: `${token}a=1`,
+    },
   ];
   // Each field's own hostile values only matter once a body passes the CSRF check.
   for (const field of csrf ? fields : []) {
