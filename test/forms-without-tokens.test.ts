@@ -159,3 +159,19 @@ test("the JSON API is unchanged: servers post without Origin, and a browser form
   assert.equal(asForm.statusCode, 415, "JSON only: a cross-site HTML form cannot send it");
   assert.equal(await total(), before + 1);
 });
+
+test("without scripts, only pages where nothing is typed reload themselves, at most once a minute", async () => {
+  const refresh = async (url: string) => {
+    const page = await t.app.inject({ url });
+    assert.equal(page.statusCode, 200, url);
+    return /<meta http-equiv="refresh" content="(\d+)"/.exec(page.body)?.[1];
+  };
+  for (const url of ["/en/", "/en/s/PL", "/embed/counter?lang=en"]) {
+    const seconds = await refresh(url);
+    assert.ok(seconds !== undefined, `${url} reloads itself`);
+    assert.ok(Number(seconds) >= 60, `${url}: every ${seconds} s`);
+  }
+  // A reload would wipe what is being typed (WCAG 2.2.1).
+  for (const url of ["/en/cases/gao-zhisheng", `/en/events/${eventId}`])
+    assert.equal(await refresh(url), undefined, `${url} never reloads itself`);
+});
