@@ -133,24 +133,20 @@ interface Restart {
   peakRssMb: number;
 }
 
-async function restarts(env: Record<string, string>, label: string): Promise<Restart[]> {
-  const results: Restart[] = [];
-  for (let i = 0; i < runs; i++) {
-    const node = await start(env);
-    const { readyMs, listeningMs, rssMb, peakRssMb } = node;
-    results.push({
-      readyMs: Math.round(readyMs),
-      listeningMs: listeningMs && Math.round(listeningMs),
-      rssMb,
-      peakRssMb,
-    });
-    console.log(
-      `  ${label} #${i + 1}: ready in ${Math.round(readyMs)} ms (log says listening at ${Math.round(listeningMs ?? 0)} ms), ` +
-        `RSS ${rssMb} MB (peak ${peakRssMb} MB)`,
-    );
-    await node.stop();
-  }
-  return results;
+async function restart(env: Record<string, string>, label: string): Promise<Restart> {
+  const node = await start(env);
+  const { readyMs, listeningMs, rssMb, peakRssMb } = node;
+  console.log(
+    `  ${label}: ready in ${Math.round(readyMs)} ms (log says listening at ${Math.round(listeningMs ?? 0)} ms), ` +
+      `RSS ${rssMb} MB (peak ${peakRssMb} MB); load ${os.loadavg()[0]?.toFixed(2)}`,
+  );
+  await node.stop();
+  return {
+    readyMs: Math.round(readyMs),
+    listeningMs: listeningMs && Math.round(listeningMs),
+    rssMb,
+    peakRssMb,
+  };
 }
 
 const median = (xs: number[]) => {
@@ -161,7 +157,9 @@ const median = (xs: number[]) => {
 const skipFill = values["skip-fill"];
 if (skipFill && !values["data-dir"]) throw new Error("--skip-fill needs --data-dir of a filled run");
 const dataDir = values["data-dir"] ?? (await mkdtemp(path.join(os.tmpdir(), "inkwell-restart-")));
-const baseDir = skipFill ? await mkdtemp(path.join(os.tmpdir(), "inkwell-restart-base-")) : dataDir;
+// The baseline has a data directory of its own, so that its restarts can alternate with the
+// filled one's and both see the same load from the rest of the machine.
+const baseDir = await mkdtemp(path.join(os.tmpdir(), "inkwell-restart-base-"));
 const pgPort = await freePort();
 const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
 let server: Awaited<ReturnType<typeof openEmbedded>> | undefined;
@@ -174,11 +172,8 @@ try {
   console.log(`restart bench in ${dataDir}; ${load()}`);
   const baseEnv = { ...env, DATA_DIR: baseDir };
   // The first start seeds the demo; it is not measured.
-  const first = await start(baseEnv);
-  await first.stop();
-
-  console.log("baseline: the demo ledger");
-  const baseline = await restarts(baseEnv, "demo");
+  await (await start(baseEnv)).stop();
+  if (!skipFill) await (await start(env)).stop();
 
   let filled: Awaited<ReturnType<typeof fillLedger>>;
   if (skipFill) {
@@ -219,8 +214,13 @@ try {
     );
   }
 
-  console.log(`restart with ${filled.rows} more ledger rows`);
-  const big = await restarts(env, "filled");
+  console.log(`restarts, the demo ledger and the one with ${filled.rows} more rows in turn`);
+  const baseline: Restart[] = [];
+  const big: Restart[] = [];
+  for (let i = 1; i <= runs; i++) {
+    baseline.push(await restart(baseEnv, `demo   #${i}`));
+    big.push(await restart(env, `filled #${i}`));
+  }
 
   // The counters a restarted node serves, against the ledger and `inkwell verify`.
   const node = await start(env);
@@ -294,7 +294,7 @@ try {
 } finally {
   await server?.stop();
   for (const child of live) child.kill("SIGKILL");
-  if (baseDir !== dataDir) await rm(baseDir, { recursive: true, force: true });
+  await rm(baseDir, { recursive: true, force: true });
   if (!values.keep && !values["data-dir"]) await rm(dataDir, { recursive: true, force: true });
   else console.log(`data kept in ${dataDir}`);
 }
