@@ -153,7 +153,7 @@ export function program(): Command {
     .description("recompute every counter from the ledger and compare it with the rollups")
     .action(async () =>
       withDatabase(loadConfig(), async (db) => {
-        const result = await verifyCounters(db.pool);
+        const result = await verifyCounters(db.bulk);
         for (const t of result.totals) console.log(`${t.campaign}: ledger ${t.ledger}, rollups ${t.rollups}`);
         for (const d of result.differences) {
           console.log(

@@ -38,7 +38,12 @@ export interface Runtime {
 
 export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
   const origin = `node-${randomUUID()}`;
-  let catalog = await loadCatalog(db.pool);
+  // Loaded while the counters load (below): a restart waits for the longer of the two only.
+  const firstCatalog = loadCatalog(db.pool);
+  // Until the first load settles, a failure is the start's to report (below), not unhandled.
+  firstCatalog.catch(() => {});
+  // Set before startRuntime returns, by the first load or by a reload that overtook it.
+  let catalog!: Catalog;
   let streams: CounterStreams | undefined;
   const reloadCatalog = async () => {
     catalog = await loadCatalog(db.pool);
@@ -77,7 +82,10 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     if (reachable && sync.loaded) void sync.reload();
   });
   db.setWriteProbe(probeLedgerWrite);
-  await sync.start();
+  // The catalog first: a change announced while the counters load reloads it after that.
+  const [loadedCatalog] = await Promise.all([firstCatalog, sync.start()]);
+  // Set already only by a reload of a change announced meanwhile, which read the newer one.
+  if (catalog === undefined) catalog = loadedCatalog;
   const renderer = new CounterRenderer(
     () => catalog,
     counters,

@@ -21,16 +21,33 @@ export class CampaignCounter {
   changedAt = new Date(0);
 
   add(country: string, caseId: number, type: string, hour: number, n: number): void {
+    this.addPlace(country, caseId, n);
+    this.addType(type, n);
+    this.addHour(hour, n);
+  }
+
+  // Each view of the counter needs only some of a rollup key's parts, so a load from the rollups
+  // can hand over sums per (country, case), per type and per hour instead of every key; the
+  // total is counted once, with the places.
+
+  /** n actions in a country for a case: the total, by country, by case and by case and country. */
+  addPlace(country: string, caseId: number, n: number): void {
     this.total += n;
     this.byCountry.set(country, (this.byCountry.get(country) ?? 0) + n);
     this.byCase.set(caseId, (this.byCase.get(caseId) ?? 0) + n);
-    this.byType.set(type, (this.byType.get(type) ?? 0) + n);
     let countries = this.byCaseCountry.get(caseId);
     if (!countries) {
       countries = new Map();
       this.byCaseCountry.set(caseId, countries);
     }
     countries.set(country, (countries.get(country) ?? 0) + n);
+  }
+
+  addType(type: string, n: number): void {
+    this.byType.set(type, (this.byType.get(type) ?? 0) + n);
+  }
+
+  addHour(hour: number, n: number): void {
     this.byHour.set(hour, (this.byHour.get(hour) ?? 0) + n);
   }
 
