@@ -31,7 +31,12 @@ export interface StreamOptions {
   heartbeatMs?: number;
   /** Concurrent streams one client address may hold. */
   maxPerAddress?: number;
+  /** Concurrent streams in all: the viewers this node can hold. */
+  max?: number;
 }
+
+/** Why a new stream is refused; undefined: it is admitted. */
+export type StreamRefusal = "address" | "node" | undefined;
 
 interface Viewer {
   res: ServerResponse;
@@ -54,13 +59,20 @@ export class CounterStreams {
   private heartbeat: NodeJS.Timeout;
   private unsubscribe: () => void;
   private clients: AddressCounter;
+  private open = 0;
+  readonly max: number;
 
   constructor(
     counters: Counters,
     private readonly renderer: CounterRenderer,
     private readonly campaignOf: (id: number) => CampaignInfo | undefined,
-    { heartbeatMs = HEARTBEAT_MS, maxPerAddress = Number.POSITIVE_INFINITY }: StreamOptions = {},
+    {
+      heartbeatMs = HEARTBEAT_MS,
+      maxPerAddress = Number.POSITIVE_INFINITY,
+      max = Number.POSITIVE_INFINITY,
+    }: StreamOptions = {},
   ) {
+    this.max = max;
     this.clients = new AddressCounter(maxPerAddress);
     this.unsubscribe = counters.onChange((id) => {
       this.schedule(id);
@@ -73,17 +85,28 @@ export class CounterStreams {
     this.heartbeat.unref();
   }
 
-  /** Whether `client` (an address key) may open one more stream. */
-  admits(client: string): boolean {
-    return this.clients.held(client) < this.clients.max;
+  /** Whether `client` (an address key) may open one more stream, or which cap refuses it. */
+  refuses(client: string): StreamRefusal {
+    if (this.open >= this.max) return "node";
+    return this.clients.held(client) < this.clients.max ? undefined : "address";
   }
 
-  /** Streams the counter to `res` until it closes; ask `admits` first. */
+  admits(client: string): boolean {
+    return this.refuses(client) === undefined;
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.open;
+  }
+
+  /** Streams the counter to `res` until it closes; ask `refuses` first. */
   subscribe(campaign: CampaignInfo, res: ServerResponse, client = ""): void {
-    if (!this.clients.acquire(client)) {
+    if (this.open >= this.max || !this.clients.acquire(client)) {
       res.writeHead(503, { "retry-after": "10", connection: "close" }).end();
       return;
     }
+    this.open++;
     let audience = this.audiences.get(campaign.id);
     if (!audience) {
       audience = {
@@ -114,6 +137,7 @@ export class CounterStreams {
     });
     res.on("close", () => {
       current.viewers.delete(viewer);
+      this.open--;
       this.clients.release(client);
     });
   }
