@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
-import { ConfigError, defaultMaxConnections, loadConfig, openFileLimit } from "./config.js";
+import {
+  ConfigError,
+  defaultMaxConnections,
+  defaultMaxStreams,
+  loadConfig,
+  openFileLimit,
+} from "./config.js";
 
 test("defaults make a working local configuration", () => {
   const config = loadConfig({});
@@ -131,7 +138,7 @@ test("the connection cap is the open-file limit less a reserve", () => {
   ].join("\n");
   assert.equal(openFileLimit(limits), 20_000, "the soft limit");
   assert.equal(openFileLimit("Max processes 1 1 processes"), undefined);
-  assert.equal(defaultMaxConnections(20_000), 18_000);
+  assert.equal(defaultMaxConnections(20_000), 19_500);
   assert.equal(defaultMaxConnections(1024), 768, "at least 256 files are kept");
   assert.equal(defaultMaxConnections(300), 150, "never more than half");
   const limit = openFileLimit();
@@ -143,4 +150,39 @@ test("the connection cap is the open-file limit less a reserve", () => {
     assert.throws(() => loadConfig({ MAX_CONNECTIONS: String(limit) }), /MAX_CONNECTIONS: must stay below/);
   }
   assert.equal(loadConfig({ MAX_CONNECTIONS: "100" }).maxConnections, 100);
+});
+
+test("the stream cap is the connections less a reserve, so a node of 20,000 files holds 19,000 viewers", () => {
+  assert.equal(defaultMaxStreams(19_500), 19_012);
+  assert.ok(defaultMaxStreams(defaultMaxConnections(20_000)) >= 19_000);
+  assert.equal(defaultMaxStreams(768), 512, "at least 256 connections are kept");
+  assert.equal(defaultMaxStreams(100), 50, "never more than half");
+  const config = loadConfig({ MAX_CONNECTIONS: "1000" });
+  assert.equal(config.maxStreams, defaultMaxStreams(1000));
+  assert.equal(loadConfig({ MAX_CONNECTIONS: "1000", MAX_STREAMS: "10" }).maxStreams, 10);
+  assert.throws(
+    () => loadConfig({ MAX_CONNECTIONS: "1000", MAX_STREAMS: "1000" }),
+    /MAX_STREAMS: must stay below/,
+  );
+});
+
+test("Node raises the open-file soft limit to the hard one itself, so the caps see the hard limit", (t) => {
+  const hard = Number(execFileSync("sh", ["-c", "ulimit -H -n"], { encoding: "utf8" }).trim());
+  if (!Number.isInteger(hard) || hard <= 1024) {
+    t.skip(`the hard open-file limit here is ${hard}: nothing to raise`);
+    return;
+  }
+  // A shell that lowers its soft limit, then starts Node: Node's start-up raises it again.
+  const script = `import { openFileLimit } from ${JSON.stringify(new URL("./config.ts", import.meta.url).href)}; console.log(openFileLimit());`;
+  const out = execFileSync(
+    "sh",
+    [
+      "-c",
+      `ulimit -S -n 1024 && exec "$0" --import tsx --input-type=module -e "$1"`,
+      process.execPath,
+      script,
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(Number(out.trim()), hard);
 });

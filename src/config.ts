@@ -37,6 +37,7 @@ const EnvSchema = Type.Object({
   MAX_CONNECTIONS: Type.Optional(Type.Integer({ minimum: 1 })),
   MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1000 }),
   MAX_STREAMS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 500 }),
+  MAX_STREAMS: Type.Optional(Type.Integer({ minimum: 1 })),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1000 }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1200 }),
@@ -87,6 +88,10 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** Concurrent counter streams for one client address. */
   maxStreamsPerAddress: number;
+  /** Concurrent counter streams the node holds in all (its viewers); more answer 503. */
+  maxStreams: number;
+  /** The soft open-file limit the node runs with; undefined where it cannot be read. */
+  openFileLimit: number | undefined;
   /** Bounds on every wait for the database; see DatabaseTimeouts. */
   db: DatabaseTimeouts;
   /** SIGTERM/SIGINT: the most the node takes to drain and stop before it forces the end. */
@@ -208,6 +213,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       `MAX_CONNECTIONS: must stay below the process's open-file limit (${fileLimit}), or connections take the files the node needs`,
     );
   }
+  const maxConnections = valid.MAX_CONNECTIONS ?? defaultMaxConnections(fileLimit);
+  if (valid.MAX_STREAMS !== undefined && valid.MAX_STREAMS >= maxConnections) {
+    problems.push(
+      `MAX_STREAMS: must stay below MAX_CONNECTIONS (${maxConnections}), or viewers leave no connection for pages and actions`,
+    );
+  }
   // Node refuses a header timeout longer than the request timeout that includes it.
   if (valid.HTTP_HEADER_TIMEOUT_MS > valid.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push("HTTP_HEADER_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS");
@@ -240,9 +251,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     httpRequestTimeoutMs: valid.HTTP_REQUEST_TIMEOUT_MS,
     httpKeepAliveTimeoutMs: valid.HTTP_KEEPALIVE_TIMEOUT_MS,
     httpIdleTimeoutMs: valid.HTTP_IDLE_TIMEOUT_MS,
-    maxConnections: valid.MAX_CONNECTIONS ?? defaultMaxConnections(fileLimit),
+    maxConnections,
     maxConnectionsPerAddress: valid.MAX_CONNECTIONS_PER_ADDRESS,
     maxStreamsPerAddress: valid.MAX_STREAMS_PER_ADDRESS,
+    maxStreams: valid.MAX_STREAMS ?? defaultMaxStreams(maxConnections),
+    openFileLimit: fileLimit,
     db: {
       connectMs: valid.DB_CONNECT_TIMEOUT_MS,
       statementMs: valid.DB_STATEMENT_TIMEOUT_MS,
@@ -256,7 +269,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 
 /**
  * The process's soft limit on open files, from /proc/self/limits; undefined where that cannot be
- * read (not Linux). Node raises the soft limit to the hard one as it starts, so this is the real
+ * read (not Linux). Node itself raises the soft limit to the hard one as it starts (node.cc's
+ * PlatformInit; there is no setrlimit in its API, and none is needed), so this is the real
  * ceiling for sockets, the database pool, logs and files together.
  */
 export function openFileLimit(limits?: string): number | undefined {
@@ -276,10 +290,27 @@ export function openFileLimit(limits?: string): number | undefined {
 const FALLBACK_FILE_LIMIT = 4096;
 
 /**
- * Connections may take the open files but a reserve: a tenth of them, at least 256 (the pool,
- * listening sockets, logs, static files and uploads), and never more than half.
+ * What is kept back from a total for everything else: a fortieth, at least 256, never more
+ * than half. With 20,000 files that is 500 files beside 19,500 connections, and 488 of those
+ * connections for pages and actions beside 19,012 viewers.
+ */
+function reserve(total: number): number {
+  return Math.min(Math.floor(total / 2), Math.max(256, Math.ceil(total / 40)));
+}
+
+/**
+ * Connections may take the open files but a reserve (the pool, listening sockets, logs, static
+ * files and uploads).
  */
 export function defaultMaxConnections(fileLimit = FALLBACK_FILE_LIMIT): number {
-  const reserve = Math.min(Math.floor(fileLimit / 2), Math.max(256, Math.ceil(fileLimit / 10)));
-  return Math.max(1, fileLimit - reserve);
+  return Math.max(1, fileLimit - reserve(fileLimit));
+}
+
+/**
+ * Streams may take the connections but a reserve, so that a node full of viewers still answers
+ * pages, actions and health checks, and refuses the next viewer with a 503 a proxy can retry
+ * on another node instead of a closed connection.
+ */
+export function defaultMaxStreams(maxConnections: number): number {
+  return Math.max(1, maxConnections - reserve(maxConnections));
 }

@@ -95,6 +95,10 @@ async function start(config: Config): Promise<void> {
         `Cannot listen on ${config.host}:${config.port} (${error.code}). Set PORT or HOST.`,
       );
     });
+    // What an operator sizes a cluster by: beyond this, viewers get a 503 another node can take.
+    log.info(
+      `this node holds ${config.maxStreams} live viewers (MAX_STREAMS) and ${config.maxConnections} connections (MAX_CONNECTIONS); open-file limit ${config.openFileLimit ?? "unknown"}`,
+    );
     // Projecting the world map takes about a second; do it now, not on a visitor's time.
     getWorld();
   } catch (error) {

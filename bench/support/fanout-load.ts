@@ -112,6 +112,8 @@ export async function postActions(options: PostOptions): Promise<PostResult> {
 export interface ProbeResult {
   counter: number[];
   health: number[];
+  /** The home page, what a crowd's visitors load. */
+  home: number[];
   errors: number;
   /** Ticks when the previous probe of that kind had not been answered yet. */
   skipped: number;
@@ -122,8 +124,8 @@ export interface ProbeResult {
  * One request of each kind at a time, so a latency is the server's, not a queue of our own.
  */
 export function startProbe(url: string, counterPath: string, intervalMs = 100) {
-  const pool = new Pool(url, { connections: 2, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 });
-  const result: ProbeResult = { counter: [], health: [], errors: 0, skipped: 0 };
+  const pool = new Pool(url, { connections: 3, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const result: ProbeResult = { counter: [], health: [], home: [], errors: 0, skipped: 0 };
   const outstanding = new Map<string, Promise<void>>();
   const probe = (path: string, into: number[]) => {
     if (outstanding.has(path)) {
@@ -147,6 +149,7 @@ export function startProbe(url: string, counterPath: string, intervalMs = 100) {
   const timer = setInterval(() => {
     probe(counterPath, result.counter);
     probe("/healthz", result.health);
+    probe("/en/", result.home);
   }, intervalMs);
   return {
     stop: async (): Promise<ProbeResult> => {

@@ -68,8 +68,10 @@ export function sinceCommitBound(
 }
 
 /** On a 2-core machine the parties compete; the split says who had the CPU (cores busy). */
-export function meterCpu(serverPid: number, pgPid: number | undefined) {
+export function meterCpu(serverPid: number, pgPid: number | undefined, viewerPids: number[] = []) {
+  const viewers = new Set(viewerPids);
   const meter = cpuMeter({
+    viewers: (p) => (viewers.has(p.pid) ? p.user + p.system : undefined),
     server: (p) => (p.pid === serverPid ? p.user + p.system : undefined),
     // The server's kernel time is mostly socket writes: the cost of fanning out.
     serverSystem: (p) => (p.pid === serverPid ? p.system : undefined),
@@ -85,9 +87,10 @@ export function meterCpu(serverPid: number, pgPid: number | undefined) {
         serverSystem: round2(c.serverSystem),
         postgres: round2(c.postgres),
         bench: round2(self),
+        viewers: round2(c.viewers),
         softirqThreads: round2(c.softirqThreads),
         // Everything else on the machine: other people's work competing with the bench.
-        other: round2(Math.max(0, machine - c.server - c.postgres - self - c.softirqThreads)),
+        other: round2(Math.max(0, machine - c.server - c.postgres - self - c.viewers - c.softirqThreads)),
       };
     },
   };

@@ -1,14 +1,18 @@
 import net from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { parentPort, workerData } from "node:worker_threads";
 
-// Runs in a worker thread, so that thousands of viewers and the poster on the main thread do
-// not delay each other's timestamps. Viewers are raw sockets: a full HTTP/SSE client per
+// Runs as a child process (several, for a large crowd: a process may open only so many files,
+// 20,000 here, and a node's 19,000 viewers would take nearly all of one), so that thousands of
+// viewers and the poster in the bench's process do not delay each other's timestamps. Viewers are raw sockets: a full HTTP/SSE client per
 // connection would spend more CPU than their one job, finding the counter total in each event.
-// Times are performance.timeOrigin + performance.now(), comparable with the main thread's.
+// Times are performance.timeOrigin + performance.now(), comparable with the bench's (both count
+// from the system clock). Options come as the first argument (JSON); messages over IPC with
+// the "advanced" serialization, which carries the typed arrays.
 
 export interface ViewerOptions {
   port: number;
+  /** The address the viewers connect from: several spread the connections over more ports. */
+  localAddress: string;
   path: string;
   viewers: number;
   /** Connections opened but not yet past their first event; keeps the accept queue short. */
@@ -73,9 +77,10 @@ class Events {
   }
 }
 
-const options = workerData as ViewerOptions;
-const port = parentPort;
-if (!port) throw new Error("fanout-viewers runs as a worker thread");
+const options = JSON.parse(process.argv[2] ?? "null") as ViewerOptions;
+const send = process.send?.bind(process);
+if (!options || !send) throw new Error("fanout-viewers runs as a child process with IPC");
+const port = { postMessage: (m: ReadyMessage | ReportMessage) => send(m) };
 
 const lastTotals = new Float64Array(options.viewers).fill(-1);
 const sockets: (net.Socket | undefined)[] = new Array(options.viewers);
@@ -138,11 +143,11 @@ function announce(): void {
     firstMin,
     firstMax,
   };
-  port?.postMessage(msg);
+  port.postMessage(msg);
 }
 
 function open(i: number): void {
-  const socket = net.connect({ port: options.port, host: "127.0.0.1" });
+  const socket = net.connect({ port: options.port, host: "127.0.0.1", localAddress: options.localAddress });
   sockets[i] = socket;
   let headerChecked = false;
   // The tail of the previous read when a total may have been cut by a read boundary.
@@ -206,7 +211,7 @@ const timeout = setTimeout(() => {
   if (!announced) announce();
 }, options.timeoutMs);
 
-port.on("message", (msg: ToWorker) => {
+process.on("message", (msg: ToWorker) => {
   if (msg.cmd === "report") {
     const report: ReportMessage = {
       type: "report",
@@ -218,14 +223,18 @@ port.on("message", (msg: ToWorker) => {
       loopDelayMaxMs: loop.max / 1e6,
       states: [...states.values()],
     };
-    port.postMessage(report, [report.from.buffer, report.at.buffer]);
+    port.postMessage(report);
   } else if (msg.cmd === "close") {
     closing = true;
     clearTimeout(timeout);
     loop.disable();
     for (const socket of sockets) socket?.destroy();
-    port.close();
+    process.disconnect();
+    process.exit(0);
   }
 });
 
 openMore();
+
+// The bench gone (its channel closed): nothing is left to report to.
+process.on("disconnect", () => process.exit(0));

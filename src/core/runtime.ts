@@ -95,6 +95,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     // A healthy stream must write well within the idle timeout that drops stuck ones.
     heartbeatMs: Math.min(15_000, Math.floor(config.httpIdleTimeoutMs / 3)),
     maxPerAddress: config.maxStreamsPerAddress,
+    max: config.maxStreams,
   });
   const mailer = createMailer(config, db.pool, log);
   return {

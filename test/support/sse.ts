@@ -14,10 +14,12 @@ export class StreamReader {
   private request: http.ClientRequest;
   private waiters: { predicate: (e: CounterEvent) => boolean; resolve: (e: CounterEvent) => void }[] = [];
   headers: http.IncomingHttpHeaders = {};
+  status: number | undefined;
 
   constructor(url: string) {
     this.request = http.get(url, (response) => {
       this.headers = response.headers;
+      this.status = response.statusCode;
       let buffer = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {

@@ -214,3 +214,47 @@ test("heartbeats and streams per address", async (t) => {
     }
   });
 });
+
+test("the node holds at most its streams; a closed one makes room, and the stream is plain chunked HTTP", async () => {
+  const counters = new Counters();
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    max: 1,
+  });
+  const server = http.createServer((req, res) => {
+    if (streams.refuses(req.socket.remoteAddress ?? "") === "node") res.writeHead(503).end();
+    else streams.subscribe(campaign, res, req.socket.remoteAddress ?? "");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  const open = () =>
+    new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = http.get(url, { agent: false }, resolve);
+      request.on("error", reject);
+    });
+  try {
+    const first = await open();
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.headers["transfer-encoding"], "chunked");
+    assert.equal(first.headers["content-type"], "text/event-stream; charset=utf-8");
+    assert.equal(streams.size, 1);
+    assert.equal((await open()).statusCode, 503, "the node is full");
+    first.destroy();
+    assert.ok(await until(() => streams.size === 0), "the closed stream is counted out");
+    const next = await open();
+    assert.equal(next.statusCode, 200, "room again");
+    next.setEncoding("utf8");
+    const text = await new Promise<string>((resolve) => next.once("data", resolve));
+    assert.match(text, /retry: 3000/);
+    // Closing the streams (the node stopping) ends each as a complete response.
+    const ended = new Promise<boolean>((resolve) => {
+      next.on("end", () => resolve(next.complete));
+      next.on("error", () => resolve(false));
+      next.resume();
+    });
+    streams.close();
+    assert.equal(await ended, true, "the stream ended with its last chunk");
+  } finally {
+    streams.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { AddressCounter } from "../../platform/http/connections.js";
 import type { CampaignInfo } from "../catalog/catalog.js";
 import type { Counters } from "./aggregates.js";
@@ -27,14 +28,35 @@ const SLICE = 500;
 const HEARTBEAT_MS = 15_000;
 const SLOW_VIEWER_BYTES = 64 * 1024;
 
+/** An HTTP/1.1 chunk, framed once for every viewer. */
+const chunked = (text: string) => Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+const HEARTBEAT = ": keep-alive\n\n";
+const HEARTBEAT_CHUNK = chunked(HEARTBEAT);
+const RETRY = "retry: 3000\n\n";
+const LAST_CHUNK = Buffer.from("0\r\n\r\n");
+const STREAM_HEADERS: Record<string, string> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  // Tells nginx-style proxies not to buffer the stream.
+  "x-accel-buffering": "no",
+};
+
 export interface StreamOptions {
   heartbeatMs?: number;
   /** Concurrent streams one client address may hold. */
   maxPerAddress?: number;
+  /** Concurrent streams in all: the viewers this node can hold. */
+  max?: number;
 }
+
+/** Why a new stream is refused; undefined: it is admitted. */
+export type StreamRefusal = "address" | "node" | undefined;
 
 interface Viewer {
   res: ServerResponse;
+  /** Set when the stream is written on the socket itself, from its headers on (see opened). */
+  socket: Socket | undefined;
   sentEtag: string;
   waiting: boolean;
 }
@@ -54,13 +76,20 @@ export class CounterStreams {
   private heartbeat: NodeJS.Timeout;
   private unsubscribe: () => void;
   private clients: AddressCounter;
+  private open = 0;
+  readonly max: number;
 
   constructor(
     counters: Counters,
     private readonly renderer: CounterRenderer,
     private readonly campaignOf: (id: number) => CampaignInfo | undefined,
-    { heartbeatMs = HEARTBEAT_MS, maxPerAddress = Number.POSITIVE_INFINITY }: StreamOptions = {},
+    {
+      heartbeatMs = HEARTBEAT_MS,
+      maxPerAddress = Number.POSITIVE_INFINITY,
+      max = Number.POSITIVE_INFINITY,
+    }: StreamOptions = {},
   ) {
+    this.max = max;
     this.clients = new AddressCounter(maxPerAddress);
     this.unsubscribe = counters.onChange((id) => {
       this.schedule(id);
@@ -73,17 +102,28 @@ export class CounterStreams {
     this.heartbeat.unref();
   }
 
-  /** Whether `client` (an address key) may open one more stream. */
-  admits(client: string): boolean {
-    return this.clients.held(client) < this.clients.max;
+  /** Whether `client` (an address key) may open one more stream, or which cap refuses it. */
+  refuses(client: string): StreamRefusal {
+    if (this.open >= this.max) return "node";
+    return this.clients.held(client) < this.clients.max ? undefined : "address";
   }
 
-  /** Streams the counter to `res` until it closes; ask `admits` first. */
+  admits(client: string): boolean {
+    return this.refuses(client) === undefined;
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.open;
+  }
+
+  /** Streams the counter to `res` until it closes; ask `refuses` first. */
   subscribe(campaign: CampaignInfo, res: ServerResponse, client = ""): void {
-    if (!this.clients.acquire(client)) {
+    if (this.open >= this.max || !this.clients.acquire(client)) {
       res.writeHead(503, { "retry-after": "10", connection: "close" }).end();
       return;
     }
+    this.open++;
     let audience = this.audiences.get(campaign.id);
     if (!audience) {
       audience = {
@@ -96,16 +136,12 @@ export class CounterStreams {
       };
       this.audiences.set(campaign.id, audience);
     }
-    const viewer: Viewer = { res, sentEtag: "", waiting: false };
+    const viewer: Viewer = { res, socket: opened(res), sentEtag: "", waiting: false };
     audience.viewers.add(viewer);
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      // Tells nginx-style proxies not to buffer the stream.
-      "x-accel-buffering": "no",
-    });
-    res.write("retry: 3000\n\n");
+    if (!viewer.socket) {
+      res.writeHead(200, STREAM_HEADERS);
+      res.write(RETRY);
+    }
     const current = audience;
     this.send(viewer, this.renderer.render(current.campaign));
     // Messages go straight to the socket (see send), so its drain is the one to wait for.
@@ -114,6 +150,7 @@ export class CounterStreams {
     });
     res.on("close", () => {
       current.viewers.delete(viewer);
+      this.open--;
       this.clients.release(client);
     });
   }
@@ -128,7 +165,10 @@ export class CounterStreams {
     clearInterval(this.heartbeat);
     for (const audience of this.audiences.values()) {
       if (audience.timer) clearTimeout(audience.timer);
-      for (const viewer of audience.viewers) viewer.res.end();
+      for (const viewer of audience.viewers) {
+        if (viewer.socket) viewer.socket.end(LAST_CHUNK);
+        else viewer.res.end();
+      }
       audience.viewers.clear();
     }
   }
@@ -186,6 +226,10 @@ export class CounterStreams {
     // Only once the response itself holds nothing back (headers, the retry line: Node 24 may
     // still keep them while the socket is not yet its own), or the chunk would overtake them.
     const { res } = viewer;
+    if (viewer.socket) {
+      viewer.socket.write(rendered.chunk);
+      return;
+    }
     const socket = res.socket;
     if (res.chunkedEncoding && socket && res.headersSent && res.writableLength === socket.writableLength)
       socket.write(rendered.chunk);
@@ -194,12 +238,45 @@ export class CounterStreams {
 
   private beat(): void {
     for (const audience of this.audiences.values()) {
-      for (const { res } of audience.viewers) {
+      for (const { res, socket } of audience.viewers) {
         // Only into an empty buffer: a heartbeat must not keep a stuck socket looking active.
-        if (!res.destroyed && (res.socket ?? res).writableLength === 0) res.write(": keep-alive\n\n");
+        if (res.destroyed || (res.socket ?? res).writableLength > 0) continue;
+        if (socket) socket.write(HEARTBEAT_CHUNK);
+        else res.write(HEARTBEAT);
       }
       // A node cut off from the ledger (or back) changes no count: viewers learn it here.
       this.schedule(audience.campaign.id);
     }
   }
+}
+
+/**
+ * Starts the stream on the socket itself, as an HTTP/1.1 chunked response, and lets go of what
+ * the response object holds for the stream's life; answers the socket, or undefined where the
+ * response must write it (no socket of its own, HTTP/1.0, headers already on their way).
+ *
+ * A viewer is held for hours, and 19,000 of them a node: what each one keeps is the node's
+ * capacity. Written through the response, each would keep its header lines twice (an object of
+ * name and value pairs and the header text as a rope of a few dozen small strings, together
+ * 3-4 KB), and the framework's end-of-response listener would keep its request, reply and
+ * per-request logger (another 1-2 KB) for a response that never ends through it.
+ */
+function opened(res: ServerResponse): Socket | undefined {
+  const socket = res.socket;
+  const request = res.req;
+  if (!socket || res.headersSent || request?.httpVersion !== "1.1") return undefined;
+  // The headers set so far (security headers, CORS), then the stream's own.
+  let head = "HTTP/1.1 200 OK\r\n";
+  for (const [name, value] of Object.entries({ ...res.getHeaders(), ...STREAM_HEADERS })) {
+    if (value === undefined) continue;
+    for (const line of Array.isArray(value) ? value : [String(value)]) head += `${name}: ${line}\r\n`;
+  }
+  head += `date: ${new Date().toUTCString()}\r\ntransfer-encoding: chunked\r\n\r\n`;
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  // The response never finishes (the stream ends on the socket, see close), so these
+  // listeners would never run; they would only keep the request's objects alive.
+  res.removeAllListeners("finish");
+  res.removeAllListeners("error");
+  socket.write(Buffer.concat([Buffer.from(head, "latin1"), chunked(RETRY)]));
+  return socket;
 }

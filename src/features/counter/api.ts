@@ -137,7 +137,7 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
           ...problemResponses({
             400: NOT_A_SLUG,
             404: "`unknown_campaign`",
-            503: "`too_many_streams`: this address holds MAX_STREAMS_PER_ADDRESS streams (Retry-After)",
+            503: "`too_many_streams`: this address holds MAX_STREAMS_PER_ADDRESS streams; `node_full`: this node holds MAX_STREAMS streams (both with Retry-After; another node may have room)",
           }),
         },
       },
@@ -146,22 +146,31 @@ export function counterRoutes(app: FastifyInstance, runtime: Runtime): void {
     async (request, reply) => {
       const campaign = findCampaign(runtime, request.params.slug);
       const client = addressKey(request.ip);
-      if (!runtime.streams.admits(client)) {
-        // A decision, not a failure: logged once a minute per address, not as an error. The
-        // connection is closed with the answer, so a refused viewer holds no file either, and a
-        // load balancer may send the retry to another node.
+      const refusal = runtime.streams.refuses(client);
+      if (refusal !== undefined) {
+        // A decision, not a failure: logged once a minute per address (the node's cap once a
+        // minute), not as an error. The connection is closed with the answer, so a refused
+        // viewer holds no file either, and a proxy may send the retry to another node.
         reportRefusal(
-          client,
-          `${client} holds ${runtime.config.maxStreamsPerAddress} counter streams (MAX_STREAMS_PER_ADDRESS); its new ones are refused`,
+          refusal === "node" ? "" : client,
+          refusal === "node"
+            ? `the node holds ${runtime.streams.max} counter streams (MAX_STREAMS); new ones are refused`
+            : `${client} holds ${runtime.config.maxStreamsPerAddress} counter streams (MAX_STREAMS_PER_ADDRESS); its new ones are refused`,
         );
         reply.header("retry-after", "10").header("connection", "close");
         return sendProblem(
           reply,
-          new Problem(
-            503,
-            "too_many_streams",
-            "Too many live counters are open from this address; try again later.",
-          ),
+          refusal === "node"
+            ? new Problem(
+                503,
+                "node_full",
+                "This server holds all the live counters it can; try again later.",
+              )
+            : new Problem(
+                503,
+                "too_many_streams",
+                "Too many live counters are open from this address; try again later.",
+              ),
         );
       }
       // What a GET would answer, without the stream that would never end. An empty stream, not
