@@ -109,15 +109,12 @@ export class SharedPages {
 
   private async get(page: SharedPage): Promise<Entry> {
     const entry = this.entries.get(page.key);
-    const flight = this.flights.get(page.key);
     if (entry && entry.version === page.version) {
       if (entry.tick === page.tick || this.now() - entry.builtAt < TICK_MS) return entry;
-      // Only the counter moved: the numbers of a second ago are served while one request
-      // builds the new ones (the page is then at most a second and one building late).
-      if (!(flight && flight.version === page.version)) this.refresh(page);
-      return entry;
     }
-    // Single flight: concurrent misses for the same key and version wait for one building.
+    // Single flight: concurrent misses for the same key and version wait for one building
+    // (a few milliseconds; serving the old one meanwhile would let it outlive its second).
+    const flight = this.flights.get(page.key);
     if (flight && flight.version === page.version) return flight.entry;
     return this.fly(page);
   }
@@ -133,12 +130,6 @@ export class SharedPages {
     } finally {
       if (this.flights.get(page.key) === mine) this.flights.delete(page.key);
     }
-  }
-
-  private refresh(page: SharedPage): void {
-    this.fly(page).catch(() => {
-      // The next request tries again, and its failure is its own answer's.
-    });
   }
 
   private async build(page: SharedPage): Promise<Entry> {
