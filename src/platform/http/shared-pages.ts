@@ -23,9 +23,11 @@ import Negotiator from "negotiator";
 // A longer window would let a quiet page's first visitor see a change many seconds late.
 export const SHARED_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=5";
 const TICK_MS = 1000;
-// Brotli's quality 11 costs ~100× the time of 5 for a few percent; 5 is the moderate level
-// where it is still smaller than gzip -9 (measured in docs/PERFORMANCE.md).
+// Measured on the home page (89 KB, bench/compression.ts, docs/PERFORMANCE.md): brotli 11 takes
+// 30× the time of 5 for 16 % less; 5 is smaller than gzip 6 at two thirds of its time. gzip 9
+// takes 5× the time of 6 for 2 % less on the map's SVG, so gzip stays at 6.
 const BROTLI_QUALITY = 5;
+const GZIP_LEVEL = 6;
 /** Worst case for the whole cache: its entries' bytes (all three encodings) never exceed this. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -145,7 +147,7 @@ export class SharedPages {
           [constants.BROTLI_PARAM_SIZE_HINT]: identity.length,
         },
       }),
-      gzipAsync(identity, { level: 9 }),
+      gzipAsync(identity, { level: GZIP_LEVEL }),
     ]);
     const hash = createHash("sha256").update(identity).digest("base64url").slice(0, 27);
     return { version: page.version, tick: page.tick, builtAt, identity, gzip: gz, br, hash };
