@@ -96,15 +96,26 @@ try {
   const list = await targets(app.url);
   // Keep the counter moving while pages are rendered, as on launch day: 200 actions/s for the
   // whole run (one warm-up second per page, then the measurement).
-  const activitySeconds = list.length * (seconds + 2) + 4;
+  // Each page is measured right after the counter, and compared with that measurement: on a
+  // machine shared with other work, the counter's own figure moves by ±50 % within a minute.
+  const [counterTarget, ...others] = list as [(typeof list)[number], ...typeof list];
+  const activitySeconds = others.length * 2 * (seconds + 1) + 6;
   const activity = simulate({ url: app.url, rate, seconds: activitySeconds, connections: 8 });
-  const measured: Array<{ name: string; path: string } & Awaited<ReturnType<typeof load>>> = [];
-  for (const target of list) {
+  type Measured = { name: string; path: string; counterRps: number } & Awaited<ReturnType<typeof load>>;
+  const measured: Measured[] = [];
+  for (const target of others) {
     await load(`${app.url}${target.path}`, 1); // warm-up of the render path and its caches
-    measured.push({ ...target, ...(await load(`${app.url}${target.path}`)) });
+    const counter = await load(`${app.url}${counterTarget.path}`);
+    measured.push({ ...counterTarget, ...counter, counterRps: counter.rps });
+    measured.push({ ...target, ...(await load(`${app.url}${target.path}`)), counterRps: counter.rps });
   }
   const posted = await activity;
-  const counter = measured[0] as (typeof measured)[number];
+  const counters = measured.filter((m) => m.path === counterTarget.path);
+  const counter = {
+    rps: Math.round(counters.reduce((sum, m) => sum + m.rps, 0) / counters.length),
+    p99: Math.max(...counters.map((m) => m.p99)),
+    non2xx: counters.reduce((sum, m) => sum + m.non2xx, 0),
+  };
 
   console.log("\nFirst load, compressed (gzip), without images and fonts:");
   for (const p of pages) {
@@ -116,12 +127,15 @@ try {
   console.log(
     `\nUnder load (${connections} connections, gzip, ${seconds} s each, ${rate} actions/s asked; posted ${JSON.stringify(posted)}):`,
   );
-  console.log("| page | requests/s | p99 | × JSON counter | non-2xx | target ≥ 0.5 |");
-  console.log("|---|---|---|---|---|---|");
-  for (const m of measured) {
-    const ratio = m.rps / counter.rps;
+  console.log("| page | requests/s | p99 | counter just before | × JSON counter | non-2xx | target ≥ 0.5 |");
+  console.log("|---|---|---|---|---|---|---|");
+  console.log(
+    `| JSON counter (mean of ${counters.length}) | ${counter.rps} | ${counter.p99} ms (max) | | 1 | ${counter.non2xx} | |`,
+  );
+  for (const m of measured.filter((m) => m.path !== counterTarget.path)) {
+    const ratio = m.rps / m.counterRps;
     console.log(
-      `| ${m.name} | ${m.rps} | ${m.p99} ms | ${ratio.toFixed(2)} | ${m.non2xx} | ${ratio >= 0.5 ? "met" : "**missed**"} |`,
+      `| ${m.name} | ${m.rps} | ${m.p99} ms | ${m.counterRps} | ${ratio.toFixed(2)} | ${m.non2xx} | ${ratio >= 0.5 ? "met" : "**missed**"} |`,
     );
   }
   const file = saveResults("pages", new Date().toISOString(), {
