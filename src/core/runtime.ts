@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../platform/db/database.js";
 import { databaseUnavailable } from "../platform/db/errors.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
-import { CATALOG_CHANNEL, type Catalog, loadCatalog } from "./catalog/catalog.js";
+import { CATALOG_CHANNEL, type Catalog, CONTENT_CHANNEL, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
 import { CounterRenderer } from "./counter/presenter.js";
 import { CounterStreams } from "./counter/streams.js";
@@ -32,6 +32,13 @@ export interface Runtime {
   sectionOf(country: string): number | undefined;
   /** After a change to campaigns, cases or sections: reload here now, and on every node. */
   catalogChanged(): Promise<void>;
+  /**
+   * The version of everything public besides the counters: the catalog's, and the content's
+   * announced with contentChanged(). The shared pages name their buildings with it.
+   */
+  publicVersion(): string;
+  /** After a change to public content outside the catalog (events, RSVPs, moderation). */
+  contentChanged(): Promise<void>;
   /** Stops taking actions, writes what is queued, closes streams; the database stays open. */
   close(): Promise<void>;
 }
@@ -45,6 +52,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   // Set before startRuntime returns, by the first load or by a reload that overtook it.
   let catalog!: Catalog;
   let streams: CounterStreams | undefined;
+  let content = 0;
   const reloadCatalog = async () => {
     catalog = await loadCatalog(db.pool);
     streams?.refresh();
@@ -58,6 +66,9 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     origin,
     onCatalogChange: () => {
       reloadCatalog().catch((error) => log.error({ err: error }, "catalog reload failed"));
+    },
+    onContentChange: () => {
+      content++;
     },
     log: (message, error) => (error ? log.warn({ err: error }, message) : log.warn(message)),
   });
@@ -114,6 +125,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     catalogChanged: async () => {
       await db.pool.query(`NOTIFY ${CATALOG_CHANNEL}`);
       await reloadCatalog();
+    },
+    publicVersion: () => `${catalog.version}.${content}`,
+    contentChanged: async () => {
+      await db.pool.query(`NOTIFY ${CONTENT_CHANNEL}`);
+      content++;
     },
     close: async () => {
       mailer.close();

@@ -50,6 +50,7 @@ import {
 } from "../platform/http/proxy.js";
 import { listRoutes } from "../platform/http/route-list.js";
 import { registerSecurityHeaders, setSecurityHeaders } from "../platform/http/security-headers.js";
+import { SharedPages } from "../platform/http/shared-pages.js";
 import { officeRoutes } from "./office.js";
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "platform", "views", "assets");
@@ -130,6 +131,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   registerSecurityHeaders(app);
   // Pages and assets go compressed to phones on slow networks; tiny API answers are left alone.
   await app.register(compress, { threshold: 1024, encodings: ["br", "gzip"] });
+  // One bounded cache for every shared page of this node (see shared-pages.ts).
+  app.decorate("sharedPages", new SharedPages());
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
   app.removeContentTypeParser("text/plain");
 

@@ -56,5 +56,7 @@ export async function makeEvent(node: TestApp, spec: EventSpec): Promise<string>
       spec.cancelled ? new Date() : null,
     ],
   );
+  // As the office's forms do: every node's shared events pages move on.
+  await node.runtime.contentChanged();
   return id;
 }

@@ -4,6 +4,11 @@ import type pg from "pg";
 // action costs no query. Reloaded when a writer announces a change on CATALOG_CHANNEL.
 
 export const CATALOG_CHANNEL = "inkwell_catalog";
+/**
+ * Public content outside the catalog (events, their places, moderated messages) changed
+ * somewhere: every node's shared pages move their version (no reload, nothing to read).
+ */
+export const CONTENT_CHANNEL = "inkwell_content";
 
 export interface CampaignInfo {
   id: number;

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { connectionLost } from "../../platform/db/connection-lost.js";
-import { CATALOG_CHANNEL } from "../catalog/catalog.js";
+import { CATALOG_CHANNEL, CONTENT_CHANNEL } from "../catalog/catalog.js";
 import { COUNTER_CHANNEL } from "../ledger/append.js";
 import type { DeltaRow } from "../ledger/types.js";
 import { Counters } from "./aggregates.js";
@@ -56,6 +56,8 @@ export interface CounterSyncOptions {
   /** This node's own batches are handed to receive() directly; their echoes are ignored. */
   origin: string;
   onCatalogChange?: () => void;
+  /** Public content outside the catalog changed (CONTENT_CHANNEL). */
+  onContentChange?: () => void;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -199,6 +201,7 @@ export class CounterSync {
       await client.connect();
       await client.query(`LISTEN ${COUNTER_CHANNEL}`);
       await client.query(`LISTEN ${CATALOG_CHANNEL}`);
+      await client.query(`LISTEN ${CONTENT_CHANNEL}`);
     } catch (error) {
       client.end().catch(() => {});
       throw error;
@@ -227,7 +230,10 @@ export class CounterSync {
         setTimeout(retry, this.reconnectDelay).unref();
         return;
       }
-      // Whatever was announced while nobody listened is in the rollups.
+      // Whatever was announced while nobody listened is in the rollups, the catalog and the
+      // content: read them again, and let the shared pages be built anew.
+      this.options.onCatalogChange?.();
+      this.options.onContentChange?.();
       await this.reload();
     };
     setTimeout(retry, FIRST_RECONNECT_MS).unref();
@@ -236,6 +242,10 @@ export class CounterSync {
   private onNotification(channel: string, payload: string): void {
     if (channel === CATALOG_CHANNEL) {
       this.options.onCatalogChange?.();
+      return;
+    }
+    if (channel === CONTENT_CHANNEL) {
+      this.options.onContentChange?.();
       return;
     }
     // origin|seq|part|parts|json

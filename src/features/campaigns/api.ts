@@ -7,6 +7,7 @@ import { campaignStatus } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { problemResponses, SlugParams } from "../../platform/http/schemas.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../platform/http/shared-pages.js";
 import { allowAnyOrigin, answerPreflight } from "./cors.js";
 
 const DateTime = Type.String({ format: "date-time" });
@@ -96,10 +97,21 @@ export function campaignRoutes(app: FastifyInstance, runtime: Runtime): void {
         response: { 200: CampaignList, ...problemResponses({ 500: "Something went wrong" }) },
       },
       onSend: allowAnyOrigin,
+      ...SHARED_PAGE_ROUTE,
     },
-    async () => {
+    async (request, reply) => {
       const catalog = runtime.catalog();
-      return { campaigns: [...catalog.campaigns.values()].map((c) => presentCampaign(c, catalog)) };
+      const campaigns = [...catalog.campaigns.values()];
+      // The editions' statuses move with the clock, the rest with the catalog.
+      const statuses = campaigns.map((c) => campaignStatus(c)[0]).join("");
+      return sharedPage(request, reply, {
+        key: "api|campaigns",
+        version: `${runtime.publicVersion()}|${statuses}`,
+        type: "application/json; charset=utf-8",
+        // The route's own serializer, as when the handler returned the object.
+        build: () =>
+          reply.serialize({ campaigns: campaigns.map((c) => presentCampaign(c, catalog)) }) as string,
+      });
     },
   );
   answerPreflight(app, "/api/v1/campaigns");
@@ -117,15 +129,26 @@ export function campaignRoutes(app: FastifyInstance, runtime: Runtime): void {
         },
       },
       onSend: allowAnyOrigin,
+      ...SHARED_PAGE_ROUTE,
     },
-    async (request) => {
+    async (request, reply) => {
       const catalog = runtime.catalog();
       const campaign = findCampaign(runtime, request.params.slug);
-      const cases = await casesOfCampaign(runtime.db.pool, campaign.id);
-      return {
-        ...presentCampaign(campaign, catalog),
-        cases: cases.map(({ id: _id, ...rest }) => rest),
+      const build = async () => {
+        const cases = await casesOfCampaign(runtime.db.pool, campaign.id);
+        const detail = {
+          ...presentCampaign(campaign, catalog),
+          cases: cases.map(({ id: _id, ...rest }) => rest),
+        };
+        return reply.serialize(detail) as string;
       };
+      return sharedPage(request, reply, {
+        key: `api|campaign|${campaign.id}`,
+        // Case texts, targets and photos are the catalog's (their edits announce it).
+        version: `${runtime.publicVersion()}|${campaignStatus(campaign)}`,
+        type: "application/json; charset=utf-8",
+        build,
+      });
     },
   );
   answerPreflight(app, "/api/v1/campaigns/:slug");

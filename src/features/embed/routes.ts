@@ -8,6 +8,7 @@ import { isCountryCode } from "../../core/ledger/intake.js";
 import type { Runtime } from "../../core/runtime.js";
 import { pageResponses } from "../../platform/http/responses.js";
 import { frameableAnywhere } from "../../platform/http/security-headers.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../platform/http/shared-pages.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import { Slug } from "../../platform/rules.js";
@@ -51,6 +52,7 @@ export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
   app.get(
     "/embed/counter",
     {
+      ...SHARED_PAGE_ROUTE,
       schema: { querystring: EmbedQuery, response: pageResponses(400, 404) },
       // A bad link gets the small page below, in the frame, instead of problem+json.
       attachValidation: true,
@@ -79,22 +81,28 @@ export function embedRoutes(server: FastifyInstance, runtime: Runtime): void {
         : currentCampaign(runtime.catalog());
       if (!campaign) return send(reply, locale, 404, EmbedError({ m, message: m.t("embed.notFound") }));
 
-      const counter = runtime.counters.get(campaign.id);
-      const count = country ? (counter?.byCountry.get(country) ?? 0) : (counter?.total ?? 0);
       // The title leads to the page about what the frame shows: the section's (they are about
       // the current edition), else the campaign's.
       const isCurrent = campaign === currentCampaign(runtime.catalog());
       const hasSection = country !== undefined && runtime.catalog().sections.has(country);
       const path = !isCurrent ? `/c/${campaign.slug}` : hasSection ? `/s/${country}` : "/";
-      const href = localHref(locale, path);
       const freshness = runtime.sync.freshness();
       const staleSince = freshness.stale ? freshness.asOf : undefined;
-      return send(
-        reply,
-        locale,
-        200,
-        EmbedCounter({ m, data: { campaign, country, count, href, staleSince } }),
-      );
+      const build = () => {
+        const counter = runtime.counters.get(campaign.id);
+        const count = country ? (counter?.byCountry.get(country) ?? 0) : (counter?.total ?? 0);
+        const data = { campaign, country, count, href: localHref(locale, path), staleSince };
+        return html(EmbedCounter({ m, data }));
+      };
+      reply.header("content-language", locale);
+      return sharedPage(request, reply, {
+        key: `embed|${locale}|${campaign.id}|${country ?? ""}`,
+        version: `${runtime.publicVersion()}|${staleSince?.toISOString() ?? "live"}`,
+        tick: runtime.counters.get(campaign.id)?.version ?? 0,
+        type: "text/html; charset=utf-8",
+        vary: lang === undefined ? "accept-language" : undefined,
+        build,
+      });
     },
   );
 }

@@ -8,9 +8,9 @@ import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
 import { type CounterView, counterView } from "../../core/counter/presenter.js";
 import { series } from "../../core/counter/timeline.js";
 import type { Runtime } from "../../core/runtime.js";
-import { PageCache } from "../../platform/http/page-cache.js";
 import type { ProblemPage } from "../../platform/http/problems.js";
 import { pageResponses } from "../../platform/http/responses.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../platform/http/shared-pages.js";
 import { direction, isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import { LanguageTag, Slug } from "../../platform/rules.js";
@@ -125,7 +125,6 @@ export function pageRoutes(
 
   const send = (reply: FastifyReply, locale: UiLocale, page: JSX.Element, status = 200) =>
     pageHeaders(reply, locale, status).send(html(page));
-  const homes = new PageCache();
 
   const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
     m: messagesFor(locale),
@@ -153,17 +152,18 @@ export function pageRoutes(
     const status = campaignStatus(campaign, now);
     const cases = await casesOf(campaign.id);
     const freshness = runtime.sync.freshness(now);
-    // Everything the page shows changes only with these, so they name the cached rendering.
+    // Everything the page shows changes only with these, so they name the shared building;
+    // the counters' versions rebuild it at most once a second.
     const version = [
       freshness.stale ? `stale@${freshness.asOf.toISOString()}` : "live",
-      runtime.counters.of(campaign.id).version,
-      previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0,
       status,
       now.toISOString().slice(0, 10),
       // Any change to cases, texts or sections (a new translation approved) reloads the catalog.
-      catalog.version,
+      runtime.publicVersion(),
     ].join("|");
-    return homes.send(request, pageHeaders(reply, locale, 200), `${locale}|${path}`, version, () => {
+    const tick = `${runtime.counters.of(campaign.id).version}|${previous ? (runtime.counters.get(previous.id)?.version ?? 0) : 0}`;
+    pageHeaders(reply, locale, 200);
+    const build = () => {
       const view = counterView(runtime.counters, campaign, freshness);
       const data = {
         campaign,
@@ -178,12 +178,16 @@ export function pageRoutes(
         },
       };
       return html(<HomePage ctx={context(locale, path, campaign)} data={data} />);
-    });
+    };
+    // Without a language in the path, the page's language is the browser's.
+    const vary = request.params.lang === undefined ? "accept-language" : undefined;
+    const type = "text/html; charset=utf-8";
+    return sharedPage(request, reply, { key: `home|${locale}|${path}`, version, tick, type, vary, build });
   };
 
   for (const prefix of ["", "/:lang"]) {
-    // The home page compresses itself, once per change (see PageCache).
-    const route = { compress: false as const, schema: { params: HomeParams, response: pageResponses(404) } };
+    // The home page compresses itself, once per change (see SharedPages).
+    const route = { ...SHARED_PAGE_ROUTE, schema: { params: HomeParams, response: pageResponses(404) } };
     typed.get(`${prefix}/`, { ...route, attachValidation: true }, home);
     typed.get(`${prefix}/c/:campaign`, { ...route, attachValidation: true }, home);
   }

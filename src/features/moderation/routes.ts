@@ -98,6 +98,8 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
         if (error instanceof OutOfReach) throw notFound("A selected message");
         throw error;
       }
+      // The case pages' walls show approved messages: every node's shared pages move on.
+      if (changed > 0) await runtime.contentChanged();
       return reply.redirect(
         `/office/moderation?${queryOf(filter, { done: decision, n: String(changed) })}`,
         303,

@@ -78,7 +78,20 @@ export interface Messages {
 
 const SAMPLES = [0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 102, 0.5];
 
+// Building a language's formatters (five Intl objects) costs more than serving a shared page
+// from memory: each language's Messages is built once (it holds no state of its own).
+const built = new Map<UiLocale, Messages>();
+
 export function messagesFor(locale: UiLocale): Messages {
+  let messages = built.get(locale);
+  if (!messages) {
+    messages = buildMessages(locale);
+    built.set(locale, messages);
+  }
+  return messages;
+}
+
+function buildMessages(locale: UiLocale): Messages {
   const catalog = catalogs.get(locale) ?? (catalogs.get(DEFAULT_LOCALE) as Catalog);
   const numbers = new Intl.NumberFormat(locale);
   const percents = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });

@@ -183,6 +183,8 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
         });
         await audit(client, actorOf(user), "create", "event", id, null, event);
       });
+      // The public events pages show it: every node builds them anew.
+      await runtime.contentChanged();
       return reply.redirect(`/office/events/${id}?done=created`, 303);
     },
   );
@@ -228,6 +230,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
         await audit(client, actorOf(user), "update", "event", id, before, after);
         return undefined;
       });
+      if (taken === undefined) await runtime.contentChanged();
       if (taken !== undefined) {
         const capacity = `${taken} people have already said they are coming; the capacity cannot be lower.`;
         return eventPage(reply, { event, draft, errors: { capacity } }, 422);
@@ -252,6 +255,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
         const cancelledAt = await cancelEvent(client, id);
         await audit(client, actorOf(user), "cancel", "event", id, before, { ...before, cancelledAt });
       });
+      await runtime.contentChanged();
       return reply.redirect(`/office/events/${id}?done=cancelled`, 303);
     },
   );

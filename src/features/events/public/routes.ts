@@ -6,6 +6,7 @@ import { currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { formRoute } from "../../../platform/http/forms.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pages.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
@@ -91,21 +92,38 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
   for (const prefix of ["", "/:lang"]) {
     app.get(
       `${prefix}/events`,
-      { schema: { params: ListParams, querystring: ListQuery, response: pageResponses(404) } },
+      {
+        ...SHARED_PAGE_ROUTE,
+        schema: { params: ListParams, querystring: ListQuery, response: pageResponses(404) },
+      },
       async (request, reply) => {
         const locale = localeOf(request, request.params.lang);
         const campaign = currentCampaign(runtime.catalog());
         if (!locale || !campaign) return notFound(request, reply, locale, "/events");
         const asked = (request.query.country ?? "").toUpperCase();
         const country = isCountry(asked) ? asked : undefined;
-        const now = new Date();
-        const [events, countries] = await Promise.all([
-          upcomingPublicEvents(pool, { campaignId: campaign.id, now, country }),
-          countriesWithEvents(pool, campaign.id, now),
-        ]);
-        const path = country ? `/events?country=${country}` : "/events";
-        const page = h(EventsListPage, { ctx: context(locale, path), data: { events, countries, country } });
-        return pageHeaders(reply, locale, 200).send(html(page));
+        const build = async () => {
+          const now = new Date();
+          const [events, countries] = await Promise.all([
+            upcomingPublicEvents(pool, { campaignId: campaign.id, now, country }),
+            countriesWithEvents(pool, campaign.id, now),
+          ]);
+          const path = country ? `/events?country=${country}` : "/events";
+          return html(
+            h(EventsListPage, { ctx: context(locale, path), data: { events, countries, country } }),
+          );
+        };
+        pageHeaders(reply, locale, 200);
+        return sharedPage(request, reply, {
+          key: `events|${locale}|${campaign.id}|${country ?? ""}`,
+          // Edits, cancellations and RSVPs announce themselves (contentChanged); an event that
+          // begins leaves the list by the clock, checked at most once a second.
+          version: runtime.publicVersion(),
+          tick: Math.floor(Date.now() / 1000),
+          type: "text/html; charset=utf-8",
+          vary: request.params.lang === undefined ? "accept-language" : undefined,
+          build,
+        });
       },
     );
 
@@ -130,6 +148,8 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
         if (Object.keys(form.errors).length > 0)
           return render(request, reply, request.params, { status: 422, form });
         const outcome = await registerRsvp(pool, id, form.values);
+        // The places left are on the public pages of every node.
+        if (outcome === "registered") await runtime.contentChanged();
         if (outcome === "not_found") return notFound(request, reply, locale, `/events/${id}`);
         if (outcome === "full" || outcome === "past")
           return render(request, reply, request.params, { status: 409, refused: outcome });

@@ -6,6 +6,7 @@ import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { pageResponses } from "../../../platform/http/responses.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pages.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
@@ -74,26 +75,40 @@ export function sectionRoutes(
     const locale = lang ?? sectionLocale(acceptLanguage, section.languages);
     const m = messagesFor(locale);
 
-    const counter = runtime.counters.get(campaign.id);
     const origin = HOST.test(request.host) ? `${request.protocol}://${request.host}` : "";
-    // Campaign, country and language are all spelled out, so a partner's page keeps showing
-    // what it showed the day it was pasted, whatever the visitor's browser says.
-    const src = `${origin}/embed/counter?campaign=${encodeURIComponent(campaign.slug)}&country=${country}&lang=${locale}`;
-    const data = {
-      section,
-      campaign,
-      status: campaignStatus(campaign),
-      count: counter?.byCountry.get(country) ?? 0,
-      total: counter?.total ?? 0,
-      goal: section.goals.get(campaign.id),
-      ...featuredFirst(await deps.casesOf(campaign.id), section.featured.get(campaign.id) ?? []),
-      embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
+    const status = campaignStatus(campaign);
+    const build = async () => {
+      const counter = runtime.counters.get(campaign.id);
+      // Campaign, country and language are all spelled out, so a partner's page keeps showing
+      // what it showed the day it was pasted, whatever the visitor's browser says.
+      const src = `${origin}/embed/counter?campaign=${encodeURIComponent(campaign.slug)}&country=${country}&lang=${locale}`;
+      const data = {
+        section,
+        campaign,
+        status,
+        count: counter?.byCountry.get(country) ?? 0,
+        total: counter?.total ?? 0,
+        goal: section.goals.get(campaign.id),
+        ...featuredFirst(await deps.casesOf(campaign.id), section.featured.get(campaign.id) ?? []),
+        embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
+      };
+      const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
+      return html(h(SectionPage, { ctx, data }));
     };
-    const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
-    return pageHeaders(reply, locale, 200).send(html(h(SectionPage, { ctx, data })));
+    pageHeaders(reply, locale, 200);
+    return sharedPage(request, reply, {
+      // The snippet names the host the page was asked on: one building per host (bounded by
+      // the cache's size, whatever hosts a client makes up).
+      key: `section|${locale}|${country}|${origin}`,
+      version: `${runtime.publicVersion()}|${campaign.id}|${status}`,
+      tick: runtime.counters.get(campaign.id)?.version ?? 0,
+      type: "text/html; charset=utf-8",
+      vary: lang === undefined ? "accept-language" : undefined,
+      build,
+    });
   };
 
-  const route = { schema: { params: Params, response: pageResponses(404) } };
+  const route = { ...SHARED_PAGE_ROUTE, schema: { params: Params, response: pageResponses(404) } };
   app.get("/s/:country", route, page);
   app.get("/:lang/s/:country", route, page);
 }
