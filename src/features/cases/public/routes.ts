@@ -4,15 +4,16 @@ import { h } from "preact";
 import { Type } from "typebox";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
-import { currentCampaign } from "../../../core/catalog/current.js";
+import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
 import { counterView } from "../../../core/counter/presenter.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { pageResponses } from "../../../platform/http/responses.js";
+import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pages.js";
 import type { UiLocale } from "../../../platform/i18n/locales.js";
 import { negotiateLocale } from "../../../platform/i18n/locales.js";
 import { LanguageTag, Slug } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
-import { html, PUBLIC_PAGE_CACHE, pageHeaders } from "../../../platform/views/parts.js";
+import { html, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormName, FormState } from "../../acting/index.js";
 import { actingRoutes, solidarityWall } from "../../acting/index.js";
 import { CasePage } from "./page.js";
@@ -63,26 +64,39 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       ? (await site.casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
       : undefined;
     if (!campaign || !detail) return site.notFound(reply, locale, path);
-    const counter = runtime.counters.get(campaign.id);
-    const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
-      (a, b) => b[1] - a[1],
-    );
-    const view = counterView(runtime.counters, campaign);
-    const wall = await solidarityWall(runtime.db.pool, detail.id);
-    const acting = {
-      state: form?.state,
-      done: isFormName(done) ? done : undefined,
-      actionBase: localHref(locale, path),
+    const doneForm = isFormName(done) ? done : undefined;
+    const build = async () => {
+      const counter = runtime.counters.get(campaign.id);
+      const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
+        (a, b) => b[1] - a[1],
+      );
+      const view = counterView(runtime.counters, campaign);
+      const wall = await solidarityWall(runtime.db.pool, detail.id);
+      const acting = { state: form?.state, done: doneForm, actionBase: localHref(locale, path) };
+      return html(
+        h(CasePage, {
+          ctx: site.context(locale, path, campaign),
+          data: { campaign, detail, view, countries, acting, wall },
+        }),
+      );
     };
-    const page = h(CasePage, {
-      ctx: site.context(locale, path, campaign),
-      data: { campaign, detail, view, countries, acting, wall },
+    // A refused post's page holds what that person typed, and is theirs only.
+    if (form) {
+      return pageHeaders(reply, locale, form.status)
+        .header("cache-control", "private, no-store")
+        .send(await build());
+    }
+    // Otherwise nothing in the page is per visitor (the forms carry no token nor key): built once
+    // per version and shared. Moderation (the wall) and case edits move the version.
+    pageHeaders(reply, locale, 200);
+    return sharedPage(request, reply, {
+      key: `case|${locale}|${detail.id}|${doneForm ?? ""}`,
+      version: `${runtime.publicVersion()}|${campaignStatus(campaign)}`,
+      tick: runtime.counters.get(campaign.id)?.version ?? 0,
+      type: "text/html; charset=utf-8",
+      vary: request.params.lang === undefined ? "accept-language" : undefined,
+      build,
     });
-    // Nothing in the page is per visitor (the forms carry no token nor key), so caches may share
-    // it; a refused post's page holds what that person typed, and is theirs only.
-    return pageHeaders(reply, locale, form?.status ?? 200)
-      .header("cache-control", form ? "private, no-store" : PUBLIC_PAGE_CACHE)
-      .send(html(page));
   };
 
   actingRoutes(parent, runtime, {
@@ -95,6 +109,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     app.get(
       `${prefix}/cases/:slug`,
       {
+        ...SHARED_PAGE_ROUTE,
         schema: { params: CasePageParams, querystring: CasePageQuery, response: pageResponses(404) },
         attachValidation: true,
       },
