@@ -21,6 +21,8 @@ export async function act(
   form: FormName,
   acting: Acting,
   language: string,
+  /** The share link that brought the visitor (features/sharing's list). */
+  source?: string,
 ): Promise<void> {
   // Form keys live in their own namespace, apart from API clients' idempotency keys.
   const key = `form:${acting.key}`;
@@ -32,6 +34,7 @@ export async function act(
   );
   // The letter form is the site's own trusted path for "I wrote several" (bounded by the form).
   entry.quantity = acting.quantity;
+  entry.source = source ?? null;
   const db = runtime.db.pool;
   if (form === "sign") {
     await db.query(

@@ -11,6 +11,7 @@ import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { renderLetterPdf } from "../materials/index.js";
+import { sourceOfPost } from "../sharing/index.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 
@@ -77,8 +78,14 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       const result = checkForm(form, request);
       if (!result.acting || !campaign || !locale)
         return deps.renderCase(request, reply, { state: result, status: 422 });
+      // Which share link brought the visitor, if one did (never anything else: sharing/sources.ts).
+      const source = sourceOfPost(
+        (request.body as { source?: unknown } | undefined)?.source,
+        request.headers.referer,
+        [request.headers.host, new URL(runtime.config.publicUrl).host],
+      );
       try {
-        await act(runtime, campaign, request.params.slug ?? "", form, result.acting, locale);
+        await act(runtime, campaign, request.params.slug ?? "", form, result.acting, locale, source);
       } catch (error) {
         const code =
           error instanceof LedgerUnavailableError
@@ -89,7 +96,9 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         if (!code) throw error;
         return deps.renderCase(request, reply, { state: { ...result, errors: { form: code } }, status: 409 });
       }
-      const back = `/${locale}/cases/${request.params.slug}?done=${form}#act-${form}`;
+      // The source goes on to the thanks, so a second action from there is counted to it too.
+      const query = source ? `?done=${form}&source=${source}` : `?done=${form}`;
+      const back = `/${locale}/cases/${request.params.slug}${query}#act-${form}`;
       return reply.code(303).header("location", back).send();
     };
 

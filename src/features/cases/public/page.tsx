@@ -7,6 +7,7 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { CountryList } from "../../../platform/views/parts.js";
 import type { FormName, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
+import { ShareLinks } from "../../sharing/index.js";
 
 export interface CaseData {
   acting: {
@@ -25,6 +26,8 @@ export interface CaseData {
   view: CounterView;
   /** This case's actions by country, largest first. */
   countries: [string, number][];
+  /** The page's absolute address (no query) and the text the share links send with it. */
+  share: { url: string; text: string };
 }
 
 /**
@@ -86,7 +89,12 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
   return (
-    <Layout ctx={ctx} title={text.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
+    <Layout
+      ctx={ctx}
+      title={text.title}
+      refreshWithoutScript={60}
+      scripts={["/assets/live.js", "/assets/share.js"]}
+    >
       <p>
         <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
       </p>
@@ -133,8 +141,10 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           </address>
         ))}
       </section>
+      <ShareLinks m={m} id="share" url={data.share.url} text={data.share.text} />
       <ActForms
         m={m}
+        afterDone={<ShareLinks m={m} id="share-done" url={data.share.url} text={data.share.text} thanks />}
         action={(form) => `${data.acting.actionBase}/${form}`}
         csrf={data.acting.csrf}
         formKey={data.acting.formKey}
