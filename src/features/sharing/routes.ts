@@ -133,8 +133,9 @@ export function sharingRoutes(parent: FastifyInstance, runtime: Runtime, deps: S
     },
   );
   // Browsers that find no icon link ask for this one.
-  app.get("/favicon.ico", { schema: { hide: true } }, (_request, reply) =>
-    reply.code(301).header("location", "/icons/32.png").send(),
+  const moved = Type.Null({ description: "Moved Permanently: the Location header says where" });
+  app.get("/favicon.ico", { schema: { hide: true, response: { 301: moved } } }, async (_request, reply) =>
+    reply.code(301).header("location", "/icons/32.png").send(null),
   );
 
   const manifest = (request: FastifyRequest<{ Params: { lang?: string } }>, reply: FastifyReply) => {
