@@ -99,6 +99,6 @@ export async function renderShareImage(card: ShareCard): Promise<Buffer> {
   layers.push({ input: Buffer.from(textLayer(card, rtl)), left: 0, top: 0 });
   return sharp({ create: { width: SHARE_WIDTH, height: SHARE_HEIGHT, channels: 3, background: INK } })
     .composite(layers)
-    .png({ palette: true, quality: 90, effort: 7, compressionLevel: 9 })
+    .png({ palette: true, quality: 80, effort: 4, compressionLevel: 9 })
     .toBuffer();
 }

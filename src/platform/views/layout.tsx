@@ -59,17 +59,18 @@ function MetaTags(props: { ctx: PageContext; title: string }) {
   const { ctx } = props;
   const { m } = ctx;
   const description = describe(ctx.meta?.description ?? m.t("meta.description"));
-  const base = ctx.publicUrl ?? "";
   const image = ctx.meta?.image;
+  // Only pages that know the public address name it (error pages do not, and have no canonical).
+  const url = ctx.publicUrl ? `${ctx.publicUrl}${localHref(m.locale, ctx.path)}` : undefined;
   return (
     <>
       <meta name="description" content={description} />
-      <link rel="canonical" href={`${base}${localHref(m.locale, ctx.path)}`} />
+      {url ? <link rel="canonical" href={url} /> : null}
       <meta property="og:type" content={ctx.meta?.type ?? "website"} />
       <meta property="og:site_name" content={ctx.campaignTitle} />
       <meta property="og:title" content={props.title} />
       <meta property="og:description" content={description} />
-      <meta property="og:url" content={`${base}${localHref(m.locale, ctx.path)}`} />
+      {url ? <meta property="og:url" content={url} /> : null}
       <meta property="og:locale" content={ogLocale(m.locale)} />
       {UI_LOCALES.filter((l) => l !== m.locale).map((l) => (
         <meta property="og:locale:alternate" content={ogLocale(l)} />
