@@ -34,7 +34,10 @@ export function ShareLinks(props: {
   text: string;
   /** Distinguishes two share blocks on one page (their fields' ids). */
   id: string;
-  /** After an action: thanks, and the links. */
+  /**
+   * After an action: thanks and the links, without the copy field — this block stands inside the
+   * form just sent, where Enter in a text field would send it again.
+   */
   thanks?: boolean;
 }) {
   const { m, id } = props;
@@ -54,14 +57,16 @@ export function ShareLinks(props: {
           </li>
         ))}
       </ul>
-      <p class="share-copy">
-        <label for={`${id}-url`}>{m.t("share.link")}</label>{" "}
-        <input id={`${id}-url`} type="url" readOnly value={sharedUrl(props.url, "link")} dir="ltr" />{" "}
-        <button type="button" data-copy={`${id}-url`} hidden>
-          {m.t("share.copy")}
-        </button>{" "}
-        <span role="status" data-copied={m.t("share.copied")} />
-      </p>
+      {props.thanks ? null : (
+        <p class="share-copy">
+          <label for={`${id}-url`}>{m.t("share.link")}</label>{" "}
+          <input id={`${id}-url`} type="url" readOnly value={sharedUrl(props.url, "link")} dir="ltr" />{" "}
+          <button type="button" data-copy={`${id}-url`} hidden>
+            {m.t("share.copy")}
+          </button>{" "}
+          <span role="status" data-copied={m.t("share.copied")} />
+        </p>
+      )}
     </section>
   );
 }

@@ -190,6 +190,10 @@ test("share links on the case page and after an action: plain links, each with i
   const thanks = (await get("/en/cases/gao-zhisheng?done=sign")).body;
   assert.match(thanks, /<section class="share" aria-labelledby="share-done-title" id="share-done">/);
   assert.ok(thanks.includes("Thank you! Ask your friends to act too:"));
+  assert.ok(!thanks.includes('id="share-done-url"'), "no text field inside the form just sent");
+  assert.ok(
+    thanks.includes(`https://wa.me/?text=${enc(`Take action for Gao Zhisheng ${page}?source=whatsapp`)}`),
+  );
   const script = await get("/assets/share.js");
   assert.equal(script.statusCode, 200);
   assert.match(String(script.headers["content-type"]), /javascript/);
