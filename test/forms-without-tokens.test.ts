@@ -50,7 +50,11 @@ async function bothSee(url: string): Promise<string> {
   assert.equal(b.statusCode, 200, url);
   for (const answer of [a, b]) {
     assert.equal(answer.headers["set-cookie"], undefined, `${url}: no cookie set`);
-    assert.match(String(answer.headers["cache-control"]), /^public, max-age=\d+, stale-while-revalidate=\d+$/, url);
+    assert.match(
+      String(answer.headers["cache-control"]),
+      /^public, max-age=\d+, stale-while-revalidate=\d+$/,
+      url,
+    );
   }
   assert.ok(a.rawPayload.equals(b.rawPayload), `${url}: the same bytes for both visitors`);
   return a.body;

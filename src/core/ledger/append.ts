@@ -21,13 +21,13 @@ WITH people AS (
   SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
-         r->>12 AS idempotency_key, r->>13 AS supporter_email
+         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source
     FROM jsonb_array_elements($1::jsonb) AS r
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
-                       reporter, reason, occurred_at, idempotency_key)
+                       reporter, reason, occurred_at, idempotency_key, source)
   SELECT i.id, i.campaign_id, i.case_id, i.type, i.quantity, i.country, i.channel, i.section_id,
-         coalesce(p.id, i.supporter_id), i.reporter, i.reason, i.occurred_at, i.idempotency_key
+         coalesce(p.id, i.supporter_id), i.reporter, i.reason, i.occurred_at, i.idempotency_key, i.source
     FROM input i LEFT JOIN people p ON p.email = i.supporter_email
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
@@ -81,7 +81,7 @@ export async function appendEntries(
   supporters: Supporter[] = [],
   supporterEmails: (string | null)[] = [],
 ): Promise<AppendResult> {
-  // Rows travel as one JSON document: cheaper to produce and to read than 14 array parameters.
+  // Rows travel as one JSON document: cheaper to produce and to read than 15 array parameters.
   const rows = entries.map((e, i) => [
     e.id,
     e.campaignId,
@@ -97,6 +97,7 @@ export async function appendEntries(
     e.occurredAt,
     e.idempotencyKey,
     supporterEmails[i] ?? null,
+    e.source ?? null,
   ]);
   const people = supporters.map((s) => [s.id, s.email, s.name]);
   const result = await db.query<{ ids: string | null; recorded_at: Date; seq: number | null }>({

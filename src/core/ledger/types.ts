@@ -10,6 +10,8 @@ export interface LedgerEntry {
   quantity: number;
   country: string;
   channel: string;
+  /** The share link that brought it (features/sharing's list), when one did. */
+  source?: string | null;
   sectionId: number | null;
   supporterId: string | null;
   reporter: string | null;

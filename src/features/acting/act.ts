@@ -23,6 +23,8 @@ export async function act(
   acting: Acting,
   language: string,
   key: string,
+  /** The share link that brought the visitor (features/sharing's list). */
+  source?: string,
 ): Promise<void> {
   const entry = buildEntry(
     { campaign: campaign.slug, case: caseSlug, type: TYPES[form], country: acting.country },
@@ -32,6 +34,7 @@ export async function act(
   );
   // The letter form is the site's own trusted path for "I wrote several" (bounded by the form).
   entry.quantity = acting.quantity;
+  entry.source = source ?? null;
   const db = runtime.db.pool;
   if (form === "sign") {
     await db.query(

@@ -43,7 +43,10 @@ async function count(type: string, caseSlug = "gao-zhisheng"): Promise<number> {
 test("the case page offers three forms with nothing per visitor: no token, no key, no cookie; shared by caches", async () => {
   const { response } = await open();
   assert.equal(response.statusCode, 200);
-  assert.match(String(response.headers["cache-control"]), /^public, max-age=\d+, stale-while-revalidate=\d+$/);
+  assert.match(
+    String(response.headers["cache-control"]),
+    /^public, max-age=\d+, stale-while-revalidate=\d+$/,
+  );
   assert.equal(response.headers["set-cookie"], undefined);
   for (const form of ["letter", "sign", "solidarity"])
     assert.ok(response.body.includes(`action="/en/cases/gao-zhisheng/${form}"`));

@@ -17,6 +17,8 @@ export interface ActFormsProps {
   caseName: string;
   targetName: string;
   sampleLetter: string;
+  /** Shown under the thanks once a form was sent (the share links). */
+  afterDone?: preact.ComponentChildren;
 }
 
 const CODES = Object.keys(countries.getAlpha2Codes());
@@ -84,9 +86,12 @@ export function ActForms(p: ActFormsProps) {
     const state = stateOf(form);
     if (!state)
       return p.done === form ? (
-        <p class="done" role="status">
-          {m.t(`act.done.${form}`)}
-        </p>
+        <>
+          <p class="done" role="status">
+            {m.t(`act.done.${form}`)}
+          </p>
+          {p.afterDone}
+        </>
       ) : null;
     return (
       <p class="form-error" role="alert">

@@ -11,6 +11,7 @@ import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { hourly } from "../../platform/jobs/hourly.js";
 import { renderLetterPdf } from "../materials/index.js";
+import { sourceOfPost } from "../sharing/index.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 import { purgeOldSubmissions, submissionKey } from "./resubmission.js";
@@ -69,6 +70,12 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       if (!result.acting || !campaign || !locale)
         return deps.renderCase(request, reply, { state: result, status: 422 });
       const slug = request.params.slug ?? "";
+      // Which share link brought the visitor, if one did (never anything else: sharing/sources.ts).
+      const source = sourceOfPost(
+        (request.body as { source?: unknown } | undefined)?.source,
+        request.headers.referer,
+        [request.headers.host, new URL(runtime.config.publicUrl).host],
+      );
       try {
         const key = await submissionKey(runtime.db.pool, {
           campaignId: campaign.id,
@@ -77,7 +84,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
           acting: result.acting,
           request,
         });
-        await act(runtime, campaign, slug, form, result.acting, locale, key);
+        await act(runtime, campaign, slug, form, result.acting, locale, key, source);
       } catch (error) {
         const code =
           error instanceof LedgerUnavailableError
@@ -88,7 +95,9 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         if (!code) throw error;
         return deps.renderCase(request, reply, { state: { ...result, errors: { form: code } }, status: 409 });
       }
-      const back = `/${locale}/cases/${request.params.slug}?done=${form}#act-${form}`;
+      // The source goes on to the thanks, so a second action from there is counted to it too.
+      const query = source ? `?done=${form}&source=${source}` : `?done=${form}`;
+      const back = `/${locale}/cases/${request.params.slug}${query}#act-${form}`;
       return reply.code(303).header("location", back).send();
     };
 

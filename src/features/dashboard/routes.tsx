@@ -25,6 +25,7 @@ import { sectionsCache } from "../sections/index.js";
 import { translationProgress } from "../translations/index.js";
 import { caseProgress, sectionLeaderboard } from "./data.js";
 import { exportCounts } from "./export.js";
+import { actionsBySource } from "./sources.js";
 import { Dashboard } from "./views.js";
 
 const LATEST_REPORTS = 20;
@@ -109,10 +110,11 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
       const now = new Date();
       const previous =
         campaign.previousId === null ? undefined : catalog.campaignsById.get(campaign.previousId);
-      const [allSections, translations, visible] = await Promise.all([
+      const [allSections, translations, visible, sources] = await Promise.all([
         sections(),
         translationProgress(pool, campaign.id),
         listReports(pool, user, catalog, { campaignId: campaign.id, limit: LATEST_REPORTS }),
+        actionsBySource(pool, campaign.id),
       ]);
       return sendPage(
         reply,
@@ -130,6 +132,7 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
             }}
             leaderboard={sectionLeaderboard(allSections.values(), counter, campaign.id, user)}
             cases={caseProgress(campaign, counter, catalog)}
+            sources={sources}
             translations={translations}
             // The policy has the last word, should the query and it ever disagree.
             reports={visible.filter((r) => seesReport(user, r, runtime.sectionOf))}

@@ -8,6 +8,7 @@ import { Field, formatTime } from "../office/index.js";
 import type { ReportRow } from "../reports/index.js";
 import type { TranslationProgress } from "../translations/index.js";
 import type { CaseProgress, SectionStanding } from "./data.js";
+import { type SourceRow, SourcesTable } from "./sources.js";
 
 // The dashboard page: the live counter, the map, the timeline against last year, the sections,
 // the cases, translation progress, the latest reports and the export form. The elements marked
@@ -28,6 +29,7 @@ export interface DashboardProps {
   timeline: { current: Series; previous: Series | null };
   leaderboard: SectionStanding[];
   cases: CaseProgress[];
+  sources: SourceRow[];
   translations: TranslationProgress;
   reports: ReportRow[];
   canExport: boolean;
@@ -178,6 +180,8 @@ export function Dashboard(p: DashboardProps) {
           cases.
         </p>
       </section>
+
+      <SourcesTable rows={p.sources} total={view.total} />
 
       <section aria-labelledby="translations-title">
         <h2 id="translations-title">Translations</h2>

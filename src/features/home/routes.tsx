@@ -18,7 +18,20 @@ import { Layout, localHref, type PageContext } from "../../platform/views/layout
 import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
 import type { SiteDeps } from "../cases/index.js";
 import { renderCountryTable, renderWorldMap } from "../map/index.js";
+import { SHARE_IMAGE_SIZE, shareImagePath } from "../sharing/index.js";
 import { HomePage } from "./page.js";
+
+/** The home page's link preview: the site's description and the campaign's share image. */
+function homeMeta(ctx: PageContext, locale: UiLocale, total: number): PageContext["meta"] {
+  return {
+    type: "website",
+    image: {
+      url: `${ctx.publicUrl}${shareImagePath(locale)}`,
+      ...SHARE_IMAGE_SIZE,
+      alt: ctx.m.t("share.homeImageAlt", { campaign: ctx.campaignTitle, count: total }),
+    },
+  };
+}
 
 // The public pages, rendered on the server. Every page exists without a language prefix
 // (language from Accept-Language) and with one (/es/…), which is what links and the switcher use.
@@ -131,6 +144,7 @@ export function pageRoutes(
     path,
     campaignTitle: campaign.title,
     homeHref: localHref(locale, "/"),
+    publicUrl: runtime.config.publicUrl,
   });
 
   const notFound = (reply: FastifyReply, locale: UiLocale, path: string) =>
@@ -177,7 +191,10 @@ export function pageRoutes(
           previous: previous ? series(previous, runtime.counters.get(previous.id), "day", now) : null,
         },
       };
-      return html(<HomePage ctx={context(locale, path, campaign)} data={data} />);
+      const ctx = context(locale, path, campaign);
+      // The current edition's home has a share image of its own (its total, as of then).
+      if (path === "/") ctx.meta = homeMeta(ctx, locale, data.view.total);
+      return html(<HomePage ctx={ctx} data={data} />);
     };
     // Without a language in the path, the page's language is the browser's.
     const vary = request.params.lang === undefined ? "accept-language" : undefined;

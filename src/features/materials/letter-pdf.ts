@@ -49,7 +49,7 @@ const FONT_DIR = fileURLToPath(new URL("../../../assets/fonts/", import.meta.url
 const TEMPLATE_URL = new URL("./letter.typ", import.meta.url);
 const TEMPLATE = readFileSync(TEMPLATE_URL, "utf8");
 
-const FONTS = {
+export const FONTS = {
   latin: "Noto Sans",
   arabic: "Noto Naskh Arabic",
   hebrew: "Noto Sans Hebrew",
@@ -59,7 +59,7 @@ const FONTS = {
 
 // The script's own font goes first so that the characters shared between fonts (digits, spaces,
 // punctuation) are drawn in the style of the letter's script.
-const PRIMARY_FONT: Record<string, string> = {
+export const PRIMARY_FONT: Record<string, string> = {
   Arab: FONTS.arabic,
   Hebr: FONTS.hebrew,
   Deva: FONTS.devanagari,
@@ -67,7 +67,7 @@ const PRIMARY_FONT: Record<string, string> = {
   Hant: FONTS.cjk,
 };
 
-const RTL_SCRIPTS = new Set(["Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"]);
+export const RTL_SCRIPTS = new Set(["Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"]);
 const STRONG = /[\p{L}\u200E\u200F]/u;
 const STRONG_RTL =
   /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\u200F]/u;
@@ -155,10 +155,10 @@ function languageOf(tag: string): { lang: string; region: string | null; script:
 
 let compiler: NodeCompiler | undefined;
 
-// One compiler for the process: creating it reads every font, and its cache makes the next
-// letters faster. Only the bundled fonts are named in the layout, so the system fonts it also
-// indexes are never used; the bundled ones are indexed first and win any name clash.
-function typst(): NodeCompiler {
+// One compiler for the process (letters and share images): creating it reads every font, and its
+// cache makes the next documents faster. Only the bundled fonts are named in the layouts, so the
+// system fonts it also indexes are never used; the bundled ones are indexed first and win any clash.
+export function typst(): NodeCompiler {
   compiler ??= NodeCompiler.create({
     workspace: fileURLToPath(new URL(".", TEMPLATE_URL)),
     fontArgs: [{ fontPaths: [FONT_DIR] }],

@@ -7,6 +7,7 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { CountryList } from "../../../platform/views/parts.js";
 import type { FormName, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
+import { ShareLinks } from "../../sharing/index.js";
 
 export interface CaseData {
   acting: {
@@ -22,6 +23,8 @@ export interface CaseData {
   view: CounterView;
   /** This case's actions by country, largest first. */
   countries: [string, number][];
+  /** The page's absolute address (no query) and the text the share links send with it. */
+  share: { url: string; text: string };
 }
 
 /**
@@ -85,7 +88,11 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   return (
     // No refresh without scripts: it would wipe a message being typed (WCAG 2.2.1); the count
     // is as of the page's load, and live with scripts on.
-    <Layout ctx={ctx} title={text.title} scripts={["/assets/live.js", "/assets/forms.js"]}>
+    <Layout
+      ctx={ctx}
+      title={text.title}
+      scripts={["/assets/live.js", "/assets/forms.js", "/assets/share.js"]}
+    >
       <p>
         <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>
       </p>
@@ -132,8 +139,10 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           </address>
         ))}
       </section>
+      <ShareLinks m={m} id="share" url={data.share.url} text={data.share.text} />
       <ActForms
         m={m}
+        afterDone={<ShareLinks m={m} id="share-done" url={data.share.url} text={data.share.text} thanks />}
         action={(form) => `${data.acting.actionBase}/${form}`}
         state={data.acting.state}
         done={data.acting.done}

@@ -5,6 +5,7 @@ import { Type } from "typebox";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
+import { pickText } from "../../../core/catalog/texts.js";
 import { counterView } from "../../../core/counter/presenter.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { pageResponses } from "../../../platform/http/responses.js";
@@ -16,6 +17,7 @@ import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormName, FormState } from "../../acting/index.js";
 import { actingRoutes, solidarityWall } from "../../acting/index.js";
+import { SHARE_IMAGE_SIZE, shareImagePath } from "../../sharing/index.js";
 import { CasePage } from "./page.js";
 import { photoRoutes } from "./photos.js";
 
@@ -38,6 +40,9 @@ export const CasePageParams = Type.Object({
 
 export const CasePageQuery = Type.Object({
   done: Type.Optional(Type.String({ description: "The form just sent: sign, solidarity or letter" })),
+  source: Type.Optional(
+    Type.String({ description: "The share link that brought the visitor; the page's forms record it" }),
+  ),
 });
 export type CaseParams = { lang?: string; slug?: string };
 
@@ -73,12 +78,24 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       const view = counterView(runtime.counters, campaign);
       const wall = await solidarityWall(runtime.db.pool, detail.id);
       const acting = { state: form?.state, done: doneForm, actionBase: localHref(locale, path) };
-      return html(
-        h(CasePage, {
-          ctx: site.context(locale, path, campaign),
-          data: { campaign, detail, view, countries, acting, wall },
-        }),
-      );
+      const ctx = site.context(locale, path, campaign);
+      const picked = pickText(detail.texts, locale, campaign.defaultLanguage);
+      const name = picked?.text.title ?? detail.slug;
+      ctx.meta = {
+        type: "article",
+        description: picked?.text.summary,
+        image: {
+          url: `${ctx.publicUrl ?? ""}${shareImagePath(locale, detail.slug)}`,
+          ...SHARE_IMAGE_SIZE,
+          alt: ctx.m.t("share.imageAlt", { name, count: view.byCase[detail.slug] ?? 0 }),
+        },
+      };
+      // Shared links point at the page in its language, without this visitor's query.
+      const share = {
+        url: `${ctx.publicUrl ?? ""}${localHref(locale, path)}`,
+        text: ctx.m.t("share.text", { name }),
+      };
+      return html(h(CasePage, { ctx, data: { campaign, detail, view, countries, acting, wall, share } }));
     };
     // A refused post's page holds what that person typed, and is theirs only.
     if (form) {
