@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type DeltaRow, deltaOf, type LedgerEntry } from "./types.js";
 
@@ -75,7 +76,7 @@ export interface Supporter {
  * atomically. `supporters` are upserted by email; `supporterEmails[i]` links entry i to one.
  */
 export async function appendEntries(
-  db: pg.Pool | pg.PoolClient,
+  db: pg.Pool | pg.ClientBase,
   origin: string,
   entries: LedgerEntry[],
   supporters: Supporter[] = [],
@@ -118,17 +119,30 @@ export async function appendEntries(
 }
 
 /**
- * A write that needs what an action needs — room in the ledger's table and its write-ahead log —
- * and leaves nothing: one row, rolled back. While the disk is full it fails as actions do, and
- * it tells a node that nobody writes to that writing works again.
+ * A write that needs what an action needs — room in the ledger's table, its rollups, its writer's
+ * number and the write-ahead log: the same statement as a batch of one, rolled back, so it leaves
+ * nothing and announces nothing. While the disk is full it fails as actions do, and it tells a
+ * node that nobody writes to that writing works again.
  */
 export async function probeLedgerWrite(client: pg.ClientBase): Promise<void> {
+  const probe: LedgerEntry = {
+    id: randomUUID(),
+    campaignId: 0,
+    caseId: 0,
+    type: "petition",
+    quantity: 1,
+    country: "ZZ",
+    channel: "write-probe",
+    sectionId: null,
+    supporterId: null,
+    reporter: null,
+    reason: null,
+    occurredAt: new Date(),
+    idempotencyKey: null,
+  };
   await client.query("BEGIN");
   try {
-    await client.query(
-      `INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, occurred_at)
-       VALUES (gen_random_uuid(), 0, 0, 'petition', 1, 'ZZ', 'write-probe', now())`,
-    );
+    await appendEntries(client, "write-probe", [probe]);
   } finally {
     await client.query("ROLLBACK");
   }
