@@ -27,8 +27,9 @@ export interface FloodReport {
   unavailable: number;
   /** Could not connect at all. */
   failed: number;
-  /** Connections open now. */
+  /** Connections open now, and their local ports (so the parent can look at the node's side). */
   open: number;
+  openPorts: number[];
   /** Held connections the server has closed since, and the longest they lived. */
   heldClosed: number;
   heldLongestMs: number;
@@ -45,6 +46,7 @@ const report: FloodReport = {
   unavailable: 0,
   failed: 0,
   open: 0,
+  openPorts: [],
   heldClosed: 0,
   heldLongestMs: 0,
 };
@@ -114,8 +116,12 @@ async function flood(): Promise<void> {
   await Promise.all(Array.from({ length: options.concurrency }, worker));
 }
 
+const openPorts = () => [...sockets].flatMap((s) => (s.localPort === undefined ? [] : [s.localPort]));
+
 process.on("message", (message: { type: string }) => {
-  if (message.type === "report") process.send?.({ type: "report", ...report, open: sockets.size });
+  if (message.type === "report") {
+    process.send?.({ type: "report", ...report, open: sockets.size, openPorts: openPorts() });
+  }
   if (message.type === "stop") {
     for (const socket of sockets) socket.destroy();
     process.exit(0);
@@ -125,4 +131,4 @@ process.on("message", (message: { type: string }) => {
 process.on("disconnect", () => process.exit(0));
 
 await flood();
-process.send?.({ type: "settled", ...report, open: sockets.size, settled });
+process.send?.({ type: "settled", ...report, open: sockets.size, openPorts: openPorts(), settled });
