@@ -137,3 +137,35 @@ test("an event's change on node a shows in node b's events list within 1 s", asy
   // Not only the list's clock: the announcement reached node b and moved its version.
   assert.notEqual(b.runtime.publicVersion(), version);
 });
+
+test("an event page is shared, and an edit on node a shows on node b's event page within 1 s", async () => {
+  const [event] = (
+    await a.db.pool.query<{ id: string; title: string }>(
+      "SELECT id, title FROM events WHERE public AND cancelled_at IS NULL AND ends_at > now() ORDER BY starts_at LIMIT 1",
+    )
+  ).rows;
+  assert.ok(event, "the demo has an upcoming public event");
+  const url = `/en/events/${event.id}`;
+  const one = await get(b, url, { cookie: "visitor=one" });
+  const two = await get(b, url, { cookie: "visitor=two" });
+  assert.equal(one.statusCode, 200);
+  assert.ok(one.body.includes(event.title));
+  assert.deepEqual(one.rawPayload, two.rawPayload, "the same bytes for two visitors");
+  assert.equal(one.headers["cache-control"], "public, max-age=1, stale-while-revalidate=5");
+  const revalidated = await get(b, url, { "if-none-match": String(one.headers.etag) });
+  assert.equal(revalidated.statusCode, 304);
+  // An unknown event is still a page not found, also when asked twice.
+  for (let i = 0; i < 2; i++) {
+    const unknown = await get(b, "/en/events/00000000-0000-4000-8000-000000000000");
+    assert.equal(unknown.statusCode, 404);
+  }
+
+  const title = `Letters at the library ${Date.now()}`;
+  await a.db.pool.query("UPDATE events SET title = $1 WHERE id = $2", [title, event.id]);
+  const changed = Date.now();
+  await a.runtime.contentChanged();
+  const ms = await waitOn(url, (body) => body.includes(title), changed);
+  assert.ok(ms <= 1000, `the event page on node b after ${ms} ms`);
+  const after = await get(b, url, { "if-none-match": String(one.headers.etag) });
+  assert.equal(after.statusCode, 200, "the old tag no longer matches");
+});

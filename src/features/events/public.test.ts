@@ -144,7 +144,7 @@ test("an RSVP is stored and answered with a redirect to the thank-you state", as
   const page = await get(`/en/events/${id}`);
   assert.equal(
     page.headers["cache-control"],
-    "public, max-age=5, stale-while-revalidate=30",
+    "public, max-age=1, stale-while-revalidate=5",
     "the page holds nothing per visitor: caches may share it",
   );
   assert.equal(page.headers["set-cookie"], undefined);

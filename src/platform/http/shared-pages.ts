@@ -48,7 +48,13 @@ export interface SharedPage {
   type: string;
   /** Request headers besides Accept-Encoding the content depends on (e.g. "accept-language"). */
   vary?: string;
-  build: () => string | Buffer | Promise<string | Buffer>;
+  /** The page's bytes, or undefined when there is no such page (then `missing` answers). */
+  build: () => string | Buffer | undefined | Promise<string | Buffer | undefined>;
+  /**
+   * Answers when `build` found no such page (an unknown id). The finding is not kept: addresses
+   * made up by the million would otherwise push the real pages out of the cache.
+   */
+  missing?: () => FastifyReply | Promise<FastifyReply>;
 }
 
 interface Entry {
@@ -60,6 +66,8 @@ interface Entry {
   br: Buffer;
   /** The identity's content hash: the same on every node for the same bytes. */
   hash: string;
+  /** There is no such page: `missing` answers. */
+  missing: boolean;
 }
 
 interface Flight {
@@ -91,6 +99,10 @@ export class SharedPages {
   /** Answers with the page's current building: 200 in the best encoding asked, or 304. */
   async send(request: FastifyRequest, reply: FastifyReply, page: SharedPage): Promise<FastifyReply> {
     const entry = await this.get(page);
+    if (entry.missing) {
+      if (!page.missing) throw new Error(`shared page ${page.key} built nothing and has no missing answer`);
+      return page.missing();
+    }
     // Brotli first when the client takes both equally (browsers list "gzip, deflate, br").
     const negotiator = new Negotiator(request) as unknown as PreferringNegotiator;
     const encoding = negotiator.encodings(ENCODINGS, { preferred: ENCODINGS })[0] ?? "identity";
@@ -127,7 +139,7 @@ export class SharedPages {
     this.flights.set(page.key, mine);
     try {
       const built = await building;
-      this.entries.set(page.key, built);
+      if (!built.missing) this.entries.set(page.key, built);
       return built;
     } finally {
       if (this.flights.get(page.key) === mine) this.flights.delete(page.key);
@@ -138,6 +150,19 @@ export class SharedPages {
     const builtAt = this.now();
     this.options.onBuild?.(page.key);
     const body = await page.build();
+    if (body === undefined) {
+      const none = Buffer.alloc(0);
+      return {
+        version: page.version,
+        tick: page.tick,
+        builtAt,
+        identity: none,
+        gzip: none,
+        br: none,
+        hash: "",
+        missing: true,
+      };
+    }
     const identity = typeof body === "string" ? Buffer.from(body) : body;
     // Off the event loop (zlib's thread pool), once per version.
     const [br, gz] = await Promise.all([
@@ -150,7 +175,7 @@ export class SharedPages {
       gzipAsync(identity, { level: GZIP_LEVEL }),
     ]);
     const hash = createHash("sha256").update(identity).digest("base64url").slice(0, 27);
-    return { version: page.version, tick: page.tick, builtAt, identity, gzip: gz, br, hash };
+    return { version: page.version, tick: page.tick, builtAt, identity, gzip: gz, br, hash, missing: false };
   }
 }
 

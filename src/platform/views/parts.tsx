@@ -9,12 +9,6 @@ import { Layout, localHref, type PageContext } from "./layout.js";
 
 export const html = (page: JSX.Element) => `<!doctype html>${renderToString(page)}`;
 
-/**
- * The Cache-Control of a page the same for every visitor that holds forms (the case and event
- * pages): shared caches may keep it briefly, and serve it stale while they fetch a fresh one.
- */
-export const PUBLIC_PAGE_CACHE = "public, max-age=5, stale-while-revalidate=30";
-
 /** Headers of a public page; pages with per-visitor content override cache-control. */
 export const pageHeaders = (reply: FastifyReply, locale: UiLocale, status: number) =>
   reply

@@ -10,7 +10,7 @@ import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pag
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i18n/locales.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
-import { html, PUBLIC_PAGE_CACHE, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
+import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
 import { isCountry } from "../model.js";
 import { countriesWithEvents, publicEvent, upcomingPublicEvents } from "../queries.js";
 import { registerRsvp } from "../rsvps.js";
@@ -60,30 +60,64 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
       currentCampaign(runtime.catalog())?.title ?? "Inkwell",
     );
 
-  /** The event page, also re-rendered by a post with its errors, or saying it is full. */
-  const render = async (
+  const eventData = (
+    locale: UiLocale,
+    path: string,
+    event: NonNullable<Awaited<ReturnType<typeof publicEvent>>>,
+    o: { done?: boolean; refused?: "full" | "past"; form?: RsvpState },
+  ) => ({
+    ctx: context(locale, path),
+    data: {
+      event,
+      now: new Date(),
+      action: localHref(locale, path),
+      done: o.done ?? false,
+      refused: o.refused,
+      form: o.form,
+    },
+  });
+
+  /** The event page: the same for every visitor, so shared (the form carries no token). */
+  const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
     o: { lang?: string; id: string; done?: string },
-    post?: { status: number; form?: RsvpState; refused?: "full" | "past" },
+  ) => {
+    const locale = localeOf(request, o.lang);
+    const path = `/events/${o.id}`;
+    if (!locale) return notFound(request, reply, locale, path);
+    const done = o.done === "rsvp";
+    pageHeaders(reply, locale, 200);
+    return sharedPage(request, reply, {
+      key: `event|${locale}|${o.id}|${done ? "done" : ""}`,
+      // Edits, cancellations and RSVPs (the places left) announce themselves (contentChanged);
+      // an event that ends turns past by the clock, checked at most once a second.
+      version: runtime.publicVersion(),
+      tick: Math.floor(Date.now() / 1000),
+      type: "text/html; charset=utf-8",
+      vary: o.lang === undefined ? "accept-language" : undefined,
+      build: async () => {
+        const event = await publicEvent(pool, o.id);
+        return event && html(h(EventPage, eventData(locale, path, event, { done })));
+      },
+      missing: () => notFound(request, reply, locale, path),
+    });
+  };
+
+  /** A post's answer with its errors, or saying the event is full: that person's page only. */
+  const refuse = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    o: { lang?: string; id: string },
+    post: { status: number; form?: RsvpState; refused?: "full" | "past" },
   ) => {
     const locale = localeOf(request, o.lang);
     const path = `/events/${o.id}`;
     const event = locale ? await publicEvent(pool, o.id) : undefined;
     if (!locale || !event) return notFound(request, reply, locale, path);
-    const data = {
-      event,
-      now: new Date(),
-      action: localHref(locale, path),
-      done: !post && o.done === "rsvp",
-      refused: post?.refused,
-      form: post?.form,
-    };
-    // Nothing in the page is per visitor (the form carries no token: the site's cross-origin
-    // check guards it), so caches may share it; a refused post's page is that person's only.
-    return pageHeaders(reply, locale, post?.status ?? 200)
-      .header("cache-control", post ? "private, no-store" : PUBLIC_PAGE_CACHE)
-      .send(html(h(EventPage, { ctx: context(locale, path), data })));
+    return pageHeaders(reply, locale, post.status)
+      .header("cache-control", "private, no-store")
+      .send(html(h(EventPage, eventData(locale, path, event, post))));
   };
 
   // One RSVP per person and event (rsvps.ts): a form sent twice registers once, without a key.
@@ -129,8 +163,11 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
 
     app.get(
       `${prefix}/events/:id`,
-      { schema: { params: EventParams, querystring: EventQuery, response: pageResponses(404) } },
-      (request, reply) => render(request, reply, { ...request.params, done: request.query.done }),
+      {
+        ...SHARED_PAGE_ROUTE,
+        schema: { params: EventParams, querystring: EventQuery, response: pageResponses(404) },
+      },
+      (request, reply) => show(request, reply, { ...request.params, done: request.query.done }),
     );
 
     app.post(
@@ -146,13 +183,13 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
         if (!locale) return notFound(request, reply, locale, "/events");
         const form = checkRsvp(request);
         if (Object.keys(form.errors).length > 0)
-          return render(request, reply, request.params, { status: 422, form });
+          return refuse(request, reply, request.params, { status: 422, form });
         const outcome = await registerRsvp(pool, id, form.values);
         // The places left are on the public pages of every node.
         if (outcome === "registered") await runtime.contentChanged();
         if (outcome === "not_found") return notFound(request, reply, locale, `/events/${id}`);
         if (outcome === "full" || outcome === "past")
-          return render(request, reply, request.params, { status: 409, refused: outcome });
+          return refuse(request, reply, request.params, { status: 409, refused: outcome });
         // Registered now or before: the same answer, so the page does not tell who is coming.
         return reply.redirect(`/${locale}/events/${id}?done=rsvp#rsvp`, 303);
       },
