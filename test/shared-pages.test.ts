@@ -169,3 +169,44 @@ test("an event page is shared, and an edit on node a shows on node b's event pag
   const after = await get(b, url, { "if-none-match": String(one.headers.etag) });
   assert.equal(after.statusCode, 200, "the old tag no longer matches");
 });
+
+test("the home and events pages link their maps as images kept a year, drawn the same by any node", async () => {
+  const home = await get(a, "/en/");
+  const world = /<image href="(\/map\/world-[0-9a-f]{12}\.svg\?b=[0-5]+)"/.exec(home.body)?.[1];
+  assert.ok(world, "the home page links the coloured world");
+  // The events map shows once an event has a place on it.
+  await a.db.pool.query(
+    "UPDATE events SET latitude = 40.4168, longitude = -3.7038 WHERE public AND cancelled_at IS NULL",
+  );
+  await a.runtime.contentChanged();
+  const events = await get(a, "/en/events");
+  const land = /<image href="(\/map\/land-[0-9a-f]{12}\.svg)"/.exec(events.body)?.[1];
+  assert.ok(land, "the events page links the land");
+  for (const url of [world, land]) {
+    const one = await get(a, url);
+    const other = await get(b, url);
+    assert.equal(one.statusCode, 200, url);
+    assert.equal(one.headers["content-type"], "image/svg+xml", url);
+    assert.equal(one.headers["cache-control"], "public, max-age=31536000, immutable", url);
+    assert.ok(one.body.startsWith("<svg") && one.body.includes("<path"), url);
+    assert.deepEqual(one.rawPayload, other.rawPayload, `${url}: the same on both nodes`);
+    assert.equal((await get(a, url, { "if-none-match": String(one.headers.etag) })).statusCode, 304);
+    const br = await get(a, url, { "accept-encoding": "br" });
+    assert.ok(br.rawPayload.length < one.rawPayload.length / 3, `${url}: compressed`);
+  }
+  // The page itself no longer carries the shapes.
+  assert.ok(home.rawPayload.length < 40_000, `home: ${home.rawPayload.length} bytes`);
+  assert.ok(events.rawPayload.length < 20_000, `events: ${events.rawPayload.length} bytes`);
+
+  const digits = world.split("b=")[1] ?? "";
+  for (const bad of [`b=${digits.slice(1)}`, `b=${digits.slice(1)}7`, "b=", "b=<svg>"]) {
+    const answer = await get(a, `${world.split("?")[0]}?${bad}`);
+    assert.equal(answer.statusCode, 404, bad);
+  }
+  assert.equal((await get(a, "/map/world.svg")).statusCode, 404);
+  assert.equal((await get(a, "/map/../../etc/passwd")).statusCode, 404);
+  // An address from a node with other shapes gets this node's map, kept only briefly.
+  const older = await get(a, `/map/land-000000000000.svg`);
+  assert.equal(older.statusCode, 200);
+  assert.equal(older.headers["cache-control"], "public, max-age=60");
+});

@@ -105,6 +105,14 @@ async function movesLive(page: Page, selector: string) {
 }
 
 const fillOf = (page: Page, selector: string) => page.$eval(selector, (el) => getComputedStyle(el).fill);
+/** The map's linked image, decoded by the browser as the page shows it: its width in pixels. */
+const imageWidthOf = (page: Page, selector: string) =>
+  page.$eval(selector, async (el) => {
+    const image = new Image();
+    image.src = el.getAttribute("href") ?? "";
+    await image.decode();
+    return image.naturalWidth;
+  });
 
 test("the watcher sees violations, and the policy is enforced (inline script and style refused)", () =>
   withWatchedPage(async (page, seen) => {
@@ -138,7 +146,8 @@ test("home: the live counter moves, and the map is coloured by the stylesheet", 
   withWatchedPage(async (page) => {
     await page.goto(`${base}/en/`);
     await movesLive(page, '[data-live="total"]');
-    assert.equal(await fillOf(page, ".wmap .m0"), "rgb(217, 217, 217)", "the map's rules apply");
+    assert.equal(await fillOf(page, ".wmap .m0"), "rgb(217, 217, 217)", "the legend's rules apply");
+    assert.equal(await imageWidthOf(page, ".wmap image"), 1000, "the countries' image is drawn");
   }));
 
 test("a case page: the live counter moves and the sign form posts", () =>
@@ -166,7 +175,8 @@ test("a section page, the events list and an event's RSVP form", () =>
     await page.goto(`${base}/en/s/PL`);
     await page.waitForSelector("[data-stream][data-connected]", { timeout: 5000 });
     await page.goto(`${base}/en/events`);
-    assert.equal(await fillOf(page, ".emap path"), "rgb(217, 217, 217)", "the events map's rules apply");
+    assert.equal(await fillOf(page, ".emap circle"), "rgb(164, 0, 15)", "the events map's rules apply");
+    assert.equal(await imageWidthOf(page, ".emap image"), 1000, "the land's image is drawn");
     await page.goto(`${base}/en/events/${eventId}`);
     await page.fill("#rsvp-name", "Nadia");
     await page.fill("#rsvp-email", "nadia-csp@example.org");

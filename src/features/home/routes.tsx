@@ -17,7 +17,7 @@ import { LanguageTag, Slug } from "../../platform/rules.js";
 import { Layout, localHref, type PageContext } from "../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../platform/views/parts.js";
 import type { SiteDeps } from "../cases/index.js";
-import { renderCountryTable, renderWorldMap } from "../map/index.js";
+import { renderCountryTable, renderWorldMap, worldImagePath } from "../map/index.js";
 import { SHARE_IMAGE_SIZE, shareImagePath } from "../sharing/index.js";
 import { HomePage } from "./page.js";
 
@@ -117,6 +117,7 @@ export function pageRoutes(
         legendLabel: m.t("map.legend"),
         noActionsLabel: m.t("map.none"),
         rtl: direction(locale) === "rtl",
+        image: worldImagePath(view.byCountry),
       }),
       table: renderCountryTable(view.byCountry, {
         ...common,

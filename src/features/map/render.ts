@@ -14,6 +14,12 @@ export interface WorldMapOptions {
   noActionsLabel: string;
   /** Lays the legend out right to left (Arabic). */
   rtl?: boolean;
+  /**
+   * The shapes as a linked image (images.ts's address for these counts) instead of inline
+   * paths: the public pages' way. The legend and the map's name stay in the page; the countries'
+   * own names and numbers are then in the table beside the map, not in tooltips.
+   */
+  image?: string;
 }
 
 // The map's colours and strokes are rules of a stylesheet both layouts link (.wmap and its
@@ -37,8 +43,12 @@ export function renderWorldMap(
   const parts: string[] = [];
   const markers: string[] = [];
 
-  parts.push(`<path class="m0" d="${world.neutral}"/>`);
-  for (const country of world.countries) {
+  if (options.image) {
+    parts.push(
+      `<image href="${escapeText(options.image)}" x="0" y="0" width="${world.width}" height="${world.height}"/>`,
+    );
+  } else parts.push(`<path class="m0" d="${world.neutral}"/>`);
+  for (const country of options.image ? [] : world.countries) {
     const n = countOf(country.code);
     const bucket = bucketOf(scale, n);
     const label = `${options.labelFor(country.code)}: ${isCount(n) ? f(n) : options.noActionsLabel}`;

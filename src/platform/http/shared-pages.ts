@@ -48,6 +48,8 @@ export interface SharedPage {
   type: string;
   /** Request headers besides Accept-Encoding the content depends on (e.g. "accept-language"). */
   vary?: string;
+  /** For content whose address names all of it (a map image): longer than SHARED_CACHE_CONTROL. */
+  cacheControl?: string;
   /** The page's bytes, or undefined when there is no such page (then `missing` answers). */
   build: () => string | Buffer | undefined | Promise<string | Buffer | undefined>;
   /**
@@ -112,7 +114,7 @@ export class SharedPages {
     reply
       .type(page.type)
       .header("vary", page.vary ? `${page.vary}, accept-encoding` : "accept-encoding")
-      .header("cache-control", SHARED_CACHE_CONTROL)
+      .header("cache-control", page.cacheControl ?? SHARED_CACHE_CONTROL)
       .header("etag", etag);
     if (matches(request.headers["if-none-match"], entry.hash)) return reply.code(304).send();
     if (encoding === "identity") return reply.code(200).send(entry.identity);

@@ -1,4 +1,4 @@
-import { getWorld } from "../../map/index.js";
+import { getWorld, landImagePath } from "../../map/index.js";
 
 // The events map: the home page's world (same projection and shapes, one neutral colour) with a
 // dot for each event that has coordinates. Each dot is a link named after its event, so it can be
@@ -12,18 +12,9 @@ export interface MapPoint {
   longitude: number;
 }
 
-// Its colours are in assets/map.css (.emap): the page's Content-Security-Policy allows no
-// inline style.
-
-let land: string | undefined;
-/** All land in one path: the events map colours no country, so one shape is enough. */
-const landPath = () => {
-  if (land === undefined) {
-    const world = getWorld();
-    land = world.neutral + world.countries.map((c) => c.d).join("");
-  }
-  return land;
-};
+// The dots' colours are in assets/map.css (.emap): the page's Content-Security-Policy allows no
+// inline style. The land is an image the browser keeps for a year (map/images.ts): it is most
+// of the map's bytes and the same on every page.
 
 export function EventsMap(props: { title: string; points: MapPoint[] }) {
   const world = getWorld();
@@ -38,7 +29,7 @@ export function EventsMap(props: { title: string; points: MapPoint[] }) {
       viewBox={`0 0 ${world.width} ${world.height}`}
       aria-label={props.title}
     >
-      <path d={landPath()} />
+      <image href={landImagePath(world)} x="0" y="0" width={world.width} height={world.height} />
       {dots.map((d) => (
         <a href={d.href} aria-label={d.label}>
           <title>{d.label}</title>
