@@ -9,7 +9,7 @@ import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
 import { AccountInputError, createAccount } from "./features/accounts/create.js";
-import { getWorld } from "./features/map/world.js";
+import { prepareWorld } from "./features/map/index.js";
 import { CLI_ACTOR } from "./features/office/audit.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
 import { StartupError } from "./platform/db/embedded.js";
@@ -99,8 +99,10 @@ async function start(config: Config): Promise<void> {
     log.info(
       `this node holds ${config.maxStreams} live viewers (MAX_STREAMS) and ${config.maxConnections} connections (MAX_CONNECTIONS); open-file limit ${config.openFileLimit ?? "unknown"}`,
     );
-    // Projecting the world map takes about a second; do it now, not on a visitor's time.
-    getWorld();
+    // Projecting the world map takes about a second: in a worker thread, not on a visitor's time.
+    void prepareWorld().then((outcome) => {
+      if (outcome === "failed") log.warn("the world map is built on first use (its worker failed)");
+    });
   } catch (error) {
     await runtime?.close().catch(() => {});
     await stopDatabase();

@@ -4,3 +4,4 @@ export { renderWorldMap } from "./render.js";
 export { mapImageRoutes } from "./routes.js";
 export { renderCountryTable } from "./table.js";
 export { getWorld } from "./world.js";
+export { prepareWorld } from "./world-thread.js";

@@ -47,7 +47,7 @@ export interface CountryShape {
   marker?: [number, number];
 }
 
-export interface World {
+export interface World extends WorldData {
   width: number;
   height: number;
   countries: CountryShape[];
@@ -152,12 +152,37 @@ export function buildWorld(options: WorldOptions = DEFAULT_WORLD_OPTIONS): World
   }
 
   const [, [, bottom]] = path.bounds(world);
-  return {
+  return worldFromData({
     width: MAP_WIDTH,
     height: Math.ceil(bottom),
     countries: [...byCode.values()],
-    byCode,
     neutral,
+    scale: projection.scale(),
+    translate: projection.translate(),
+  });
+}
+
+/** A world as plain data, which a worker thread can build and send (World holds functions). */
+export interface WorldData {
+  width: number;
+  height: number;
+  countries: CountryShape[];
+  neutral: string;
+  /** The fitted projection's parameters: enough to project points the same way again. */
+  scale: number;
+  translate: [number, number];
+}
+
+export function worldFromData(data: WorldData): World {
+  const projection = geoEqualEarth().rotate([-11, 0]).scale(data.scale).translate(data.translate);
+  return {
+    width: data.width,
+    height: data.height,
+    countries: data.countries,
+    byCode: new Map(data.countries.map((c) => [c.code, c])),
+    neutral: data.neutral,
+    scale: data.scale,
+    translate: data.translate,
     project: (longitude, latitude) => {
       const point = projection([longitude, latitude]);
       return point ? [Math.round(point[0] * 10) / 10, Math.round(point[1] * 10) / 10] : null;
@@ -171,4 +196,9 @@ let cached: World | undefined;
 export function getWorld(): World {
   cached ??= buildWorld();
   return cached;
+}
+
+/** Keeps a world built elsewhere (a worker thread) as the default, unless one was built here meanwhile. */
+export function adoptWorld(data: WorldData): void {
+  cached ??= worldFromData(data);
 }
