@@ -49,15 +49,28 @@
     }
   };
 
-  const stream = new EventSource(root.dataset.stream);
-  // Marks the page as live (styles and tests can tell); cleared while the stream reconnects.
-  stream.addEventListener("open", () => {
-    root.dataset.connected = "true";
-  });
-  stream.addEventListener("error", () => {
-    delete root.dataset.connected;
-  });
-  stream.addEventListener("counter", (event) => {
+  // The browser reconnects by itself after a dropped connection, but not after an HTTP error:
+  // a node that is full answers 503 (its proxy should have sent the viewer elsewhere) and the
+  // stream stays closed. Then the page tries again later, at a random moment in a window that
+  // doubles up to two minutes, so a crowd refused together does not come back together.
+  let retryWindowMs = 4000;
+  const connect = () => {
+    const stream = new EventSource(root.dataset.stream);
+    // Marks the page as live (styles and tests can tell); cleared while the stream reconnects.
+    stream.addEventListener("open", () => {
+      root.dataset.connected = "true";
+      retryWindowMs = 4000;
+    });
+    stream.addEventListener("error", () => {
+      delete root.dataset.connected;
+      if (stream.readyState !== EventSource.CLOSED) return;
+      setTimeout(connect, retryWindowMs / 2 + Math.random() * (retryWindowMs / 2));
+      retryWindowMs = Math.min(retryWindowMs * 2, 120000);
+    });
+    stream.addEventListener("counter", onCounter);
+  };
+
+  function onCounter(event) {
     const counter = JSON.parse(event.data);
     set("total", counter.total);
     for (const name of ["ofPrevious", "ofGoal", "progress"]) set(name, counter.total);
@@ -77,5 +90,6 @@
       const label = document.querySelector('[data-live-label="total"]');
       announcer.textContent = `${formatNumber(counter.total)} ${label ? label.textContent : ""}`;
     }
-  });
+  }
+  connect();
 })();
