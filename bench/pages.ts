@@ -40,7 +40,9 @@ function sizes(text: string) {
 
 async function weight(base: string, path: string) {
   const html = await fetchText(`${base}${path}`);
-  const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
+  // The map's shapes are an image the page links (kept a year by the browser), counted here as
+  // part of a first load like the stylesheets.
+  const assets = [...html.matchAll(/(?:href|src)="(\/(?:assets|map)\/[^"]+)"/g)].map((m) => m[1] as string);
   const files = await Promise.all(
     assets.map(async (a) => ({ path: a, ...sizes(await fetchText(`${base}${a}`)) })),
   );
@@ -70,6 +72,8 @@ async function load(url: string, duration = seconds) {
 async function targets(base: string): Promise<Array<{ name: string; path: string }>> {
   const events = await fetchText(`${base}/en/events`);
   const event = events.match(/href="(\/en\/events\/[^"?#]+)"/)?.[1];
+  const home = await fetchText(`${base}/en/`);
+  const map = home.match(/<image href="(\/map\/world-[^"]+)"/)?.[1];
   return [
     { name: "JSON counter", path: "/api/v1/campaigns/w4r-2012/counter" },
     { name: "home /en/", path: "/en/" },
@@ -80,6 +84,7 @@ async function targets(base: string): Promise<Array<{ name: string; path: string
     { name: "embed counter", path: "/embed/counter?campaign=w4r-2012&lang=en" },
     { name: "campaigns JSON", path: "/api/v1/campaigns" },
     { name: "campaign JSON", path: "/api/v1/campaigns/w4r-2012" },
+    ...(map ? [{ name: "home's map image", path: map }] : []),
   ];
 }
 
