@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { action, listen, postAction, startTestApp, type TestApp } from "../support/app.js";
-import { assertAccessible, launchBrowser, withPage } from "../support/browser.js";
+import { assertAccessible, startBrowserApp, withPage } from "../support/browser.js";
 
 // axe-core on every public page, in the states a visitor can reach: WCAG 2.1 A and AA, no
 // violation allowed and no rule turned off.
@@ -10,16 +10,11 @@ import { assertAccessible, launchBrowser, withPage } from "../support/browser.js
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp();
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp());
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
 for (const path of ["/en/", "/ar/"]) {
   test(`the home page ${path} has no violations, its map table open`, () =>

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import * as mupdf from "mupdf";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { listen, startTestApp, type TestApp } from "../support/app.js";
-import { launchBrowser } from "../support/browser.js";
+import type { TestApp } from "../support/app.js";
+import { startBrowserApp } from "../support/browser.js";
 
 // Acting on a case page as people do: with the keyboard alone, with scripts off and on, and
 // printing a letter in a right-to-left script and in Chinese.
@@ -11,16 +11,11 @@ import { launchBrowser } from "../support/browser.js";
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp();
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp());
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
 async function withContext(fn: (page: Page, context: BrowserContext) => Promise<void>, options = {}) {
   const context = await browser.newContext(options);

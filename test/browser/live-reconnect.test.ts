@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { action, listen, postAction, startTestApp, type TestApp } from "../support/app.js";
-import { launchBrowser } from "../support/browser.js";
+import { action, postAction, type TestApp } from "../support/app.js";
+import { startBrowserApp } from "../support/browser.js";
 
 // A node that holds its last viewer refuses the next stream with 503. The browser's EventSource
 // gives up after an HTTP error, so the page's script tries again later: once a place is free, the
@@ -11,18 +11,15 @@ import { launchBrowser } from "../support/browser.js";
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp({ MAX_STREAMS: "1" });
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp({ MAX_STREAMS: "1" }));
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
-test("a page refused a stream by a full node goes live once a place is free", async () => {
+test("a page refused a stream by a full node goes live once a place is free", {
+  timeout: 90_000,
+}, async () => {
   const context = await browser.newContext();
   try {
     const first = await context.newPage();
@@ -44,7 +41,7 @@ test("a page refused a stream by a full node goes live once a place is free", as
     assert.equal(posted.statusCode, 201);
     // Retries come 2–4 s after the refusal, then 4–8 s after that (the closed page's place may
     // not be free at the first).
-    await second.waitForSelector("[data-stream][data-connected]", { timeout: 20_000 });
+    await second.waitForSelector("[data-stream][data-connected]", { timeout: 40_000 });
     await second.waitForFunction(
       (n) => Number(document.querySelector('[data-live="total"]')?.textContent?.replace(/\D/g, "")) === n,
       before + 1,

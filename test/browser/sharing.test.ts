@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { listen, startTestApp, type TestApp } from "../support/app.js";
-import { launchBrowser } from "../support/browser.js";
+import type { TestApp } from "../support/app.js";
+import { startBrowserApp } from "../support/browser.js";
 
 // The share links as a visitor meets them: arriving through a shared link (?source=whatsapp) and
 // acting records that source, with scripts on (the page's script puts it in the form) and off (the
@@ -11,16 +11,11 @@ import { launchBrowser } from "../support/browser.js";
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp();
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp());
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
 async function withPage(javaScriptEnabled: boolean, fn: (page: Page) => Promise<void>) {
   const context = await browser.newContext({ javaScriptEnabled });

@@ -1,22 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { action, listen, postAction, startTestApp, type TestApp } from "../support/app.js";
-import { launchBrowser } from "../support/browser.js";
+import { action, postAction, type TestApp } from "../support/app.js";
+import { startBrowserApp } from "../support/browser.js";
 
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp();
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp());
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
 const digits = (text: string | null) => Number((text ?? "").replace(/\D/g, ""));
 

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { UserRow } from "../../src/features/office/users.js";
-import { listen, startTestApp, type TestApp } from "../support/app.js";
-import { axeViolations, launchBrowser } from "../support/browser.js";
+import type { TestApp } from "../support/app.js";
+import { axeViolations, startBrowserApp } from "../support/browser.js";
 import { makeUser, TEST_PASSWORD } from "../support/office.js";
 
 // The whole story, each person in their own browser: an admin creates a case; a translator
@@ -13,16 +13,11 @@ import { makeUser, TEST_PASSWORD } from "../support/office.js";
 let t: TestApp;
 let base: string;
 let browser: Browser;
-let closeBrowser: () => Promise<void>;
+let close: () => Promise<void>;
 before(async () => {
-  t = await startTestApp({ LOGIN_RATE_LIMIT: "0" });
-  base = await listen(t);
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ t, base, browser, close } = await startBrowserApp({ LOGIN_RATE_LIMIT: "0" }));
 });
-after(async () => {
-  await closeBrowser();
-  await t.close();
-});
+after(() => close());
 
 const digits = (text: string | null) => Number((text ?? "").replace(/\D/g, ""));
 

@@ -7,6 +7,7 @@ import {
   chromium,
   type Page,
 } from "playwright-core";
+import { listen, startTestApp, type TestApp } from "./app.js";
 
 // Debian's Chromium, driven by playwright-core (which never downloads a browser of its own).
 // Playwright gives every launch a fresh, empty profile directory of its own.
@@ -75,4 +76,28 @@ export async function withPage(
   } finally {
     await context.close();
   }
+}
+
+/**
+ * A test node listening on loopback and a browser to visit it: what most browser tests start
+ * with. `close` ends both.
+ */
+export async function startBrowserApp(env: Record<string, string> = {}): Promise<{
+  t: TestApp;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}> {
+  const t = await startTestApp(env);
+  const base = await listen(t);
+  const { browser, close } = await launchBrowser();
+  return {
+    t,
+    base,
+    browser,
+    close: async () => {
+      await close();
+      await t.close();
+    },
+  };
 }
