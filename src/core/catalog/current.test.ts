@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CampaignInfo, Catalog } from "./catalog.js";
-import { campaignStatus, currentCampaign, reportingCampaign, reportsCloseAt, takesReports } from "./current.js";
+import {
+  campaignStatus,
+  currentCampaign,
+  reportingCampaign,
+  reportsCloseAt,
+  takesReports,
+} from "./current.js";
 
 const edition = (id: number, slug: string, startsAt: string, endsAt: string): CampaignInfo => ({
   id,

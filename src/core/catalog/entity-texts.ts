@@ -1,6 +1,7 @@
 import type pg from "pg";
-import type { CampaignInfo } from "./catalog.js";
-import { pickText, type PickedText } from "./texts.js";
+import { type PickedText, pickText } from "./texts.js";
+
+export type { PickedText };
 
 // The translatable texts of an edition (title, intro, event kit) and of a section (intro,
 // contacts): one row per language and field, with the statuses of case texts (draft,
@@ -56,7 +57,11 @@ const fromRow = (row: Row): EntityText => ({
 });
 
 /** Every stored text of the given editions or sections, by owner id. */
-export async function loadEntityTexts(db: Db, owner: TextOwner, ids?: number[]): Promise<Map<number, EntityText[]>> {
+export async function loadEntityTexts(
+  db: Db,
+  owner: TextOwner,
+  ids?: number[],
+): Promise<Map<number, EntityText[]>> {
   const { table, key } = TABLES[owner];
   const result = await db.query<Row>(
     `SELECT ${key} AS id, language, field, text, status, revision, source_revision FROM ${table}
@@ -154,12 +159,3 @@ export async function saveEntityTexts(
   }
   return changed;
 }
-
-/** An edition's title or intro in a reader's language, along the fallback chain. */
-export function campaignText(campaign: CampaignInfo, field: "title" | "intro", locale: string): PickedText<string> | undefined {
-  return pickField(campaign.texts, field, locale, campaign.defaultLanguage);
-}
-
-/** An edition's title in a reader's language (its own title when nothing else is there). */
-export const campaignTitle = (campaign: CampaignInfo, locale: string): string =>
-  campaignText(campaign, "title", locale)?.text ?? campaign.title;

@@ -73,7 +73,11 @@ export function campaignToReport(catalog: Catalog, now = new Date()): CampaignIn
 export function assertTakesReports(campaign: CampaignInfo, now = new Date()): void {
   if (now >= campaign.startsAt && !takesReports(campaign, now)) {
     const day = reportsCloseAt(campaign).toISOString().slice(0, 10);
-    throw new Problem(409, "reports_closed", `${campaign.title} took reports until ${day}; it is closed now.`);
+    throw new Problem(
+      409,
+      "reports_closed",
+      `${campaign.title} took reports until ${day}; it is closed now.`,
+    );
   }
 }
 

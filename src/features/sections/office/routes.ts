@@ -20,6 +20,7 @@ import {
   sendPage,
 } from "../../office/index.js";
 import { runsSection } from "../policy.js";
+import { sectionCreateRoutes } from "./create.js";
 import { checkSectionForm, readSectionForm, type SectionForm, SectionFormBody } from "./input.js";
 import {
   type CampaignCase,
@@ -84,6 +85,8 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const guarded = guard(canEditSections);
+  // Before /office/sections/:id reads "new" as a section number.
+  sectionCreateRoutes(fastify, runtime);
 
   const editPage = (reply: FastifyReply, o: Omit<SectionPageProps, "csrf">, status = 200) =>
     sendPage(reply, h(SectionPage, { ...o, csrf: reply.generateCsrf() }), status);
