@@ -51,6 +51,12 @@ export const MAX_EVENT_KIT = 50_000;
 const MAX_GOAL = 1_000_000_000_000;
 export const DEFAULT_LATE_REPORT_DAYS = 90;
 
+/** Long texts in any script: urlencoded, a character takes up to 9 bytes. */
+export const TEXT_BODY_LIMIT = 1024 * 1024;
+
+/** `?done=` names the notice after a save. */
+export const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
+
 const ERRORS = {
   slug: "A slug is 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit (like w4r-2013).",
   title: `Enter a title of at most ${MAX_TITLE} characters.`,

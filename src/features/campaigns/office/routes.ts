@@ -3,13 +3,12 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { h } from "preact";
 import { Type } from "typebox";
 import { campaignStatus, reportsCloseAt } from "../../../core/catalog/current.js";
-import { CAMPAIGN_FIELDS, saveEntityTexts, textState } from "../../../core/catalog/entity-texts.js";
+import { CAMPAIGN_FIELDS, textState } from "../../../core/catalog/entity-texts.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { formErrors, formRoute } from "../../../platform/http/forms.js";
-import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
-import { canonicalLanguage } from "../../../platform/rules.js";
+import { isSlug } from "../../../platform/rules.js";
 import { TIME_ZONES, toLocalInput } from "../../events/index.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
 import {
@@ -22,18 +21,17 @@ import {
   notFound,
   sendPage,
 } from "../../office/index.js";
-import { languagesInUse, translatesInto } from "../../translations/index.js";
+import { languagesInUse } from "../../translations/index.js";
 import { compareEditions } from "./compare.js";
 import {
   checkEditionForm,
   DEFAULT_LATE_REPORT_DAYS,
+  DoneQuery,
   type EditionForm,
   EditionFormBody,
   type EditionInput,
-  MAX_EVENT_KIT,
-  MAX_INTRO,
-  MAX_TITLE,
   readEditionForm,
+  TEXT_BODY_LIMIT,
 } from "./input.js";
 import {
   allCases,
@@ -46,8 +44,8 @@ import {
   makesCycle,
   updateEdition,
 } from "./store.js";
-import { readTexts, StatusField, TextField, TextsEditor } from "./texts.js";
-import { EditionPage, type EditionPageProps, type EditionRow, EditionsPage, FIELD_LABELS } from "./views.js";
+import { campaignTextRoutes } from "./text-routes.js";
+import { EditionPage, type EditionPageProps, type EditionRow, EditionsPage, NOTICES } from "./views.js";
 
 // Editions in the back office, for admins: side by side, created (with the previous edition's
 // cases carried over if asked), edited, and their texts translated (by admins and translators
@@ -56,33 +54,6 @@ import { EditionPage, type EditionPageProps, type EditionRow, EditionsPage, FIEL
 
 // Any text: a slug or language that names nothing is the page not found, not a bad request.
 const EditionParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
-const TextsParams = Type.Object({
-  slug: Type.String({ maxLength: 100 }),
-  language: Type.String({ maxLength: 40 }),
-});
-const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
-
-const NOTICES: Record<string, string> = {
-  created: "The campaign is created. Every public page and counter knows it now.",
-  saved: "The campaign is saved.",
-  translated: "The translation is saved.",
-};
-
-/** Long texts in any script: urlencoded, a character takes up to 9 bytes. */
-const TEXT_BODY_LIMIT = 1024 * 1024;
-
-const CampaignTextsBody = Type.Object({
-  "text-title": TextField(MAX_TITLE),
-  "text-intro": TextField(MAX_INTRO),
-  "text-event_kit": TextField(MAX_EVENT_KIT),
-  status: StatusField,
-});
-
-const TEXT_FIELDS = CAMPAIGN_FIELDS.map((name) => ({
-  name,
-  label: FIELD_LABELS[name],
-  textarea: name !== "title",
-}));
 
 const sourceText = (e: EditionRecord, field: string) =>
   e.texts.find((t) => t.language === e.defaultLanguage && t.field === field)?.text ?? "";
@@ -106,13 +77,12 @@ function formOfRecord(e: EditionRecord): EditionForm {
 }
 
 const editionForm = formRoute(EditionFormBody);
-const textsForm = formRoute(CampaignTextsBody);
 
 export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const admins = guard(isAdmin);
-  const translators = guard(canTranslate);
+  const _translators = guard(canTranslate);
 
   const editionPage = async (
     reply: FastifyReply,
@@ -260,7 +230,8 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
   );
 
   const editionParam = async (slug: string) => {
-    const record = await loadEdition(pool, slug);
+    // A text that is no slug names no edition (and never reaches the database).
+    const record = isSlug(slug) ? await loadEdition(pool, slug) : undefined;
     if (!record) throw notFound("This campaign");
     return record;
   };
@@ -326,123 +297,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
     },
   );
 
-  /** The edition and language of a texts page; a language not theirs is forbidden (languages are public). */
-  const textsParams = async (user: OfficeUser, params: { slug: string; language: string }) => {
-    const record = await editionParam(params.slug);
-    const language = canonicalLanguage(params.language);
-    if (!language) throw notFound("This language");
-    if (!translatesInto(user, language))
-      throw new Problem(403, "forbidden", `You do not translate into ${language}.`);
-    return { record, language };
-  };
-
-  const textsPage = (
-    reply: FastifyReply,
-    user: OfficeUser,
-    record: EditionRecord,
-    language: string,
-    extra: {
-      values?: Record<string, string>;
-      errors?: Errors;
-      notice?: string;
-      status?: "draft" | "needs_review" | "approved";
-    } = {},
-    status = 200,
-  ) =>
-    sendPage(
-      reply,
-      h(TextsEditor, {
-        user,
-        csrf: reply.generateCsrf(),
-        title: `${record.title}: texts in ${language}`,
-        current: user.role === "admin" ? "/office/campaigns" : "/office/translations",
-        action: `/office/campaigns/${record.slug}/texts/${language}`,
-        back:
-          user.role === "admin"
-            ? { href: `/office/campaigns/${record.slug}`, label: `Back to ${record.title}` }
-            : { href: "/office/translations", label: "Back to the translations" },
-        source: record.defaultLanguage,
-        language,
-        fields: TEXT_FIELDS,
-        texts: record.texts,
-        ...extra,
-      }),
-      status,
-    );
-
-  app.get(
-    "/office/campaigns/:slug/texts/:language",
-    {
-      schema: { params: TextsParams, querystring: DoneQuery, response: pageResponses(403, 404) },
-      preValidation: translators,
-    },
-    async (request, reply) => {
-      const user = currentUser(request);
-      const { record, language } = await textsParams(user, request.params);
-      // The default language is written in the campaign's own form.
-      if (language.toLowerCase() === record.defaultLanguage.toLowerCase() && user.role === "admin")
-        return reply.redirect(`/office/campaigns/${record.slug}`, 303);
-      return textsPage(reply, user, record, language, { notice: NOTICES[request.query.done ?? ""] });
-    },
-  );
-
-  app.post(
-    "/office/campaigns/:slug/texts/:language",
-    {
-      ...textsForm,
-      bodyLimit: TEXT_BODY_LIMIT,
-      schema: { ...textsForm.schema, params: TextsParams, response: formResponses(403, 404, 409, 422) },
-      preHandler: [translators, app.csrfProtection],
-    },
-    async (request, reply) => {
-      const user = currentUser(request);
-      const { record, language } = await textsParams(user, request.params);
-      if (language.toLowerCase() === record.defaultLanguage.toLowerCase())
-        throw new Problem(
-          409,
-          "source_language",
-          "The default language's texts are written in the campaign's form.",
-        );
-      const values = readTexts(request.body, CAMPAIGN_FIELDS);
-      const errors = formErrors(request);
-      if (Object.keys(errors).length > 0)
-        return textsPage(reply, user, record, language, { values, errors }, 422);
-      const status = request.body.status;
-      const changed = await withTransaction(pool, async (client) => {
-        await lockEditions(client);
-        const fields = await saveEntityTexts(
-          client,
-          "campaign",
-          record.id,
-          record.defaultLanguage,
-          language,
-          values,
-          status,
-          user.id,
-        );
-        if (fields.length === 0) return false;
-        const before = Object.fromEntries(
-          record.texts
-            .filter((t) => t.language === language)
-            .map((t) => [t.field, { text: t.text, status: t.status }]),
-        );
-        const after = Object.fromEntries(fields.map((f) => [f, { text: values[f], status }]));
-        await audit(
-          client,
-          actorOf(user),
-          "translate",
-          "campaign",
-          `${record.id}:${language}`,
-          before,
-          after,
-        );
-        return true;
-      });
-      // The title and introduction are the catalog's: every node's pages move with it.
-      if (changed) await runtime.catalogChanged();
-      return reply.redirect(`/office/campaigns/${record.slug}/texts/${language}?done=translated`, 303);
-    },
-  );
+  campaignTextRoutes(fastify, runtime);
 }
 
 const caseSlugs = (cases: { id: number; slug: string }[]) => new Map(cases.map((c) => [c.id, c.slug]));

@@ -21,6 +21,12 @@ import type { CaseChoice } from "./store.js";
 
 const fmt = (n: number) => n.toLocaleString("en");
 
+export const NOTICES: Record<string, string> = {
+  created: "The campaign is created. Every public page and counter knows it now.",
+  saved: "The campaign is saved.",
+  translated: "The translation is saved.",
+};
+
 export const FIELD_LABELS: Record<CampaignField, string> = {
   title: "Title",
   intro: "Introduction",

@@ -85,7 +85,7 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const guarded = guard(canEditSections);
-  // Before /office/sections/:id reads "new" as a section number.
+  // New sections and section texts (the router prefers /office/sections/new to :id).
   sectionCreateRoutes(fastify, runtime);
 
   const editPage = (reply: FastifyReply, o: Omit<SectionPageProps, "csrf">, status = 200) =>
