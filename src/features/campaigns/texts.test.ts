@@ -33,6 +33,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 test("the campaign's title and intro in Spanish show on the Spanish home page once approved", async () => {
   const translator = await officeClient(a, await makeUser(a, "translator", { languages: ["es"] }));
   const url = "/office/campaigns/w4r-2012/texts/es";
+  const overview = await translator.get("/office/translations");
+  assert.ok(overview.body.includes(`href="${url}"`), "the translator's overview links the edition's texts");
   const page = await translator.get(url);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Write for Rights 2012/, "the source beside the field");
