@@ -116,6 +116,10 @@ test("late reports are taken within the edition's period and refused after it", 
     assert.equal((await admin.post("/office/campaigns/w4r-2012", editForm("30"))).statusCode, 303);
     const within = await reportForm();
     assert.equal(within.status, 200);
+    const edited = a.runtime.catalog().campaigns.get("w4r-2012");
+    assert.equal(edited?.lateReportDays, 30);
+    const closes = new Date((edited?.endsAt.getTime() ?? 0) + 30 * DAY).toISOString().slice(0, 10);
+    assert.ok(within.body.includes(`reports are still welcome until ${closes}`), "the form says until when");
     const accepted = await coordinator.post("/office/reports/new", report(within.key));
     assert.equal(accepted.statusCode, 303, accepted.body);
     const late = await pool.query("SELECT late FROM reports WHERE id = $1", [within.key]);

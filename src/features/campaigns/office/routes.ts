@@ -204,7 +204,6 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
       const checked = checkEditionForm(form, { self: null, editions, caseIds: cases.map((c) => c.id) });
       // The schema's sentences first: they say what is wrong with the field as typed.
       let errors: Errors = { ...checked.errors, ...formErrors(request) };
-      if (!form.slug) errors.slug ??= "Enter a slug, like w4r-2013.";
       if (Object.keys(errors).length > 0) return editionPage(reply, user, { form, errors }, 422);
       const created = await withTransaction(pool, async (client) => {
         errors = await checkStored(client, null, checked.input);
