@@ -4,6 +4,7 @@ import type { Runtime } from "../core/runtime.js";
 import { accountRoutes } from "../features/accounts/routes.js";
 import { userRoutes } from "../features/accounts/users-routes.js";
 import { auditRoutes } from "../features/audit/routes.js";
+import { campaignOfficeRoutes } from "../features/campaigns/office/routes.js";
 import { caseRoutes } from "../features/cases/office/routes.js";
 import { dashboardRoutes } from "../features/dashboard/routes.js";
 import { eventRoutes } from "../features/events/office/routes.js";
@@ -46,6 +47,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   userRoutes(office, runtime);
   auditRoutes(office, runtime);
   dashboardRoutes(office, runtime);
+  campaignOfficeRoutes(office, runtime);
   caseRoutes(office, runtime);
   translationRoutes(office, runtime);
   sectionRoutes(office, runtime);

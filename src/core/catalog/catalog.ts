@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { loadEntityTexts, publicTexts } from "./entity-texts.js";
 
 // What the write path checks every action against, kept in memory so that validating an
 // action costs no query. Reloaded when a writer announces a change on CATALOG_CHANNEL.
@@ -19,6 +20,15 @@ export interface CampaignInfo {
   goal: number;
   previousId: number | null;
   defaultLanguage: string;
+  /** The IANA time zone the dates were entered in (they are stored as instants). */
+  timeZone: string;
+  /** Reports for the edition are taken until this many days after it ends. */
+  lateReportDays: number;
+  /**
+   * Language → field → the public title and intro (the default language's, and approved
+   * translations); the event kit is long and read when it is asked for (loadCampaignText).
+   */
+  texts: Map<string, Map<string, string>>;
   /** Case slug → case id, for the published cases this edition features. */
   cases: Map<string, number>;
 }
@@ -41,9 +51,10 @@ export function countriesOfSections(catalog: Catalog, sectionIds: number[]): str
 }
 
 export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog> {
-  const [campaigns, cases, sections] = await Promise.all([
+  const [campaigns, cases, sections, texts] = await Promise.all([
     db.query(
-      `SELECT id, slug, title, starts_at, ends_at, goal, previous_id, default_language
+      `SELECT id, slug, title, starts_at, ends_at, goal, previous_id, default_language, time_zone,
+              late_report_days
          FROM campaigns ORDER BY starts_at`,
     ),
     db.query(
@@ -51,6 +62,7 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
         ORDER BY cc.campaign_id, cc.position, c.slug`,
     ),
     db.query("SELECT id, country FROM sections"),
+    loadEntityTexts(db, "campaign"),
   ]);
   const catalog: Catalog = {
     campaigns: new Map(),
@@ -69,8 +81,17 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
       goal: Number(row.goal),
       previousId: row.previous_id,
       defaultLanguage: row.default_language,
+      timeZone: row.time_zone,
+      lateReportDays: row.late_report_days,
+      texts: new Map(),
       cases: new Map(),
     };
+    const own = (texts.get(row.id) ?? []).filter((t) => t.field !== "event_kit");
+    info.texts = publicTexts(own, info.defaultLanguage);
+    // campaigns.title is the default language's title, whatever the rows say.
+    const source = info.texts.get(info.defaultLanguage) ?? new Map<string, string>();
+    source.set("title", info.title);
+    info.texts.set(info.defaultLanguage, source);
     catalog.campaigns.set(info.slug, info);
     catalog.campaignsById.set(info.id, info);
   }

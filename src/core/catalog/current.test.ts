@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CampaignInfo, Catalog } from "./catalog.js";
-import { campaignStatus, currentCampaign, reportingCampaign } from "./current.js";
+import {
+  campaignStatus,
+  currentCampaign,
+  reportingCampaign,
+  reportsCloseAt,
+  takesReports,
+} from "./current.js";
 
 const edition = (id: number, slug: string, startsAt: string, endsAt: string): CampaignInfo => ({
   id,
@@ -12,6 +18,9 @@ const edition = (id: number, slug: string, startsAt: string, endsAt: string): Ca
   goal: 1,
   previousId: null,
   defaultLanguage: "en",
+  timeZone: "UTC",
+  lateReportDays: 90,
+  texts: new Map(),
   cases: new Map(),
 });
 
@@ -54,4 +63,22 @@ test("after the last edition it stays current, and takes reports", () => {
   assert.equal(campaignStatus(y2014, now), "closed");
   assert.equal(reportingCampaign(catalog, now)?.slug, "w4r-2014");
   assert.equal(currentCampaign(catalogOf(), now), undefined);
+});
+
+test("reports are taken from the start until the late reports close, as the edition says", () => {
+  assert.equal(reportsCloseAt(y2012).toISOString(), "2013-03-18T00:00:00.000Z");
+  assert.equal(takesReports(y2012, new Date("2012-11-30T23:59Z")), false, "not before the start");
+  assert.equal(takesReports(y2012, new Date("2012-12-10T00:00Z")), true, "while open");
+  assert.equal(takesReports(y2012, new Date("2013-03-17T23:59Z")), true, "late, within the period");
+  assert.equal(takesReports(y2012, new Date("2013-03-18T00:00Z")), false, "after the period");
+  const short = { ...y2012, lateReportDays: 0 };
+  assert.equal(takesReports(short, new Date("2012-12-18T00:00Z")), false, "no late period at all");
+});
+
+test("between editions, a closed edition past its late reports no longer takes them", () => {
+  const now = new Date("2013-06-01T00:00Z");
+  assert.equal(currentCampaign(catalog, now)?.slug, "w4r-2013");
+  assert.equal(reportingCampaign(catalog, now)?.slug, "w4r-2013", "the next one, which is not open yet");
+  const patient = catalogOf({ ...y2012, lateReportDays: 365 }, y2013);
+  assert.equal(reportingCampaign(patient, now)?.slug, "w4r-2012");
 });

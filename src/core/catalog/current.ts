@@ -10,6 +10,21 @@ export function campaignStatus(campaign: CampaignInfo, now = new Date()): Campai
   return now < campaign.endsAt ? "open" : "closed";
 }
 
+const DAY_MS = 86_400_000;
+
+/** The end of an edition's late reports: its end plus the days it gives them. */
+export const reportsCloseAt = (campaign: CampaignInfo): Date =>
+  new Date(campaign.endsAt.getTime() + campaign.lateReportDays * DAY_MS);
+
+/**
+ * Whether a report (an offline tally, the reports form, a CSV import, a correction) may still
+ * be filed for an edition: from its start until its late reports close. The one rule for every
+ * way a report comes in; online actions are taken only while the edition is open.
+ */
+export function takesReports(campaign: CampaignInfo, now = new Date()): boolean {
+  return now >= campaign.startsAt && now < reportsCloseAt(campaign);
+}
+
 const byStart = (catalog: Catalog) =>
   [...catalog.campaigns.values()].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 
@@ -28,14 +43,14 @@ export function currentCampaign(catalog: Catalog, now = new Date()): CampaignInf
 
 /**
  * The edition offline reports go to. The same rule, except between two editions: letters
- * written for the one that ended keep arriving for weeks, so it takes them rather than the next.
+ * written for the one that ended keep arriving for weeks, so it takes them rather than the
+ * next — while its late reports are open (takesReports).
  */
 export function reportingCampaign(catalog: Catalog, now = new Date()): CampaignInfo | undefined {
   const current = currentCampaign(catalog, now);
   if (!current || campaignStatus(current, now) !== "upcoming") return current;
-  return (
-    byStart(catalog)
-      .filter((c) => campaignStatus(c, now) === "closed")
-      .at(-1) ?? current
-  );
+  const last = byStart(catalog)
+    .filter((c) => campaignStatus(c, now) === "closed")
+    .at(-1);
+  return last && takesReports(last, now) ? last : current;
 }

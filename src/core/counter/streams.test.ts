@@ -16,6 +16,9 @@ const campaign: CampaignInfo = {
   goal: 100,
   previousId: null,
   defaultLanguage: "en",
+  timeZone: "UTC",
+  lateReportDays: 90,
+  texts: new Map(),
   cases: new Map([["gao-zhisheng", 1]]),
 };
 const catalog: Catalog = {

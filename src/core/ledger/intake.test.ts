@@ -20,6 +20,9 @@ const catalog: Catalog = {
         goal: 10,
         previousId: null,
         defaultLanguage: "en",
+        timeZone: "UTC",
+        lateReportDays: 30,
+        texts: new Map(),
         cases: new Map([["gao-zhisheng", 3]]),
       },
     ],
@@ -108,6 +111,17 @@ test("online actions outside the campaign dates are a conflict; late reports are
     after,
   );
   assert.equal(dated.occurredAt.toISOString(), "2012-12-10T09:00:00.000Z");
+});
+
+test("a report after the edition's late-report period is a conflict", () => {
+  // The edition gives reports 30 days after its end (2013-01-10 00:00): until 2013-02-09 00:00.
+  const lastMinute = new Date("2013-02-08T23:59:00Z");
+  assert.equal(buildEntry({ ...base, quantity: 3 }, catalog, reporter, undefined, lastMinute).quantity, 3);
+  const tooLate = new Date("2013-02-09T00:00:00Z");
+  assert.equal(
+    code(() => buildEntry({ ...base, quantity: 3 }, catalog, reporter, undefined, tooLate)),
+    "409 reports_closed",
+  );
 });
 
 test("occurredAt must be plausible", () => {

@@ -1,6 +1,7 @@
 import countries from "i18n-iso-countries";
 import { Problem } from "../../platform/http/problems.js";
 import type { Catalog } from "../catalog/catalog.js";
+import { reportsCloseAt, takesReports } from "../catalog/current.js";
 import { canReportBatch, type Reporter } from "./auth.js";
 import { newActionId } from "./ids.js";
 import type { ActionType, LedgerEntry } from "./types.js";
@@ -88,6 +89,13 @@ export function buildEntry(
         409,
         "campaign_not_started",
         `Campaign "${campaign.slug}" starts ${campaign.startsAt.toISOString()}.`,
+      );
+    }
+    if (!takesReports(campaign, now)) {
+      throw new Problem(
+        409,
+        "reports_closed",
+        `Campaign "${campaign.slug}" took reports until ${reportsCloseAt(campaign).toISOString()}.`,
       );
     }
     occurredAt = input.occurredAt ? new Date(input.occurredAt) : new Date(Math.min(t, end - 1));

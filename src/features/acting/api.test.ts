@@ -149,12 +149,18 @@ test("validation problems name each field", async () => {
   assert.deepEqual(fields, ["country", "type"]);
 });
 
-test("a reporter may post a batch, also after the campaign ended", async () => {
+test("a reporter may post a batch, also after the campaign ended, within its late-report period", async () => {
   const auth = { authorization: `Bearer ${REPORTER_TOKEN}` };
   const batch = await post(action({ quantity: 340 }), auth);
   assert.equal(batch.statusCode, 201);
   assert.equal(batch.json().quantity, 340);
   assert.equal(batch.json().channel, "report");
+  // The 2011 edition ended months ago, longer than the default 90 days of late reports.
+  const closed = await post(action({ campaign: "w4r-2011", quantity: 25 }), auth);
+  assert.equal(closed.statusCode, 409, closed.body);
+  assert.equal(closed.json().code, "reports_closed");
+  await t.db.pool.query("UPDATE campaigns SET late_report_days = 3650 WHERE slug = 'w4r-2011'");
+  await t.runtime.catalogChanged();
   const late = await post(action({ campaign: "w4r-2011", quantity: 25 }), auth);
   assert.equal(late.statusCode, 201, late.body);
   const previous = t.runtime.catalog().campaigns.get("w4r-2011");

@@ -1,7 +1,9 @@
 import type { CaseDetail } from "../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import type { PickedText } from "../../core/catalog/texts.js";
 import type { CounterView } from "../../core/counter/presenter.js";
 import type { Series } from "../../core/counter/timeline.js";
+import { direction } from "../../platform/i18n/locales.js";
 import { Layout, type PageContext } from "../../platform/views/layout.js";
 import { CountryList } from "../../platform/views/parts.js";
 import { CaseCards } from "../cases/index.js";
@@ -10,6 +12,8 @@ import { TimelineChart } from "./timeline-chart.js";
 
 export interface HomeData {
   campaign: CampaignInfo;
+  /** The edition's introduction in the reader's language, or the fallback's (with its language). */
+  intro?: PickedText<string>;
   status: string;
   view: CounterView;
   /** Set while the node is cut off from the ledger: when its numbers were last exact. */
@@ -22,13 +26,31 @@ export interface HomeData {
 
 const TOP = 10;
 
+/** Paragraphs of an edition's introduction; a fallback in another language says which it is. */
+export function Intro(props: { intro: PickedText<string> }) {
+  const { intro } = props;
+  const other = intro.isFallback;
+  return (
+    <div
+      class="intro"
+      lang={other ? intro.language : undefined}
+      dir={other ? direction(intro.language) : undefined}
+    >
+      {intro.text.split(/\n{2,}/).map((paragraph) => (
+        <p>{paragraph}</p>
+      ))}
+    </div>
+  );
+}
+
 export function HomePage(props: { ctx: PageContext; data: HomeData }) {
   const { ctx, data } = props;
   const { m } = ctx;
   const topCountries = Object.entries(data.view.byCountry).slice(0, TOP);
   return (
-    <Layout ctx={ctx} title={data.campaign.title} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
-      <h1>{data.campaign.title}</h1>
+    <Layout ctx={ctx} title={ctx.campaignTitle} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
+      <h1>{ctx.campaignTitle}</h1>
+      {data.intro ? <Intro intro={data.intro} /> : null}
       <p class="dates">
         {m.t("counter.dates", { start: m.date(data.campaign.startsAt), end: m.date(data.campaign.endsAt) })}
       </p>

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import { Type } from "typebox";
+import { campaignText, campaignTitle } from "../../core/catalog/campaign-texts.js";
 import { type CaseDetail, casesOfCampaign } from "../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../core/catalog/current.js";
@@ -143,7 +144,8 @@ export function pageRoutes(
   const context = (locale: UiLocale, path: string, campaign: CampaignInfo): PageContext => ({
     m: messagesFor(locale),
     path,
-    campaignTitle: campaign.title,
+    // The edition's title in the reader's language (approved), along the fallback chain.
+    campaignTitle: campaignTitle(campaign, locale),
     homeHref: localHref(locale, "/"),
     publicUrl: runtime.config.publicUrl,
   });
@@ -182,6 +184,7 @@ export function pageRoutes(
       const view = counterView(runtime.counters, campaign, freshness);
       const data = {
         campaign,
+        intro: campaignText(campaign, "intro", locale),
         status,
         view,
         staleSince: freshness.stale ? freshness.asOf : undefined,

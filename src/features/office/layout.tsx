@@ -10,6 +10,7 @@ import {
   canReport,
   canRunEvents,
   canTranslate,
+  isAdmin,
 } from "./policy.js";
 import type { OfficeUser } from "./users.js";
 
@@ -18,6 +19,7 @@ import type { OfficeUser } from "./users.js";
 
 const MENU: [string, string, Capability][] = [
   ["/office", "Dashboard", () => true],
+  ["/office/campaigns", "Campaigns", isAdmin],
   ["/office/cases", "Cases", canEditCases],
   ["/office/translations", "Translations", canTranslate],
   ["/office/sections", "Sections", canEditSections],

@@ -7,7 +7,7 @@ import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
 import { isUuid } from "../../platform/rules.js";
 import { managesEvent } from "../events/index.js";
 import type { OfficeUser, SectionOf } from "../office/index.js";
-import type { CheckedReport, ReportEvent } from "./reports.js";
+import { assertTakesReports, type CheckedReport, type ReportEvent } from "./reports.js";
 
 // The SQL of offline reports, each query with the row it returns. A report and its ledger entry
 // are written in one transaction (recordReports), so the live counter moves exactly when the
@@ -92,6 +92,8 @@ export async function recordReports(
   reports: NewReport[],
   importId: string | null = null,
 ): Promise<{ ids: string[]; late: boolean }> {
+  // The one gate every report passes (form, CSV import, correction), however long it waited.
+  assertTakesReports(campaign);
   const rows = reports.map((r) => ({
     id: r.id,
     case_id: r.caseId,

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
-import { reportingCampaign } from "../../core/catalog/current.js";
+import { reportingCampaign, reportsCloseAt, takesReports } from "../../core/catalog/current.js";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import { Problem } from "../../platform/http/problems.js";
@@ -60,10 +60,25 @@ export interface CheckContext {
 }
 
 /** The campaign reports go to now (see core/catalog/current.ts), or a 409 when there is none. */
-export function campaignToReport(catalog: Catalog): CampaignInfo {
-  const campaign = reportingCampaign(catalog);
+export function campaignToReport(catalog: Catalog, now = new Date()): CampaignInfo {
+  const campaign = reportingCampaign(catalog, now);
   if (!campaign) throw new Problem(409, "no_campaign", "There is no campaign to report letters for.");
+  // Not started yet is the dates' business (the form says which days count); after the late
+  // reports close, nothing more can be filed for it.
+  if (now >= campaign.endsAt) assertTakesReports(campaign, now);
   return campaign;
+}
+
+/** A 409 once an edition's late reports are closed (the form, imports and corrections alike). */
+export function assertTakesReports(campaign: CampaignInfo, now = new Date()): void {
+  if (now >= campaign.startsAt && !takesReports(campaign, now)) {
+    const day = reportsCloseAt(campaign).toISOString().slice(0, 10);
+    throw new Problem(
+      409,
+      "reports_closed",
+      `${campaign.title} took reports until ${day}; it is closed now.`,
+    );
+  }
 }
 
 /** The earliest time zone is UTC+14: until then "today" somewhere may be tomorrow in UTC. */

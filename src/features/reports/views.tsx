@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { ComponentChildren } from "preact";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { reportsCloseAt } from "../../core/catalog/current.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import type { OfficeUser } from "../office/index.js";
@@ -157,7 +158,9 @@ export function ReportForm(p: ReportFormProps) {
     <>
       <p>
         For {p.campaign.title}, from {first} to {last}.{" "}
-        {p.ended ? "The campaign has ended: reports are still welcome and are marked as late." : null}
+        {p.ended
+          ? `The campaign has ended: reports are still welcome until ${reportsCloseAt(p.campaign).toISOString().slice(0, 10)} and are marked as late.`
+          : null}
       </p>
       <ErrorSummary errors={errors} />
       <form class="stack" method="post" action={`${HERE}/new`} novalidate>

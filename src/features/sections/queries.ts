@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { loadEntityTexts, publicTexts } from "../../core/catalog/entity-texts.js";
 import type { Runtime } from "../../core/runtime.js";
 
 // National sections as the public pages show them. There are at most a couple of hundred and
@@ -26,6 +27,8 @@ export interface Section {
   /** Campaign id → the case ids the section features in that edition, in its order. */
   featured: Map<number, number[]>;
   contacts: SectionContacts;
+  /** Language → field (intro, contacts) → public text: the first language's, approved translations. */
+  texts: Map<string, Map<string, string>>;
 }
 
 /** A sections row as PostgreSQL returns it (the public pages and the back office read it). */
@@ -51,7 +54,7 @@ interface FeaturedRow {
 }
 
 export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
-  const [result, featured] = await Promise.all([
+  const [result, featured, texts] = await Promise.all([
     db.query<SectionWithGoalsRow>(
       `SELECT s.id, s.country, s.name, s.languages, s.contact_email, s.contact_phone, s.website,
               s.postal_address,
@@ -64,6 +67,7 @@ export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
       `SELECT section_id, campaign_id, case_id FROM section_featured_cases
         ORDER BY section_id, campaign_id, position, case_id`,
     ),
+    loadEntityTexts(db, "section"),
   ]);
   const featuredOf = new Map<number, Map<number, number[]>>();
   for (const row of featured.rows) {
@@ -92,6 +96,7 @@ export async function loadSections(db: pg.Pool): Promise<Map<string, Section>> {
         website: row.website || null,
         postalAddress: row.postal_address || null,
       },
+      texts: publicTexts(texts.get(row.id) ?? [], row.languages[0] ?? "en"),
     });
   }
   return sections;

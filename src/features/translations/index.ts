@@ -10,5 +10,6 @@ export {
   materialize,
   refreshPublic,
 } from "./fields.js";
+export { translatesInto } from "./policy.js";
 export type { TranslationProgress } from "./progress.js";
 export { translationProgress } from "./progress.js";

@@ -63,6 +63,8 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
         .reverse()
         .map((c): [string, string] => [c.slug, c.title]),
       queue,
+      // The edition's own texts are translated beside the cases' (features/campaigns).
+      editionLanguages: mine.filter((l) => l.toLowerCase() !== campaign.defaultLanguage.toLowerCase()),
       progress,
       sources: new Map([...states.values()].map((entry) => [entry.caseId, entry.sourceLanguage])),
     });

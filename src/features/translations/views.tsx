@@ -65,6 +65,8 @@ export interface OverviewProps {
   /** Every edition as [slug, title], newest first. */
   campaigns: [string, string][];
   queue: QueueItem[];
+  /** The languages this person translates the edition's title, introduction and event kit into. */
+  editionLanguages?: string[];
   progress: TranslationProgress;
   /** Case id → its source language. */
   sources: Map<number, string>;
@@ -81,6 +83,17 @@ export function Overview(p: OverviewProps) {
           Show
         </button>
       </form>
+      {p.editionLanguages && p.editionLanguages.length > 0 ? (
+        <p>
+          {p.campaign.title}'s own title, introduction and event kit:{" "}
+          {p.editionLanguages.map((language, i) => (
+            <>
+              {i > 0 ? ", " : null}
+              <a href={`/office/campaigns/${p.campaign.slug}/texts/${language}`}>{language}</a>
+            </>
+          ))}
+        </p>
+      ) : null}
       <h2>Your queue</h2>
       {p.queue.length === 0 ? (
         <p>Nothing waits for you in {p.campaign.title}.</p>

@@ -20,6 +20,7 @@ import {
   sendPage,
 } from "../../office/index.js";
 import { runsSection } from "../policy.js";
+import { sectionCreateRoutes } from "./create.js";
 import { checkSectionForm, readSectionForm, type SectionForm, SectionFormBody } from "./input.js";
 import {
   type CampaignCase,
@@ -84,6 +85,8 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const guarded = guard(canEditSections);
+  // New sections and section texts (the router prefers /office/sections/new to :id).
+  sectionCreateRoutes(fastify, runtime);
 
   const editPage = (reply: FastifyReply, o: Omit<SectionPageProps, "csrf">, status = 200) =>
     sendPage(reply, h(SectionPage, { ...o, csrf: reply.generateCsrf() }), status);

@@ -16,6 +16,13 @@ export function SectionsPage(p: {
 }) {
   return (
     <OfficeLayout title="Sections" user={p.user} csrf={p.csrf} current="/office/sections">
+      {p.user.role === "admin" ? (
+        <p>
+          <a class="button" href="/office/sections/new">
+            New section
+          </a>
+        </p>
+      ) : null}
       {p.sections.length === 0 ? (
         <p>You do not run a section yet. An admin can add you to one.</p>
       ) : (
@@ -77,6 +84,15 @@ export function SectionPage(o: SectionPageProps) {
       <p>
         {countryName.of(section.country) ?? section.country} ·{" "}
         <a href={`/s/${section.country}`}>public page of the section</a>
+      </p>
+      <p>
+        The section's introduction and how to reach it, in each of its languages:{" "}
+        {section.languages.map((language, i) => (
+          <>
+            {i > 0 ? ", " : null}
+            <a href={`/office/sections/${section.id}/texts/${language}`}>{language}</a>
+          </>
+        ))}
       </p>
       <form class="stack" method="post" action={`/office/sections/${section.id}`}>
         <CsrfField token={o.csrf} />

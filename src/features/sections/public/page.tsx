@@ -1,10 +1,11 @@
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
-import { pickText } from "../../../core/catalog/texts.js";
+import { type PickedText, pickText } from "../../../core/catalog/texts.js";
 import { direction } from "../../../platform/i18n/locales.js";
 import type { Messages } from "../../../platform/i18n/messages.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
 import { CaseCards } from "../../cases/index.js";
+import { Intro } from "../../home/index.js";
 import { uiLocaleOf } from "../locale.js";
 import type { Section, SectionContacts } from "../queries.js";
 
@@ -28,6 +29,9 @@ export interface SectionData {
   otherCases: CaseDetail[];
   /** The embeddable counter's address and the snippet to copy (plain text, escaped on output). */
   embed: { src: string; snippet: string };
+  /** The section's own introduction and how to reach it, in the reader's language or the fallback's. */
+  intro?: PickedText<string>;
+  contactsText?: PickedText<string>;
 }
 
 /** A language's name in that language ("polski", "English (United States)"), for tags from the database. */
@@ -86,15 +90,16 @@ function OtherCases(props: { m: Messages; campaign: CampaignInfo; cases: CaseDet
   );
 }
 
-function Contacts(props: { m: Messages; contacts: SectionContacts }) {
-  const { m, contacts } = props;
+function Contacts(props: { m: Messages; contacts: SectionContacts; text?: PickedText<string> }) {
+  const { m, contacts, text } = props;
   // Checked when entered; checked again here so that a row written another way never
   // becomes a javascript: link.
   const website = contacts.website?.startsWith("https://") ? contacts.website : null;
-  if (!contacts.email && !contacts.phone && !website && !contacts.postalAddress) return null;
+  if (!contacts.email && !contacts.phone && !website && !contacts.postalAddress && !text) return null;
   return (
     <section aria-labelledby="contact-title" class="section-contact">
       <h2 id="contact-title">{m.t("section.contact.title")}</h2>
+      {text ? <Intro intro={text} /> : null}
       <dl>
         {contacts.email ? (
           <>
@@ -160,7 +165,8 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
   return (
     <Layout ctx={ctx} title={data.section.name} refreshWithoutScript={60} scripts={["/assets/live.js"]}>
       <h1>{data.section.name}</h1>
-      <p class="lead">{m.t("section.lead", { country: countryName, campaign: data.campaign.title })}</p>
+      <p class="lead">{m.t("section.lead", { country: countryName, campaign: ctx.campaignTitle })}</p>
+      {data.intro ? <Intro intro={data.intro} /> : null}
       <Languages m={m} section={data.section} />
 
       <section
@@ -222,7 +228,7 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
       <CaseCards m={m} campaign={data.campaign} cases={data.cases} />
       <OtherCases m={m} campaign={data.campaign} cases={data.otherCases} />
 
-      <Contacts m={m} contacts={data.section.contacts} />
+      <Contacts m={m} contacts={data.section.contacts} text={data.contactsText} />
 
       <section aria-labelledby="embed-title" class="embed-code">
         <h2 id="embed-title">{m.t("section.embedTitle")}</h2>

@@ -2,8 +2,10 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { h } from "preact";
 import { type Static, Type } from "typebox";
+import { campaignTitle } from "../../../core/catalog/campaign-texts.js";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
+import { pickField } from "../../../core/catalog/entity-texts.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { pageResponses } from "../../../platform/http/responses.js";
 import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pages.js";
@@ -81,6 +83,8 @@ export function sectionRoutes(
       const counter = runtime.counters.get(campaign.id);
       // Campaign, country and language are all spelled out, so a partner's page keeps showing
       // what it showed the day it was pasted, whatever the visitor's browser says.
+      const title = campaignTitle(campaign, locale);
+      const own = section.languages[0] ?? campaign.defaultLanguage;
       const src = `${origin}/embed/counter?campaign=${encodeURIComponent(campaign.slug)}&country=${country}&lang=${locale}`;
       const data = {
         section,
@@ -90,9 +94,11 @@ export function sectionRoutes(
         total: counter?.total ?? 0,
         goal: section.goals.get(campaign.id),
         ...featuredFirst(await deps.casesOf(campaign.id), section.featured.get(campaign.id) ?? []),
-        embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: campaign.title })) },
+        intro: pickField(section.texts, "intro", locale, own),
+        contactsText: pickField(section.texts, "contacts", locale, own),
+        embed: { src, snippet: embedSnippet(src, m.t("embed.frameTitle", { campaign: title })) },
       };
-      const ctx: PageContext = { m, path, campaignTitle: campaign.title, homeHref: localHref(locale, "/") };
+      const ctx: PageContext = { m, path, campaignTitle: title, homeHref: localHref(locale, "/") };
       return html(h(SectionPage, { ctx, data }));
     };
     pageHeaders(reply, locale, 200);

@@ -1,0 +1,126 @@
+import { Type } from "typebox";
+import {
+  type EntityText,
+  TEXT_STATUSES,
+  type TextState,
+  type TextStatus,
+  textState,
+} from "../../../core/catalog/entity-texts.js";
+import { messages } from "../../../platform/http/forms.js";
+import { direction } from "../../../platform/i18n/locales.js";
+import type { OfficeUser } from "../../office/index.js";
+import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout } from "../../office/index.js";
+
+// The translation of an edition's or a section's own texts into one language: the source text
+// beside each field, the field's state (outdated once the source moved on), and one status for
+// what is saved. Shared by editions and sections (sections import it through index.ts).
+
+export const STATUS_LABELS: Record<TextStatus, string> = {
+  draft: "Draft",
+  needs_review: "Needs review",
+  approved: "Approved: show it on the public site",
+};
+
+/** A translated field of a texts form (`text-<field>`), at most `max` characters. */
+export const TextField = (max: number) =>
+  Type.Optional(
+    Type.String({
+      maxLength: max,
+      ...messages(`Keep this text under ${max.toLocaleString("en")} characters.`),
+    }),
+  );
+
+/** The one status of a texts form. */
+export const StatusField = Type.Union(
+  TEXT_STATUSES.map((s) => Type.Literal(s)),
+  messages("Choose a status from the list."),
+);
+
+/** The texts a post holds, field by field ('' for a field left empty). */
+export function readTexts(body: Record<string, unknown>, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    fields.map((f) => {
+      const value = body[`text-${f}`];
+      return [f, typeof value === "string" ? value.replaceAll("\r\n", "\n") : ""];
+    }),
+  );
+}
+
+export interface TextsEditorProps {
+  user: OfficeUser;
+  csrf: string;
+  /** The page's heading, e.g. "Write for Rights 2013 in es". */
+  title: string;
+  current: string;
+  action: string;
+  back: { href: string; label: string };
+  source: string;
+  language: string;
+  fields: { name: string; label: string; textarea: boolean }[];
+  texts: EntityText[];
+  /** What was posted, shown again beside its errors. */
+  values?: Record<string, string>;
+  status?: TextStatus;
+  errors?: Errors;
+  notice?: string;
+}
+
+const STATE_LABELS: Record<TextState, string> = {
+  missing: "missing",
+  outdated: "outdated: the source changed since",
+  draft: "draft",
+  needs_review: "needs review",
+  approved: "approved",
+};
+
+export function TextsEditor(p: TextsEditorProps) {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const row = (language: string, field: string) =>
+    p.texts.find((t) => same(t.language, language) && t.field === field);
+  const stored = p.fields.map((f) => row(p.language, f.name)?.status).find((s) => s !== undefined);
+  const status = p.status ?? stored ?? "draft";
+  return (
+    <OfficeLayout title={p.title} user={p.user} csrf={p.csrf} current={p.current}>
+      {p.notice ? <Notice>{p.notice}</Notice> : null}
+      <ErrorSummary errors={p.errors ?? {}} />
+      <p>
+        <a href={p.back.href}>{p.back.label}</a> · source language: {p.source}
+      </p>
+      <form class="stack" method="post" action={p.action}>
+        <CsrfField token={p.csrf} />
+        {p.fields.map((f) => {
+          const source = row(p.source, f.name)?.text ?? "";
+          const state = textState(p.texts, p.source, p.language, f.name);
+          return (
+            <div class="translation-field">
+              <h2>
+                {f.label} <span class={`state-${state}`}>({STATE_LABELS[state]})</span>
+              </h2>
+              <blockquote lang={p.source} dir={direction(p.source)} class="source">
+                {source === "" ? "(no source text)" : source}
+              </blockquote>
+              <Field
+                name={`text-${f.name}`}
+                label={`${f.label} in ${p.language}`}
+                value={p.values?.[f.name] ?? row(p.language, f.name)?.text ?? ""}
+                errors={p.errors}
+                textarea={f.textarea}
+                rows={f.textarea ? 6 : undefined}
+                lang={p.language}
+                dir={direction(p.language)}
+              />
+            </div>
+          );
+        })}
+        <Field
+          name="status"
+          label="Status"
+          value={status}
+          errors={p.errors}
+          options={TEXT_STATUSES.map((s) => [s, STATUS_LABELS[s]])}
+        />
+        <button type="submit">Save the translation</button>
+      </form>
+    </OfficeLayout>
+  );
+}

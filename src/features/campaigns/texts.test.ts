@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
+import { loadCampaignText } from "./index.js";
+
+// An edition's texts translated in the back office and shown on the public home page, and its
+// late-report period set in its form and kept by the reports form, corrections and the API.
+
+let a: TestApp;
+let admin: OfficeClient;
+
+before(async () => {
+  a = await startTestApp();
+  admin = await officeClient(a, await makeUser(a, "admin"));
+});
+after(async () => a.close());
+
+const DAY = 86_400_000;
+/** A datetime-local value in UTC. */
+const local = (date: Date) => date.toISOString().slice(0, 16);
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test("the campaign's title and intro in Spanish show on the Spanish home page once approved", async () => {
+  const translator = await officeClient(a, await makeUser(a, "translator", { languages: ["es"] }));
+  const url = "/office/campaigns/w4r-2012/texts/es";
+  const overview = await translator.get("/office/translations");
+  assert.ok(overview.body.includes(`href="${url}"`), "the translator's overview links the edition's texts");
+  const page = await translator.get(url);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /Write for Rights 2012/, "the source beside the field");
+  const other = await officeClient(a, await makeUser(a, "translator", { languages: ["fr"] }));
+  assert.equal((await other.post(url, { "text-title": "x", status: "draft" })).statusCode, 403);
+
+  const draft = await translator.post(url, {
+    "text-title": "Escribe por los derechos 2012",
+    "text-intro": "Una carta puede cambiar una vida.",
+    status: "needs_review",
+  });
+  assert.equal(draft.statusCode, 303, draft.body);
+  const home = async () => (await a.app.inject({ url: "/es/" })).body;
+  assert.doesNotMatch(await home(), /Escribe por los derechos 2012/, "not before it is approved");
+  assert.match(await home(), /<h1>Write for Rights 2012<\/h1>/, "the default language meanwhile");
+
+  const approved = await translator.post(url, {
+    "text-title": "Escribe por los derechos 2012",
+    "text-intro": "Una carta puede cambiar una vida.",
+    status: "approved",
+  });
+  assert.equal(approved.statusCode, 303);
+  await until(
+    async () => (await home()).includes("<h1>Escribe por los derechos 2012</h1>"),
+    "the Spanish title",
+  );
+  assert.match(await home(), /Una carta puede cambiar una vida\./);
+  // Other languages fall back to the default language.
+  assert.match((await a.app.inject({ url: "/fr/" })).body, /<h1>Write for Rights 2012<\/h1>/);
+  const audit = await a.db.pool.query(
+    "SELECT count(*)::int AS n FROM audit_log WHERE entity = 'campaign' AND action = 'translate'",
+  );
+  assert.equal(audit.rows[0].n, 2);
+  const campaignId = a.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
+  assert.equal(
+    (await loadCampaignText(a.db.pool, campaignId, "es-AR", "title"))?.text,
+    "Escribe por los derechos 2012",
+  );
+});
+
+test("late reports are taken within the edition's period and refused after it", async () => {
+  const { pool } = a.db;
+  const campaign = a.runtime.catalog().campaigns.get("w4r-2012");
+  assert.ok(campaign);
+  const saved = { endsAt: campaign.endsAt, days: campaign.lateReportDays };
+  const coordinator = await officeClient(a, await makeUser(a, "coordinator", { countries: ["ES"] }));
+  const reportForm = async () => {
+    const page = await coordinator.get("/office/reports/new");
+    return {
+      status: page.statusCode,
+      key: /name="key" value="([^"]+)"/.exec(page.body)?.[1] ?? randomUUID(),
+      body: page.body,
+    };
+  };
+  const report = (key: string) => ({
+    key,
+    case: "gao-zhisheng",
+    type: "letter",
+    country: "ES",
+    date: new Date(campaign.startsAt.getTime() + 2 * DAY).toISOString().slice(0, 10),
+    quantity: "7",
+    event: "",
+  });
+  // Ended ten days ago, through the edition's own form: 30 days of late reports, then 5.
+  const form = await admin.get("/office/campaigns/w4r-2012");
+  const value = (name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(form.body)?.[1] ?? "";
+  const editForm = (days: string) => ({
+    title: value("title"),
+    starts_at: local(campaign.startsAt),
+    ends_at: local(new Date(Date.now() - 10 * DAY)),
+    time_zone: "UTC",
+    goal: String(campaign.goal),
+    previous: "w4r-2011",
+    default_language: "en",
+    late_report_days: days,
+    cases: [...campaign.cases.values()].map(String),
+  });
+  try {
+    assert.equal((await admin.post("/office/campaigns/w4r-2012", editForm("30"))).statusCode, 303);
+    const within = await reportForm();
+    assert.equal(within.status, 200);
+    const edited = a.runtime.catalog().campaigns.get("w4r-2012");
+    assert.equal(edited?.lateReportDays, 30);
+    const closes = new Date((edited?.endsAt.getTime() ?? 0) + 30 * DAY).toISOString().slice(0, 10);
+    assert.ok(within.body.includes(`reports are still welcome until ${closes}`), "the form says until when");
+    const accepted = await coordinator.post("/office/reports/new", report(within.key));
+    assert.equal(accepted.statusCode, 303, accepted.body);
+    const late = await pool.query("SELECT late FROM reports WHERE id = $1", [within.key]);
+    assert.equal(late.rows[0]?.late, true);
+    const api = await postAction(a, action({ quantity: 3, country: "ES" }), {
+      authorization: "Bearer reporter-token-for-tests-0001",
+    });
+    assert.equal(api.statusCode, 201, api.body);
+
+    assert.equal((await admin.post("/office/campaigns/w4r-2012", editForm("5"))).statusCode, 303);
+    const count = async () => Number((await pool.query("SELECT count(*) AS n FROM reports")).rows[0].n);
+    const before = await count();
+    // No edition takes reports now (none is open or coming): the form says why.
+    const closedForm = await reportForm();
+    assert.equal(closedForm.status, 409);
+    assert.match(closedForm.body, /took reports until/);
+    const refused = await coordinator.post("/office/reports/new", report(randomUUID()));
+    assert.equal(refused.statusCode, 409);
+    // A correction of the late report is a report too: refused once the period is over.
+    const correction = await coordinator.post(`/office/reports/${within.key}/correct`, {
+      key: randomUUID(),
+      quantity: "-2",
+      reason: "Counted twice",
+    });
+    assert.equal(correction.statusCode, 409, correction.body);
+    assert.match(correction.body, /took reports until/);
+    assert.equal(await count(), before, "nothing recorded");
+    const apiRefused = await postAction(a, action({ quantity: 3, country: "ES" }), {
+      authorization: "Bearer reporter-token-for-tests-0001",
+    });
+    assert.equal(apiRefused.statusCode, 409);
+    assert.equal(JSON.parse(apiRefused.body).code, "reports_closed");
+  } finally {
+    await pool.query("UPDATE campaigns SET ends_at = $2, late_report_days = $3 WHERE id = $1", [
+      campaign.id,
+      saved.endsAt,
+      saved.days,
+    ]);
+    await a.runtime.catalogChanged();
+  }
+});
