@@ -1,11 +1,13 @@
-import { diffWords } from "diff";
+import { diffWordsWithSpace } from "diff";
 import type pg from "pg";
 import type { CaseTranslations, FieldName } from "./fields.js";
 import { fieldState, translatableFields } from "./fields.js";
 
 // What changed in the source since a translator translated it: the source text of every
 // revision is kept (case_source_revisions), so the editor shows an exact word-level diff
-// (jsdiff's diffWords) between the revision she translated and the current one.
+// between the revision she translated and the current one. jsdiff's diffWordsWithSpace, not
+// diffWords: the latter folds whitespace into neighbouring words, so its parts do not add up to
+// either text (a line break moved would be lost); with spaces as tokens both texts rebuild exactly.
 
 export interface Change {
   kind: "same" | "added" | "removed";
@@ -14,7 +16,7 @@ export interface Change {
 
 /** Word by word, from the old source to the new one. */
 export function wordDiff(before: string, after: string): Change[] {
-  return diffWords(before, after).map((part) => ({
+  return diffWordsWithSpace(before, after).map((part) => ({
     kind: part.added ? "added" : part.removed ? "removed" : "same",
     text: part.value,
   }));
