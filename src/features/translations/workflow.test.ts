@@ -240,7 +240,7 @@ test("each target's title, salutation and address are translated, approved and s
 
 test("a case is public in a language the interface does not speak, its texts marked with their language", async () => {
   const caseId = await createCase(t, admin, { slug: "catalan-case" });
-  const catalan = await officeClient(t, await makeUser(t, "translator", { languages: ["ca", "fa"] }));
+  const catalan = await officeClient(t, await makeUser(t, "translator", { languages: ["ca", "fa", "nl"] }));
   assert.equal((await publicPage("/ca/cases/catalan-case")).statusCode, 404, "not translated yet");
   const saved = await catalan.post(
     `/office/translations/${caseId}/ca`,
@@ -282,5 +282,18 @@ test("a case is public in a language the interface does not speak, its texts mar
   assert.match(
     persian.body,
     /<address class="target" lang="fa" dir="rtl"><strong>Attorney General<\/strong><br\/><span lang="en" dir="ltr">Mr<\/span>/,
+  );
+
+  // A Dutch section's page speaks English (no Dutch interface), and shows the case in Dutch.
+  assert.equal((await catalan.post(`/office/translations/${caseId}/nl`, required("nl"))).statusCode, 303);
+  const section = (await publicPage("/s/NL")).body;
+  assert.match(section, /<html lang="en"/);
+  assert.match(
+    section,
+    /<li class="card" lang="nl" dir="ltr"><h3><a href="\/nl\/cases\/catalan-case">nl title<\/a>/,
+  );
+  assert.match(
+    (await publicPage("/nl/cases/catalan-case")).body,
+    /<article lang="nl" dir="ltr" class="case"><h1>nl title/,
   );
 });
