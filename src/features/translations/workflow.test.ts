@@ -207,6 +207,15 @@ test("each target's title, salutation and address are translated, approved and s
   assert.deepEqual(local.salutation, { text: "Estimado señor Fiscal General", language: "es" });
   assert.deepEqual(local.postalAddress.language, "en");
 
+  // The case editor carries each target's id, its salutation, and the "substantial" choice.
+  const edit = (await admin.get(`/office/cases/${caseId}`)).body;
+  assert.match(edit, new RegExp(`<input type="hidden" name="target-0-id" value="${first}"/>`));
+  assert.match(
+    edit,
+    /name="target-0-salutation"[^>]*value="Dear Attorney General"|value="Dear Attorney General"[^>]*name="target-0-salutation"/,
+  );
+  assert.match(edit, /<input type="checkbox" id="f-substantial" name="substantial" value="1"\/>/);
+  assert.match(edit, /name="cards_address"/);
   // Editing the case keeps each target's id (the form carries it), so its translations stay.
   const form = caseForm(t, {
     "target-0-id": String(first),

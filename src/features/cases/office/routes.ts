@@ -177,7 +177,9 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
         const before = await loadCase(client, stored.id, true);
         if (!before) throw notFound("This case");
         await saveCase(client, draft, all, before, user.id);
-        const after = (await loadCase(client, stored.id)) ?? null;
+        const saved = await loadCase(client, stored.id);
+        // A substantial change also took older translations of the changed fields off the site.
+        const after = saved ? { ...saved, substantial: draft.substantial } : null;
         await audit(client, actorOf(user), "update", "case", stored.id, before, after);
       });
     } catch (error) {
