@@ -313,30 +313,6 @@ export function translatableFields(entry: CaseTranslations): FieldName[] {
   return allFields(entry).filter((f) => REQUIRED_FIELDS.includes(f) || (source?.[f] ?? "") !== "");
 }
 
-export interface TranslationUnit {
-  /** Stable across exports: `case/<slug>/<field>`. */
-  id: string;
-  field: FieldName;
-  /** The current source text and its revision. */
-  source: string;
-  sourceRevision: number;
-  maxLength: number;
-  required: boolean;
-}
-
-/** Every unit a translator of this case translates, in the order the editor shows them. */
-export function translationUnits(entry: CaseTranslations): TranslationUnit[] {
-  const source = entry.texts.get(entry.sourceLanguage) ?? {};
-  return translatableFields(entry).map((field) => ({
-    id: `case/${entry.slug}/${field}`,
-    field,
-    source: source[field] ?? "",
-    sourceRevision: entry.sourceRevisions[field] ?? 1,
-    maxLength: maxLength(field),
-    required: REQUIRED_FIELDS.includes(field),
-  }));
-}
-
 export function fieldState(entry: CaseTranslations, language: string, field: FieldName): FieldState {
   const text = entry.texts.get(language)?.[field] ?? "";
   const row = entry.rows.get(language)?.get(field);

@@ -8,7 +8,6 @@ export type {
   LanguageProgress,
   TargetPart,
   Texts,
-  TranslationUnit,
 } from "./fields.js";
 export {
   emptyTexts,
@@ -22,8 +21,9 @@ export {
   TARGET_MAX_LENGTH,
   TARGET_PARTS,
   targetField,
-  translationUnits,
 } from "./fields.js";
 export type { TranslationProgress } from "./progress.js";
 export { translationProgress } from "./progress.js";
 export { languagesInUse, materialize, refreshPublic, withdrawPublished } from "./publication.js";
+export type { TranslationUnit } from "./units.js";
+export { translationUnits } from "./units.js";

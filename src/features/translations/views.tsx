@@ -23,6 +23,7 @@ import {
 import type { SourceChange } from "./history.js";
 import { type Draft, KEEP, type StatusCounts } from "./model.js";
 import { ReviewPanel, type ReviewSection, SourceDiff } from "./parts.js";
+import { translatesInto } from "./policy.js";
 import type { TranslationProgress } from "./progress.js";
 
 export type { ReviewSection };
@@ -207,6 +208,7 @@ export function Editor(o: EditorProps) {
   const { stored, language, entry, csrf } = o;
   const source = stored.sourceLanguage;
   const progress = languageProgress(entry, language);
+  const writes = translatesInto(o.user, language);
   return (
     <OfficeLayout
       title={`${stored.texts.title || stored.slug}: ${languageName(language)}`}
@@ -265,7 +267,10 @@ export function Editor(o: EditorProps) {
                   rows={isLong(field) ? 12 : 3}
                   lang={language}
                   dir={direction(language)}
-                  attrs={{ maxlength: maxLength(field) }}
+                  // A coordinator reviews: approves or sends back, but the translator writes.
+                  attrs={
+                    writes ? { maxlength: maxLength(field) } : { maxlength: maxLength(field), readonly: true }
+                  }
                 />
               </div>
               <Field

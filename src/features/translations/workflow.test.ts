@@ -3,7 +3,8 @@ import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
 import { caseForm, createCase } from "../cases/fixtures.js";
-import { loadTranslations, translationUnits } from "./fields.js";
+import { loadTranslations } from "./fields.js";
+import { translationUnits } from "./units.js";
 
 // The translation workflow beyond one editor: review by a second person, the targets' own
 // fields, and languages the interface does not speak.
@@ -103,7 +104,12 @@ test("four eyes: with a section's review on, the translator who wrote a text can
     !(await publicPage("/es/cases/four-eyes-case")).body.includes("es story"),
     "the ask is not approved",
   );
-  // A coordinator approves, but does not write.
+  // A coordinator approves, but does not write: the editor's texts are read-only for them.
+  assert.match(
+    (await spain.get(`/office/translations/${caseId}/es`)).body,
+    /<textarea[^>]*name="text-story"[^>]*readonly/,
+  );
+  assert.doesNotMatch((await betoClient.get(`/office/translations/${caseId}/es`)).body, /readonly/);
   const rewrite = await spain.post(
     `/office/translations/${caseId}/es`,
     required("es", { "text-ask": "otra" }),
