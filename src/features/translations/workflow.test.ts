@@ -271,6 +271,11 @@ test("a case is public in a language the interface does not speak, its texts mar
   assert.match(page.body, /La María informa sobre desaparicions/);
   assert.match(page.body, /<h2 lang="es" dir="ltr">/);
   assert.match(page.body, /<link rel="canonical" href="[^"]*\/ca\/cases\/catalan-case"/);
+  assert.match(page.body, /<link rel="alternate" hreflang="ca" href="\/ca\/cases\/catalan-case"\/>/);
+  assert.match(
+    (await publicPage("/en/cases/catalan-case")).body,
+    /<link rel="alternate" hreflang="ca" href="\/ca\/cases\/catalan-case"\/>/,
+  );
   // The forms post below the Catalan address and come back to it.
   assert.match(page.body, /action="\/ca\/cases\/catalan-case\/sign"/);
   const signed = await t.app.inject({

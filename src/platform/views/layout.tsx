@@ -28,6 +28,8 @@ export interface PageContext {
    * the interface does not speak (/ca/cases/…) keeps that address as its canonical one.
    */
   pathLanguage?: string;
+  /** Languages beyond the interface's this page exists in, each at /<tag><path> (a case's). */
+  otherLanguages?: string[];
 }
 
 export interface PageMeta {
@@ -148,6 +150,9 @@ export function Layout(props: {
         ) : null}
         {UI_LOCALES.map((l) => (
           <link rel="alternate" hreflang={l} href={localHref(l, ctx.path)} />
+        ))}
+        {(ctx.otherLanguages ?? []).map((l) => (
+          <link rel="alternate" hreflang={l} href={`/${l}${ctx.path}`} />
         ))}
       </head>
       <body>

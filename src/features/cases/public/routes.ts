@@ -126,7 +126,11 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       const view = counterView(runtime.counters, campaign);
       const wall = await solidarityWall(runtime.db.pool, detail.id);
       const acting = { state: form?.state, done: doneForm, actionBase: base };
-      const ctx = { ...site.context(locale, path, campaign), pathLanguage };
+      // The languages the case is public in that have an address of their own (/ca/cases/…).
+      const otherLanguages = Object.keys(detail.texts).filter(
+        (l) => !isUiLocale(l) && canonicalLanguage(l) === l,
+      );
+      const ctx = { ...site.context(locale, path, campaign), pathLanguage, otherLanguages };
       const picked = pickText(detail.texts, language, campaign.defaultLanguage);
       const name = picked?.text.title ?? detail.slug;
       ctx.meta = {
