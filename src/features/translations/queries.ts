@@ -113,14 +113,19 @@ export async function saveTranslation(
   language: string,
   fields: FieldName[],
   draft: Draft,
-  context: SaveContext = { reviewRequired: false, reviews: false },
+  /** Unless given, whether review applies is read here: every caller gets the four-eyes rule. */
+  context: Partial<SaveContext> = {},
 ): Promise<void> {
   await withTransaction(pool, async (client) => {
     // The case row is the lock that orders translations and source edits of one case.
     await client.query("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE", [caseId]);
     const current = (await loadTranslations(client, [caseId])).get(caseId);
     if (!current) throw notFound("This translation");
-    const refused = refusals(current, user, language, fields, draft, context);
+    const rules: SaveContext = {
+      reviewRequired: context.reviewRequired ?? (await reviewRequired(client, language)),
+      reviews: context.reviews ?? false,
+    };
+    const refused = refusals(current, user, language, fields, draft, rules);
     if (Object.keys(refused).length > 0)
       throw new TranslationRefused(
         refused,

@@ -252,11 +252,8 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
         );
       if (Object.keys(errors).length > 0) return refuse(errors, 422);
       try {
-        const required = await reviewRequired(pool, language);
-        await saveTranslation(pool, user, stored.id, language, fields, draft, {
-          reviewRequired: required,
-          reviews,
-        });
+        // Whether a second person must approve is read in the save's transaction.
+        await saveTranslation(pool, user, stored.id, language, fields, draft, { reviews });
       } catch (error) {
         if (error instanceof TranslationRefused) return refuse(error.errors, error.status);
         throw error;
