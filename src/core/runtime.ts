@@ -53,8 +53,16 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   let catalog!: Catalog;
   let streams: CounterStreams | undefined;
   let content = 0;
+  // Reloads overlap (a node's own after its write, and the one its NOTIFY starts): a slower,
+  // older read must not replace a newer one, or a case just published looks unpublished again.
+  let reloadsStarted = 0;
+  let reloadApplied = 0;
   const reloadCatalog = async () => {
-    catalog = await loadCatalog(db.pool);
+    const reload = ++reloadsStarted;
+    const loaded = await loadCatalog(db.pool);
+    if (reload < reloadApplied) return;
+    reloadApplied = reload;
+    catalog = loaded;
     streams?.refresh();
   };
   const counters = new Counters();

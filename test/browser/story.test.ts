@@ -51,7 +51,7 @@ test("admin, translator, coordinator and organizer run a case; the public counte
   await a.fill("#f-summary", "A lawyer imprisoned for defending women's rights.");
   await a.fill("#f-story", "Nasrin defended women who protested peacefully.\n\nShe was sentenced to prison.");
   await a.fill("#f-ask", "Release Nasrin Example immediately and unconditionally.");
-  await a.fill("#f-solidarity_address", "Nasrin Example\nc/o Inkwell\nLondon");
+  await a.fill("#f-cards_address", "Nasrin Example\nc/o Inkwell\nLondon");
   await a.fill("#f-target-0-name", "Head of the Judiciary");
   await a.fill("#f-target-0-title", "Head of the Judiciary");
   await a.fill("#f-target-0-address", "Office of the Head of the Judiciary\nTehran");

@@ -49,7 +49,8 @@ export interface ActingDeps {
     form?: { state: FormState; status: number },
   ): Promise<FastifyReply>;
   campaignOf(): CampaignInfo | undefined;
-  localeOf(request: FastifyRequest<{ Params: Params }>): UiLocale | undefined;
+  /** The interface language of the case page the form is on (a promise: it may read the case). */
+  localeOf(request: FastifyRequest<{ Params: Params }>): UiLocale | undefined | Promise<UiLocale | undefined>;
 }
 
 const FORMS: FormName[] = ["sign", "solidarity", "letter"];
@@ -64,7 +65,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
 
   const post =
     (form: FormName) => async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
-      const locale = deps.localeOf(request);
+      const locale = await deps.localeOf(request);
       const campaign = deps.campaignOf();
       const result = checkForm(form, request);
       if (!result.acting || !campaign || !locale)
@@ -97,7 +98,8 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       }
       // The source goes on to the thanks, so a second action from there is counted to it too.
       const query = source ? `?done=${form}&source=${source}` : `?done=${form}`;
-      const back = `/${locale}/cases/${request.params.slug}${query}#act-${form}`;
+      // Back to the page the form was on: its address may name a language the interface does not speak.
+      const back = `/${request.params.lang ?? locale}/cases/${request.params.slug}${query}#act-${form}`;
       return reply.code(303).header("location", back).send();
     };
 
@@ -109,7 +111,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
     }>,
     reply: FastifyReply,
   ) => {
-    const locale = deps.localeOf(request);
+    const locale = await deps.localeOf(request);
     const campaign = deps.campaignOf();
     const slug = request.params.slug ?? "";
     const caseId = campaign?.cases.get(slug);

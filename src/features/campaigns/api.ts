@@ -33,18 +33,28 @@ const CaseText = Type.Object({
   ask: Type.String(),
   sampleLetter: Type.String({ description: "'' when the site's default letter is used" }),
   photoAlt: Type.String({ description: "'' when not written" }),
+  cardsAddress: Type.String({ description: "where solidarity cards go; '' when not written" }),
 });
+
+const TargetText = {
+  title: Type.String(),
+  salutation: Type.String({ description: "how a letter greets the target; '' when not written" }),
+  postalAddress: Type.String(),
+};
 
 const CampaignCase = Type.Object({
   slug: Type.String(),
   country: Type.String({ description: "ISO 3166-1 alpha-2" }),
+  sourceLanguage: Type.String({ description: "the language the case and its targets are written in" }),
   texts: Type.Record(Type.String(), CaseText, { description: "by language, approved texts only" }),
   targets: Type.Array(
     Type.Object({
       name: Type.String(),
-      title: Type.String(),
-      postalAddress: Type.String(),
+      ...TargetText,
       email: Type.Union([Type.String(), Type.Null()]),
+      texts: Type.Record(Type.String(), Type.Object(TargetText), {
+        description: "approved translations by language; a part '' is not translated (use the source's)",
+      }),
     }),
   ),
   photo: Type.Union([

@@ -18,7 +18,7 @@ export function caseForm(
     ask: "Protect María and investigate the threats.",
     sample_letter: "",
     photo_alt: "",
-    solidarity_address: "María Test\nc/o Section MX\nMexico City",
+    cards_address: "María Test\nc/o Section MX\nMexico City",
     campaigns: String(campaign.id),
     [`position-${campaign.id}`]: "7",
     "target-0-name": "Attorney General",

@@ -102,8 +102,8 @@ test("a new case is written whole: texts, field revisions, targets, editions, au
   assert.equal(row.country, "MX");
   assert.equal(row.source_language, "en");
   assert.equal(row.published, false);
-  assert.equal(row.solidarity_address, "María Test\nc/o Section MX\nMexico City");
   const texts = (await db.query("SELECT * FROM case_texts WHERE case_id = $1", [id])).rows;
+  assert.equal(texts[0].cards_address, "María Test\nc/o Section MX\nMexico City");
   assert.equal(texts.length, 1);
   assert.equal(texts[0].language, "en");
   assert.equal(texts[0].public, true);
@@ -114,8 +114,16 @@ test("a new case is written whole: texts, field revisions, targets, editions, au
       id,
     ])
   ).rows;
-  assert.equal(fields.length, 6);
+  // The case's seven fields and its one target's title, salutation and address.
+  assert.equal(fields.length, 10);
   assert.ok(fields.every((f) => f.status === "approved" && f.revision === 1));
+  const sources = (
+    await db.query("SELECT field, revision, text FROM case_source_revisions WHERE case_id = $1", [id])
+  ).rows;
+  assert.equal(sources.length, 10, "each source field's text is kept with its revision");
+  assert.ok(
+    sources.some((r) => r.field === "ask" && r.text === "Protect María and investigate the threats."),
+  );
   const targets = (await db.query("SELECT * FROM targets WHERE case_id = $1", [id])).rows;
   assert.equal(targets.length, 1, "blank target rows are ignored");
   assert.equal(targets[0].email, "fiscal@example.org");

@@ -23,6 +23,7 @@ export {
   canReadAudit,
   canReadOutbox,
   canReport,
+  canReviewTranslations,
   canRunEvents,
   canSeeOffice,
   canTranslate,

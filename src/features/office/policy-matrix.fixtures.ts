@@ -58,7 +58,8 @@ const only = (...allowed: Actor[]): Record<Actor, Answer> =>
   ) as Record<Actor, Answer>;
 const adminOnly = only("admin");
 const coordinators = only("admin", "coordinatorOwn", "coordinatorOther");
-const translators = only("admin", "translatorOwn", "translatorOther");
+/** Translators write translations; coordinators review those into their sections' languages. */
+const reviewers = only("admin", "translatorOwn", "translatorOther", "coordinatorOwn", "coordinatorOther");
 const runners = only("admin", "coordinatorOwn", "coordinatorOther", "organizerOwn", "organizerOther");
 /** The own section's coordinator or the event's organizer; the others of the same role get 404. */
 const ownEvent: Record<Actor, Answer> = { ...runners, coordinatorOther: 404, organizerOther: 404 };
@@ -182,7 +183,14 @@ export const rows: Row[] = [
     url: (f) => `/office/cases/${f.caseId}/photo/remove`,
     answers: adminOnly,
   },
-  { method: "GET", route: "/office/translations", url: () => "/office/translations", answers: translators },
+  { method: "GET", route: "/office/translations", url: () => "/office/translations", answers: reviewers },
+  {
+    method: "POST",
+    route: "/office/translations/review",
+    url: () => "/office/translations/review",
+    form: () => ({}),
+    answers: coordinators,
+  },
   {
     method: "POST",
     route: "/office/translations/languages",
@@ -194,14 +202,14 @@ export const rows: Row[] = [
     method: "GET",
     route: "/office/translations/:caseId/:language",
     url: (f) => `/office/translations/${f.caseId}/es`,
-    answers: { ...translators, translatorOther: 403 },
+    answers: { ...reviewers, translatorOther: 403, coordinatorOther: 403 },
   },
   {
     method: "POST",
     route: "/office/translations/:caseId/:language",
     url: (f) => `/office/translations/${f.caseId}/es`,
     form: () => ({}),
-    answers: { ...translators, translatorOther: 403 },
+    answers: { ...reviewers, translatorOther: 403, coordinatorOther: 403 },
   },
   { method: "GET", route: "/office/sections", url: () => "/office/sections", answers: coordinators },
   {

@@ -26,6 +26,11 @@ export const canReadAudit: Capability = named("reading the audit log", isRole("a
 export const canReadOutbox: Capability = named("reading the outbox", isRole("admin"));
 export const canEditCases: Capability = named("editing cases", isRole("admin"));
 export const canTranslate: Capability = named("translating cases", isRole("admin", "translator"));
+/** Coordinators review (approve) translations into their sections' languages; translators write them. */
+export const canReviewTranslations: Capability = named(
+  "reviewing translations",
+  isRole("admin", "translator", "coordinator"),
+);
 export const canEditSections: Capability = named("editing sections", isRole("admin", "coordinator"));
 export const canModerate: Capability = named("moderating messages", isRole("admin", "coordinator"));
 export const canExportCounts: Capability = named("exporting the counts", isRole("admin", "coordinator"));

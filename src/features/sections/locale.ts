@@ -1,6 +1,5 @@
-import { match } from "@formatjs/intl-localematcher";
 import Negotiator from "negotiator";
-import { DEFAULT_LOCALE, UI_LOCALES, type UiLocale } from "../../platform/i18n/locales.js";
+import { closeUiLocale, DEFAULT_LOCALE, type UiLocale } from "../../platform/i18n/locales.js";
 
 // Which interface language a section's page speaks when its URL has no language prefix.
 //
@@ -16,18 +15,8 @@ import { DEFAULT_LOCALE, UI_LOCALES, type UiLocale } from "../../platform/i18n/l
 // Only the section's *first* language is presumed in step 3: Belgium's is Dutch, which has no
 // interface, and guessing French for every Belgian would be the wrong guess for half of them.
 
-const NONE = "und";
-
 /** The interface language for one BCP 47 tag (es-MX → es, zh-CN → zh-Hans), if there is one. */
-export function uiLocaleOf(tag: string): UiLocale | undefined {
-  try {
-    const found = match([tag], [...UI_LOCALES], NONE);
-    return found === NONE ? undefined : (found as UiLocale);
-  } catch {
-    // Malformed tags (in a header or in the database) simply match nothing.
-    return undefined;
-  }
-}
+export const uiLocaleOf = (tag: string): UiLocale | undefined => closeUiLocale(tag);
 
 export function sectionLocale(acceptLanguage: string | undefined, sectionLanguages: string[]): UiLocale {
   const requested = acceptLanguage

@@ -1,15 +1,30 @@
 // What other features may use of translations; everything else in this folder is its own.
 
-export type { FieldName, LanguageProgress, Texts } from "./fields.js";
+export type {
+  CaseField,
+  CaseTranslations,
+  FieldName,
+  FieldTexts,
+  LanguageProgress,
+  TargetPart,
+  Texts,
+} from "./fields.js";
 export {
   emptyTexts,
   FIELDS,
+  fieldState,
   languageProgress,
-  languagesInUse,
   loadTranslations,
-  materialize,
-  refreshPublic,
+  MAX_LENGTH,
+  maxLength,
+  parseField,
+  TARGET_MAX_LENGTH,
+  TARGET_PARTS,
+  targetField,
 } from "./fields.js";
 export { translatesInto } from "./policy.js";
 export type { TranslationProgress } from "./progress.js";
 export { translationProgress } from "./progress.js";
+export { languagesInUse, materialize, refreshPublic, withdrawPublished } from "./publication.js";
+export type { TranslationUnit } from "./units.js";
+export { translationUnits } from "./units.js";

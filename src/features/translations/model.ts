@@ -1,9 +1,9 @@
-import { MAX_LENGTH } from "../cases/index.js";
 import type { Errors } from "../office/index.js";
 import {
   type CaseTranslations,
   type FieldName,
   fieldState,
+  maxLength,
   type StoredStatus,
   translatableFields,
 } from "./fields.js";
@@ -23,7 +23,7 @@ export function draftOf(body: TranslationBody, fields: FieldName[]): Draft {
   const draft: Draft = new Map();
   for (const field of fields) {
     const text = body[`text-${field}`];
-    const status = body[`status-${field}`];
+    const status = body[`status-${field}`] as Choice | undefined;
     // Only the fields the form sent: a missing one is left as it is.
     if (text === undefined && status === undefined) continue;
     draft.set(field, { text: (text ?? "").replace(/\r\n?/g, "\n"), status: status ?? "draft" });
@@ -37,8 +37,8 @@ export function validate(draft: Draft): Errors {
   for (const [field, { text, status }] of draft) {
     if (text === "" && (status === "approved" || status === "needs_review"))
       errors[`text-${field}`] = "Write the translation before sending it for review or approving it.";
-    if (text.length > MAX_LENGTH[field])
-      errors[`text-${field}`] = `Use at most ${MAX_LENGTH[field].toLocaleString("en")} characters.`;
+    if (text.length > maxLength(field))
+      errors[`text-${field}`] = `Use at most ${maxLength(field).toLocaleString("en")} characters.`;
   }
   return errors;
 }
@@ -65,7 +65,15 @@ export function auditView(entry: CaseTranslations, language: string) {
     fields: Object.fromEntries(
       translatableFields(entry).map((field) => {
         const state = fieldState(entry, language, field);
-        return [field, { text: state.text, status: state.status, sourceRevision: state.sourceRevision }];
+        return [
+          field,
+          {
+            text: state.text,
+            status: state.status,
+            sourceRevision: state.sourceRevision,
+            published: state.publicText !== null,
+          },
+        ];
       }),
     ),
   };

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { type LanguageProgress, languageProgress, languagesInUse, loadTranslations } from "./fields.js";
+import { type LanguageProgress, languageProgress, loadTranslations } from "./fields.js";
+import { languagesInUse } from "./publication.js";
 
 // Languages × cases of one edition: how many of each case's translatable fields are approved
 // and current, outdated, or missing in each language. Shared by the translations page and the

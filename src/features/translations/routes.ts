@@ -10,23 +10,75 @@ import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { canonicalLanguage } from "../../platform/rules.js";
 import { loadCase, TEXT_FORM_LIMIT } from "../cases/index.js";
 import type { Errors, OfficeUser } from "../office/index.js";
-import { canTranslate, currentUser, guard, isAdmin, notFound, sendPage } from "../office/index.js";
+import {
+  canEditSections,
+  canReviewTranslations,
+  currentUser,
+  guard,
+  isAdmin,
+  notFound,
+  sendPage,
+} from "../office/index.js";
 import { type CaseTranslations, loadTranslations, translatableFields } from "./fields.js";
+import { sourceChanges } from "./history.js";
 import { countStatuses, type Draft, draftOf, validate } from "./model.js";
-import { queueLanguages, translatesInto } from "./policy.js";
+import { queueLanguages, reviewsInto, translatesInto } from "./policy.js";
 import { translationProgress } from "./progress.js";
-import { openLanguage, saveTranslation } from "./queries.js";
-import { EditorParams, EditorQuery, LanguageForm, OverviewQuery, TranslationForm } from "./schemas.js";
-import { Editor, editorHref, Overview } from "./views.js";
+import {
+  openLanguage,
+  reviewRequired,
+  saveTranslation,
+  sectionLanguages,
+  setReviewLanguages,
+  TranslationRefused,
+} from "./queries.js";
+import {
+  EditorParams,
+  EditorQuery,
+  LanguageForm,
+  OverviewQuery,
+  type ReviewBody,
+  ReviewForm,
+  type TranslationBody,
+  TranslationForm,
+} from "./schemas.js";
+import { Editor, type EditorProps, editorHref, Overview, type ReviewSection } from "./views.js";
 
 // Translations: each translator's queue, a progress table of languages × cases, and a
 // side-by-side editor where every field has its own status. A translation reaches the public
-// site when its title, summary, story and ask are approved and none is outdated.
+// site when its title, summary, story and ask are approved; it stays there while its source
+// moves on (outdated), until a substantial change takes it off. Coordinators review (approve)
+// translations into their sections' languages, and set which need a second person.
 
 export function translationRoutes(parent: FastifyInstance, runtime: Runtime): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
-  const guarded = { preValidation: guard(canTranslate) };
+  const guarded = { preValidation: guard(canReviewTranslations) };
+
+  /** Section id → languages, of the sections a coordinator runs (none for anyone else). */
+  const coordinated = async (user: OfficeUser) =>
+    user.role === "coordinator" ? sectionLanguages(pool, user.sectionIds) : new Map<number, string[]>();
+
+  /** The sections whose review settings the person may change: an admin's all, a coordinator's own. */
+  const reviewSections = async (user: OfficeUser): Promise<ReviewSection[]> => {
+    if (user.role !== "admin" && user.role !== "coordinator") return [];
+    const found = await pool.query<{
+      id: number;
+      name: string;
+      languages: string[];
+      review_languages: string[];
+    }>(
+      `SELECT id, name, languages, review_languages FROM sections
+        WHERE $1::int[] IS NULL OR id = ANY($1) ORDER BY name`,
+      [user.role === "admin" ? null : user.sectionIds],
+    );
+    return found.rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      languages: r.languages,
+      review: r.review_languages,
+    }));
+  };
 
   const campaignOf = (slug: string | undefined): CampaignInfo | undefined =>
     slug ? runtime.catalog().campaigns.get(slug) : currentCampaign(runtime.catalog());
@@ -45,7 +97,11 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       pool,
       progress.cases.map((c) => c.caseId),
     );
-    const mine = queueLanguages(user, progress.languages);
+    const sections = await coordinated(user);
+    const mine =
+      user.role === "coordinator"
+        ? progress.languages.filter((l) => reviewsInto(user, l, sections))
+        : queueLanguages(user, progress.languages);
     const queue = progress.cases.flatMap((c) => {
       const entry = states.get(c.caseId);
       if (!entry) return [];
@@ -67,6 +123,8 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       editionLanguages: mine.filter((l) => l.toLowerCase() !== campaign.defaultLanguage.toLowerCase()),
       progress,
       sources: new Map([...states.values()].map((entry) => [entry.caseId, entry.sourceLanguage])),
+      canOpen: (language: string) => translatesInto(user, language) || reviewsInto(user, language, sections),
+      review: await reviewSections(user),
     });
     return sendPage(reply, page, status);
   };
@@ -76,7 +134,12 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
     { ...guarded, schema: { querystring: OverviewQuery, response: pageResponses(403, 404) } },
     async (request, reply) => {
       const { campaign, done } = request.query;
-      const notice = done === "language" ? "The language is open for translation." : undefined;
+      const notice =
+        done === "language"
+          ? "The language is open for translation."
+          : done === "review"
+            ? "The review settings are saved."
+            : undefined;
       return overview(request, reply, { campaign, notice });
     },
   );
@@ -107,7 +170,8 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
     const language = canonicalLanguage(params.language);
     const stored = /^\d{1,9}$/.test(params.caseId) ? await loadCase(pool, Number(params.caseId)) : undefined;
     if (!stored || !language) throw notFound("This translation");
-    if (!translatesInto(user, language))
+    const reviews = reviewsInto(user, language, await coordinated(user));
+    if (!translatesInto(user, language) && !reviews)
       throw new Problem(403, "forbidden", `You do not translate into ${language}.`);
     if (language.toLowerCase() === stored.sourceLanguage.toLowerCase())
       throw new Problem(
@@ -115,7 +179,28 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
         "source_language",
         "This is the case's source language: edit it on the case's page.",
       );
-    return { stored, language };
+    return { stored, language, reviews };
+  };
+
+  /** The editor page's data: the state, what changed in the source, whether review applies. */
+  const editorProps = async (
+    user: OfficeUser,
+    csrf: string,
+    stored: EditorProps["stored"],
+    language: string,
+    extra: Partial<EditorProps> = {},
+  ): Promise<EditorProps> => {
+    const entry = await stateOf(stored.id);
+    return {
+      user,
+      csrf,
+      stored,
+      language,
+      entry,
+      changes: await sourceChanges(pool, entry, language),
+      reviewRequired: await reviewRequired(pool, language),
+      ...extra,
+    };
   };
 
   const stateOf = async (caseId: number): Promise<CaseTranslations> => {
@@ -134,10 +219,9 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       const user = currentUser(request);
       const { stored, language } = await target(request.params, user);
       const notice = request.query.done === "saved" ? "Saved." : undefined;
-      const entry = await stateOf(stored.id);
       return sendPage(
         reply,
-        h(Editor, { user, csrf: reply.generateCsrf(), stored, language, entry, notice }),
+        h(Editor, await editorProps(user, reply.generateCsrf(), stored, language, { notice })),
       );
     },
   );
@@ -152,23 +236,57 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
         params: EditorParams,
         response: formResponses(403, 404, 409, 422),
       },
-      preHandler: [guard(canTranslate), app.csrfProtection],
+      preHandler: [guard(canReviewTranslations), app.csrfProtection],
       bodyLimit: TEXT_FORM_LIMIT,
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const { stored, language } = await target(request.params, user);
+      const { stored, language, reviews } = await target(request.params, user);
       const entry = await stateOf(stored.id);
       const fields = translatableFields(entry);
-      const draft: Draft = draftOf(request.body, fields);
+      const draft: Draft = draftOf(request.body as TranslationBody, fields);
       const errors = { ...validate(draft), ...formErrors(request) };
-      if (Object.keys(errors).length > 0) {
-        const page = h(Editor, { user, csrf: reply.generateCsrf(), stored, language, entry, draft, errors });
-        return sendPage(reply, page, 422);
+      const refuse = async (errors: Errors, status: number) =>
+        sendPage(
+          reply,
+          h(Editor, await editorProps(user, reply.generateCsrf(), stored, language, { draft, errors })),
+          status,
+        );
+      if (Object.keys(errors).length > 0) return refuse(errors, 422);
+      try {
+        // Whether a second person must approve is read in the save's transaction.
+        await saveTranslation(pool, user, stored.id, language, fields, draft, { reviews });
+      } catch (error) {
+        if (error instanceof TranslationRefused) return refuse(error.errors, error.status);
+        throw error;
       }
-      await saveTranslation(pool, user, stored.id, language, fields, draft);
       await runtime.catalogChanged();
       return reply.redirect(`${editorHref(stored.id, language)}?done=saved`, 303);
+    },
+  );
+
+  const reviewForm = formRoute(ReviewForm);
+  app.post(
+    "/office/translations/review",
+    {
+      ...reviewForm,
+      schema: { ...reviewForm.schema, response: formResponses(403, 422) },
+      preHandler: [guard(canEditSections), app.csrfProtection],
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const mine = (await reviewSections(user)).map((s) => s.id);
+      const wanted = new Set<string>();
+      for (const [name, value] of Object.entries(request.body as ReviewBody)) {
+        const match = /^review-(\d{1,9})-(.+)$/.exec(name);
+        if (!match || value === undefined) continue;
+        // A box for a section the person does not run: refused, nothing changed.
+        if (!mine.includes(Number(match[1])))
+          throw new Problem(403, "forbidden", "You set the review only for the sections you run.");
+        wanted.add(`${match[1]}|${(match[2] ?? "").toLowerCase()}`);
+      }
+      await setReviewLanguages(pool, user, mine, wanted);
+      return reply.redirect("/office/translations?done=review", 303);
     },
   );
 }

@@ -30,20 +30,28 @@ const Status = Type.Union(
   messages("Choose a status from the list."),
 );
 
-/** text-<field> and status-<field> for each field; a field the form leaves out stays as it is. */
-export const TranslationForm = Type.Object({
-  "text-title": Type.Optional(Type.String()),
-  "status-title": Type.Optional(Status),
-  "text-summary": Type.Optional(Type.String()),
-  "status-summary": Type.Optional(Status),
-  "text-story": Type.Optional(Type.String()),
-  "status-story": Type.Optional(Status),
-  "text-ask": Type.Optional(Type.String()),
-  "status-ask": Type.Optional(Status),
-  "text-sample_letter": Type.Optional(Type.String()),
-  "status-sample_letter": Type.Optional(Status),
-  "text-photo_alt": Type.Optional(Type.String()),
-  "status-photo_alt": Type.Optional(Status),
-});
+const CASE_FIELDS = "title|summary|story|ask|sample_letter|photo_alt|cards_address";
+const TARGET_FIELDS = "target\\.\\d{1,9}\\.(?:title|salutation|address)";
 
-export type TranslationBody = Static<typeof TranslationForm>;
+/**
+ * text-<field> and status-<field> for each field (the case's, and target.<id>.<part> for each
+ * target's); a field the form leaves out stays as it is.
+ */
+export const TranslationForm = Type.Object(
+  {},
+  {
+    patternProperties: {
+      [`^text-(?:${CASE_FIELDS}|${TARGET_FIELDS})$`]: Type.String(),
+      [`^status-(?:${CASE_FIELDS}|${TARGET_FIELDS})$`]: Status,
+    },
+  },
+);
+
+export type TranslationBody = Static<typeof TranslationForm> & Record<string, string | undefined>;
+
+/** Which of a section's languages need a second person to approve: review-<section id>-<tag>. */
+export const ReviewForm = Type.Object(
+  {},
+  { patternProperties: { "^review-\\d{1,9}-[A-Za-z0-9-]{1,35}$": Type.String() } },
+);
+export type ReviewBody = Record<string, string | undefined>;

@@ -73,11 +73,14 @@ test("a translator works only into their languages; other roles cannot translate
   assert.equal((await admin.get(`/office/translations/${caseId}/en`)).statusCode, 409);
   assert.equal((await admin.get("/office/translations/999999/es")).statusCode, 404);
   assert.equal((await admin.get(`/office/translations/${caseId}/not%20a%20tag`)).statusCode, 404);
-  for (const role of ["coordinator", "organizer"] as const) {
-    const other = await officeClient(t, await makeUser(t, role, { countries: ["ES"] }));
-    assert.equal((await other.get("/office/translations")).statusCode, 403);
-    assert.equal((await other.get(`/office/translations/${caseId}/es`)).statusCode, 403);
-  }
+  const organizer = await officeClient(t, await makeUser(t, "organizer", { countries: ["ES"] }));
+  assert.equal((await organizer.get("/office/translations")).statusCode, 403);
+  assert.equal((await organizer.get(`/office/translations/${caseId}/es`)).statusCode, 403);
+  // A coordinator reviews the languages of their own sections only (France's: fr).
+  const france = await officeClient(t, await makeUser(t, "coordinator", { countries: ["FR"] }));
+  assert.equal((await france.get("/office/translations")).statusCode, 200);
+  assert.equal((await france.get(`/office/translations/${caseId}/fr`)).statusCode, 200);
+  assert.equal((await france.get(`/office/translations/${caseId}/es`)).statusCode, 403);
 });
 
 test("the editor shows the source beside the translation, with lang and dir, and each field's status", async () => {
@@ -95,7 +98,7 @@ test("the editor shows the source beside the translation, with lang and dir, and
   assert.ok(!page.body.includes('name="text-photo_alt"'));
 });
 
-test("a translation reaches the public site once approved, and leaves it when its source changes", async () => {
+test("a translation reaches the public site once approved, and stays there while its source is only outdated", async () => {
   // Before: Spanish readers get the English text.
   let page = await publicPage("/es/cases/translated-case");
   assert.match(page.body, /<h1>María Test<\/h1>/);
@@ -105,7 +108,8 @@ test("a translation reaches the public site once approved, and leaves it when it
     page.body,
     /<textarea[^>]*name="body"[^>]*>Dear Attorney General,\n\nPlease protect María.<\/textarea>/,
   );
-  assert.deepEqual(await progressOf("es"), { approved: 0, outdated: 0, missing: 5, total: 5 });
+  // Title, summary, story, ask, sample letter, where cards go, the target's title and address.
+  assert.deepEqual(await progressOf("es"), { approved: 0, outdated: 0, missing: 8, total: 8 });
   const queue = await spanish.get("/office/translations");
   assert.match(queue.body, new RegExp(`/office/translations/${caseId}/es`));
 
@@ -122,32 +126,37 @@ test("a translation reaches the public site once approved, and leaves it when it
   assert.equal(row.sample_letter, "", "a missing field is stored as ''");
   page = await publicPage("/es/cases/translated-case");
   assert.ok(!page.body.includes("Protejan a María"));
-  assert.deepEqual(await progressOf("es"), { approved: 2, outdated: 0, missing: 1, total: 5 });
+  assert.deepEqual(await progressOf("es"), { approved: 2, outdated: 0, missing: 4, total: 8 });
 
   // Approved: public.
   assert.equal((await spanish.post(`/office/translations/${caseId}/es`, esForm())).statusCode, 303);
   page = await publicPage("/es/cases/translated-case");
   assert.match(page.body, /Protejan a María e investiguen las amenazas/);
-  assert.deepEqual(await progressOf("es"), { approved: 4, outdated: 0, missing: 1, total: 5 });
+  assert.deepEqual(await progressOf("es"), { approved: 4, outdated: 0, missing: 4, total: 8 });
   const fields = await fieldRows("es");
   assert.equal(fields.title.source_revision, 1);
   assert.equal(fields.title.status, "approved");
   assert.equal(fields.sample_letter, undefined);
 
-  // The admin changes the English ask: the Spanish ask is outdated, the translation leaves the site.
+  // The admin changes the English ask (not substantially): the Spanish ask is outdated in the
+  // office, and the approved Spanish text stays on the public site.
   const form = caseForm(t, {
     ask: "Protect María, investigate the threats and punish those responsible.",
     sample_letter: "Dear Attorney General,\n\nPlease protect María.",
   });
   delete form.slug;
   assert.equal((await admin.post(`/office/cases/${caseId}`, form)).statusCode, 303);
-  assert.deepEqual(await progressOf("es"), { approved: 3, outdated: 1, missing: 1, total: 5 });
+  assert.deepEqual(await progressOf("es"), { approved: 3, outdated: 1, missing: 4, total: 8 });
   page = await publicPage("/es/cases/translated-case");
-  assert.ok(!page.body.includes("Protejan a María"));
-  assert.match(page.body, /punish those responsible/);
+  assert.match(page.body, /Protejan a María e investiguen las amenazas/);
+  assert.ok(!page.body.includes("punish those responsible"));
   const editor = await spanish.get(`/office/translations/${caseId}/es`);
   assert.match(editor.body, /class="status-outdated"/);
   assert.match(editor.body, /source revision 2, translated\s+from 1/);
+  assert.match(editor.body, /stays on the public site until it is updated/);
+  // The word-level diff between the revision translated and the current source.
+  assert.match(editor.body, /<ins class="diff-added">[^<]*punish those responsible[^<]*<\/ins>/);
+  assert.match(editor.body, /<del class="diff-removed">[^<]*\band\b[^<]*<\/del>/);
   assert.match(
     (await spanish.get("/office/translations")).body,
     new RegExp(`/office/translations/${caseId}/es`),
@@ -163,10 +172,11 @@ test("a translation reaches the public site once approved, and leaves it when it
     ).statusCode,
     303,
   );
-  assert.deepEqual(await progressOf("es"), { approved: 3, outdated: 1, missing: 1, total: 5 });
+  assert.deepEqual(await progressOf("es"), { approved: 3, outdated: 1, missing: 4, total: 8 });
   assert.equal((await fieldRows("es")).title.revision, 2);
+  assert.match((await publicPage("/es/cases/translated-case")).body, /<h1>María Test \(periodista\)<\/h1>/);
 
-  // Re-approving the new text records the current source revision: public again.
+  // Re-approving the new text records the current source revision.
   const ask = "Protejan a María, investiguen las amenazas y castiguen a los responsables.";
   assert.equal(
     (
@@ -181,17 +191,62 @@ test("a translation reaches the public site once approved, and leaves it when it
   page = await publicPage("/es/cases/translated-case");
   assert.ok(page.body.includes(ask));
 
+  // A substantial change (a release) takes the outdated Spanish story off until it is approved again.
+  const released = caseForm(t, {
+    ask: "Protect María, investigate the threats and punish those responsible.",
+    story: "María was released on 10 December.\n\nShe thanks everyone who wrote.",
+    sample_letter: "Dear Attorney General,\n\nPlease protect María.",
+    substantial: "1",
+  });
+  delete released.slug;
+  assert.equal((await admin.post(`/office/cases/${caseId}`, released)).statusCode, 303);
+  const revision = (
+    await t.db.pool.query(
+      "SELECT revision, substantial, text FROM case_source_revisions WHERE case_id = $1 AND field = 'story' ORDER BY revision",
+      [caseId],
+    )
+  ).rows;
+  assert.deepEqual(
+    revision.map((r) => [r.revision, r.substantial]),
+    [
+      [1, false],
+      [2, true],
+    ],
+  );
+  assert.match(revision[1].text, /released/);
+  page = await publicPage("/es/cases/translated-case");
+  assert.ok(!page.body.includes(ask), "the Spanish translation is off the public site");
+  assert.match(page.body, /María was released/);
+  const after = await spanish.get(`/office/translations/${caseId}/es`);
+  assert.match(after.body, /marked substantial: this translation is off the public site/);
+  assert.match(after.body, /<ins class="diff-added">[^<]*released/);
+  const story =
+    "María fue liberada el 10 de diciembre.\n\nDa las gracias a todas las personas que escribieron.";
+  assert.equal(
+    (
+      await spanish.post(
+        `/office/translations/${caseId}/es`,
+        esForm({ "text-title": "María Test (periodista)", "text-ask": ask, "text-story": story }),
+      )
+    ).statusCode,
+    303,
+  );
+  page = await publicPage("/es/cases/translated-case");
+  assert.match(page.body, /María fue liberada/);
+
   const audits = (
     await t.db.pool.query(
       "SELECT before, after FROM audit_log WHERE entity = 'case_text' AND entity_id = $1 ORDER BY id",
       [`${caseId}:es`],
     )
   ).rows;
-  assert.equal(audits.length, 4);
+  assert.equal(audits.length, 5);
   assert.equal(audits[0].before.fields.title.status, "missing");
   assert.equal(audits[0].after.fields.title.status, "draft");
   assert.equal(audits[1].after.public, true);
   assert.equal(audits[3].after.fields.ask.text, ask);
+  assert.equal(audits[4].before.public, false);
+  assert.equal(audits[4].after.public, true);
 });
 
 test("bad translation input is refused with 422 and nothing written", async () => {
@@ -229,9 +284,10 @@ test("bad translation input is refused with 422 and nothing written", async () =
 test("older texts without field states count as approved, and become outdated when their source changes", async () => {
   const gao = t.runtime.catalog().campaigns.get("w4r-2012")?.cases.get("gao-zhisheng");
   assert.ok(gao);
-  assert.deepEqual(await progressOf("es", gao), { approved: 4, outdated: 0, missing: 0, total: 4 });
-  assert.deepEqual(await progressOf("pl", gao), { approved: 0, outdated: 0, missing: 4, total: 4 });
-  assert.deepEqual(await progressOf("en", gao), { approved: 4, outdated: 0, missing: 0, total: 4 });
+  // The four required fields, and the two targets' titles and addresses (not translated yet).
+  assert.deepEqual(await progressOf("es", gao), { approved: 4, outdated: 0, missing: 4, total: 8 });
+  assert.deepEqual(await progressOf("pl", gao), { approved: 0, outdated: 0, missing: 8, total: 8 });
+  assert.deepEqual(await progressOf("en", gao), { approved: 8, outdated: 0, missing: 0, total: 8 });
   const spanishTitle = (
     await t.db.pool.query("SELECT title FROM case_texts WHERE case_id = $1 AND language = 'es'", [gao])
   ).rows[0].title;
@@ -253,7 +309,7 @@ test("older texts without field states count as approved, and become outdated wh
     ask: stored.ask,
     sample_letter: "",
     photo_alt: "",
-    solidarity_address: "",
+    cards_address: "",
     campaigns: campaigns.map((c) => String(c.campaign_id)),
     published: "1",
   };
@@ -266,18 +322,29 @@ test("older texts without field states count as approved, and become outdated wh
   });
   const saved = await admin.post(`/office/cases/${gao}`, form);
   assert.equal(saved.statusCode, 303, saved.body.slice(0, 1000));
-  assert.deepEqual(await progressOf("es", gao), { approved: 3, outdated: 1, missing: 0, total: 4 });
-  // The Spanish text is kept for its translator, but readers get the current English one.
+  assert.deepEqual(await progressOf("es", gao), { approved: 3, outdated: 1, missing: 4, total: 8 });
+  // Outdated is not unpublished: Spanish readers keep the approved Spanish text.
   const es = (
     await t.db.pool.query("SELECT public FROM case_texts WHERE case_id = $1 AND language = 'es'", [gao])
   ).rows[0];
-  assert.equal(es.public, false);
-  assert.match((await publicPage("/es/cases/gao-zhisheng")).body, /Updated\./);
+  assert.equal(es.public, true);
+  const spanish = (await publicPage("/es/cases/gao-zhisheng")).body;
+  assert.match(spanish, new RegExp(`<h1>${spanishTitle}</h1>`));
+  assert.doesNotMatch(spanish, /Updated\./);
+  assert.match((await publicPage("/en/cases/gao-zhisheng")).body, /Updated\./);
+  // The targets kept their ids: edited in place, not replaced.
+  const kept = (await t.db.pool.query("SELECT id FROM targets WHERE case_id = $1 ORDER BY position", [gao]))
+    .rows;
+  assert.deepEqual(
+    kept.map((r) => r.id),
+    targets.map((r) => r.id),
+  );
 });
 
 test("progress covers the languages in use, and admins open new ones", async () => {
   const progress = await translationProgress(t.db.pool, campaignId());
-  for (const language of ["en", "es", "fr", "pl", "ar", "es-MX"])
+  // The sections' languages (zh-TW among them) and every interface language (zh-Hans too).
+  for (const language of ["en", "es", "fr", "pl", "ar", "es-MX", "zh-TW", "zh-Hans", "ru", "ca"])
     assert.ok(progress.languages.includes(language), language);
   assert.ok(!progress.languages.includes("sw"));
   assert.ok(progress.cases.some((c) => c.slug === "gao-zhisheng" && c.title === "Gao Zhisheng"));

@@ -1,5 +1,5 @@
 import { direction } from "../../platform/i18n/locales.js";
-import { FIELD_LABELS, MAX_LENGTH, type StoredCase } from "../cases/index.js";
+import { fieldLabel, type StoredCase } from "../cases/index.js";
 import type { OfficeUser } from "../office/index.js";
 import {
   CsrfField,
@@ -12,14 +12,21 @@ import {
 } from "../office/index.js";
 import {
   type CaseTranslations,
+  type FieldName,
   type FieldStatus,
   fieldState,
   languageProgress,
+  maxLength,
+  parseField,
   translatableFields,
 } from "./fields.js";
+import type { SourceChange } from "./history.js";
 import { type Draft, KEEP, type StatusCounts } from "./model.js";
+import { ReviewPanel, type ReviewSection, SourceDiff } from "./parts.js";
 import { translatesInto } from "./policy.js";
 import type { TranslationProgress } from "./progress.js";
+
+export type { ReviewSection };
 
 // The translation pages: the overview (a translator's queue, the progress table, opening a
 // language) and the side-by-side editor of one case in one language.
@@ -70,6 +77,10 @@ export interface OverviewProps {
   progress: TranslationProgress;
   /** Case id → its source language. */
   sources: Map<number, string>;
+  /** Whether the person may open the editor of a language. */
+  canOpen: (language: string) => boolean;
+  /** The sections whose review settings the person may change. */
+  review: ReviewSection[];
 }
 
 export function Overview(p: OverviewProps) {
@@ -151,7 +162,7 @@ export function Overview(p: OverviewProps) {
                     <td>
                       {source ? (
                         `${label} (source)`
-                      ) : translatesInto(p.user, language) ? (
+                      ) : p.canOpen(language) ? (
                         <a href={editorHref(c.caseId, language)}>{label}</a>
                       ) : (
                         label
@@ -179,6 +190,7 @@ export function Overview(p: OverviewProps) {
           <button type="submit">Open</button>
         </form>
       ) : null}
+      <ReviewPanel csrf={p.csrf} sections={p.review} />
     </OfficeLayout>
   );
 }
@@ -192,12 +204,24 @@ export interface EditorProps {
   draft?: Draft;
   errors?: Errors;
   notice?: string;
+  /** What changed in the source of each outdated field. */
+  changes: Map<FieldName, SourceChange>;
+  /** A second person must approve what someone writes in this language. */
+  reviewRequired: boolean;
 }
+
+/** Long texts get a tall box; a title or salutation a line. */
+const isLine = (field: FieldName) => {
+  const parsed = parseField(field);
+  return parsed?.kind === "case" ? parsed.field === "title" : parsed?.part !== "address";
+};
+const isLong = (field: FieldName) => field === "story" || field === "sample_letter";
 
 export function Editor(o: EditorProps) {
   const { stored, language, entry, csrf } = o;
   const source = stored.sourceLanguage;
   const progress = languageProgress(entry, language);
+  const writes = translatesInto(o.user, language);
   return (
     <OfficeLayout
       title={`${stored.texts.title || stored.slug}: ${languageName(language)}`}
@@ -210,7 +234,10 @@ export function Editor(o: EditorProps) {
       <p>
         From {languageName(source)} into {languageName(language)}. {progress.approved} of {progress.total}{" "}
         fields approved. The public site shows this translation once the title, summary, story and ask are
-        approved and none is outdated.
+        approved; when the source changes it stays, marked outdated here, unless the change was substantial.
+        {o.reviewRequired
+          ? " Translations into this language are approved by a second person: not by the one who wrote them."
+          : ""}
       </p>
       <form method="post" action={editorHref(stored.id, language)} class="stack">
         <CsrfField token={csrf} />
@@ -218,6 +245,7 @@ export function Editor(o: EditorProps) {
           const state = fieldState(entry, language, field);
           const sourceState = fieldState(entry, source, field);
           const draft = o.draft?.get(field);
+          const change = o.changes.get(field);
           const options: [string, string][] = [
             ...(state.status === "outdated" ? [[KEEP, "outdated: leave as it is"] as [string, string]] : []),
             ["draft", "draft"],
@@ -228,14 +256,12 @@ export function Editor(o: EditorProps) {
           return (
             <fieldset class="card">
               <legend>
-                {FIELD_LABELS[field]}: <StatusBadge status={state.status} />
+                {fieldLabel(field, entry.targets)}: <StatusBadge status={state.status} />
+                {state.status !== "missing" && state.publicText !== null && state.stored !== "approved"
+                  ? " (the approved text stays public meanwhile)"
+                  : ""}
               </legend>
-              {state.status === "outdated" ? (
-                <p class="hint">
-                  The source changed after this was translated (source revision {sourceState.revision},
-                  translated from {state.sourceRevision}).
-                </p>
-              ) : null}
+              {change ? <SourceDiff change={change} language={source} /> : null}
               <div class="side-by-side">
                 <div class="field">
                   <p>
@@ -250,16 +276,19 @@ export function Editor(o: EditorProps) {
                   label={`Translation (${language})`}
                   value={draft?.text ?? state.text}
                   errors={o.errors}
-                  textarea={field !== "title"}
-                  rows={field === "story" || field === "sample_letter" ? 12 : 3}
+                  textarea={!isLine(field)}
+                  rows={isLong(field) ? 12 : 3}
                   lang={language}
                   dir={direction(language)}
-                  attrs={{ maxlength: MAX_LENGTH[field] }}
+                  // A coordinator reviews: approves or sends back, but the translator writes.
+                  attrs={
+                    writes ? { maxlength: maxLength(field) } : { maxlength: maxLength(field), readonly: true }
+                  }
                 />
               </div>
               <Field
                 name={`status-${field}`}
-                label={`Status of the ${field.replace("_", " ")}`}
+                label={`Status: ${fieldLabel(field, entry.targets)}`}
                 value={chosen}
                 errors={o.errors}
                 options={options}

@@ -17,6 +17,20 @@ export function direction(locale: string): "rtl" | "ltr" {
   return RTL_LANGUAGES.has(locale.split("-")[0]?.toLowerCase() ?? "") ? "rtl" : "ltr";
 }
 
+/**
+ * The interface language that serves readers of one language tag (ca → es, be → ru, zh → zh-Hans),
+ * by CLDR's language distances; undefined when none is close enough (de, zh-TW).
+ */
+export function closeUiLocale(tag: string): UiLocale | undefined {
+  try {
+    // "und" is no interface language: it stands for "none close enough".
+    const found = match([tag], [...UI_LOCALES], "und");
+    return isUiLocale(found) ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The best interface language for an Accept-Language header (zh-CN → zh-Hans, es-MX → es). */
 export function negotiateLocale(acceptLanguage: string | undefined): UiLocale {
   if (!acceptLanguage) return DEFAULT_LOCALE;

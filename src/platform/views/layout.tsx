@@ -23,6 +23,13 @@ export interface PageContext {
   publicUrl?: string;
   /** What a link preview and a search result show; the site's own description when not given. */
   meta?: PageMeta;
+  /**
+   * The language in the page's address when it is not the interface's: a case read in a language
+   * the interface does not speak (/ca/cases/…) keeps that address as its canonical one.
+   */
+  pathLanguage?: string;
+  /** Languages beyond the interface's this page exists in, each at /<tag><path> (a case's). */
+  otherLanguages?: string[];
 }
 
 export interface PageMeta {
@@ -61,7 +68,9 @@ function MetaTags(props: { ctx: PageContext; title: string }) {
   const description = describe(ctx.meta?.description ?? m.t("meta.description"));
   const image = ctx.meta?.image;
   // Only pages that know the public address name it (error pages do not, and have no canonical).
-  const url = ctx.publicUrl ? `${ctx.publicUrl}${localHref(m.locale, ctx.path)}` : undefined;
+  const url = ctx.publicUrl
+    ? `${ctx.publicUrl}${ctx.pathLanguage ? `/${ctx.pathLanguage}${ctx.path}` : localHref(m.locale, ctx.path)}`
+    : undefined;
   return (
     <>
       <meta name="description" content={description} />
@@ -141,6 +150,9 @@ export function Layout(props: {
         ) : null}
         {UI_LOCALES.map((l) => (
           <link rel="alternate" hreflang={l} href={localHref(l, ctx.path)} />
+        ))}
+        {(ctx.otherLanguages ?? []).map((l) => (
+          <link rel="alternate" hreflang={l} href={`/${l}${ctx.path}`} />
         ))}
       </head>
       <body>

@@ -1,7 +1,16 @@
 import { isCountryCode } from "../../../core/ledger/intake.js";
 import { canonicalLanguage } from "../../../platform/rules.js";
 import type { Errors } from "../../office/index.js";
-import { emptyTexts, FIELDS, type FieldName, type Texts } from "../../translations/index.js";
+import {
+  type CaseField,
+  emptyTexts,
+  FIELDS,
+  type FieldName,
+  MAX_LENGTH,
+  parseField,
+  type TargetPart,
+  type Texts,
+} from "../../translations/index.js";
 import type { CaseBody } from "./schemas.js";
 
 // A case as the back office edits it: where it is featured, its source texts, its targets and
@@ -16,28 +25,43 @@ export const MIN_TARGET_ROWS = 3;
  * 9 bytes a character. */
 export const TEXT_FORM_LIMIT = 1024 * 1024;
 
-/** Longest accepted text per field, in characters (the letter form takes 10 000). */
-export const MAX_LENGTH: Record<FieldName, number> = {
-  title: 200,
-  summary: 1000,
-  story: 20_000,
-  ask: 2000,
-  sample_letter: 10_000,
-  photo_alt: 500,
-};
+export { MAX_LENGTH };
 
-export const FIELD_LABELS: Record<FieldName, string> = {
+const CASE_LABELS: Record<CaseField, string> = {
   title: "Title (the person's or community's name)",
   summary: "Summary",
   story: "Story",
   ask: "The ask",
   sample_letter: "Sample letter",
   photo_alt: "Photo description (for people who cannot see it)",
+  cards_address: "Where solidarity cards go",
 };
 
+const TARGET_LABELS: Record<TargetPart, string> = {
+  title: "title",
+  salutation: "salutation",
+  address: "postal address",
+};
+
+/** A field's label; a target's fields are named after the target ("Target 1 (Gao Zhisheng): title"). */
+export function fieldLabel(field: FieldName, targets: { id: number; name: string }[] = []): string {
+  const parsed = parseField(field);
+  if (!parsed) return field;
+  if (parsed.kind === "case") return CASE_LABELS[parsed.field];
+  const index = targets.findIndex((t) => t.id === parsed.targetId);
+  const name = index >= 0 ? ` ${index + 1} (${targets[index]?.name})` : "";
+  return `Target${name}: ${TARGET_LABELS[parsed.part]}`;
+}
+
+/** Labels of the case's own fields. */
+export const FIELD_LABELS = CASE_LABELS;
+
 export interface TargetDraft {
+  /** The stored target this row edits; undefined for a new one. */
+  id?: number;
   name: string;
   title: string;
+  salutation: string;
   postalAddress: string;
   email: string;
 }
@@ -47,11 +71,15 @@ export interface CaseDraft {
   country: string;
   sourceLanguage: string;
   texts: Texts;
-  solidarityAddress: string;
   targets: TargetDraft[];
   /** Campaign id → position. */
   campaigns: Map<number, number>;
   published: boolean;
+  /**
+   * The change is substantial (a new ask, a release): translations of the changed fields leave
+   * the public site until approved again. Otherwise they stay, marked outdated.
+   */
+  substantial: boolean;
 }
 
 export interface CampaignOption {
@@ -68,7 +96,6 @@ export interface StoredCase {
   country: string;
   sourceLanguage: string;
   published: boolean;
-  solidarityAddress: string;
   photoId: string | null;
   texts: Texts;
   targets: TargetDraft[];
@@ -103,9 +130,12 @@ export function draftOf(body: CaseBody): CaseDraft {
   for (const field of FIELDS) texts[field] = block(body[field]);
   const targets: TargetDraft[] = [];
   for (let i = 0; i < targetRowsSent(body); i++) {
+    const id = body[`target-${i}-id`];
     targets.push({
+      id: id && /^\d{1,9}$/.test(id) ? Number(id) : undefined,
       name: body[`target-${i}-name`] ?? "",
       title: body[`target-${i}-title`] ?? "",
+      salutation: body[`target-${i}-salutation`] ?? "",
       postalAddress: block(body[`target-${i}-address`]),
       email: body[`target-${i}-email`] ?? "",
     });
@@ -120,14 +150,14 @@ export function draftOf(body: CaseBody): CaseDraft {
     country: (body.country ?? "").toUpperCase(),
     sourceLanguage: body.source_language ?? "",
     texts,
-    solidarityAddress: block(body.solidarity_address),
     targets,
     campaigns,
     published: body.published !== undefined,
+    substantial: body.substantial !== undefined,
   };
 }
 
-const blankTarget = (t: TargetDraft) => !t.name && !t.title && !t.postalAddress && !t.email;
+const blankTarget = (t: TargetDraft) => !t.name && !t.title && !t.salutation && !t.postalAddress && !t.email;
 export const filledTargets = (draft: CaseDraft) => draft.targets.filter((t) => !blankTarget(t));
 
 /**
@@ -144,11 +174,11 @@ export function validate(draft: CaseDraft, campaigns: CampaignOption[], isNew: b
     if (draft.texts[field].length > MAX_LENGTH[field])
       errors[field] = `Use at most ${MAX_LENGTH[field].toLocaleString("en")} characters.`;
   }
-  if (draft.solidarityAddress.length > 1000) errors.solidarity_address = "Use at most 1,000 characters.";
   draft.targets.forEach((t, i) => {
     if (blankTarget(t)) return;
     if (t.name === "" || t.name.length > 200) errors[`target-${i}-name`] = "Enter the target's name.";
     if (t.title.length > 200) errors[`target-${i}-title`] = "Use at most 200 characters.";
+    if (t.salutation.length > 200) errors[`target-${i}-salutation`] = "Use at most 200 characters.";
     if (t.postalAddress === "" || t.postalAddress.length > 1000)
       errors[`target-${i}-address`] = "Enter the postal address letters go to.";
   });
@@ -168,10 +198,10 @@ export const draftFromStored = (stored: StoredCase): CaseDraft => ({
   country: stored.country,
   sourceLanguage: stored.sourceLanguage,
   texts: { ...stored.texts },
-  solidarityAddress: stored.solidarityAddress,
   targets: stored.targets,
   campaigns: new Map(stored.campaigns.map((c) => [c.id, c.position])),
   published: stored.published,
+  substantial: false,
 });
 
 export class SaveRefused extends Error {

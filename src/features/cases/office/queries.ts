@@ -3,10 +3,15 @@ import { canonicalLanguage } from "../../../platform/rules.js";
 import {
   emptyTexts,
   FIELDS,
+  type FieldName,
   loadTranslations,
   materialize,
   refreshPublic,
+  TARGET_PARTS,
+  type TargetPart,
   type Texts,
+  targetField,
+  withdrawPublished,
 } from "../../translations/index.js";
 import { type CampaignOption, type CaseDraft, filledTargets, SaveRefused, type StoredCase } from "./model.js";
 
@@ -67,13 +72,14 @@ interface CaseRow {
   country: string;
   source_language: string;
   published: boolean;
-  solidarity_address: string;
   photo_id: string | null;
 }
 
 interface TargetRow {
+  id: number;
   name: string;
   title: string;
+  salutation: string;
   postal_address: string;
   email: string | null;
 }
@@ -85,7 +91,7 @@ interface CampaignCaseRow {
 
 export async function loadCase(db: Db, id: number, lock = false): Promise<StoredCase | undefined> {
   const found = await db.query<CaseRow>(
-    `SELECT id, slug, country, source_language, published, solidarity_address, photo_id
+    `SELECT id, slug, country, source_language, published, photo_id
        FROM cases WHERE id = $1 ${lock ? "FOR UPDATE" : ""}`,
     [id],
   );
@@ -93,12 +99,11 @@ export async function loadCase(db: Db, id: number, lock = false): Promise<Stored
   if (!row) return undefined;
   // One query after the other: this may run on a transaction's client.
   const texts = await db.query<Texts>(
-    `SELECT title, summary, story, ask, sample_letter, photo_alt FROM case_texts
-      WHERE case_id = $1 AND language = $2`,
+    `SELECT ${FIELDS.join(", ")} FROM case_texts WHERE case_id = $1 AND language = $2`,
     [id, row.source_language],
   );
   const targets = await db.query<TargetRow>(
-    "SELECT name, title, postal_address, email FROM targets WHERE case_id = $1 ORDER BY position, id",
+    "SELECT id, name, title, salutation, postal_address, email FROM targets WHERE case_id = $1 ORDER BY position, id",
     [id],
   );
   const campaigns = await db.query<CampaignCaseRow>(
@@ -111,12 +116,13 @@ export async function loadCase(db: Db, id: number, lock = false): Promise<Stored
     country: row.country.trim(),
     sourceLanguage: row.source_language,
     published: row.published,
-    solidarityAddress: row.solidarity_address,
     photoId: row.photo_id,
     texts: { ...emptyTexts(), ...(texts.rows[0] ?? {}) },
     targets: targets.rows.map((t) => ({
+      id: t.id,
       name: t.name,
       title: t.title,
+      salutation: t.salutation,
       postalAddress: t.postal_address,
       email: t.email ?? "",
     })),
@@ -128,10 +134,18 @@ export async function setPublished(client: pg.PoolClient, id: number, published:
   await client.query("UPDATE cases SET published = $2, updated_at = now() WHERE id = $1", [id, published]);
 }
 
+/** A target's source text of one part, as the translations name it. */
+const TARGET_COLUMNS: Record<TargetPart, "title" | "salutation" | "postalAddress"> = {
+  title: "title",
+  salutation: "salutation",
+  address: "postalAddress",
+};
+
 /**
  * Writes a case (a new one when id is undefined) inside the caller's transaction. Source texts
- * that changed get the next revision, so their translations become outdated; translations are
- * then re-checked for the public site. Throws SaveRefused for what only the database knows.
+ * that changed get the next revision, kept with its text, so their translations become outdated
+ * (and, for a substantial change, leave the public site); translations are then re-checked for
+ * the public site. Throws SaveRefused for what only the database knows.
  */
 export async function saveCase(
   client: pg.PoolClient,
@@ -145,23 +159,74 @@ export async function saveCase(
   let caseId: number;
   if (!existing) {
     const inserted = await client.query<{ id: number }>(
-      `INSERT INTO cases (slug, country, source_language, solidarity_address, published)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING RETURNING id`,
-      [draft.slug, draft.country, sourceLanguage, draft.solidarityAddress, draft.published],
+      `INSERT INTO cases (slug, country, source_language, published)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+      [draft.slug, draft.country, sourceLanguage, draft.published],
     );
     if (!inserted.rows[0]) throw new SaveRefused({ slug: "Another case already has this slug." });
     caseId = inserted.rows[0].id;
   } else {
     caseId = existing.id;
-    await client.query(
-      `UPDATE cases SET country = $2, solidarity_address = $3, published = $4, updated_at = now()
-        WHERE id = $1`,
-      [caseId, draft.country, draft.solidarityAddress, draft.published],
-    );
+    await client.query("UPDATE cases SET country = $2, published = $3, updated_at = now() WHERE id = $1", [
+      caseId,
+      draft.country,
+      draft.published,
+    ]);
   }
+  await saveEditions(client, caseId, draft, campaigns, existing);
+  // Read before the targets change: the old source texts are compared with the new ones.
+  const state = (await loadTranslations(client, [caseId])).get(caseId);
+  if (state) await materialize(client, state);
+  const old = state?.texts.get(sourceLanguage);
+  const sources = await saveTargets(client, caseId, draft, existing);
 
-  // Editions: a case may join any edition, and leave one that has not started and that no
-  // section features it in (once started, its actions are counted under it: unpublish instead).
+  // Source texts, and the revision of each source field.
+  await client.query(
+    `INSERT INTO case_texts (case_id, language, ${FIELDS.join(", ")}, public)
+     VALUES ($1, $2, ${FIELDS.map((_, i) => `$${i + 3}`).join(", ")}, true)
+     ON CONFLICT (case_id, language) DO UPDATE SET
+       ${FIELDS.map((f, i) => `${f} = $${i + 3}`).join(", ")}, public = true`,
+    [caseId, sourceLanguage, ...FIELDS.map((f) => draft.texts[f])],
+  );
+  for (const field of FIELDS) sources.set(field, draft.texts[field]);
+  for (const [field, text] of sources) {
+    const stored = state?.rows.get(sourceLanguage)?.get(field);
+    const before = old?.[field];
+    const changed = before !== undefined && before !== text;
+    if (stored && !changed) continue;
+    // A field without a row yet (a new case, a new field, a new target) starts at revision 1.
+    const revision = stored ? stored.revision + 1 : changed && before !== "" ? 2 : 1;
+    await client.query(
+      `INSERT INTO case_text_fields (case_id, language, field, status, revision, source_revision, updated_by, edited_by)
+       VALUES ($1, $2, $3, 'approved', $4, NULL, $5, $5)
+       ON CONFLICT (case_id, language, field) DO UPDATE
+         SET status = 'approved', revision = EXCLUDED.revision, updated_at = now(), updated_by = $5, edited_by = $5`,
+      [caseId, sourceLanguage, field, revision, userId],
+    );
+    const substantial = draft.substantial && stored !== undefined;
+    await client.query(
+      `INSERT INTO case_source_revisions (case_id, field, revision, text, substantial, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (case_id, field, revision) DO UPDATE SET text = EXCLUDED.text, substantial = EXCLUDED.substantial`,
+      [caseId, field, revision, text, substantial, userId],
+    );
+    if (substantial) await withdrawPublished(client, caseId, sourceLanguage, field, revision);
+  }
+  await refreshPublic(client, caseId);
+  return caseId;
+}
+
+/**
+ * Editions: a case may join any edition, and leave one that has not started and that no
+ * section features it in (once started, its actions are counted under it: unpublish instead).
+ */
+async function saveEditions(
+  client: pg.PoolClient,
+  caseId: number,
+  draft: CaseDraft,
+  campaigns: CampaignOption[],
+  existing: StoredCase | undefined,
+): Promise<void> {
   const now = new Date();
   const before = new Map((existing?.campaigns ?? []).map((c) => [c.id, c.position]));
   for (const [id] of before) {
@@ -188,39 +253,60 @@ export async function saveCase(
       [id, caseId, position],
     );
   }
+}
 
-  // Targets are replaced as a list (nothing refers to a target row).
-  await client.query("DELETE FROM targets WHERE case_id = $1", [caseId]);
-  for (const [position, t] of filledTargets(draft).entries()) {
-    await client.query(
-      "INSERT INTO targets (case_id, position, name, title, postal_address, email) VALUES ($1, $2, $3, $4, $5, $6)",
-      [caseId, position, t.name, t.title, t.postalAddress, t.email || null],
-    );
+/**
+ * Targets keep their ids while they are edited, so their translations stay theirs; a removed
+ * target takes its translations and field states with it. Returns each target field's new
+ * source text.
+ */
+async function saveTargets(
+  client: pg.PoolClient,
+  caseId: number,
+  draft: CaseDraft,
+  existing: StoredCase | undefined,
+): Promise<Map<FieldName, string>> {
+  const known = new Set((existing?.targets ?? []).flatMap((t) => (t.id === undefined ? [] : [t.id])));
+  const kept = new Set<number>();
+  const sources = new Map<FieldName, string>();
+  const filled = filledTargets(draft);
+  const claimed = new Set(filled.flatMap((t) => (t.id !== undefined && known.has(t.id) ? [t.id] : [])));
+  for (const [position, t] of filled.entries()) {
+    const values = [t.name, t.title, t.salutation, t.postalAddress, t.email || null, position];
+    // A row without its id (a post from a script) edits the target at the same place.
+    const atPlace = existing?.targets[position]?.id;
+    const unnamed = atPlace !== undefined && !claimed.has(atPlace) ? atPlace : undefined;
+    let id = t.id !== undefined && known.has(t.id) ? t.id : unnamed;
+    if (id !== undefined && kept.has(id)) id = undefined;
+    if (id !== undefined) {
+      await client.query(
+        `UPDATE targets SET name = $2, title = $3, salutation = $4, postal_address = $5, email = $6,
+           position = $7 WHERE id = $1`,
+        [id, ...values],
+      );
+    } else {
+      const inserted = await client.query<{ id: number }>(
+        `INSERT INTO targets (case_id, name, title, salutation, postal_address, email, position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [caseId, ...values],
+      );
+      id = inserted.rows[0]?.id ?? 0;
+    }
+    kept.add(id);
+    for (const part of TARGET_PARTS) sources.set(targetField(id, part), t[TARGET_COLUMNS[part]]);
   }
-
-  // Source texts, and the revision of each source field.
-  const state = (await loadTranslations(client, [caseId])).get(caseId);
-  if (state) await materialize(client, state);
-  const old = state?.texts.get(sourceLanguage);
-  await client.query(
-    `INSERT INTO case_texts (case_id, language, title, summary, story, ask, sample_letter, photo_alt, public)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)
-     ON CONFLICT (case_id, language) DO UPDATE SET title = $3, summary = $4, story = $5, ask = $6,
-       sample_letter = $7, photo_alt = $8, public = true`,
-    [caseId, sourceLanguage, ...FIELDS.map((f) => draft.texts[f])],
-  );
-  for (const field of FIELDS) {
-    const stored = state?.rows.get(sourceLanguage)?.get(field);
-    const changed = old !== undefined && old[field] !== draft.texts[field];
-    if (stored && !changed) continue;
-    await client.query(
-      `INSERT INTO case_text_fields (case_id, language, field, status, revision, source_revision, updated_by)
-       VALUES ($1, $2, $3, 'approved', $4, NULL, $5)
-       ON CONFLICT (case_id, language, field) DO UPDATE
-         SET status = 'approved', revision = EXCLUDED.revision, updated_at = now(), updated_by = $5`,
-      [caseId, sourceLanguage, field, (stored?.revision ?? (old ? 1 : 0)) + 1, userId],
-    );
+  const removed = [...known].filter((id) => !kept.has(id));
+  if (removed.length > 0) {
+    const fields = removed.flatMap((id) => TARGET_PARTS.map((part) => targetField(id, part)));
+    await client.query("DELETE FROM case_text_fields WHERE case_id = $1 AND field = ANY($2)", [
+      caseId,
+      fields,
+    ]);
+    await client.query("DELETE FROM case_source_revisions WHERE case_id = $1 AND field = ANY($2)", [
+      caseId,
+      fields,
+    ]);
+    await client.query("DELETE FROM targets WHERE id = ANY($1)", [removed]);
   }
-  await refreshPublic(client, caseId);
-  return caseId;
+  return sources;
 }

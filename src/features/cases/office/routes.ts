@@ -9,7 +9,7 @@ import { formErrors, formRoute } from "../../../platform/http/forms.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
 import { actorOf, audit, canEditCases, currentUser, guard, notFound, sendPage } from "../../office/index.js";
-import { languageProgress, languagesInUse, loadTranslations } from "../../translations/index.js";
+import { emptyTexts, languageProgress, languagesInUse, loadTranslations } from "../../translations/index.js";
 import {
   type CampaignOption,
   type CaseDraft,
@@ -32,11 +32,11 @@ const emptyDraft = (): CaseDraft => ({
   slug: "",
   country: "",
   sourceLanguage: "en",
-  texts: { title: "", summary: "", story: "", ask: "", sample_letter: "", photo_alt: "" },
-  solidarityAddress: "",
+  texts: emptyTexts(),
   targets: [],
   campaigns: new Map(),
   published: false,
+  substantial: false,
 });
 
 export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
@@ -177,7 +177,9 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
         const before = await loadCase(client, stored.id, true);
         if (!before) throw notFound("This case");
         await saveCase(client, draft, all, before, user.id);
-        const after = (await loadCase(client, stored.id)) ?? null;
+        const saved = await loadCase(client, stored.id);
+        // A substantial change also took older translations of the changed fields off the site.
+        const after = saved ? { ...saved, substantial: draft.substantial } : null;
         await audit(client, actorOf(user), "update", "case", stored.id, before, after);
       });
     } catch (error) {

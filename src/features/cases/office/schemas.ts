@@ -27,7 +27,8 @@ const sharedFields = {
   ask: required("Enter the ask."),
   sample_letter: Type.Optional(Type.String()),
   photo_alt: Type.Optional(Type.String()),
-  solidarity_address: Type.Optional(Type.String()),
+  cards_address: Type.Optional(Type.String()),
+  substantial: Type.Optional(Type.String()),
   campaigns: Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages("Choose editions from the list.")),
   published: Type.Optional(Type.String()),
 };
@@ -35,13 +36,14 @@ const sharedFields = {
 // Target rows and edition positions are numbered: target-0-name…, position-<edition id>.
 const numberedFields = {
   patternProperties: {
-    "^target-\\d{1,2}-(name|title|address)$": Type.String(),
+    "^target-\\d{1,2}-(name|title|salutation|address)$": Type.String(),
+    "^target-\\d{1,2}-id$": Type.String({ pattern: "^\\d{1,9}$" }),
     "^target-\\d{1,2}-email$": Email(messages("Enter an email address, or leave it empty.")),
     "^position-\\d{1,9}$": Type.String(),
   },
 };
 
-type TargetPart = "name" | "title" | "address" | "email";
+type TargetPart = "id" | "name" | "title" | "salutation" | "address" | "email";
 /** The numbered fields the patterns allow, as the handler reads them. */
 export type NumberedFields = {
   [name: `target-${number}-${TargetPart}`]: string | undefined;

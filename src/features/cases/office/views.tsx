@@ -38,6 +38,8 @@ const HINTS: Partial<Record<FieldName, string>> = {
   story: "Paragraphs separated by an empty line.",
   sample_letter: "Optional; the site's generic letter is used when empty.",
   photo_alt: "Optional; describe what the photo shows in a sentence.",
+  cards_address:
+    "The postal address for cards to the person or their family; shown with the solidarity action.",
 };
 
 export interface CaseGroup {
@@ -206,23 +208,24 @@ export function CaseForm(p: CaseFormProps) {
             />
           ))}
         </fieldset>
-        <Field
-          name="solidarity_address"
-          label="Where solidarity cards go"
-          value={draft.solidarityAddress}
-          errors={errors}
-          textarea
-          rows={4}
-          hint="The postal address for cards to the person or their family; shown with the solidarity action."
-        />
         <fieldset class="field">
           <legend>Targets (the authorities letters are addressed to; at least one)</legend>
           <p class="hint">Leave a row empty to remove it or to add none.</p>
           {targets.map((t, i) => (
             <fieldset class="field">
               <legend>Target {i + 1}</legend>
+              {t?.id !== undefined ? (
+                <input type="hidden" name={`target-${i}-id`} value={String(t.id)} />
+              ) : null}
               <Field name={`target-${i}-name`} label="Name" value={t?.name} errors={errors} />
               <Field name={`target-${i}-title`} label="Title" value={t?.title} errors={errors} />
+              <Field
+                name={`target-${i}-salutation`}
+                label="Salutation"
+                value={t?.salutation}
+                errors={errors}
+                hint="How a letter greets them, e.g. Dear Attorney General."
+              />
               <Field
                 name={`target-${i}-address`}
                 label="Postal address"
@@ -246,6 +249,14 @@ export function CaseForm(p: CaseFormProps) {
           label="Published (the public site shows it in the editions above)"
           checked={draft.published}
         />
+        {isNew ? null : (
+          <Checkbox
+            name="substantial"
+            label="This change is substantial (a new ask, a release)"
+            checked={draft.substantial}
+            hint="Translations of the texts changed here leave the public site until they are approved again. Otherwise they stay, marked outdated for their translators."
+          />
+        )}
         <button type="submit">{isNew ? "Create the case" : "Save"}</button>
       </form>
       {stored ? <PhotoForm stored={stored} csrf={csrf} errors={errors} /> : null}

@@ -1,4 +1,9 @@
-import type { CaseDetail } from "../../../core/catalog/case-details.js";
+import {
+  type CaseDetail,
+  cardsAddress,
+  type LocalText,
+  localTarget,
+} from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import { pickText } from "../../../core/catalog/texts.js";
 import type { CounterView } from "../../../core/counter/presenter.js";
@@ -18,6 +23,8 @@ export interface CaseData {
   };
   campaign: CampaignInfo;
   detail: CaseDetail;
+  /** The language the case is read in: the interface's, or one the address names (/ca/cases/…). */
+  language: string;
   /** Approved messages of solidarity. */
   wall: WallMessage[];
   view: CounterView;
@@ -63,6 +70,34 @@ function CasePhoto(props: {
   );
 }
 
+/** A text in its own language: marked when it is not the surrounding one. */
+function Part(props: { part: LocalText; around: string }) {
+  const { part } = props;
+  if (part.language === props.around) return <>{part.text}</>;
+  return (
+    <span lang={part.language} dir={direction(part.language)}>
+      {part.text}
+    </span>
+  );
+}
+
+/** Lines of an address, each in its language. */
+function Lines(props: { part: LocalText; around: string }) {
+  return (
+    <>
+      {props.part.text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => (
+          <>
+            <br />
+            <Part part={{ text: line, language: props.part.language }} around={props.around} />
+          </>
+        ))}
+    </>
+  );
+}
+
 function Paragraphs(props: { text: string }) {
   return (
     <>
@@ -79,9 +114,12 @@ function Paragraphs(props: { text: string }) {
 export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const { ctx, data } = props;
   const { m } = ctx;
-  const picked = pickText(data.detail.texts, m.locale, data.campaign.defaultLanguage);
+  const picked = pickText(data.detail.texts, data.language, data.campaign.defaultLanguage);
   if (!picked) return null;
   const { text } = picked;
+  const targets = data.detail.targets.map((t) => localTarget(data.detail, t, picked.language));
+  const cards = cardsAddress(data.detail, picked.language, data.campaign.defaultLanguage);
+  const textDir = direction(picked.language);
   const count = data.view.byCase[data.detail.slug] ?? 0;
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
@@ -100,12 +138,12 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         <h1>{text.title}</h1>
         <CasePhoto
           detail={data.detail}
-          locale={m.locale}
+          locale={picked.language}
           campaignDefault={data.campaign.defaultLanguage}
           textLanguage={picked.language}
         />
         {picked.isFallback ? (
-          <p class="note" lang={m.locale}>
+          <p class="note" lang={m.locale} dir={direction(m.locale)}>
             {m.t("case.fallback", { language: languageName })}
           </p>
         ) : null}
@@ -113,32 +151,49 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         <p
           class="case-count"
           lang={m.locale}
+          dir={direction(m.locale)}
           data-stream={`/api/v1/campaigns/${data.campaign.slug}/counter/stream`}
           data-locale={m.locale}
         >
           <span data-live-case={data.detail.slug}>{m.number(count)}</span>
         </p>
-        <h2>{m.t("case.story")}</h2>
+        <h2 lang={m.locale} dir={direction(m.locale)}>
+          {m.t("case.story")}
+        </h2>
         <Paragraphs text={text.story} />
-        <h2>{m.t("case.ask")}</h2>
+        <h2 lang={m.locale} dir={direction(m.locale)}>
+          {m.t("case.ask")}
+        </h2>
         <Paragraphs text={text.ask} />
       </article>
       <section aria-labelledby="targets-title">
         <h2 id="targets-title">{m.t("case.targets")}</h2>
-        {data.detail.targets.map((target) => (
-          <address class="target">
+        {targets.map((target) => (
+          <address class="target" lang={picked.language} dir={textDir}>
             <strong>{target.name}</strong>
-            <br />
-            {target.title}
-            {target.postalAddress.split("\n").map((line) => (
+            {target.title.text ? (
               <>
                 <br />
+                <Part part={target.title} around={picked.language} />
+              </>
+            ) : null}
+            <Lines part={target.postalAddress} around={picked.language} />
+          </address>
+        ))}
+      </section>
+      {cards ? (
+        <section aria-labelledby="cards-title">
+          <h2 id="cards-title">{m.t("case.cards")}</h2>
+          <address class="cards" lang={cards.language} dir={direction(cards.language)}>
+            {cards.text.split("\n").map((line, i) => (
+              <>
+                {i > 0 ? <br /> : null}
                 {line}
               </>
             ))}
           </address>
-        ))}
-      </section>
+        </section>
+      ) : null}
       <ShareLinks m={m} id="share" url={data.share.url} text={data.share.text} />
       <ActForms
         m={m}
@@ -147,15 +202,13 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         state={data.acting.state}
         done={data.acting.done}
         caseName={text.title}
-        targetName={data.detail.targets[0]?.name ?? ""}
+        targetName={targets[0]?.name ?? ""}
         sampleLetter={
           // The case's own sample letter when it has one in this language, else the site's.
           text.sampleLetter.trim() !== ""
             ? text.sampleLetter
             : m.t("act.letter.sample", {
-                target: data.detail.targets[0]
-                  ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
-                  : "",
+                target: targets[0] ? `${targets[0].title.text} ${targets[0].name}`.trim() : "",
                 name: text.title,
                 ask: text.ask,
               })

@@ -5,14 +5,19 @@ import { Type } from "typebox";
 import type { CaseDetail } from "../../../core/catalog/case-details.js";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import { campaignStatus, currentCampaign } from "../../../core/catalog/current.js";
-import { pickText } from "../../../core/catalog/texts.js";
+import { fallbackChain, pickText } from "../../../core/catalog/texts.js";
 import { counterView } from "../../../core/counter/presenter.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { pageResponses } from "../../../platform/http/responses.js";
 import { SHARED_PAGE_ROUTE, sharedPage } from "../../../platform/http/shared-pages.js";
 import type { UiLocale } from "../../../platform/i18n/locales.js";
-import { negotiateLocale } from "../../../platform/i18n/locales.js";
-import { LanguageTag, Slug } from "../../../platform/rules.js";
+import {
+  closeUiLocale,
+  DEFAULT_LOCALE,
+  isUiLocale,
+  negotiateLocale,
+} from "../../../platform/i18n/locales.js";
+import { canonicalLanguage, LanguageTag, Slug } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormName, FormState } from "../../acting/index.js";
@@ -47,6 +52,27 @@ export const CasePageQuery = Type.Object({
 export type CaseParams = { lang?: string; slug?: string };
 
 const FORMS: readonly string[] = ["sign", "solidarity", "letter"] satisfies FormName[];
+
+/**
+ * The interface language of a page in a language the interface does not speak: the first of
+ * its fallback chain (ca → the edition's default) that an interface language serves (ca → es).
+ */
+export function chromeLocale(language: string, campaignDefault: string): UiLocale {
+  for (const tag of fallbackChain(language, campaignDefault)) {
+    const found = closeUiLocale(tag);
+    if (found) return found;
+  }
+  return DEFAULT_LOCALE;
+}
+
+/** The page's languages: its interface's, and the one its address names for the case's texts. */
+export interface PageLanguage {
+  locale: UiLocale;
+  /** The language the case is read in (the interface's, unless the address names another). */
+  language: string;
+  /** Set when the address names a language the interface does not speak. */
+  pathLanguage?: string;
+}
 const isFormName = (value: string | undefined): value is FormName =>
   value !== undefined && FORMS.includes(value);
 
@@ -54,21 +80,43 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   photoRoutes(app, runtime);
 
+  const caseOf = async (slug: string | undefined) => {
+    const campaign = currentCampaign(runtime.catalog());
+    const detail = campaign ? (await site.casesOf(campaign.id)).find((c) => c.slug === slug) : undefined;
+    return { campaign, detail };
+  };
+
+  /**
+   * An interface language in the address (/es/…) or none (Accept-Language), as for every page;
+   * or, for a case page, any language the case is public in (/ca/cases/…, /zh-TW/cases/…): the
+   * case's texts are then in it, the page around them in the closest interface language.
+   */
+  const pageLanguage = async (
+    request: FastifyRequest<{ Params: CaseParams }>,
+  ): Promise<PageLanguage | undefined> => {
+    const locale = site.localeOf(request);
+    if (locale) return { locale, language: locale };
+    const lang = request.params.lang;
+    if (lang === undefined || isUiLocale(lang) || canonicalLanguage(lang) !== lang) return undefined;
+    const { campaign, detail } = await caseOf(request.params.slug);
+    if (!campaign || !detail?.texts[lang]) return undefined;
+    return { locale: chromeLocale(lang, campaign.defaultLanguage), language: lang, pathLanguage: lang };
+  };
+
   const renderCase = async (
     request: FastifyRequest<{ Params: CaseParams }>,
     reply: FastifyReply,
     form?: { state: FormState; status: number },
     done?: string,
   ) => {
-    const locale = site.localeOf(request);
-    if (!locale)
+    const languages = await pageLanguage(request);
+    if (!languages)
       return site.notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
+    const { locale, language, pathLanguage } = languages;
     const path = `/cases/${request.params.slug}`;
-    const campaign = currentCampaign(runtime.catalog());
-    const detail = campaign
-      ? (await site.casesOf(campaign.id)).find((c) => c.slug === request.params.slug)
-      : undefined;
+    const { campaign, detail } = await caseOf(request.params.slug);
     if (!campaign || !detail) return site.notFound(reply, locale, path);
+    const base = pathLanguage ? `/${pathLanguage}${path}` : localHref(locale, path);
     const doneForm = isFormName(done) ? done : undefined;
     const build = async () => {
       const counter = runtime.counters.get(campaign.id);
@@ -77,9 +125,13 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       );
       const view = counterView(runtime.counters, campaign);
       const wall = await solidarityWall(runtime.db.pool, detail.id);
-      const acting = { state: form?.state, done: doneForm, actionBase: localHref(locale, path) };
-      const ctx = site.context(locale, path, campaign);
-      const picked = pickText(detail.texts, locale, campaign.defaultLanguage);
+      const acting = { state: form?.state, done: doneForm, actionBase: base };
+      // The languages the case is public in that have an address of their own (/ca/cases/…).
+      const otherLanguages = Object.keys(detail.texts).filter(
+        (l) => !isUiLocale(l) && canonicalLanguage(l) === l,
+      );
+      const ctx = { ...site.context(locale, path, campaign), pathLanguage, otherLanguages };
+      const picked = pickText(detail.texts, language, campaign.defaultLanguage);
       const name = picked?.text.title ?? detail.slug;
       ctx.meta = {
         type: "article",
@@ -92,10 +144,12 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       };
       // Shared links point at the page in its language, without this visitor's query.
       const share = {
-        url: `${ctx.publicUrl ?? ""}${localHref(locale, path)}`,
+        url: `${ctx.publicUrl ?? ""}${base}`,
         text: ctx.m.t("share.text", { name }),
       };
-      return html(h(CasePage, { ctx, data: { campaign, detail, view, countries, acting, wall, share } }));
+      return html(
+        h(CasePage, { ctx, data: { campaign, detail, language, view, countries, acting, wall, share } }),
+      );
     };
     // A refused post's page holds what that person typed, and is theirs only.
     if (form) {
@@ -107,7 +161,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     // per version and shared. Moderation (the wall) and case edits move the version.
     pageHeaders(reply, locale, 200);
     return sharedPage(request, reply, {
-      key: `case|${locale}|${detail.id}|${doneForm ?? ""}`,
+      key: `case|${locale}|${language}|${detail.id}|${doneForm ?? ""}`,
       version: `${runtime.publicVersion()}|${campaignStatus(campaign)}`,
       tick: runtime.counters.get(campaign.id)?.version ?? 0,
       type: "text/html; charset=utf-8",
@@ -119,7 +173,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
   actingRoutes(parent, runtime, {
     renderCase: (request, reply, form) => renderCase(request, reply, form),
     campaignOf: () => currentCampaign(runtime.catalog()),
-    localeOf: site.localeOf,
+    localeOf: async (request) => (await pageLanguage(request))?.locale,
   });
 
   for (const prefix of ["", "/:lang"]) {
@@ -133,7 +187,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       async (request, reply) => {
         const failure = request.validationError as (Error & { validationContext?: string }) | undefined;
         if (failure?.validationContext === "params") {
-          const locale = site.localeOf(request);
+          const locale = (await pageLanguage(request))?.locale;
           if (locale) return site.notFound(reply, locale, `/cases/${request.params.slug}`);
           return site.notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
         }

@@ -225,7 +225,15 @@ export function SectionPage(props: { ctx: PageContext; data: SectionData }) {
         )}
       </section>
 
-      <CaseCards m={m} campaign={data.campaign} cases={data.cases} />
+      {/* A section whose languages the interface does not speak (Dutch) shows its cases in them. */}
+      <CaseCards
+        m={m}
+        campaign={data.campaign}
+        cases={data.cases}
+        preferred={
+          data.section.languages.some((l) => uiLocaleOf(l) === m.locale) ? [] : data.section.languages
+        }
+      />
       <OtherCases m={m} campaign={data.campaign} cases={data.otherCases} />
 
       <Contacts m={m} contacts={data.section.contacts} text={data.contactsText} />
