@@ -57,6 +57,8 @@ const only = (...allowed: Actor[]): Record<Actor, Answer> =>
     ACTORS.map((a) => [a, a === "anonymous" ? "login" : allowed.includes(a) ? "ok" : 403]),
   ) as Record<Actor, Answer>;
 const adminOnly = only("admin");
+/** An edition's texts: admins, and the translators into the language. */
+const translators = only("admin", "translatorOwn", "translatorOther");
 const coordinators = only("admin", "coordinatorOwn", "coordinatorOther");
 /** Translators write translations; coordinators review those into their sections' languages. */
 const reviewers = only("admin", "translatorOwn", "translatorOther", "coordinatorOwn", "coordinatorOther");
