@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../platform/db/database.js";
 import { databaseUnavailable } from "../platform/db/errors.js";
+import { setMessageOverrides } from "../platform/i18n/messages.js";
+import { readMessageOverrides } from "../platform/i18n/overrides.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
 import { CATALOG_CHANNEL, type Catalog, CONTENT_CHANNEL, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
@@ -43,10 +45,21 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * The catalog and the interface messages imported in the back office, read together: both are
+ * announced on the catalog channel, and the messages are in place before the catalog's new
+ * version names what pages are built from.
+ */
+async function loadContent(db: Database): Promise<Catalog> {
+  const [catalog, overrides] = await Promise.all([loadCatalog(db.pool), readMessageOverrides(db.pool)]);
+  setMessageOverrides(overrides);
+  return catalog;
+}
+
 export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
   const origin = `node-${randomUUID()}`;
   // Loaded while the counters load (below): a restart waits for the longer of the two only.
-  const firstCatalog = loadCatalog(db.pool);
+  const firstCatalog = loadContent(db);
   // Until the first load settles, a failure is the start's to report (below), not unhandled.
   firstCatalog.catch(() => {});
   // Set before startRuntime returns, by the first load or by a reload that overtook it.
@@ -54,7 +67,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   let streams: CounterStreams | undefined;
   let content = 0;
   const reloadCatalog = async () => {
-    catalog = await loadCatalog(db.pool);
+    catalog = await loadContent(db);
     streams?.refresh();
   };
   const counters = new Counters();

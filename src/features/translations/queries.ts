@@ -39,7 +39,19 @@ export async function saveTranslation(
   fields: FieldName[],
   draft: Draft,
 ): Promise<void> {
-  await withTransaction(pool, async (client) => {
+  await withTransaction(pool, (client) => writeTranslation(client, user, caseId, language, fields, draft));
+}
+
+/** saveTranslation's work on a transaction's client: a file import writes many cases in one. */
+export async function writeTranslation(
+  client: pg.PoolClient,
+  user: OfficeUser,
+  caseId: number,
+  language: string,
+  fields: FieldName[],
+  draft: Draft,
+): Promise<void> {
+  {
     // The case row is the lock that orders translations and source edits of one case.
     await client.query("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE", [caseId]);
     const current = (await loadTranslations(client, [caseId])).get(caseId);
@@ -111,5 +123,5 @@ export async function saveTranslation(
       before,
       after ? auditView(after, language) : null,
     );
-  });
+  }
 }

@@ -10,6 +10,7 @@ import {
   Notice,
   OfficeLayout,
 } from "../office/index.js";
+import { ExchangePanel } from "./exchange/views.js";
 import {
   type CaseTranslations,
   type FieldStatus,
@@ -18,7 +19,7 @@ import {
   translatableFields,
 } from "./fields.js";
 import { type Draft, KEEP, type StatusCounts } from "./model.js";
-import { translatesInto } from "./policy.js";
+import { queueLanguages, translatesInto } from "./policy.js";
 import type { TranslationProgress } from "./progress.js";
 
 // The translation pages: the overview (a translator's queue, the progress table, opening a
@@ -151,6 +152,16 @@ export function Overview(p: OverviewProps) {
           </tbody>
         </table>
       </div>
+      <ExchangePanel
+        user={p.user}
+        csrf={p.csrf}
+        campaign={p.campaign}
+        cases={p.progress.cases}
+        languages={queueLanguages(p.user, p.progress.languages).map((l): [string, string] => [
+          l,
+          languageName(l),
+        ])}
+      />
       {isAdmin(p.user) ? (
         <form method="post" action="/office/translations/languages" class="stack">
           <h2>Open a language for translation</h2>
