@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../../test/support/office.js";
 import { messagesFor } from "../../../platform/i18n/messages.js";
-import { fillFile } from "./fill.fixtures.js";
+import { fillFile } from "./exchange.fixtures.js";
 
 // The interface's messages out and back in: imported messages are checked as ICU MessageFormat
 // with the English placeholders, stored as overrides, and shown by every page in that language.

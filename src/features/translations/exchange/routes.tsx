@@ -14,7 +14,7 @@ import { caseUnits, type ExchangeCase, importCaseFile } from "./cases.js";
 import { CATALOG_LOCALES, catalogUnits, importCatalogFile } from "./catalogs.js";
 import { readExchangeFile, writeExchangeFile } from "./files.js";
 import { mayApproveImport } from "./policy.js";
-import { ExportQuery, ExportResponses, ImportUpload } from "./schemas.js";
+import { ExportQuery, ExportResponses, ImportQuery, ImportUpload } from "./schemas.js";
 import { type ExportUnit, exchangeKey, type Format, fileProblem, type Kind, MEDIA, sign } from "./units.js";
 import { ImportResult } from "./views.js";
 
@@ -133,7 +133,11 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
   );
 
   /** The uploaded file, read; a file for the wrong kind or language is refused. */
-  const uploaded = async (body: Static<typeof ImportUpload>, kind: Kind) => {
+  const uploaded = async (
+    body: Static<typeof ImportUpload>,
+    query: Static<typeof ImportQuery>,
+    kind: Kind,
+  ) => {
     const sent = body.file;
     const data = Buffer.isBuffer(sent) ? sent : typeof sent === "string" ? Buffer.from(sent) : undefined;
     if (!data || data.length === 0)
@@ -154,10 +158,11 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
         "The file names no target language (trgLang, target-language or Language)",
         file.languageLine,
       );
-    if (body.language && canonicalLanguage(body.language)?.toLowerCase() !== language.toLowerCase())
+    const chosen = query.language ?? body.language;
+    if (chosen && canonicalLanguage(chosen)?.toLowerCase() !== language.toLowerCase())
       throw fileProblem(
         "wrong_language",
-        `The file is a translation into ${language}, not ${body.language}`,
+        `The file is a translation into ${language}, not ${chosen}`,
         file.languageLine,
       );
     return { ...file, targetLanguage: language };
@@ -185,7 +190,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     );
   };
 
-  const upload = formRoute(ImportUpload);
+  const upload = formRoute(ImportUpload, { querystring: ImportQuery });
   app.post(
     "/office/translations/import",
     {
@@ -195,7 +200,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const file = await uploaded(request.body, "cases");
+      const file = await uploaded(request.body, request.query, "cases");
       const language = file.targetLanguage;
       if (!translatesInto(user, language))
         throw new Problem(
@@ -219,7 +224,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const file = await uploaded(request.body, "catalog");
+      const file = await uploaded(request.body, request.query, "catalog");
       const language = catalogLocale(file.targetLanguage);
       const outcome = await importCatalogFile(pool, user, { ...file, targetLanguage: language });
       // Every node reads the messages with its catalog: the announcement reloads both.

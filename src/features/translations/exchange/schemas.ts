@@ -39,3 +39,10 @@ export const ImportUpload = Type.Object({
     Type.String({ maxLength: 10, description: "Approve the units the file marks as final" }),
   ),
 });
+
+/** The language an import must be a translation into, when the address names it. */
+export const ImportQuery = Type.Object({
+  language: Type.Optional(
+    Type.String({ maxLength: 35, description: "The language the file must be a translation into" }),
+  ),
+});

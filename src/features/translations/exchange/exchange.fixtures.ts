@@ -1,5 +1,8 @@
+import assert from "node:assert/strict";
 import { po } from "gettext-parser";
 import convert, { type Element } from "xml-js";
+import type { TestApp } from "../../../../test/support/app.js";
+import type { OfficeClient } from "../../../../test/support/office.js";
 
 // What a translator's tool does to an exported file, done by script for the tests: fill in the
 // targets (and states) of its units, leaving everything else as it was.
@@ -61,3 +64,44 @@ export function fillPo(text: string, fill: Filler, fuzzy = false): string {
 
 export const fillFile = (text: string, fill: Filler, state?: string) =>
   text.trimStart().startsWith("<") ? fillXliff(text, fill, state) : fillPo(text, fill);
+
+export async function exportOf(client: OfficeClient, query: string) {
+  const response = await client.get(`/office/translations/export?${query}`);
+  assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+  return response;
+}
+
+/** Posts a file to the import; a "?" field is the address's language instead. */
+export const importInto = (
+  client: OfficeClient,
+  text: string,
+  { "?": query, ...fields }: Record<string, string> = {},
+) =>
+  client.postMultipart(`/office/translations/import${query ? `?language=${query}` : ""}`, fields, {
+    field: "file",
+    filename: "translated.xlf",
+    contentType: "application/octet-stream",
+    data: Buffer.from(text, "utf8"),
+  });
+
+/** Field → stored status of one case's translation. */
+export const fieldStatuses = async (t: TestApp, caseId: number, language: string) =>
+  Object.fromEntries(
+    (
+      await t.db.pool.query<{ field: string; status: string }>(
+        "SELECT field, status FROM case_text_fields WHERE case_id = $1 AND language = $2",
+        [caseId, language],
+      )
+    ).rows.map((r) => [r.field, r.status]),
+  );
+
+/** Everything an import may write. */
+export async function snapshot(t: TestApp) {
+  const q = async (sql: string) => (await t.db.pool.query(sql)).rows;
+  return {
+    fields: await q("SELECT * FROM case_text_fields ORDER BY case_id, language, field"),
+    texts: await q("SELECT * FROM case_texts ORDER BY case_id, language"),
+    audit: await q("SELECT count(*)::int AS n FROM audit_log"),
+    overrides: await q("SELECT * FROM message_overrides ORDER BY locale, key"),
+  };
+}
