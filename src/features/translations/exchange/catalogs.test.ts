@@ -123,3 +123,19 @@ test("a message that is not ICU, or changes the placeholders, refuses the whole 
   assert.match(asCases.body, /This file holds interface messages/);
   assert.equal((await importCatalog(spanish, exported)).statusCode, 403);
 });
+
+test("a message imported on another node reaches this one with the catalog's announcement", async () => {
+  const version = t.runtime.catalog().version;
+  // What another node's import leaves: the row, and the announcement after its commit.
+  await t.db.pool.query(
+    "INSERT INTO message_overrides (locale, key, message) VALUES ('pl', 'counter.ofLastYear', 'z innego węzła')",
+  );
+  await t.db.pool.query("NOTIFY inkwell_catalog");
+  const deadline = Date.now() + 10_000;
+  while (messagesFor("pl").t("counter.ofLastYear") !== "z innego węzła" && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(messagesFor("pl").t("counter.ofLastYear"), "z innego węzła");
+  assert.ok(t.runtime.catalog().version > version, "the public version moved with it");
+  const home = await t.app.inject({ method: "GET", url: "/pl" });
+  assert.match(home.body, /z innego węzła/);
+});

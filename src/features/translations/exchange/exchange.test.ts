@@ -82,6 +82,18 @@ test("the export holds every translatable field as a unit with its source, targe
   );
 });
 
+test("the translations page offers the panel; interface messages only to admins", async () => {
+  const page = (await spanish.get("/office/translations")).body;
+  assert.match(page, /<h2 id="exchange">Export \/ Import<\/h2>/);
+  assert.match(page, /action="\/office\/translations\/import" enctype="multipart\/form-data"/);
+  assert.match(page, new RegExp(`<option value="${SLUG}">`));
+  assert.doesNotMatch(page, /catalogs\/import/);
+  assert.match(
+    (await admin.get("/office/translations")).body,
+    /action="\/office\/translations\/catalogs\/import"/,
+  );
+});
+
 test("XLIFF 2.0 round trip: the filled targets are stored as needing review", async () => {
   const exported = await exportFile(spanish, `language=es&format=xliff2&case=${SLUG}`);
   const response = await importFile(spanish, fillXliff(exported.body, prefix("es"), "final"), {
