@@ -1,5 +1,5 @@
 import type { OfficeUser } from "../../office/index.js";
-import { Checkbox, CsrfField, Field, Notice, OfficeLayout } from "../../office/index.js";
+import { CsrfField, Notice, OfficeLayout } from "../../office/index.js";
 import type { ImportOutcome } from "./cases.js";
 import { CATALOG_LOCALES } from "./catalogs.js";
 import { canExchangeCatalogs } from "./policy.js";
@@ -8,6 +8,43 @@ import { FORMATS, MEDIA } from "./units.js";
 // The Export / Import panel of the translations page, and the page an import answers with.
 
 const FORMAT_OPTIONS: [string, string][] = FORMATS.map((f) => [f, MEDIA[f].label]);
+
+/**
+ * A labelled field like the office's Field, with an id of its own: the page has several forms
+ * with a "language" field (Field's id is its name's), and ids must stay unique.
+ */
+function Input(p: {
+  id: string;
+  name: string;
+  label: string;
+  value?: string;
+  options?: [string, string][];
+  hint?: string;
+  file?: string;
+}) {
+  const described = p.hint ? `${p.id}-hint` : undefined;
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      {p.hint ? (
+        <p class="hint" id={described}>
+          {p.hint}
+        </p>
+      ) : null}
+      {p.options ? (
+        <select id={p.id} name={p.name} aria-describedby={described}>
+          {p.options.map(([v, label]) => (
+            <option value={v} selected={v === p.value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input id={p.id} name={p.name} type="file" required accept={p.file} aria-describedby={described} />
+      )}
+    </div>
+  );
+}
 
 export interface ExchangePanelProps {
   user: OfficeUser;
@@ -33,9 +70,16 @@ export function ExchangePanel(p: ExchangePanelProps) {
       </p>
       <form method="get" action="/office/translations/export" class="filters">
         <input type="hidden" name="campaign" value={p.campaign.slug} />
-        <Field name="language" label="Language" value={p.languages[0]?.[0]} options={p.languages} />
-        <Field name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
-        <Field
+        <Input
+          id="x-export-language"
+          name="language"
+          label="Language"
+          value={p.languages[0]?.[0]}
+          options={p.languages}
+        />
+        <Input id="x-export-format" name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
+        <Input
+          id="x-export-case"
           name="case"
           label="Cases"
           value=""
@@ -46,25 +90,22 @@ export function ExchangePanel(p: ExchangePanelProps) {
       </form>
       <form method="post" action="/office/translations/import" enctype="multipart/form-data" class="stack">
         <CsrfField token={p.csrf} />
-        <Field
+        <Input
+          id="x-import-language"
           name="language"
           label="Language of the file"
           value={p.languages[0]?.[0]}
           options={p.languages}
         />
-        <Field
-          name="file"
-          label="Translated file"
-          type="file"
-          required
-          attrs={{ accept: ".xlf,.xliff,.po" }}
-        />
-        <Checkbox
-          name="approve"
-          label="Approve the units the file marks as final"
-          checked={false}
-          hint="(XLIFF reviewed or final, PO entries not fuzzy), where you may approve; the rest need review."
-        />
+        <Input id="x-import-file" name="file" label="Translated file" file=".xlf,.xliff,.po" />
+        <div class="check">
+          <input type="checkbox" id="x-import-approve" name="approve" value="1" />
+          <label for="x-import-approve">Approve the units the file marks as final</label>
+          <span class="hint">
+            {" "}
+            (XLIFF reviewed or final, PO entries not fuzzy), where you may approve; the rest need review.
+          </span>
+        </div>
         <button type="submit">Import</button>
       </form>
       {canExchangeCatalogs(p.user) ? <CatalogForms csrf={p.csrf} /> : null}
@@ -79,8 +120,8 @@ function CatalogForms(p: { csrf: string }) {
       <h3>Interface messages</h3>
       <p>The public site's words, in every interface language, checked as ICU MessageFormat on import.</p>
       <form method="get" action="/office/translations/catalogs/export" class="filters">
-        <Field name="language" label="Language" value="es" options={locales} />
-        <Field name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
+        <Input id="x-messages-language" name="language" label="Language" value="es" options={locales} />
+        <Input id="x-messages-format" name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
         <button type="submit">Export messages</button>
       </form>
       <form
@@ -90,14 +131,14 @@ function CatalogForms(p: { csrf: string }) {
         class="stack"
       >
         <CsrfField token={p.csrf} />
-        <Field name="language" label="Language of the file" value="es" options={locales} />
-        <Field
-          name="file"
-          label="Translated messages"
-          type="file"
-          required
-          attrs={{ accept: ".xlf,.xliff,.po" }}
+        <Input
+          id="x-messages-file-language"
+          name="language"
+          label="Language of the file"
+          value="es"
+          options={locales}
         />
+        <Input id="x-messages-file" name="file" label="Translated messages" file=".xlf,.xliff,.po" />
         <button type="submit">Import messages</button>
       </form>
     </>
