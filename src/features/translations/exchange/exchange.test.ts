@@ -182,6 +182,20 @@ test("PO round trip: fuzzy entries need review, others are approved when asked a
   assert.equal(rows.story, "needs_review", "left fuzzy, not approved");
 });
 
+test("a large file is read on a worker thread, and refused there like a small one", async () => {
+  const exported = await exportFile(admin, `language=it&format=xliff2&case=${SLUG}`);
+  const padding = `<!--${"padding ".repeat(40_000)}-->`;
+  const filled = fillXliff(exported.body, (id) => (id.endsWith("/title") ? "María Prova" : undefined));
+  const large = `${filled}\n${padding}`;
+  assert.ok(Buffer.byteLength(large) > 300_000);
+  const response = await importFile(admin, large);
+  assert.equal(response.statusCode, 200, response.body.slice(0, 500));
+  assert.equal((await rowsOf("it")).title, "needs_review");
+  const broken = await importFile(admin, `${padding}\n${filled.replace("</unit>", "</unt>")}`);
+  assert.equal(broken.statusCode, 422);
+  assert.match(broken.body, /not well-formed XML.*\(line \d+\)/);
+});
+
 test("answers JSON to a client that asks for it, and problem+json for a bad file", async () => {
   const exported = await exportFile(admin, `language=ru&format=xliff2&case=${SLUG}`);
   const post = async (text: string) => {

@@ -4,6 +4,7 @@ import {
   fileProblem,
   type Kind,
   lineOf,
+  linesOf,
   type ReadFile,
   type ReadUnit,
   uniform,
@@ -73,11 +74,16 @@ export function readPo(source: string): ReadFile {
       "The file has no Inkwell export header (X-Inkwell-Kind, -Exported-At, -Signature): import only files exported here",
       signatureLine,
     );
+  const contextLines = linesOf(source, /^msgctxt ("(?:[^"\\]|\\.)*")/gm);
+  const lineOfContext = (context: string | undefined) =>
+    contextLines.get(quoted(context ?? "")) ?? lineOf(source, `msgctxt ${quoted(context ?? "")}`);
   const units: ReadUnit[] = [];
   for (const [context, entries] of Object.entries(parsed.translations)) {
     for (const entry of Object.values(entries)) {
       if (context === "" && entry.msgid === "") continue; // the header
-      const line = lineOf(source, `msgctxt ${quoted(entry.msgctxt ?? "")}`, `msgid ${quoted(entry.msgid)}`);
+      const line = entry.msgctxt
+        ? lineOfContext(entry.msgctxt)
+        : lineOf(source, `msgid ${quoted(entry.msgid)}`);
       if (!entry.msgctxt)
         throw fileProblem(
           "unknown_unit",

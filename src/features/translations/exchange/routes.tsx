@@ -12,7 +12,7 @@ import { canTranslate, currentUser, guard, isAdmin, notFound, sendPage } from ".
 import { translatesInto } from "../policy.js";
 import { caseUnits, type ExchangeCase, importCaseFile } from "./cases.js";
 import { CATALOG_LOCALES, catalogUnits, importCatalogFile } from "./catalogs.js";
-import { readExchangeFile, writeExchangeFile } from "./files.js";
+import { readUpload, writeExchangeFile } from "./files.js";
 import { mayApproveImport } from "./policy.js";
 import { ExportQuery, ExportResponses, ImportQuery, ImportUpload } from "./schemas.js";
 import { type ExportUnit, exchangeKey, type Format, fileProblem, type Kind, MEDIA, sign } from "./units.js";
@@ -142,7 +142,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     const data = Buffer.isBuffer(sent) ? sent : typeof sent === "string" ? Buffer.from(sent) : undefined;
     if (!data || data.length === 0)
       throw new Problem(422, "no_file", "Choose the translated file to import.");
-    const file = await readExchangeFile(data);
+    const file = await readUpload(data);
     if (file.kind !== kind)
       throw fileProblem(
         "wrong_kind",

@@ -85,6 +85,23 @@ export function lineOf(text: string, ...needles: string[]): number {
   return 1;
 }
 
+/**
+ * The line of each match's first group, in one pass over the text: a file of many units must
+ * not be searched once per unit (a 10 MB file of 50,000 units would take minutes).
+ */
+export function linesOf(text: string, pattern: RegExp): Map<string, number> {
+  const lines = new Map<string, number>();
+  let line = 1;
+  let at = 0;
+  for (const match of text.matchAll(pattern)) {
+    for (let i = text.indexOf("\n", at); i !== -1 && i < match.index; i = text.indexOf("\n", i + 1)) line++;
+    at = match.index;
+    const key = match[1];
+    if (key !== undefined && !lines.has(key)) lines.set(key, line);
+  }
+  return lines;
+}
+
 /** Line endings as texts are stored. */
 export const uniform = (text: string) => text.replace(/\r\n?/g, "\n");
 

@@ -5,6 +5,7 @@ import {
   fileProblem,
   type Kind,
   lineOf,
+  linesOf,
   type ReadFile,
   type ReadUnit,
   type UnitStatus,
@@ -130,8 +131,9 @@ export async function writeXliff2(file: ExportFile): Promise<string> {
 
 export async function writeXliff12(file: ExportFile): Promise<string> {
   const units = resources(file);
+  const byId = new Map(file.units.map((u) => [u.id, u]));
   for (const [id, unit] of Object.entries(units)) {
-    const exported = file.units.find((u) => u.id === id);
+    const exported = byId.get(id);
     const { sizeRestriction, ...rest } = unit.additionalAttributes ?? {};
     unit.additionalAttributes = {
       ...rest,
@@ -156,7 +158,6 @@ export async function writeXliff12(file: ExportFile): Promise<string> {
       el("iw:export", { kind: file.kind, "exported-at": file.exportedAt, signature: file.signature }),
     ]),
   );
-  const byId = new Map(file.units.map((u) => [u.id, u]));
   for (const unit of descendants(fileElement, "trans-unit")) {
     const exported = byId.get(attr(unit, "id") ?? "");
     const target = children(unit, "target")[0];
@@ -210,7 +211,9 @@ export async function readXliff(source: string): Promise<ReadFile> {
   const fileElement = files[0] as Element;
   const parsed = v2 ? await xliff2js(source) : await xliff12ToJs(source);
   const texts = flatUnits(Object.values(parsed.resources ?? {})[0] ?? {});
-  const lineOfUnit = (id: string) => lineOf(source, `id="${escapeAttr(id)}"`, `id='${escapeAttr(id)}'`);
+  // Unit ids as written in the file (attribute text, escaped), found where they are defined.
+  const unitLines = linesOf(source, /<(?:[\w-]+:)?(?:unit|trans-unit)\b[^>]*?\bid=(?:"([^"]*)"|'[^']*')/g);
+  const lineOfUnit = (id: string) => unitLines.get(escapeAttr(id)) ?? rootLine;
 
   let header: Record<string, string | undefined>;
   if (v2) {
