@@ -100,8 +100,13 @@ export async function importCatalogFile(
   for (const unit of file.units) {
     const key = unit.id.startsWith("message/") ? unit.id.slice("message/".length) : undefined;
     const source = key === undefined ? undefined : english[key];
-    if (key === undefined || source === undefined)
+    if (key === undefined)
       throw fileProblem("unknown_unit", `Unit "${unit.id}" is not an interface message`, unit.line, unit.id);
+    if (source === undefined) {
+      // A release since the export removed it: nothing to translate any more.
+      refused.push({ id: unit.id, line: unit.line, reason: "The interface no longer has this message." });
+      continue;
+    }
     const revision = revisionOf(source);
     if (unit.revision === revision && unit.source !== source)
       throw fileProblem(
