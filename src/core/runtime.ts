@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../platform/db/database.js";
 import { databaseUnavailable } from "../platform/db/errors.js";
+import { setMessageOverrides } from "../platform/i18n/messages.js";
+import { readMessageOverrides } from "../platform/i18n/overrides.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
 import { CATALOG_CHANNEL, type Catalog, CONTENT_CHANNEL, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
@@ -43,10 +45,20 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * The catalog and the interface messages imported in the back office, read together: both are
+ * announced on the catalog channel, and the messages are in place before the catalog's new
+ * version names what pages are built from.
+ */
+async function loadContent(db: Database): Promise<{ catalog: Catalog; apply(): void }> {
+  const [catalog, overrides] = await Promise.all([loadCatalog(db.pool), readMessageOverrides(db.pool)]);
+  return { catalog, apply: () => setMessageOverrides(overrides) };
+}
+
 export async function startRuntime(config: Config, db: Database, log: Logger): Promise<Runtime> {
   const origin = `node-${randomUUID()}`;
   // Loaded while the counters load (below): a restart waits for the longer of the two only.
-  const firstCatalog = loadCatalog(db.pool);
+  const firstCatalog = loadContent(db);
   // Until the first load settles, a failure is the start's to report (below), not unhandled.
   firstCatalog.catch(() => {});
   // Set before startRuntime returns, by the first load or by a reload that overtook it.
@@ -59,10 +71,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   let reloadApplied = 0;
   const reloadCatalog = async () => {
     const reload = ++reloadsStarted;
-    const loaded = await loadCatalog(db.pool);
+    const loaded = await loadContent(db);
     if (reload < reloadApplied) return;
     reloadApplied = reload;
-    catalog = loaded;
+    loaded.apply();
+    catalog = loaded.catalog;
     streams?.refresh();
   };
   const counters = new Counters();
@@ -104,7 +117,10 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   // The catalog first: a change announced while the counters load reloads it after that.
   const [loadedCatalog] = await Promise.all([firstCatalog, sync.start()]);
   // Set already only by a reload of a change announced meanwhile, which read the newer one.
-  if (catalog === undefined) catalog = loadedCatalog;
+  if (catalog === undefined) {
+    loadedCatalog.apply();
+    catalog = loadedCatalog.catalog;
+  }
   const renderer = new CounterRenderer(
     () => catalog,
     counters,

@@ -13,6 +13,7 @@ import { installOfficeSessions, OFFICE } from "../features/office/context.js";
 import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
+import { exchangeRoutes } from "../features/translations/exchange/routes.js";
 import { translationRoutes } from "../features/translations/routes.js";
 import { registerMultipart } from "../platform/http/multipart.js";
 import type { Unavailability } from "../platform/http/problems.js";
@@ -50,6 +51,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   campaignOfficeRoutes(office, runtime);
   caseRoutes(office, runtime);
   translationRoutes(office, runtime);
+  exchangeRoutes(office, runtime);
   sectionRoutes(office, runtime);
   moderationRoutes(office, runtime);
   eventRoutes(office, runtime);

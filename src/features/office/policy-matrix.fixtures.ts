@@ -202,6 +202,32 @@ export const rows: Row[] = [
   },
   {
     method: "GET",
+    route: "/office/translations/export",
+    url: () => "/office/translations/export?language=es&format=xliff2",
+    answers: { ...translators, translatorOther: 403 },
+  },
+  {
+    method: "POST",
+    route: "/office/translations/import",
+    url: () => "/office/translations/import",
+    form: () => ({}),
+    answers: translators,
+  },
+  {
+    method: "GET",
+    route: "/office/translations/catalogs/export",
+    url: () => "/office/translations/catalogs/export?language=es&format=po",
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/translations/catalogs/import",
+    url: () => "/office/translations/catalogs/import",
+    form: () => ({}),
+    answers: adminOnly,
+  },
+  {
+    method: "GET",
     route: "/office/translations/:caseId/:language",
     url: (f) => `/office/translations/${f.caseId}/es`,
     answers: { ...reviewers, translatorOther: 403, coordinatorOther: 403 },

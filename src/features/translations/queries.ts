@@ -116,7 +116,22 @@ export async function saveTranslation(
   /** Unless given, whether review applies is read here: every caller gets the four-eyes rule. */
   context: Partial<SaveContext> = {},
 ): Promise<void> {
-  await withTransaction(pool, async (client) => {
+  await withTransaction(pool, (client) =>
+    writeTranslation(client, user, caseId, language, fields, draft, context),
+  );
+}
+
+/** saveTranslation's work on a transaction's client: a file import writes many cases in one. */
+export async function writeTranslation(
+  client: pg.PoolClient,
+  user: OfficeUser,
+  caseId: number,
+  language: string,
+  fields: FieldName[],
+  draft: Draft,
+  context: Partial<SaveContext> = {},
+): Promise<void> {
+  {
     // The case row is the lock that orders translations and source edits of one case.
     await client.query("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE", [caseId]);
     const current = (await loadTranslations(client, [caseId])).get(caseId);
@@ -147,7 +162,7 @@ export async function saveTranslation(
       before,
       after ? auditView(after, language) : null,
     );
-  });
+  }
 }
 
 /** The field rows of the fields that changed; returns those fields. */

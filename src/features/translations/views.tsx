@@ -10,6 +10,7 @@ import {
   Notice,
   OfficeLayout,
 } from "../office/index.js";
+import { ExchangePanel } from "./exchange/views.js";
 import {
   type CaseTranslations,
   type FieldName,
@@ -23,7 +24,7 @@ import {
 import type { SourceChange } from "./history.js";
 import { type Draft, KEEP, type StatusCounts } from "./model.js";
 import { ReviewPanel, type ReviewSection, SourceDiff } from "./parts.js";
-import { translatesInto } from "./policy.js";
+import { queueLanguages, translatesInto } from "./policy.js";
 import type { TranslationProgress } from "./progress.js";
 
 export type { ReviewSection };
@@ -175,6 +176,16 @@ export function Overview(p: OverviewProps) {
           </tbody>
         </table>
       </div>
+      <ExchangePanel
+        user={p.user}
+        csrf={p.csrf}
+        campaign={p.campaign}
+        cases={p.progress.cases}
+        languages={queueLanguages(p.user, p.progress.languages).map((l): [string, string] => [
+          l,
+          languageName(l),
+        ])}
+      />
       {isAdmin(p.user) ? (
         <form method="post" action="/office/translations/languages" class="stack">
           <h2>Open a language for translation</h2>

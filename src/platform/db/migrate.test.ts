@@ -114,6 +114,9 @@ const SHIPPED: Record<string, string> = {
   "004_cases_translations.sql": "f06cc7f1e665faf5378ff36f2471bab0df55c65f8add99ca702cdeac1540dd60",
   "007_report_imports.sql": "8df1b99a6d3df5ee4642bb45942b6aa9429345b4818164bbcb513f7cdb7419b9",
   "008_actions_without_foreign_keys.sql": "c7ae9546510e6e65194cc9a1c40f217c939c0c22709aae666c706302882afd25",
+  "010_login_throttle.sql": "0ba1251762caa1a544494b70bf10fe2ad5b1d8d7f9855c1a46448750ed9394ce",
+  "011_form_submissions.sql": "2d8598eef0da07eb86647bb823952ea0115cbb26292434cd8366f180cfaffd18",
+  "012_action_source.sql": "a0d29b675a8ca1836f1103605a26c89f654442b61ab8c81ebbd9de657a04d07d",
 };
 
 test("shipped migrations keep the content they shipped with", () => {

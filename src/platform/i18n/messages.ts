@@ -45,6 +45,21 @@ const catalogs = new Map<UiLocale, Catalog>(
 );
 const compiled = new Map<string, IntlMessageFormat>();
 
+// Messages imported in the back office (translation exchange) win over the shipped catalogs.
+// They are read from the database with the catalog, so every node swaps them at once.
+let overrides = new Map<string, Catalog>();
+
+/** Replaces the imported messages (locale → key → message); compiled messages are dropped. */
+export function setMessageOverrides(next: Map<string, Catalog>): void {
+  overrides = next;
+  compiled.clear();
+}
+
+/** A locale's message as pages show it: the imported one, else the shipped one. */
+export function effectiveMessage(locale: string, key: string): string | undefined {
+  return overrides.get(locale)?.[key] ?? catalogs.get(locale as UiLocale)?.[key];
+}
+
 // i18n-iso-countries has no script subtags: Simplified Chinese names are its "zh".
 const COUNTRY_LANGUAGE: Record<UiLocale, string> = {
   en: "en",
@@ -108,7 +123,7 @@ function buildMessages(locale: UiLocale): Messages {
       const id = `${locale}\u0000${key}`;
       let format = compiled.get(id);
       if (!format) {
-        const source = catalog[key] ?? catalogs.get(DEFAULT_LOCALE)?.[key];
+        const source = overrides.get(locale)?.[key] ?? catalog[key] ?? catalogs.get(DEFAULT_LOCALE)?.[key];
         if (source === undefined) throw new Error(`Missing message "${key}"`);
         format = new IntlMessageFormat(source, locale);
         compiled.set(id, format);
