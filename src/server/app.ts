@@ -28,6 +28,7 @@ import { pageRoutes } from "../features/home/routes.js";
 import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
 import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
+import { materialRoutes } from "../features/materials/index.js";
 import { sharingRoutes } from "../features/sharing/index.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { limitConnections } from "../platform/http/connections.js";
@@ -214,6 +215,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     embedRoutes(site, runtime);
     eventPageRoutes(site, runtime);
     sharingRoutes(site, runtime, { casesOf: pages.casesOf });
+    materialRoutes(site, runtime, { casesOf: pages.casesOf });
   });
   // The back office: one plugin with its own parsers, sessions and error pages.
   officeRoutes(app, runtime, unavailable);

@@ -7,6 +7,12 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { CountryList } from "../../../platform/views/parts.js";
 import type { FormName, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
+import {
+  appealLetterText,
+  CaseMaterialLinks,
+  toMaterialCase,
+  wordingFor,
+} from "../../materials/index.js";
 import { ShareLinks } from "../../sharing/index.js";
 
 export interface CaseData {
@@ -76,6 +82,21 @@ function Paragraphs(props: { text: string }) {
   );
 }
 
+/**
+ * The letter form's addressees and its sample letter (to the first; the PDF readdresses it to
+ * the one chosen): the case's own sample, else the language's, as the appeal letters have them.
+ */
+function letterForm(locale: string, data: CaseData): { targets: string[]; sample: string } {
+  const material = toMaterialCase(data.detail, data.campaign, locale, data.share.url);
+  const first = material?.targets[0];
+  if (!material || !first) return { targets: [], sample: "" };
+  const m = wordingFor(locale);
+  return {
+    targets: material.targets.map((t) => [t.title, t.name].filter((s) => s.trim() !== "").join(", ")),
+    sample: appealLetterText(m, material, first),
+  };
+}
+
 export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const { ctx, data } = props;
   const { m } = ctx;
@@ -83,6 +104,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   if (!picked) return null;
   const { text } = picked;
   const count = data.view.byCase[data.detail.slug] ?? 0;
+  const letter = letterForm(m.locale, data);
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
   return (
@@ -139,6 +161,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           </address>
         ))}
       </section>
+      <CaseMaterialLinks m={m} language={m.locale} slug={data.detail.slug} />
       <ShareLinks m={m} id="share" url={data.share.url} text={data.share.text} />
       <ActForms
         m={m}
@@ -147,19 +170,8 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         state={data.acting.state}
         done={data.acting.done}
         caseName={text.title}
-        targetName={data.detail.targets[0]?.name ?? ""}
-        sampleLetter={
-          // The case's own sample letter when it has one in this language, else the site's.
-          text.sampleLetter.trim() !== ""
-            ? text.sampleLetter
-            : m.t("act.letter.sample", {
-                target: data.detail.targets[0]
-                  ? `${data.detail.targets[0].title} ${data.detail.targets[0].name}`
-                  : "",
-                name: text.title,
-                ask: text.ask,
-              })
-        }
+        targets={letter.targets}
+        sampleLetter={letter.sample}
       />
       <SolidarityWall m={m} messages={data.wall} />
       <CountryList

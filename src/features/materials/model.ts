@@ -1,0 +1,143 @@
+import type pg from "pg";
+import type { CaseDetail } from "../../core/catalog/case-details.js";
+import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
+import { currentCampaign } from "../../core/catalog/current.js";
+import { pickText } from "../../core/catalog/texts.js";
+import { isUiLocale } from "../../platform/i18n/locales.js";
+import { lines } from "./typeset.js";
+
+// What a material shows of a case, in one language. Every material is built from this one
+// shape, read by loadMaterialCase: the one place where translated per-target fields (title,
+// salutation, address lines) and the translated "where solidarity cards go" are wired in.
+
+export interface MaterialTarget {
+  name: string;
+  title: string;
+  /** The target's own salutation in this language; '' when none (the language's template is used). */
+  salutation: string;
+  /** For the language's salutation template; unknown gives the neutral form. */
+  gender?: "female" | "male";
+  addressLines: string[];
+}
+
+export interface MaterialCase {
+  campaignId: number;
+  campaignTitle: string;
+  slug: string;
+  /** The language asked for (a BCP 47 tag): the page the QR codes open is in it. */
+  language: string;
+  /** The language the case's texts are in: the asked one, or its fallback. */
+  textLanguage: string;
+  title: string;
+  summary: string;
+  story: string;
+  ask: string;
+  /** The case's own sample letter in this language; '' when the language's template is used. */
+  sampleLetter: string;
+  photoAlt: string;
+  /** Where solidarity cards go, one line each; empty when the case says nothing. */
+  cardsAddress: string[];
+  targets: MaterialTarget[];
+  /** The case page in `language`, absolute. */
+  pageUrl: string;
+  /** The case's photo (WebP), at most PHOTO_WIDTH wide; absent when it has none. */
+  photo?: Uint8Array;
+}
+
+export interface MaterialSource {
+  db: pg.Pool;
+  catalog: Catalog;
+  publicUrl: string;
+  casesOf(campaignId: number): Promise<CaseDetail[]>;
+}
+
+/** Wide enough for a poster's photo at print size, small enough to keep PDFs light. */
+const PHOTO_WIDTH = 1600;
+
+export const casePageUrl = (publicUrl: string, language: string, slug: string) =>
+  `${publicUrl.replace(/\/+$/, "")}/${language}/cases/${slug}`;
+
+/**
+ * Whether materials exist in `language` for a case: an interface language (texts then follow
+ * the fallback chain, as the case page does), or a language the case itself is published in.
+ */
+export function servesLanguage(detail: CaseDetail, language: string, campaign: CampaignInfo): boolean {
+  if (isUiLocale(language)) return true;
+  const picked = pickText(detail.texts, language, campaign.defaultLanguage);
+  return picked !== undefined && !picked.isFallback;
+}
+
+/**
+ * A case as materials show it, from what the catalog holds (no database read): the case page
+ * uses it for its letter form. Where solidarity cards go and the photo are loadMaterialCase's.
+ */
+export function toMaterialCase(
+  detail: CaseDetail,
+  campaign: CampaignInfo,
+  language: string,
+  publicUrl: string,
+): MaterialCase | undefined {
+  const picked = pickText(detail.texts, language, campaign.defaultLanguage);
+  if (!picked) return undefined;
+  const withAlt = Object.fromEntries(
+    Object.entries(detail.texts)
+      .filter(([, t]) => t.photoAlt.trim() !== "")
+      .map(([tag, t]) => [tag, t.photoAlt]),
+  );
+  return {
+    campaignId: campaign.id,
+    campaignTitle: campaign.title,
+    slug: detail.slug,
+    language,
+    textLanguage: picked.language,
+    title: picked.text.title,
+    summary: picked.text.summary,
+    story: picked.text.story,
+    ask: picked.text.ask,
+    sampleLetter: picked.text.sampleLetter,
+    photoAlt: pickText(withAlt, language, campaign.defaultLanguage)?.text ?? "",
+    cardsAddress: [],
+    // Target names, titles and addresses are not translated yet: the same in every language,
+    // with no salutation of their own.
+    targets: detail.targets.map((t) => ({
+      name: t.name,
+      title: t.title,
+      salutation: "",
+      addressLines: lines(t.postalAddress),
+    })),
+    pageUrl: casePageUrl(publicUrl, language, detail.slug),
+  };
+}
+
+/** The current edition's case `slug` as materials show it in `language`; undefined when there is none. */
+export async function loadMaterialCase(
+  source: MaterialSource,
+  slug: string,
+  language: string,
+): Promise<MaterialCase | undefined> {
+  const campaign = currentCampaign(source.catalog);
+  if (!campaign) return undefined;
+  const detail = (await source.casesOf(campaign.id)).find((c) => c.slug === slug);
+  if (!detail || !servesLanguage(detail, language, campaign)) return undefined;
+  const material = toMaterialCase(detail, campaign, language, source.publicUrl);
+  if (!material) return undefined;
+  const variants = detail.photo?.variants ?? [];
+  const variant = variants.filter((v) => v.width <= PHOTO_WIDTH).at(-1) ?? variants[0];
+  const [cards, photo] = await Promise.all([
+    source.db.query<{ solidarity_address: string }>("SELECT solidarity_address FROM cases WHERE id = $1", [
+      detail.id,
+    ]),
+    detail.photo && variant
+      ? source.db.query<{ bytes: Buffer }>("SELECT bytes FROM case_photos WHERE set_id = $1 AND width = $2", [
+          detail.photo.id,
+          variant.width,
+        ])
+      : undefined,
+  ]);
+  const bytes = photo?.rows[0]?.bytes;
+  return {
+    ...material,
+    cardsAddress: lines(cards.rows[0]?.solidarity_address ?? ""),
+    photo: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined,
+  };
+}
