@@ -1,5 +1,10 @@
-import jsQR from "jsqr";
+import jsqr from "jsqr";
 import * as mupdf from "mupdf";
+
+// jsQR is a CommonJS bundle: its module.exports is the function, which its types describe as an
+// ES default export (what NodeNext then types as `jsqr.default`).
+const exported: unknown = jsqr;
+const jsQR = typeof exported === "function" ? (exported as typeof jsqr.default) : jsqr.default;
 
 // Reading a PDF back as a reader (and a phone's camera) gets it: MuPDF's text layer (it honours
 // Typst's /ActualText spans, so Devanagari comes back in logical order), its fonts, the glyphs

@@ -30,7 +30,9 @@ const ActParams = Type.Object({ lang: Type.Optional(Type.String()), slug: Type.S
 /** The letter as edited in the page, to print; its text is not stored. */
 const LetterPdfBody = Type.Object({
   body: Type.Optional(Type.String()),
-  target: Type.Optional(Type.String({ description: "The addressee's position among the case's targets; else the first" })),
+  target: Type.Optional(
+    Type.String({ description: "The addressee's position among the case's targets; else the first" }),
+  ),
 });
 const LetterPdfQuery = Type.Object({ paper: Type.Optional(Type.String({ description: "letter, else A4" })) });
 const PdfResponses = {

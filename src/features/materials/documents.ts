@@ -179,4 +179,3 @@ export async function renderEventKit(kit: EventKit, paper: "a4" | "letter"): Pro
   };
   return typeset("event-kit.typ", data).pdf;
 }
-

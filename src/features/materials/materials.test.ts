@@ -80,7 +80,9 @@ function assertSize(page: PdfPage | undefined, paper: keyof typeof SIZE): void {
 /** The quadrants (0–3) of the page whose lines show `text`. */
 function quadrants(page: PdfPage, text: string, rtl: boolean): number[] {
   const shows = (line: string) =>
-    rtl ? ` ${words(line).join(" ")} `.includes(` ${words(text).join(" ")} `) : squash(line).includes(squash(text));
+    rtl
+      ? ` ${words(line).join(" ")} `.includes(` ${words(text).join(" ")} `)
+      : squash(line).includes(squash(text));
   return page.lines
     .filter((l) => shows(l.text))
     .map((l) => {
@@ -95,7 +97,11 @@ before(async () => {
   // A photo with detail, as a case photo is stored (WebP).
   const noise = Buffer.alloc(320 * 240 * 3);
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 251;
-  photo = new Uint8Array(await sharp(noise, { raw: { width: 320, height: 240, channels: 3 } }).webp().toBuffer());
+  photo = new Uint8Array(
+    await sharp(noise, { raw: { width: 320, height: 240, channels: 3 } })
+      .webp()
+      .toBuffer(),
+  );
 });
 
 for (const language of FIXTURE_LANGUAGES) {
@@ -144,9 +150,20 @@ for (const language of FIXTURE_LANGUAGES) {
         const salutation = SALUTATIONS[language]?.[i] ?? "";
         const other = SALUTATIONS[language]?.[1 - i] ?? "";
         assertShows(page, [salutation, t.title, t.name, ...t.addressLines, date], rtl);
-        assertShows(page, [m.t("materials.letter.intro", { name: c.title }), c.ask, CLOSINGS[language] ?? ""], rtl);
-        assertShows(page, ["senderName", "senderAddress", "signature"].map((k) => m.t(`materials.letter.${k}`)), rtl);
-        assert.ok(!squash(page.text).includes(squash(other)), "the other target's salutation is not on this page");
+        assertShows(
+          page,
+          [m.t("materials.letter.intro", { name: c.title }), c.ask, CLOSINGS[language] ?? ""],
+          rtl,
+        );
+        assertShows(
+          page,
+          ["senderName", "senderAddress", "signature"].map((k) => m.t(`materials.letter.${k}`)),
+          rtl,
+        );
+        assert.ok(
+          !squash(page.text).includes(squash(other)),
+          "the other target's salutation is not on this page",
+        );
       });
       const letter = readPdf(await renderAppealLetters(c, "letter", now));
       assertSize(letter[0], "letter");
@@ -191,7 +208,10 @@ for (const language of FIXTURE_LANGUAGES) {
           return (line.box[1] + line.box[3]) / 2;
         };
         assert.ok(Math.abs(heightOf(own[0]) - heightOf(own.at(-1))) < 3, "the ask is on one line");
-        assert.equal(decodeQr(pdf, 0, paper === "a3" ? 90 : 120), `http://inkwell.test/${language}/cases/rosa-franco`);
+        assert.equal(
+          decodeQr(pdf, 0, paper === "a3" ? 90 : 120),
+          `http://inkwell.test/${language}/cases/rosa-franco`,
+        );
       }
     });
 
@@ -217,14 +237,20 @@ describe("materials", () => {
   });
 
   it("a long story still fits the case sheet's two pages", async () => {
-    const c = { ...materialCase("ru"), story: Array(30).fill("Роза организовала сидячую забастовку. ".repeat(8)).join("\n\n") };
+    const c = {
+      ...materialCase("ru"),
+      story: Array(30).fill("Роза организовала сидячую забастовку. ".repeat(8)).join("\n\n"),
+    };
     const pages = readPdf(await renderCaseSheet(c, "a4"));
     assert.ok(pages.length <= CASE_SHEET_MAX_PAGES, `${pages.length} pages`);
   });
 
   it("a case's own sample letter keeps its words; its greeting becomes each target's salutation", () => {
     const m = wordingFor("es");
-    const c = { ...materialCase("es"), sampleLetter: "Estimado/a señor/a:\n\nLiberen a Rosa.\n\nAtentamente," };
+    const c = {
+      ...materialCase("es"),
+      sampleLetter: "Estimado/a señor/a:\n\nLiberen a Rosa.\n\nAtentamente,",
+    };
     const [first, second] = c.targets;
     assert.ok(first && second);
     assert.deepEqual(appealLetter(m, c, second), {
@@ -238,8 +264,14 @@ describe("materials", () => {
       "Estimado señor Pablo Reyes:\n\nLiberen a Rosa.\n\nAtentamente,",
     );
     // A letter whose greeting the writer changed is left as written.
-    assert.equal(readdressed("Querida Elena:\n\nHola", salutationFor(m, first), "X"), "Querida Elena:\n\nHola");
+    assert.equal(
+      readdressed("Querida Elena:\n\nHola", salutationFor(m, first), "X"),
+      "Querida Elena:\n\nHola",
+    );
     // A target's own salutation wins over the template.
-    assert.equal(salutationFor(m, { ...first, salutation: "Señora Fiscal General:" }), "Señora Fiscal General:");
+    assert.equal(
+      salutationFor(m, { ...first, salutation: "Señora Fiscal General:" }),
+      "Señora Fiscal General:",
+    );
   });
 });

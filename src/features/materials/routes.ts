@@ -4,7 +4,9 @@ import { Type } from "typebox";
 import type { CaseDetail } from "../../core/catalog/case-details.js";
 import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
-import { Problem } from "../../platform/http/problems.js";
+import { Problem, sendProblem } from "../../platform/http/problems.js";
+import { HtmlPage } from "../../platform/http/responses.js";
+import { problemResponses } from "../../platform/http/schemas.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import { isUiLocale } from "../../platform/i18n/locales.js";
 import { LanguageTag, Slug } from "../../platform/rules.js";
@@ -25,7 +27,12 @@ import { loadMaterialCase, type MaterialCase } from "./model.js";
 // version) and cached here, answered with a strong ETag (304 on a match) and public caching.
 
 export type CaseMaterial = "case-sheet" | "letters" | "solidarity-cards" | "poster";
-export const CASE_MATERIALS: readonly CaseMaterial[] = ["case-sheet", "letters", "solidarity-cards", "poster"];
+export const CASE_MATERIALS: readonly CaseMaterial[] = [
+  "case-sheet",
+  "letters",
+  "solidarity-cards",
+  "poster",
+];
 
 /** A material's address in a language. */
 export const materialPath = (language: string, slug: string, material: CaseMaterial, paper?: Paper) =>
@@ -60,6 +67,8 @@ const Pdf = {
     content: { "application/pdf": { schema: Type.Unsafe<Buffer>({ type: "string", format: "binary" }) } },
   },
   304: Type.Null({ description: "Not Modified: the ETag matched" }),
+  ...problemResponses({ 400: "The paper is not one of the material's" }),
+  404: HtmlPage,
 };
 
 export interface MaterialDeps {
@@ -68,13 +77,16 @@ export interface MaterialDeps {
 
 const notFound = () => new Problem(404, "not_found", "There is no such material.");
 
-function paperOf(material: CaseMaterial | "event-kit", asked: string | undefined): Paper {
+function paperOf(material: CaseMaterial | "event-kit", asked: string | undefined): Paper | Problem {
   const papers = PAPERS[material];
   if (asked === undefined) return "a4";
   const found = papers.find((p) => p === asked);
-  if (!found)
-    throw new Problem(400, "paper_invalid", `paper must be one of ${papers.join(", ")}.`, { field: "paper" });
-  return found;
+  // Answered as problem+json whoever asks: the one who follows a PDF link with a wrong paper
+  // is a program or a hand-edited address, and the page for a form would say nothing useful.
+  return (
+    found ??
+    new Problem(400, "paper_invalid", `paper must be one of ${papers.join(", ")}.`, { field: "paper" })
+  );
 }
 
 function sendPdf(
@@ -118,6 +130,7 @@ export function materialRoutes(parent: FastifyInstance, runtime: Runtime, deps: 
       async (request, reply) => {
         if (request.validationError?.validationContext === "params") throw notFound();
         const paper = paperOf(material, request.query.paper);
+        if (paper instanceof Problem) return sendProblem(reply, paper);
         const { lang, slug } = request.params;
         const catalog = runtime.catalog();
         const campaign = currentCampaign(catalog);
@@ -147,6 +160,7 @@ export function materialRoutes(parent: FastifyInstance, runtime: Runtime, deps: 
     async (request, reply) => {
       if (request.validationError?.validationContext === "params") throw notFound();
       const paper = paperOf("event-kit", request.query.paper);
+      if (paper instanceof Problem) return sendProblem(reply, paper);
       const { lang } = request.params;
       const campaign = currentCampaign(runtime.catalog());
       if (!campaign) throw notFound();

@@ -7,12 +7,7 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { CountryList } from "../../../platform/views/parts.js";
 import type { FormName, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
-import {
-  appealLetterText,
-  CaseMaterialLinks,
-  toMaterialCase,
-  wordingFor,
-} from "../../materials/index.js";
+import { appealLetterText, CaseMaterialLinks, toMaterialCase, wordingFor } from "../../materials/index.js";
 import { ShareLinks } from "../../sharing/index.js";
 
 export interface CaseData {
