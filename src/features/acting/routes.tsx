@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { pickText } from "../../core/catalog/texts.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
@@ -128,7 +129,13 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
     const chosen = /^\d{1,2}$/.test(request.body?.target ?? "") ? Number(request.body?.target) : 0;
     const row = targets.rows[chosen] ?? first;
     if (!row || !first) return reply.callNotFound();
-    const m = wordingFor(locale);
+    // The sample letter is in the language of the case's text the page showed (maybe a fallback).
+    const languages = await runtime.db.pool.query<{ language: string }>(
+      "SELECT language FROM case_texts WHERE case_id = $1 AND public",
+      [caseId],
+    );
+    const texts = Object.fromEntries(languages.rows.map((r) => [r.language, true]));
+    const m = wordingFor(pickText(texts, locale, campaign.defaultLanguage)?.language ?? locale);
     const salutation = (t: TargetRow) => salutationFor(m, { ...t, salutation: "", addressLines: [] });
     const paper = request.query.paper === "letter" ? "letter" : "a4";
     // The sample letter greets the first target: the one chosen is greeted instead.

@@ -13,9 +13,12 @@ const TYPST_PAPER: Record<Paper, string> = { a4: "a4", letter: "us-letter", a3: 
 /** Body sizes tried in turn until a material fits its pages (pt). */
 const SIZES = [10.5, 9.5, 8.5, 7.5];
 
+// A letter is in one language: its salutation and closing follow the case's texts (a Spanish
+// reader given the English text gets an English letter), the instructions around follow the reader.
 function specs(c: { language: string; textLanguage: string }) {
   const m = wordingFor(c.language);
-  return { m, chrome: languageSpec(m.locale), content: languageSpec(c.textLanguage) };
+  const letter = wordingFor(c.textLanguage);
+  return { m, letter, chrome: languageSpec(m.locale), content: languageSpec(c.textLanguage) };
 }
 
 const imagesOf = (c: MaterialCase): Record<string, Uint8Array> => (c.photo ? { "photo.webp": c.photo } : {});
@@ -34,7 +37,7 @@ export const CASE_SHEET_MAX_PAGES = 2;
 
 /** The case sheet: photo, story, the ask, each target's salutation and address, how to send, a QR code. */
 export async function renderCaseSheet(c: MaterialCase, paper: "a4" | "letter"): Promise<Uint8Array> {
-  const { m, chrome, content } = specs(c);
+  const { m, letter, chrome, content } = specs(c);
   const data = {
     paper: TYPST_PAPER[paper],
     chrome,
@@ -46,7 +49,7 @@ export async function renderCaseSheet(c: MaterialCase, paper: "a4" | "letter"): 
     ask: paragraphs(c.ask),
     photoAlt: clean(c.photoAlt),
     targets: c.targets.map((t) => ({
-      salutation: clean(appealLetter(m, c, t).salutation),
+      salutation: clean(appealLetter(letter, c, t).salutation),
       address: [t.title, t.name, ...t.addressLines].map(clean).filter((l) => l !== ""),
     })),
     cardsAddress: c.cardsAddress.map(clean),
@@ -81,7 +84,7 @@ export async function renderAppealLetters(
   paper: "a4" | "letter",
   now: Date,
 ): Promise<Uint8Array> {
-  const { m, chrome, content } = specs(c);
+  const { m, letter: words, chrome, content } = specs(c);
   const data = {
     paper: TYPST_PAPER[paper],
     // The window of a #10 envelope sits lower on a Letter page folded in three than a DL one on A4.
@@ -91,7 +94,7 @@ export async function renderAppealLetters(
     title: clean(c.title),
     date: letterDate(c.textLanguage, now),
     letters: c.targets.map((t) => {
-      const letter = appealLetter(m, c, t);
+      const letter = appealLetter(words, c, t);
       const address = [t.title, t.name, ...t.addressLines].map(clean).filter((l) => l !== "");
       return {
         address,

@@ -85,7 +85,8 @@ function letterForm(locale: string, data: CaseData): { targets: string[]; sample
   const material = toMaterialCase(data.detail, data.campaign, locale, data.share.url);
   const first = material?.targets[0];
   if (!material || !first) return { targets: [], sample: "" };
-  const m = wordingFor(locale);
+  // The letter is in the language of the case's text, which may be a fallback's.
+  const m = wordingFor(material.textLanguage);
   return {
     targets: material.targets.map((t) => [t.title, t.name].filter((s) => s.trim() !== "").join(", ")),
     sample: appealLetterText(m, material, first),
