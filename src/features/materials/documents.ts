@@ -21,7 +21,8 @@ function specs(c: { language: string; textLanguage: string }) {
   return { m, letter, chrome: languageSpec(m.locale), content: languageSpec(c.textLanguage) };
 }
 
-const imagesOf = (c: MaterialCase): Record<string, Uint8Array> => (c.photo ? { "photo.webp": c.photo } : {});
+/** The photo as the layouts open it; Typst tells JPEG, PNG and WebP apart by their bytes. */
+const imagesOf = (c: MaterialCase): Record<string, Uint8Array> => (c.photo ? { "photo.img": c.photo } : {});
 
 /** The largest size at which the layout fits `maxPages`; the smallest when none does. */
 function fitting(maxPages: number, make: (size: number) => Typeset): Typeset {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import sharp from "sharp";
 import type { CaseDetail } from "../../core/catalog/case-details.js";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
 import { currentCampaign } from "../../core/catalog/current.js";
@@ -40,7 +41,7 @@ export interface MaterialCase {
   targets: MaterialTarget[];
   /** The case page in `language`, absolute. */
   pageUrl: string;
-  /** The case's photo (WebP), at most PHOTO_WIDTH wide; absent when it has none. */
+  /** The case's photo (JPEG), at most PHOTO_WIDTH wide; absent when it has none. */
   photo?: Uint8Array;
 }
 
@@ -134,10 +135,13 @@ export async function loadMaterialCase(
         ])
       : undefined,
   ]);
-  const bytes = photo?.rows[0]?.bytes;
+  const webp = photo?.rows[0]?.bytes;
+  // As JPEG: a PDF carries JPEG as it is (DCTDecode), where a WebP is decoded and stored as
+  // pixels, ten times the size of the photo.
+  const jpeg = webp ? await sharp(webp).jpeg({ quality: 85, mozjpeg: true }).toBuffer() : undefined;
   return {
     ...material,
     cardsAddress: lines(cards.rows[0]?.solidarity_address ?? ""),
-    photo: bytes ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined,
+    photo: jpeg ? new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : undefined,
   };
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import sharp from "sharp";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { decodeQr, readPdf, squash } from "../../../test/support/pdf.js";
 
@@ -59,6 +61,30 @@ describe("materials over HTTP", () => {
     const after = await get("/en/cases/gao-zhisheng/case-sheet.pdf");
     assert.notEqual(after.headers.etag, before.headers.etag);
     assert.ok(squash(readPdf(bytes(after))[0]?.text ?? "").includes(squash("Free Gao Zhisheng today.")));
+  });
+
+  it("the case's photo (as JPEG) and where its solidarity cards go are on its materials", async () => {
+    const webp = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#3a6" } })
+      .webp()
+      .toBuffer();
+    const set = randomUUID();
+    await t.db.pool.query(
+      `INSERT INTO case_photos (id, set_id, case_id, width, height, content_type, bytes)
+       SELECT $1, $1, id, 400, 300, 'image/webp', $2 FROM cases WHERE slug = 'coastei-street'`,
+      [set, webp],
+    );
+    await t.db.pool.query(
+      "UPDATE cases SET photo_id = $1, solidarity_address = $2 WHERE slug = 'coastei-street'",
+      [set, "Coastei Street residents\nc/o Amnesty Romania\nCluj-Napoca"],
+    );
+    await t.runtime.catalogChanged();
+    const sheet = await get("/en/cases/coastei-street/case-sheet.pdf");
+    assert.equal(sheet.statusCode, 200);
+    assert.ok(sheet.rawPayload.includes("/DCTDecode"), "the photo, embedded as JPEG");
+    const cards = readPdf(bytes(await get("/en/cases/coastei-street/solidarity-cards.pdf")));
+    assert.ok(squash(cards[1]?.text ?? "").includes(squash("c/o Amnesty Romania")));
+    const poster = await get("/en/cases/coastei-street/poster.pdf");
+    assert.ok(poster.rawPayload.includes("/DCTDecode"));
   });
 
   it("letters: one page per target; solidarity cards: two A4 pages; poster on A3", async () => {

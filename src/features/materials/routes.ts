@@ -20,7 +20,7 @@ import {
   renderSolidarityCards,
 } from "./documents.js";
 import { eventKitText } from "./event-kit.js";
-import { loadMaterialCase, type MaterialCase } from "./model.js";
+import { loadMaterialCase, type MaterialCase, servesLanguage } from "./model.js";
 
 // GET /:lang/cases/:slug/{case-sheet,letters,solidarity-cards,poster}.pdf and /:lang/event-kit.pdf.
 // The same for every visitor: rendered once per (material, case, language, paper, content
@@ -134,16 +134,21 @@ export function materialRoutes(parent: FastifyInstance, runtime: Runtime, deps: 
         const { lang, slug } = request.params;
         const catalog = runtime.catalog();
         const campaign = currentCampaign(catalog);
+        // Whether there is such a material is known from memory; the rest is read only to make it.
+        const detail = campaign && (await deps.casesOf(campaign.id)).find((c) => c.slug === slug);
+        if (!campaign || !detail || !servesLanguage(detail, lang, campaign)) throw notFound();
         const source = { db: runtime.db.pool, catalog, publicUrl: runtime.config.publicUrl, ...deps };
-        const c = await loadMaterialCase(source, slug, lang);
-        if (!campaign || !c) throw notFound();
         const now = new Date();
         // Letters carry today's date: they are made again the next day (UTC).
         const day = material === "letters" ? now.toISOString().slice(0, 10) : "";
         const pdf = await cache.get(
           `${material}|${campaign.id}|${slug}|${lang}|${paper}`,
           `${runtime.publicVersion()}|${day}`,
-          () => render[material](c, paper, now),
+          async () => {
+            const c = await loadMaterialCase(source, slug, lang);
+            if (!c) throw notFound();
+            return render[material](c, paper, now);
+          },
         );
         return sendPdf(request, reply, pdf, `${material}-${slug}-${lang}.pdf`);
       },
