@@ -81,8 +81,12 @@ function Paragraphs(props: { text: string }) {
  * The letter form's addressees and its sample letter (to the first; the PDF readdresses it to
  * the one chosen): the case's own sample, else the language's, as the appeal letters have them.
  */
-function letterForm(locale: string, data: CaseData): { targets: string[]; sample: string } {
-  const material = toMaterialCase(data.detail, data.campaign, locale, data.share.url);
+function letterForm(
+  locale: string,
+  data: CaseData,
+  publicUrl: string,
+): { targets: string[]; sample: string } {
+  const material = toMaterialCase(data.detail, data.campaign, locale, publicUrl);
   const first = material?.targets[0];
   if (!material || !first) return { targets: [], sample: "" };
   // The letter is in the language of the case's text, which may be a fallback's.
@@ -100,7 +104,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   if (!picked) return null;
   const { text } = picked;
   const count = data.view.byCase[data.detail.slug] ?? 0;
-  const letter = letterForm(m.locale, data);
+  const letter = letterForm(m.locale, data, ctx.publicUrl ?? "");
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
   return (
