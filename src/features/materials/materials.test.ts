@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { before, describe, it } from "node:test";
 import sharp from "sharp";
 import { decodeQr, type PdfPage, readPdf, squash, words } from "../../../test/support/pdf.js";
@@ -11,6 +13,7 @@ import {
   renderSolidarityCards,
 } from "./documents.js";
 import { eventKit, FIXTURE_LANGUAGES, materialCase } from "./fixtures.js";
+import { layoutPath, typeset } from "./typeset.js";
 import { appealLetter, appealLetterText, readdressed, salutationFor, wordingFor } from "./wording.js";
 
 // Each material rendered in six languages and read back with MuPDF: the text a reader gets is
@@ -230,6 +233,17 @@ for (const language of FIXTURE_LANGUAGES) {
 }
 
 describe("materials", () => {
+  it("a Typst warning (here an unknown font) fails the rendering instead of giving a PDF", () => {
+    // A layout of its own for the test, in the layouts' folder (Typst reads inside its workspace).
+    const file = layoutPath(`test-${process.pid}.typ`);
+    writeFileSync(file, '#set text(font: ("No Such Sans",), fallback: false)\nHello');
+    try {
+      assert.throws(() => typeset(path.basename(file), {}), /unknown font family/);
+    } finally {
+      rmSync(file);
+    }
+  });
+
   it("the glyph check can fail: a character no bundled font has is drawn as .notdef", async () => {
     const c = { ...materialCase("en"), summary: "Hieroglyph 𓀀 here" };
     const pages = readPdf(await renderCaseSheet(c, "a4"));

@@ -87,6 +87,25 @@ describe("materials over HTTP", () => {
     assert.ok(poster.rawPayload.includes("/DCTDecode"));
   });
 
+  it("a language without an interface catalog: the case's own texts, the words around them in English", async () => {
+    await t.db.pool.query(
+      `INSERT INTO case_texts (case_id, language, title, summary, story, ask, public)
+       SELECT id, 'hi', 'गाओ झिशेंग', 'एक मानवाधिकार वकील।', 'गाओ झिशेंग जेल में हैं।', 'गाओ झिशेंग को तुरंत रिहा करें।', true
+         FROM cases WHERE slug = 'gao-zhisheng'`,
+    );
+    await t.runtime.catalogChanged();
+    const sheet = await get("/hi/cases/gao-zhisheng/case-sheet.pdf");
+    assert.equal(sheet.statusCode, 200);
+    const pages = readPdf(bytes(sheet));
+    const text = squash(pages.map((p) => p.text).join("\n"));
+    for (const expected of ["गाओ झिशेंग को तुरंत रिहा करें।", "What we ask", "How to send"])
+      assert.ok(text.includes(squash(expected)), expected);
+    assert.ok(pages.every((p) => p.notdef === 0));
+    assert.equal(decodeQr(bytes(sheet), pages.length - 1, 150), `${PUBLIC_URL}/hi/cases/gao-zhisheng`);
+    // Languages the case is not published in still name no material.
+    assert.equal((await get("/de/cases/gao-zhisheng/case-sheet.pdf")).statusCode, 404);
+  });
+
   it("letters: one page per target; solidarity cards: two A4 pages; poster on A3", async () => {
     const targets = await t.db.pool.query(
       "SELECT count(*)::int AS n FROM targets WHERE case_id = (SELECT id FROM cases WHERE slug = 'gao-zhisheng')",
@@ -119,7 +138,7 @@ describe("materials over HTTP", () => {
   it("answers 404 for an unknown case or language and 400 for a paper the material has not", async () => {
     for (const url of [
       "/en/cases/nobody/case-sheet.pdf",
-      "/hi/cases/gao-zhisheng/letters.pdf",
+      "/de/cases/gao-zhisheng/letters.pdf",
       "/not%20a%20tag/cases/gao-zhisheng/poster.pdf",
       "/en/cases/Not_A_Slug/poster.pdf",
       "/hi/event-kit.pdf",

@@ -99,6 +99,11 @@ export function typeset(layout: string, data: unknown, images: Record<string, Ui
       const diagnostics = result.takeDiagnostics()?.shortDiagnostics ?? [];
       throw new Error(`Typst could not lay out ${layout}: ${JSON.stringify(diagnostics)}`);
     }
+    // A warning (an unknown font family, an image it could not read as given) means the PDF is
+    // not what the layout says: refused rather than served.
+    const warnings = result.takeWarnings()?.shortDiagnostics ?? [];
+    if (warnings.length > 0)
+      throw new Error(`Typst warned laying out ${layout}: ${JSON.stringify(warnings)}`);
     const pages = doc.numOfPages;
     const pdf = c.pdf(doc);
     return { pdf: new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength), pages };
