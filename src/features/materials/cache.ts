@@ -42,16 +42,15 @@ export class MaterialCache {
     const entry: Entry = { version, bytes: 1, pdf: Promise.resolve() as unknown as Promise<CachedPdf> };
     entry.pdf = make().then((bytes) => {
       const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      // Set again with its real size, if it is still the current entry for its key.
-      if (this.entries.get(key) === entry) {
-        entry.bytes = pdf.length;
-        this.entries.set(key, entry);
-      }
+      // Set again with its real size (a new object: lru-cache sizes a value when it changes),
+      // if it is still the current entry for its key.
+      const current = this.entries.peek(key);
+      if (current?.pdf === entry.pdf) this.entries.set(key, { ...current, bytes: pdf.length });
       return { pdf, etag: `"${createHash("sha256").update(pdf).digest("base64url").slice(0, 27)}"` };
     });
     this.entries.set(key, entry);
     entry.pdf.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.peek(key)?.pdf === entry.pdf) this.entries.delete(key);
     });
     return entry.pdf;
   }
