@@ -26,6 +26,7 @@ import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
 import { mapImageRoutes } from "../features/map/index.js";
+import { materialRoutes } from "../features/materials/index.js";
 import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
 import { sendOfficeProblem } from "../features/office/problems.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
@@ -216,6 +217,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     eventPageRoutes(site, runtime);
     sharingRoutes(site, runtime, { casesOf: pages.casesOf });
     mapImageRoutes(site);
+    materialRoutes(site, runtime, { casesOf: pages.casesOf });
   });
   // The back office: one plugin with its own parsers, sessions and error pages.
   officeRoutes(app, runtime, unavailable);

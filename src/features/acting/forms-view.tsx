@@ -15,7 +15,8 @@ export interface ActFormsProps {
   state: FormState | undefined;
   done: FormName | undefined;
   caseName: string;
-  targetName: string;
+  /** The letter's possible addressees, by position; the PDF is addressed to the one chosen. */
+  targets: string[];
   sampleLetter: string;
   /** Shown under the thanks once a form was sent (the share links). */
   afterDone?: preact.ComponentChildren;
@@ -108,6 +109,15 @@ export function ActForms(p: ActFormsProps) {
         {summary("letter")}
         <KeptKey state={stateOf("letter")} />
         <p>{m.t("act.letter.help")}</p>
+        {p.targets.length > 1 ? (
+          <Field id="letter-target" label={m.t("act.letter.target")} m={m}>
+            <select id="letter-target" name="target">
+              {p.targets.map((label, i) => (
+                <option value={String(i)}>{label}</option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
         <Field id="letter-text" label={m.t("form.letter")} m={m}>
           <textarea id="letter-text" name="body" rows={12} maxLength={10000} dir="auto">
             {p.sampleLetter}

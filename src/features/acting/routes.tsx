@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
+import { pickText } from "../../core/catalog/texts.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import type { Runtime } from "../../core/runtime.js";
 import { formRoute } from "../../platform/http/forms.js";
@@ -10,7 +11,7 @@ import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { hourly } from "../../platform/jobs/hourly.js";
-import { renderLetterPdf } from "../materials/index.js";
+import { readdressed, renderLetterPdf, salutationFor, wordingFor } from "../materials/index.js";
 import { sourceOfPost } from "../sharing/index.js";
 import { act } from "./act.js";
 import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
@@ -28,7 +29,12 @@ type Params = { lang?: string; slug?: string };
 const ActParams = Type.Object({ lang: Type.Optional(Type.String()), slug: Type.String() });
 
 /** The letter as edited in the page, to print; its text is not stored. */
-const LetterPdfBody = Type.Object({ body: Type.Optional(Type.String()) });
+const LetterPdfBody = Type.Object({
+  body: Type.Optional(Type.String()),
+  target: Type.Optional(
+    Type.String({ description: "The addressee's position among the case's targets; else the first" }),
+  ),
+});
 const LetterPdfQuery = Type.Object({ paper: Type.Optional(Type.String({ description: "letter, else A4" })) });
 const PdfResponses = {
   200: { content: { "application/pdf": { schema: Type.String({ format: "binary" }) } } },
@@ -106,7 +112,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
   const letterPdf = async (
     request: FastifyRequest<{
       Params: Params;
-      Body: { body?: string } | undefined;
+      Body: { body?: string; target?: string } | undefined;
       Querystring: { paper?: string };
     }>,
     reply: FastifyReply,
@@ -116,14 +122,26 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
     const slug = request.params.slug ?? "";
     const caseId = campaign?.cases.get(slug);
     if (!locale || !campaign || caseId === undefined) return reply.callNotFound();
-    const target = await runtime.db.pool.query<TargetRow>(
-      "SELECT name, title, postal_address FROM targets WHERE case_id = $1 ORDER BY position, id LIMIT 1",
+    const targets = await runtime.db.pool.query<TargetRow>(
+      "SELECT name, title, postal_address FROM targets WHERE case_id = $1 ORDER BY position, id",
       [caseId],
     );
-    const row = target.rows[0];
-    if (!row) return reply.callNotFound();
+    const first = targets.rows[0];
+    // The form's choice of addressee; anything else is the first, as without the choice.
+    const chosen = /^\d{1,2}$/.test(request.body?.target ?? "") ? Number(request.body?.target) : 0;
+    const row = targets.rows[chosen] ?? first;
+    if (!row || !first) return reply.callNotFound();
+    // The sample letter is in the language of the case's text the page showed (maybe a fallback).
+    const languages = await runtime.db.pool.query<{ language: string }>(
+      "SELECT language FROM case_texts WHERE case_id = $1 AND public",
+      [caseId],
+    );
+    const texts = Object.fromEntries(languages.rows.map((r) => [r.language, true]));
+    const m = wordingFor(pickText(texts, locale, campaign.defaultLanguage)?.language ?? locale);
+    const salutation = (t: TargetRow) => salutationFor(m, { ...t, salutation: "", addressLines: [] });
     const paper = request.query.paper === "letter" ? "letter" : "a4";
-    const body = request.body?.body ?? "";
+    // The sample letter greets the first target: the one chosen is greeted instead.
+    const body = readdressed(request.body?.body ?? "", salutation(first), salutation(row));
     // Bad letter input (empty, too long) throws a Problem of its own: a 422 that says why.
     const pdf = await renderLetterPdf({
       language: locale,

@@ -1,2 +1,7 @@
 // What other features may use of materials; everything else in this folder is its own.
+export { eventKitText } from "./event-kit.js";
 export { FONTS, PRIMARY_FONT, RTL_SCRIPTS, renderLetterPdf, typst } from "./letter-pdf.js";
+export { CaseMaterialLinks, EventKitLink } from "./links.js";
+export { loadMaterialCase, type MaterialCase, type MaterialTarget, toMaterialCase } from "./model.js";
+export { CASE_MATERIALS, type CaseMaterial, eventKitPath, materialPath, materialRoutes } from "./routes.js";
+export { appealLetterText, readdressed, salutationFor, wordingFor } from "./wording.js";

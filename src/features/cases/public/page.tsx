@@ -12,6 +12,7 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { CountryList } from "../../../platform/views/parts.js";
 import type { FormName, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
+import { appealLetterText, CaseMaterialLinks, toMaterialCase, wordingFor } from "../../materials/index.js";
 import { ShareLinks } from "../../sharing/index.js";
 
 export interface CaseData {
@@ -111,6 +112,26 @@ function Paragraphs(props: { text: string }) {
   );
 }
 
+/**
+ * The letter form's addressees and its sample letter (to the first; the PDF readdresses it to
+ * the one chosen): the case's own sample, else the language's, as the appeal letters have them.
+ */
+function letterForm(
+  locale: string,
+  data: CaseData,
+  publicUrl: string,
+): { targets: string[]; sample: string } {
+  const material = toMaterialCase(data.detail, data.campaign, locale, publicUrl);
+  const first = material?.targets[0];
+  if (!material || !first) return { targets: [], sample: "" };
+  // The letter is in the language of the case's text, which may be a fallback's.
+  const m = wordingFor(material.textLanguage);
+  return {
+    targets: material.targets.map((t) => [t.title, t.name].filter((s) => s.trim() !== "").join(", ")),
+    sample: appealLetterText(m, material, first),
+  };
+}
+
 export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const { ctx, data } = props;
   const { m } = ctx;
@@ -121,6 +142,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
   const cards = cardsAddress(data.detail, picked.language, data.campaign.defaultLanguage);
   const textDir = direction(picked.language);
   const count = data.view.byCase[data.detail.slug] ?? 0;
+  const letter = letterForm(data.language, data, ctx.publicUrl ?? "");
   const languageName =
     new Intl.DisplayNames([m.locale], { type: "language" }).of(picked.language) ?? picked.language;
   return (
@@ -194,6 +216,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
           </address>
         </section>
       ) : null}
+      <CaseMaterialLinks m={m} language={data.language} slug={data.detail.slug} />
       <ShareLinks m={m} id="share" url={data.share.url} text={data.share.text} />
       <ActForms
         m={m}
@@ -202,17 +225,8 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         state={data.acting.state}
         done={data.acting.done}
         caseName={text.title}
-        targetName={targets[0]?.name ?? ""}
-        sampleLetter={
-          // The case's own sample letter when it has one in this language, else the site's.
-          text.sampleLetter.trim() !== ""
-            ? text.sampleLetter
-            : m.t("act.letter.sample", {
-                target: targets[0] ? `${targets[0].title.text} ${targets[0].name}`.trim() : "",
-                name: text.title,
-                ask: text.ask,
-              })
-        }
+        targets={letter.targets}
+        sampleLetter={letter.sample}
       />
       <SolidarityWall m={m} messages={data.wall} />
       <CountryList

@@ -1,5 +1,6 @@
 import type { Messages } from "../../../platform/i18n/messages.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
+import { EventKitLink } from "../../materials/index.js";
 import { RSVP_RETENTION_DAYS } from "../model.js";
 import type { PublicEvent } from "../queries.js";
 import { EventsMap, type MapPoint } from "./map.js";
@@ -86,6 +87,7 @@ export function EventsListPage(props: { ctx: PageContext; data: EventsListData }
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
       <p>{m.t("events.lead")}</p>
+      <EventKitLink m={m} language={m.locale} />
 
       <form method="get" action={localHref(m.locale, "/events")} class="filters">
         <div class="field">
