@@ -240,3 +240,27 @@ test("every change the runtime announces reaches the pack builder's listener", a
   assert.equal(calls, seen);
   assert.ok(campaignId > 0);
 });
+
+test("a download that cannot wait gets the section's last pack, saying so", async () => {
+  const impatient = await startTestApp({ PACK_DOWNLOAD_WAIT_MS: "0" }, node.config.databaseUrl);
+  try {
+    const section = await sectionOf("FR");
+    await packBuilderOf(node.runtime).ensure(section, "fr");
+    const last = await node.db.pool.query<{ hash: string }>(
+      "SELECT hash FROM material_pack_current WHERE section_id = $1 AND language = 'fr'",
+      [section.id],
+    );
+    await node.db.pool.query(
+      "UPDATE case_texts SET summary = summary || ' Bientôt.' WHERE case_id = $1 AND language = 'fr'",
+      [caseIds.get("rosa-franco")],
+    );
+    await impatient.runtime.catalogChanged();
+    const client = await officeClient(impatient, coordinatorFr);
+    const response = await client.get("/office/materials/FR/fr.zip");
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers["inkwell-pack-version"], last.rows[0]?.hash);
+    assert.match(String(response.headers["inkwell-pack-note"]), /being built/);
+  } finally {
+    await impatient.close();
+  }
+});

@@ -53,7 +53,7 @@ async function readiness(builder: PackBuilder, section: Section, language: strin
   });
 }
 
-/** Resolves after `ms`, or never when ms is 0 (no wait). */
+/** The work's result, or "late" after `ms`. */
 const within = <T>(work: Promise<T>, ms: number): Promise<T | "late"> =>
   Promise.race([work, new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ms).unref())]);
 
@@ -113,12 +113,16 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
       if (!tag) throw notFound("This pack");
       const plan = await builder.plan(section, tag);
       if (!plan) throw notFound("This pack");
-      // Built already (the usual case), or built now — here or by the node that claimed it —
-      // within the wait; past it, the last pack of this section's language, saying so.
+      // Built already (the usual case), or built now — here or by the node that claimed it.
+      // With an earlier pack of this section's language to fall back on, the wait is short
+      // (PACK_DOWNLOAD_WAIT_MS) and the earlier pack goes out saying so; without one, the
+      // download waits for the build itself (at most PACK_BUILD_TIMEOUT_MS).
       let hash = plan.hash;
       let note: string | undefined;
       if ((await findPack(pool, hash))?.state !== "ready") {
-        const waitUntil = Date.now() + runtime.config.packDownloadWaitMs;
+        const last = (await currentPacks(pool, [section.id])).find((c) => c.language === tag);
+        const { packDownloadWaitMs, packBuildTimeoutMs } = runtime.config;
+        const waitUntil = Date.now() + (last ? packDownloadWaitMs : packBuildTimeoutMs);
         let ready = false;
         while (!ready && Date.now() < waitUntil) {
           const outcome = await within(builder.ensure(section, tag, plan), waitUntil - Date.now());
@@ -126,7 +130,6 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
           if (outcome === "pending") await new Promise((resolve) => setTimeout(resolve, 250));
         }
         if (!ready) {
-          const last = (await currentPacks(pool, [section.id])).find((c) => c.language === tag);
           if (!last) {
             reply.header("retry-after", "30");
             throw new Problem(503, "pack_building", "This pack is being built; try again in a minute.");
