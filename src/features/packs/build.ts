@@ -34,10 +34,11 @@ const rendered = new LRUCache<string, Uint8Array>({
 
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function memo(key: string, make: () => Promise<Uint8Array>): Promise<Uint8Array> {
+async function memo(key: string, make: () => Promise<Uint8Array>, signal?: AbortSignal): Promise<Uint8Array> {
   const found = rendered.get(key);
   if (found) return found;
   await breathe();
+  signal?.throwIfAborted();
   const pdf = await make();
   rendered.set(key, pdf);
   return pdf;
@@ -67,6 +68,7 @@ export async function buildPack(
   plan: PackPlan,
   publicUrl: string,
   now = new Date(),
+  signal?: AbortSignal,
 ): Promise<Buffer> {
   const { manifest } = plan;
   const day = now.toISOString().slice(0, 10);
@@ -78,24 +80,31 @@ export async function buildPack(
     for (const material of c.materials) {
       // Letters carry the day's date.
       const key = `${material}|${c.digest}|${c.photo}|${manifest.language}|${material === "letters" ? day : ""}`;
-      const pdf = await memo(key, async () => {
-        withPhoto ??= { ...found.material, photo: await materialPhoto(db, found.detail) };
-        return RENDER[material](withPhoto, now);
-      });
+      const pdf = await memo(
+        key,
+        async () => {
+          withPhoto ??= { ...found.material, photo: await materialPhoto(db, found.detail) };
+          return RENDER[material](withPhoto, now);
+        },
+        signal,
+      );
       entries.push({ name: entryName(c.slug, material, manifest.language), bytes: pdf, compress: false });
     }
   }
-  const kit = await memo(`event-kit|${manifest.campaign}|${manifest.kit.digest}|${manifest.language}`, () =>
-    renderEventKit(
-      {
-        campaignTitle: plan.campaign.title,
-        language: manifest.language,
-        text: plan.kit.text,
-        textLanguage: plan.kit.language,
-        reportUrl: `${publicUrl.replace(/\/+$/, "")}${REPORT_PATH}`,
-      },
-      "a4",
-    ),
+  const kit = await memo(
+    `event-kit|${manifest.campaign}|${manifest.kit.digest}|${manifest.language}`,
+    () =>
+      renderEventKit(
+        {
+          campaignTitle: plan.campaign.title,
+          language: manifest.language,
+          text: plan.kit.text,
+          textLanguage: plan.kit.language,
+          reportUrl: `${publicUrl.replace(/\/+$/, "")}${REPORT_PATH}`,
+        },
+        "a4",
+      ),
+    signal,
   );
   entries.push({ name: entryName("", "event-kit", manifest.language), bytes: kit, compress: false });
   const index = indexHtml(plan, now);

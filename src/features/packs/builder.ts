@@ -19,6 +19,7 @@ export class PackBuilder {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly abort = new AbortController();
   private unsubscribe: (() => void) | undefined;
   readonly casesOf: ReturnType<typeof caseCache>;
   readonly sections: () => Promise<Map<string, Section>>;
@@ -41,6 +42,8 @@ export class PackBuilder {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // A build in progress stops at its next document; its claim is released for another node.
+    this.abort.abort();
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.running?.catch(() => {});
@@ -78,7 +81,14 @@ export class PackBuilder {
     for (const section of (await this.sections()).values()) {
       for (const language of section.languages) {
         if (this.stopped) return;
-        if ((await this.ensure(section, language)) === "pending") pending = true;
+        // One pack failing (a photo gone, the database away for a moment) leaves the others
+        // to be built; it is tried again on the next pass.
+        try {
+          if ((await this.ensure(section, language)) === "pending") pending = true;
+        } catch (error) {
+          if (!this.stopped) this.onError(error);
+          pending = true;
+        }
       }
     }
     // Another node is building one of ours: look again once it should be done.
@@ -116,7 +126,7 @@ export class PackBuilder {
     if (!(await claimPack(db.pool, plan.hash, plan.manifest, this.runtime.origin, config.packBuildTimeoutMs)))
       return "pending";
     try {
-      const zip = await buildPack(db.pool, plan, config.publicUrl);
+      const zip = await buildPack(db.pool, plan, config.publicUrl, new Date(), this.abort.signal);
       await completePack(db.pool, plan.hash, this.runtime.origin, zip);
       this.built++;
       return "built";
@@ -135,14 +145,15 @@ export class PackBuilder {
     const lines = packChanges(previous, plan.manifest);
     if (lines.length === 0) return;
     const language = languageName(plan.manifest.language);
-    const url = `${this.runtime.config.publicUrl.replace(/\/+$/, "")}/office/materials/${section.country}/${plan.manifest.language}.zip`;
+    const base = `${this.runtime.config.publicUrl.replace(/\/+$/, "")}/office/materials`;
+    const url = `${base}/${section.country}/${plan.manifest.language}.zip`;
     const text = [
       `The ${language} case pack of ${section.name} has changed:`,
       "",
       ...lines.map((line) => `- ${line}`),
       "",
       `Download it: ${url}`,
-      "Every section's packs: /office/materials",
+      `What is ready in each language: ${base}`,
     ].join("\n");
     for (const to of await coordinatorEmails(db.pool, section.id))
       await mailer.send({ to, subject: `Case pack changed: ${section.name}, ${language}`, text });

@@ -10,7 +10,7 @@ import { canEditSections, currentUser, guard, notFound, type OfficeUser, sendPag
 import type { Section } from "../sections/index.js";
 import { languageProgress, loadTranslations } from "../translations/index.js";
 import { type PackBuilder, packBuilderOf } from "./builder.js";
-import { packCases } from "./manifest.js";
+import { type PackPlan, packCases } from "./manifest.js";
 import { currentPacks, findPack, logDownload, packZip, recentDownloads } from "./store.js";
 import { type CaseReadiness, type LanguagePack, MaterialsPage, type SectionPacks } from "./views.js";
 
@@ -32,9 +32,13 @@ const Zip = {
 const runsSection = (user: OfficeUser, section: Section) =>
   user.role === "admin" || (user.role === "coordinator" && user.sectionIds.includes(section.id));
 
-async function readiness(builder: PackBuilder, section: Section, language: string): Promise<CaseReadiness[]> {
+async function readiness(
+  builder: PackBuilder,
+  section: Section,
+  language: string,
+  plan: PackPlan | undefined,
+): Promise<CaseReadiness[]> {
   const campaign = currentCampaign(builder.runtime.catalog());
-  const plan = await builder.plan(section, language);
   if (!campaign || !plan) return [];
   const details = packCases(await builder.casesOf(campaign.id), section, campaign.id);
   const entries = await loadTranslations(
@@ -81,7 +85,7 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
           const built = plan && (await findPack(pool, plan.hash));
           languages.push({
             language,
-            cases: await readiness(builder, section, language),
+            cases: await readiness(builder, section, language, plan),
             href: `/office/materials/${section.country}/${encodeURIComponent(language)}.zip`,
             upToDate: built?.state === "ready",
             builtAt: built?.state === "ready" ? built.builtAt : (last?.builtAt ?? null),
