@@ -1,31 +1,16 @@
 import { LRUCache } from "lru-cache";
 import type pg from "pg";
 import { ZipFile } from "yazl";
-import {
-  type MaterialCase,
-  materialPhoto,
-  REPORT_PATH,
-  renderAppealLetters,
-  renderCaseSheet,
-  renderEventKit,
-  renderPoster,
-  renderSolidarityCards,
-} from "../materials/index.js";
+import { type MaterialCase, materialPhoto, REPORT_PATH } from "../materials/index.js";
 import { indexHtml } from "./index-page.js";
-import { entryName, type PackMaterial, type PackPlan } from "./manifest.js";
+import { entryName, type PackPlan } from "./manifest.js";
+import { render } from "./render.js";
 
 // A pack's ZIP: every material of every case in the plan (A4: the paper of most of the world),
-// the event kit, and index.html saying what is in it. Typst renders synchronously on the event
-// loop, so the builder yields between documents and public pages keep being answered; and a
+// the event kit, and index.html saying what is in it. Documents are rendered on the render
+// thread (render.ts), one at a time, so public pages keep being answered during a launch; and a
 // document several packs share (two sections featuring one case in one language) is rendered
 // once per node, from a memory bounded by bytes.
-
-const RENDER: Record<PackMaterial, (c: MaterialCase, now: Date) => Promise<Uint8Array>> = {
-  "case-sheet": (c) => renderCaseSheet(c, "a4"),
-  letters: (c, now) => renderAppealLetters(c, "a4", now),
-  "solidarity-cards": (c) => renderSolidarityCards(c, "a4"),
-  poster: (c) => renderPoster(c, "a4"),
-};
 
 const rendered = new LRUCache<string, Uint8Array>({
   maxSize: 96 * 1024 * 1024,
@@ -84,7 +69,7 @@ export async function buildPack(
         key,
         async () => {
           withPhoto ??= { ...found.material, photo: await materialPhoto(db, found.detail) };
-          return RENDER[material](withPhoto, now);
+          return render({ kind: material, material: withPhoto, now });
         },
         signal,
       );
@@ -94,16 +79,16 @@ export async function buildPack(
   const kit = await memo(
     `event-kit|${manifest.campaign}|${manifest.kit.digest}|${manifest.language}`,
     () =>
-      renderEventKit(
-        {
+      render({
+        kind: "event-kit",
+        kit: {
           campaignTitle: plan.campaign.title,
           language: manifest.language,
           text: plan.kit.text,
           textLanguage: plan.kit.language,
           reportUrl: `${publicUrl.replace(/\/+$/, "")}${REPORT_PATH}`,
         },
-        "a4",
-      ),
+      }),
     signal,
   );
   entries.push({ name: entryName("", "event-kit", manifest.language), bytes: kit, compress: false });

@@ -7,6 +7,7 @@ import type { UserRow } from "../office/index.js";
 import type { Section } from "../sections/index.js";
 import { packBuilderOf } from "./builder.js";
 import { PACK_MATERIALS } from "./manifest.js";
+import { renderedOnThread } from "./render.js";
 
 // Case packs: what a ZIP holds, what names it, who is told when it changes, who may download it
 // and who sees the downloads, and that two nodes on one database build a pack once.
@@ -96,6 +97,8 @@ test("a pack holds the five materials of each featured case and an index", async
   // Azza's case has no French text: the index says which language fills in.
   assert.match(index, /English \(en\), filling in for French/);
   assert.match(index, /title r\d+/);
+  // Rendered off the main thread, as in every node.
+  assert.equal(renderedOnThread(), expected.length - 1);
 });
 
 test("the manifest's hash moves when a case text the pack shows changes, and not otherwise", async () => {
