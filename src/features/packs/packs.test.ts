@@ -101,6 +101,27 @@ test("a pack holds the five materials of each featured case and an index", async
   assert.equal(renderedOnThread(), expected.length - 1);
 });
 
+test("the materials page says per case what is ready, outdated, or missing and which language fills in", async () => {
+  // Rosa Franco's English story moves on (revision 2) after its French translation was made.
+  await node.db.pool.query(
+    `INSERT INTO case_text_fields (case_id, language, field, status, revision)
+     VALUES ($1, 'en', 'story', 'approved', 2)`,
+    [caseIds.get("rosa-franco")],
+  );
+  await node.runtime.catalogChanged();
+  const page = await (await officeClient(node, coordinatorFr)).get("/office/materials");
+  assert.equal(page.statusCode, 200);
+  const row = (title: string) =>
+    new RegExp(`<tr data-status="(\\w+)"><td lang="([\\w-]+)">${title}</td><td>([^<]*)</td>`).exec(page.body);
+  const rosa = row("Rosa Franco");
+  assert.equal(rosa?.[1], "outdated");
+  assert.match(rosa?.[3] ?? "", /^outdated: 1 of \d+ texts/);
+  const azza = row("Azza Hilal Ahmad Suleiman");
+  assert.equal(azza?.[1], "missing");
+  assert.equal(azza?.[2], "en");
+  assert.equal(azza?.[3], "missing: English (en) fills in");
+});
+
 test("the manifest's hash moves when a case text the pack shows changes, and not otherwise", async () => {
   const builder = packBuilderOf(node.runtime);
   const hash = async () => (await builder.plan(await sectionOf("FR"), "fr"))?.hash;
