@@ -288,3 +288,39 @@ test("a download that cannot wait gets the section's last pack, saying so", asyn
     await impatient.close();
   }
 });
+
+test("a node building in the background moves a pack after a change announced by another node", async () => {
+  // Every section in French only, so the background has two packs to keep: France's two cases,
+  // and the six the others show.
+  await node.db.pool.query("UPDATE sections SET languages = '{fr}'");
+  await node.runtime.catalogChanged();
+  const background = await startTestApp(
+    { PACK_BUILDS: "true", PACK_DEBOUNCE_MS: "100" },
+    node.config.databaseUrl,
+  );
+  try {
+    const section = await sectionOf("FR");
+    const current = async () =>
+      (
+        await node.db.pool.query<{ hash: string }>(
+          "SELECT hash FROM material_pack_current WHERE section_id = $1 AND language = 'fr'",
+          [section.id],
+        )
+      ).rows[0]?.hash;
+    const before = await current();
+    await node.db.pool.query(
+      "UPDATE case_texts SET title = 'Rosa Franco Quintanilla' WHERE case_id = $1 AND language = 'fr'",
+      [caseIds.get("rosa-franco")],
+    );
+    await node.runtime.catalogChanged();
+    const wanted = (await packBuilderOf(node.runtime).plan(await sectionOf("FR"), "fr"))?.hash;
+    assert.ok(wanted && wanted !== before);
+    const deadline = Date.now() + 240_000;
+    while ((await current()) !== wanted && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(await current(), wanted);
+    assert.ok(packBuilderOf(background.runtime).built >= 1, "built by the background node");
+  } finally {
+    await background.close();
+  }
+});

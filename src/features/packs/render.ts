@@ -9,7 +9,7 @@ import {
 } from "../materials/index.js";
 import type { PackMaterial } from "./manifest.js";
 
-// One document of a pack, rendered on a thread of its own (render-thread.js): Typst lays out
+// One document of a pack, rendered on a thread of its own (render-thread.mjs): Typst lays out
 // synchronously for tens to hundreds of milliseconds a document, which on the main thread
 // would hold every public page's answer for as long. One thread per process, started on the
 // first pack and not keeping the process alive; if it cannot start, documents are rendered here.
@@ -45,7 +45,7 @@ const waiting = new Map<number, Waiting>();
 function thread(): Worker | undefined {
   if (broken) return undefined;
   if (worker) return worker;
-  const started = new Worker(new URL("./render-thread.js", import.meta.url));
+  const started = new Worker(new URL("./render-thread.mjs", import.meta.url));
   started.unref();
   started.on("message", ({ id, pdf, error }: { id: number; pdf?: Uint8Array; error?: string }) => {
     const entry = waiting.get(id);
