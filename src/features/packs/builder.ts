@@ -82,12 +82,11 @@ export class PackBuilder {
       for (const language of section.languages) {
         if (this.stopped) return;
         // One pack failing (a photo gone, the database away for a moment) leaves the others
-        // to be built; it is tried again on the next pass.
+        // to be built; it is tried again on the next change or download, not in a loop.
         try {
           if ((await this.ensure(section, language)) === "pending") pending = true;
         } catch (error) {
           if (!this.stopped) this.onError(error);
-          pending = true;
         }
       }
     }
