@@ -44,6 +44,10 @@ const EnvSchema = Type.Object({
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
   DB_LONG_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600_000 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  PACK_BUILDS: Type.Boolean({ default: true }),
+  PACK_DEBOUNCE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5_000 }),
+  PACK_BUILD_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 120_000 }),
+  PACK_DOWNLOAD_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 20_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -96,6 +100,14 @@ export interface Config {
   db: DatabaseTimeouts;
   /** SIGTERM/SIGINT: the most the node takes to drain and stop before it forces the end. */
   shutdownTimeoutMs: number;
+  /** Whether this node builds case packs in the background (downloads build theirs either way). */
+  packBuilds: boolean;
+  /** Case packs: how long after a change to content the packs are looked at again (changes coalesce). */
+  packDebounceMs: number;
+  /** A pack claimed by a node for longer than this without being built is taken over by another. */
+  packBuildTimeoutMs: number;
+  /** A download of a pack not built yet waits this long for it, then gets the last one (or 503). */
+  packDownloadWaitMs: number;
 }
 
 export interface DatabaseTimeouts {
@@ -264,6 +276,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       longMs: valid.DB_LONG_TIMEOUT_MS,
     },
     shutdownTimeoutMs: valid.SHUTDOWN_TIMEOUT_MS,
+    packBuilds: valid.PACK_BUILDS,
+    packDebounceMs: valid.PACK_DEBOUNCE_MS,
+    packBuildTimeoutMs: valid.PACK_BUILD_TIMEOUT_MS,
+    packDownloadWaitMs: valid.PACK_DOWNLOAD_WAIT_MS,
   };
 }
 

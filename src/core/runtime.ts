@@ -41,6 +41,11 @@ export interface Runtime {
   publicVersion(): string;
   /** After a change to public content outside the catalog (events, RSVPs, moderation). */
   contentChanged(): Promise<void>;
+  /**
+   * Calls `listener` after every move of publicVersion() on this node (a catalog reload, a
+   * content change here or announced by another node); returns the unsubscribe.
+   */
+  onPublicChange(listener: () => void): () => void;
   /** Stops taking actions, writes what is queued, closes streams; the database stays open. */
   close(): Promise<void>;
 }
@@ -65,6 +70,10 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   let catalog!: Catalog;
   let streams: CounterStreams | undefined;
   let content = 0;
+  const publicListeners = new Set<() => void>();
+  const publicMoved = () => {
+    for (const listener of publicListeners) listener();
+  };
   // Reloads overlap (a node's own after its write, and the one its NOTIFY starts): a slower,
   // older read must not replace a newer one, or a case just published looks unpublished again.
   let reloadsStarted = 0;
@@ -77,6 +86,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     loaded.apply();
     catalog = loaded.catalog;
     streams?.refresh();
+    publicMoved();
   };
   const counters = new Counters();
   const sync = new CounterSync({
@@ -90,6 +100,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     },
     onContentChange: () => {
       content++;
+      publicMoved();
     },
     log: (message, error) => (error ? log.warn({ err: error }, message) : log.warn(message)),
   });
@@ -154,6 +165,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     contentChanged: async () => {
       await db.pool.query(`NOTIFY ${CONTENT_CHANNEL}`);
       content++;
+      publicMoved();
+    },
+    onPublicChange: (listener) => {
+      publicListeners.add(listener);
+      return () => publicListeners.delete(listener);
     },
     close: async () => {
       mailer.close();

@@ -29,6 +29,7 @@ import { mapImageRoutes } from "../features/map/index.js";
 import { materialRoutes } from "../features/materials/index.js";
 import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
 import { sendOfficeProblem } from "../features/office/problems.js";
+import { startPackBuilds } from "../features/packs/index.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { sharingRoutes } from "../features/sharing/index.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
@@ -221,6 +222,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   // The back office: one plugin with its own parsers, sessions and error pages.
   officeRoutes(app, runtime, unavailable);
+  // Every section's case packs, kept built in the background as content changes.
+  startPackBuilds(app, runtime);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
   notFoundPage = pages.notFound;

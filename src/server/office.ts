@@ -11,6 +11,7 @@ import { eventRoutes } from "../features/events/office/routes.js";
 import { moderationRoutes } from "../features/moderation/routes.js";
 import { installOfficeSessions, OFFICE } from "../features/office/context.js";
 import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
+import { packRoutes } from "../features/packs/index.js";
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
 import { exchangeRoutes } from "../features/translations/exchange/routes.js";
@@ -53,6 +54,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   translationRoutes(office, runtime);
   exchangeRoutes(office, runtime);
   sectionRoutes(office, runtime);
+  packRoutes(office, runtime);
   moderationRoutes(office, runtime);
   eventRoutes(office, runtime);
   reportRoutes(office, runtime);

@@ -33,6 +33,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     DB_STATEMENT_TIMEOUT_MS: "30000",
     DB_QUERY_TIMEOUT_MS: "30000",
     DB_CONNECT_TIMEOUT_MS: "10000",
+    // Background case packs render dozens of PDFs; the tests that want them turn them on.
+    PACK_BUILDS: "false",
     ...overrides,
   });
 }

@@ -127,21 +127,23 @@ export async function loadMaterialCase(
   if (!detail || !servesLanguage(detail, language, campaign)) return undefined;
   const material = toMaterialCase(detail, campaign, language, source.publicUrl);
   if (!material) return undefined;
+  return { ...material, photo: await materialPhoto(source.db, detail) };
+}
+
+/** The case's photo as materials carry it: the widest variant up to PHOTO_WIDTH, as JPEG. */
+export async function materialPhoto(db: pg.Pool, detail: CaseDetail): Promise<Uint8Array | undefined> {
   const variants = detail.photo?.variants ?? [];
   const variant = variants.filter((v) => v.width <= PHOTO_WIDTH).at(-1) ?? variants[0];
   const photo =
     detail.photo && variant
-      ? await source.db.query<{ bytes: Buffer }>(
-          "SELECT bytes FROM case_photos WHERE set_id = $1 AND width = $2",
-          [detail.photo.id, variant.width],
-        )
+      ? await db.query<{ bytes: Buffer }>("SELECT bytes FROM case_photos WHERE set_id = $1 AND width = $2", [
+          detail.photo.id,
+          variant.width,
+        ])
       : undefined;
   const webp = photo?.rows[0]?.bytes;
   // As JPEG: a PDF carries JPEG as it is (DCTDecode), where a WebP is decoded and stored as
   // pixels, ten times the size of the photo.
   const jpeg = webp ? await sharp(webp).jpeg({ quality: 85, mozjpeg: true }).toBuffer() : undefined;
-  return {
-    ...material,
-    photo: jpeg ? new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : undefined,
-  };
+  return jpeg ? new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : undefined;
 }

@@ -23,6 +23,7 @@ const MENU: [string, string, Capability][] = [
   ["/office/cases", "Cases", canEditCases],
   ["/office/translations", "Translations", canTranslate],
   ["/office/sections", "Sections", canEditSections],
+  ["/office/materials", "Materials", canEditSections],
   ["/office/events", "Events", canRunEvents],
   ["/office/reports", "Reports", canReport],
   ["/office/moderation", "Moderation", canModerate],

@@ -253,6 +253,14 @@ export const rows: Row[] = [
     form: () => ({ languages: "" }),
     answers: { ...coordinators, coordinatorOther: 403 },
   },
+  { method: "GET", route: "/office/materials", url: () => "/office/materials", answers: coordinators },
+  {
+    // Sections are public: another section's coordinator is refused, not told it does not exist.
+    method: "GET",
+    route: "/office/materials/:country/:file",
+    url: () => "/office/materials/ES/es.zip",
+    answers: { ...coordinators, coordinatorOther: 403 },
+  },
   { method: "GET", route: "/office/sections/new", url: () => "/office/sections/new", answers: adminOnly },
   {
     method: "POST",
