@@ -101,7 +101,7 @@ function sendPdf(
     .header("cache-control", "public, max-age=300")
     .header("cross-origin-resource-policy", "cross-origin");
   const match = request.headers["if-none-match"];
-  if (match && match.split(",").some((tag) => tag.trim().replace(/^W\//, "") === pdf.etag))
+  if (match?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === pdf.etag))
     return reply.code(304).send();
   return reply
     .type("application/pdf")

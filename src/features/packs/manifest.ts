@@ -153,7 +153,7 @@ export function packChanges(before: Manifest | undefined, after: Manifest): stri
     for (const material of c.materials) {
       const what = `the ${c.title} ${MATERIAL_NAMES[material]}`;
       const fills = inOwnLanguage(c) ? "" : ` (in ${languageName(c.textLanguage)} until translated)`;
-      if (!was || !was.materials.includes(material)) lines.push(`new in ${language}: ${what}${fills}`);
+      if (!was?.materials.includes(material)) lines.push(`new in ${language}: ${what}${fills}`);
       else if (inOwnLanguage(c) && !inOwnLanguage(was)) lines.push(`new in ${language}: ${what}`);
       else if (was.digest !== c.digest || was.photo !== c.photo) lines.push(`updated: ${what}${fills}`);
     }
