@@ -22,23 +22,22 @@ export const LoginQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
 });
 
-export const ResetForm = Type.Object({ email: Email(messages("Please enter an email address.")) });
+export const ResetForm = Type.Object({ email: Email(messages("office.account.error.email")) });
 
 /** The one-time link of a reset or an invitation; its check (and 404) is findAccountToken's. */
 export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
+// The messages name the limits (10 and 200) in their words: keep them in step with passwords.ts.
 const Password = Type.String({
   minLength: MIN_PASSWORD,
   maxLength: MAX_PASSWORD,
-  ...messages(`Use at least ${MIN_PASSWORD} characters.`, {
-    maxLength: `Use at most ${MAX_PASSWORD} characters.`,
-  }),
+  ...messages("office.account.password.short", { maxLength: "office.account.password.long" }),
 });
 
 export const ChooseForms = {
   reset: Type.Object({ password: Password }),
   invite: Type.Object({
-    name: Type.String({ maxLength: 100, ...messages("Please enter your name (up to 100 characters).") }),
+    name: Type.String({ maxLength: 100, ...messages("office.account.error.name") }),
     password: Password,
   }),
 };
