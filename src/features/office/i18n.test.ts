@@ -107,3 +107,26 @@ test("the language form needs a session and a CSRF token", async () => {
   const stored = await node.db.pool.query("SELECT locale FROM users WHERE id = $1", [user.id]);
   assert.equal(stored.rows[0].locale, null);
 });
+
+test("the translations page speaks Spanish to a Spanish translator, its form errors too", async () => {
+  const translator = await officeClient(node, await makeUser(node, "translator", { languages: ["es"] }), {
+    acceptLanguage: "es",
+  });
+  const page = await translator.get("/office/translations");
+  assert.equal(page.statusCode, 200, page.body.slice(0, 500));
+  for (const words of [
+    "<h1>Traducciones</h1>",
+    "<h2>Tu cola de trabajo</h2>",
+    "Exportar / Importar",
+    "Idioma del archivo",
+  ]) {
+    assert.ok(page.body.includes(words), `the page says ${words}`);
+  }
+  assert.doesNotMatch(page.body, /Your queue|Export \/ Import/);
+
+  const admin = await officeClient(node, await makeUser(node, "admin"), { acceptLanguage: "es" });
+  const refused = await admin.post("/office/translations/languages", { language: "not a tag!" });
+  assert.equal(refused.statusCode, 422);
+  assert.ok(refused.body.includes("Escribe una etiqueta de idioma, p. ej. sw o pt-BR."));
+  assert.ok(refused.body.includes("Abrir un idioma para traducir"));
+});

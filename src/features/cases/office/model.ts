@@ -1,6 +1,6 @@
 import { isCountryCode } from "../../../core/ledger/intake.js";
 import { canonicalLanguage } from "../../../platform/rules.js";
-import type { Errors } from "../../office/index.js";
+import { type Errors, ot } from "../../office/index.js";
 import {
   type CaseField,
   emptyTexts,
@@ -27,33 +27,36 @@ export const TEXT_FORM_LIMIT = 1024 * 1024;
 
 export { MAX_LENGTH };
 
+// Labels are messages (office.field.…), read when a page is made, in its language.
 const CASE_LABELS: Record<CaseField, string> = {
-  title: "Title (the person's or community's name)",
-  summary: "Summary",
-  story: "Story",
-  ask: "The ask",
-  sample_letter: "Sample letter",
-  photo_alt: "Photo description (for people who cannot see it)",
-  cards_address: "Where solidarity cards go",
+  title: "office.field.title",
+  summary: "office.field.summary",
+  story: "office.field.story",
+  ask: "office.field.ask",
+  sample_letter: "office.field.sampleLetter",
+  photo_alt: "office.field.photoAlt",
+  cards_address: "office.field.cardsAddress",
 };
 
 const TARGET_LABELS: Record<TargetPart, string> = {
-  title: "title",
-  salutation: "salutation",
-  address: "postal address",
+  title: "office.field.target.title",
+  salutation: "office.field.target.salutation",
+  address: "office.field.target.address",
 };
 
 /** A field's label; a target's fields are named after the target ("Target 1 (Gao Zhisheng): title"). */
 export function fieldLabel(field: FieldName, targets: { id: number; name: string }[] = []): string {
   const parsed = parseField(field);
   if (!parsed) return field;
-  if (parsed.kind === "case") return CASE_LABELS[parsed.field];
+  if (parsed.kind === "case") return ot(CASE_LABELS[parsed.field]);
   const index = targets.findIndex((t) => t.id === parsed.targetId);
-  const name = index >= 0 ? ` ${index + 1} (${targets[index]?.name})` : "";
-  return `Target${name}: ${TARGET_LABELS[parsed.part]}`;
+  const part = ot(TARGET_LABELS[parsed.part]);
+  return index >= 0
+    ? ot("office.field.targetNamed", { n: index + 1, name: targets[index]?.name ?? "", part })
+    : ot("office.field.targetPart", { part });
 }
 
-/** Labels of the case's own fields. */
+/** Labels of the case's own fields, as message keys. */
 export const FIELD_LABELS = CASE_LABELS;
 
 export interface TargetDraft {

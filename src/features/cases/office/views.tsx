@@ -9,6 +9,7 @@ import {
   Field,
   Notice,
   OfficeLayout,
+  ot,
 } from "../../office/index.js";
 import { FIELDS, type FieldName, type LanguageProgress } from "../../translations/index.js";
 import {
@@ -195,7 +196,7 @@ export function CaseForm(p: CaseFormProps) {
           {FIELDS.map((field) => (
             <Field
               name={field}
-              label={FIELD_LABELS[field]}
+              label={ot(FIELD_LABELS[field])}
               value={draft.texts[field]}
               errors={errors}
               hint={HINTS[field]}
