@@ -1,11 +1,14 @@
 import type pg from "pg";
 import { officeMessages, ot } from "../office/index.js";
-import { sharePercent } from "./views.js";
 
 // "Actions by source": which share link (?source=whatsapp…) brought the actions of an edition.
 // Read from the ledger, not the in-memory counter (which does not know sources), through a
 // partial index holding only the actions that have a source (migration 011), so the query reads
 // that index alone and costs as much as there are such actions, not the whole ledger.
+
+/** A share to a tenth of a percent, in the page's language. */
+export const sharePercent = (locale: string, ratio: number): string =>
+  new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 
 export interface SourceRow {
   source: string;

@@ -7,15 +7,11 @@ import { Field, formatTime, officeMessages, ot } from "../office/index.js";
 import type { ReportRow } from "../reports/index.js";
 import type { TranslationProgress } from "../translations/index.js";
 import type { CaseProgress, SectionStanding } from "./data.js";
-import { type SourceRow, SourcesTable } from "./sources.js";
+import { type SourceRow, SourcesTable, sharePercent } from "./sources.js";
 
 // The dashboard page: the live counter, the map, the timeline against last year, the sections,
 // the cases, translation progress, the latest reports and the export form. The elements marked
 // data-live are updated by the public counter stream (assets/live.js).
-
-/** A share to a tenth of a percent, in the page's language. */
-export const sharePercent = (locale: string, ratio: number): string =>
-  new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 
 export interface DashboardProps {
   campaign: CampaignInfo;
