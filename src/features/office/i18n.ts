@@ -35,11 +35,25 @@ export const ot = (key: string, values?: Record<string, string | number | Date>)
   officeMessages().t(key, values);
 
 /**
- * Text that may be a message key: form errors and problems carry keys ("office.…") where they
- * have been translated, plain English where not yet; both are shown as they should be.
+ * A message key with its values, for text decided before any request (a form schema's error):
+ * "office.x.tooLong?max=5000", read back by officeText when a page shows it.
  */
-export const officeText = (text: string, values?: Record<string, string | number | Date>): string =>
-  text.startsWith("office.") ? ot(text, values) : text;
+export function officeKey(key: string, values: Record<string, string | number>): string {
+  return `${key}?${new URLSearchParams(Object.entries(values).map(([k, v]) => [k, String(v)]))}`;
+}
+
+/**
+ * Text that may be a message key: form errors and problems carry keys ("office.…", with values
+ * as officeKey writes them) where they have been translated, plain English where not yet; both
+ * are shown as they should be. Values that are whole numbers are passed as numbers.
+ */
+export function officeText(text: string): string {
+  if (!text.startsWith("office.")) return text;
+  const [key = text, query] = text.split("?", 2);
+  const values: Record<string, string | number> = {};
+  for (const [k, v] of new URLSearchParams(query ?? "")) values[k] = /^\d{1,15}$/.test(v) ? Number(v) : v;
+  return ot(key, values);
+}
 
 export const officeLocale = (): UiLocale => officeMessages().locale;
 export const officeDirection = (): "ltr" | "rtl" => direction(officeLocale());
