@@ -45,23 +45,23 @@ export type ChooseBody = Partial<Static<typeof ChooseForms.invite>>;
 
 const Role = Type.Union(
   ROLES.map((role) => Type.Literal(role)),
-  messages("Choose a role."),
+  messages("office.users.error.role"),
 );
 
 const accountFields = {
-  name: Type.Optional(Type.String({ maxLength: 100, ...messages("Use at most 100 characters.") })),
+  name: Type.Optional(Type.String({ maxLength: 100, ...messages("office.users.error.name") })),
   role: Role,
   // Ids of sections; whether each exists is checked against the database.
   sections: Type.Array(
     Type.Integer({ minimum: 1, maximum: 2147483647 }),
-    messages("Choose sections from the list."),
+    messages("office.users.error.sections"),
   ),
   /** Language tags separated by commas or spaces, each checked with the language rule. */
   languages: Type.Optional(Type.String({ maxLength: 500 })),
 };
 
 export const NewUserForm = Type.Object({
-  email: Email(messages("Enter an email address.")),
+  email: Email(messages("office.users.error.email")),
   ...accountFields,
 });
 
