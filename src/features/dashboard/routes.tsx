@@ -49,7 +49,8 @@ const CountsCsv = Type.Unsafe<Readable>({
 function campaignOf(runtime: Runtime, slug: string | undefined): CampaignInfo | undefined {
   if (slug !== undefined && slug !== "") {
     const campaign = runtime.catalog().campaigns.get(slug);
-    if (!campaign) throw new Problem(404, "unknown_campaign", `There is no campaign "${slug}".`);
+    if (!campaign)
+      throw new Problem(404, "unknown_campaign", ot("office.dashboard.unknownCampaign", { slug }));
     return campaign;
   }
   return currentCampaign(runtime.catalog());

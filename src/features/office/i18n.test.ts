@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
+import { UI_LOCALES } from "../../platform/i18n/locales.js";
 
 // The back office speaks the person's language: the one they chose, else their browser's,
 // else English — menus, headings, form errors and refusals alike, with lang and dir to match.
@@ -129,4 +130,49 @@ test("the translations page speaks Spanish to a Spanish translator, its form err
   assert.equal(refused.statusCode, 422);
   assert.ok(refused.body.includes("Escribe una etiqueta de idioma, p. ej. sw o pt-BR."));
   assert.ok(refused.body.includes("Abrir un idioma para traducir"));
+});
+
+test("every back-office page is in each interface language, with no message key left showing", async () => {
+  const pages = [
+    "/office",
+    "/office/translations",
+    "/office/cases",
+    "/office/cases/new",
+    "/office/campaigns",
+    "/office/campaigns/new",
+    "/office/sections",
+    "/office/sections/new",
+    "/office/events",
+    "/office/events/new",
+    "/office/reports",
+    "/office/reports/new",
+    "/office/reports/import",
+    "/office/moderation",
+    "/office/users",
+    "/office/users/new",
+    "/office/audit",
+    "/office/outbox",
+    "/office/no-such-page",
+  ];
+  const admin = await makeUser(node, "admin");
+  const english = await officeClient(node, admin);
+  const englishTitles = new Map<string, string>();
+  for (const url of pages)
+    englishTitles.set(url, /<h1>([^<]*)<\/h1>/.exec((await english.get(url)).body)?.[1] ?? "");
+  for (const locale of UI_LOCALES) {
+    const client = await officeClient(node, admin, { acceptLanguage: locale });
+    for (const url of pages) {
+      const page = await client.get(url);
+      assert.ok(page.statusCode < 500, `${locale} ${url}: ${page.statusCode}`);
+      assert.equal(htmlTag(page.body), `<html lang="${locale}" dir="${locale === "ar" ? "rtl" : "ltr"}">`);
+      const key = /\boffice\.[a-zA-Z]+\.[a-zA-Z.]+/.exec(page.body.replaceAll("/assets/office.css", ""));
+      assert.equal(key, null, `${locale} ${url} shows a message key`);
+      const title = /<h1>([^<]*)<\/h1>/.exec(page.body)?.[1] ?? "";
+      // French writes "Sections" as English does; every other heading differs from the English one.
+      if (locale !== "en" && !(locale === "fr" && title === "Sections"))
+        assert.notEqual(title, englishTitles.get(url), `${locale} ${url}: the heading is translated`);
+      if (locale !== "en")
+        assert.ok(!page.body.includes(">Log out<"), `${locale} ${url}: the menu is translated`);
+    }
+  }
 });

@@ -63,7 +63,7 @@ export interface CheckContext {
 /** The campaign reports go to now (see core/catalog/current.ts), or a 409 when there is none. */
 export function campaignToReport(catalog: Catalog, now = new Date()): CampaignInfo {
   const campaign = reportingCampaign(catalog, now);
-  if (!campaign) throw new Problem(409, "no_campaign", "There is no campaign to report letters for.");
+  if (!campaign) throw new Problem(409, "no_campaign", ot("office.reports.error.noCampaign"));
   // Not started yet is the dates' business (the form says which days count); after the late
   // reports close, nothing more can be filed for it.
   if (now >= campaign.endsAt) assertTakesReports(campaign, now);
