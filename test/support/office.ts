@@ -82,9 +82,13 @@ function urlencode(form: Record<string, string | string[]>): string {
 export async function officeClient(
   node: TestApp,
   user?: UserRow,
-  options: { address?: string } = {},
+  options: { address?: string; acceptLanguage?: string } = {},
 ): Promise<OfficeClient> {
   const cookies: Record<string, string> = {};
+  // No Accept-Language unless asked for: the back office answers in English then.
+  const language: Record<string, string> = options.acceptLanguage
+    ? { "accept-language": options.acceptLanguage }
+    : {};
   const remoteAddress = options.address ?? "127.0.0.1";
   if (user) cookies[SESSION_COOKIE] = await createSession(node.db.pool, user.id);
   let token: string | undefined;
@@ -98,7 +102,7 @@ export async function officeClient(
     method: "GET",
     url: "/office/login",
     remoteAddress,
-    headers: { cookie: cookieHeader(cookies) },
+    headers: { ...language, cookie: cookieHeader(cookies) },
   });
   keep(login);
   const csrf = async () => {
@@ -107,7 +111,7 @@ export async function officeClient(
       method: "GET",
       url: "/office/reset",
       remoteAddress,
-      headers: { cookie: cookieHeader(cookies) },
+      headers: { ...language, cookie: cookieHeader(cookies) },
     });
     keep(page);
     token = csrfTokenOf(page.body);
@@ -121,7 +125,7 @@ export async function officeClient(
         method: "GET",
         url,
         remoteAddress,
-        headers: { cookie: cookieHeader(cookies) },
+        headers: { ...language, cookie: cookieHeader(cookies) },
       });
       keep(response);
       return response;
@@ -132,7 +136,11 @@ export async function officeClient(
         method: "POST",
         url,
         remoteAddress,
-        headers: { cookie: cookieHeader(cookies), "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          ...language,
+          cookie: cookieHeader(cookies),
+          "content-type": "application/x-www-form-urlencoded",
+        },
         payload: urlencode(body),
       });
       keep(response);
@@ -161,6 +169,7 @@ export async function officeClient(
         url,
         remoteAddress,
         headers: {
+          ...language,
           cookie: cookieHeader(cookies),
           "content-type": `multipart/form-data; boundary=${boundary}`,
         },

@@ -22,23 +22,22 @@ export const LoginQuery = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
 });
 
-export const ResetForm = Type.Object({ email: Email(messages("Please enter an email address.")) });
+export const ResetForm = Type.Object({ email: Email(messages("office.account.error.email")) });
 
 /** The one-time link of a reset or an invitation; its check (and 404) is findAccountToken's. */
 export const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 
+// The messages name the limits (10 and 200) in their words: keep them in step with passwords.ts.
 const Password = Type.String({
   minLength: MIN_PASSWORD,
   maxLength: MAX_PASSWORD,
-  ...messages(`Use at least ${MIN_PASSWORD} characters.`, {
-    maxLength: `Use at most ${MAX_PASSWORD} characters.`,
-  }),
+  ...messages("office.account.password.short", { maxLength: "office.account.password.long" }),
 });
 
 export const ChooseForms = {
   reset: Type.Object({ password: Password }),
   invite: Type.Object({
-    name: Type.String({ maxLength: 100, ...messages("Please enter your name (up to 100 characters).") }),
+    name: Type.String({ maxLength: 100, ...messages("office.account.error.name") }),
     password: Password,
   }),
 };
@@ -46,23 +45,23 @@ export type ChooseBody = Partial<Static<typeof ChooseForms.invite>>;
 
 const Role = Type.Union(
   ROLES.map((role) => Type.Literal(role)),
-  messages("Choose a role."),
+  messages("office.users.error.role"),
 );
 
 const accountFields = {
-  name: Type.Optional(Type.String({ maxLength: 100, ...messages("Use at most 100 characters.") })),
+  name: Type.Optional(Type.String({ maxLength: 100, ...messages("office.users.error.name") })),
   role: Role,
   // Ids of sections; whether each exists is checked against the database.
   sections: Type.Array(
     Type.Integer({ minimum: 1, maximum: 2147483647 }),
-    messages("Choose sections from the list."),
+    messages("office.users.error.sections"),
   ),
   /** Language tags separated by commas or spaces, each checked with the language rule. */
   languages: Type.Optional(Type.String({ maxLength: 500 })),
 };
 
 export const NewUserForm = Type.Object({
-  email: Email(messages("Enter an email address.")),
+  email: Email(messages("office.users.error.email")),
   ...accountFields,
 });
 

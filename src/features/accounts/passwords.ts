@@ -22,10 +22,18 @@ export async function checkPassword(stored: string | null, password: string): Pr
   return verify(stored, password).catch(() => false);
 }
 
-/** Why a new password is refused, or undefined when it is fine (length only, as NIST advises). */
-export function passwordProblem(password: string, email: string): string | undefined {
-  if (password.length < MIN_PASSWORD) return `Use at least ${MIN_PASSWORD} characters.`;
-  if (password.length > MAX_PASSWORD) return `Use at most ${MAX_PASSWORD} characters.`;
-  if (password.trim().toLowerCase() === email.toLowerCase()) return "Do not use your email as password.";
+/** Which rule a new password breaks, or undefined when it is fine (length only, as NIST advises). */
+export function passwordRule(password: string, email: string): "short" | "long" | "email" | undefined {
+  if (password.length < MIN_PASSWORD) return "short";
+  if (password.length > MAX_PASSWORD) return "long";
+  if (password.trim().toLowerCase() === email.toLowerCase()) return "email";
   return undefined;
+}
+
+/** Why a new password is refused, in English (the command line), or undefined when it is fine. */
+export function passwordProblem(password: string, email: string): string | undefined {
+  const rule = passwordRule(password, email);
+  if (rule === "short") return `Use at least ${MIN_PASSWORD} characters.`;
+  if (rule === "long") return `Use at most ${MAX_PASSWORD} characters.`;
+  return rule === "email" ? "Do not use your email as password." : undefined;
 }

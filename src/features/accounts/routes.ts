@@ -19,6 +19,7 @@ import {
   getUser,
   guard,
   OFFICE,
+  ot,
   purgeExpiredSessions,
   SESSION_COOKIE,
   safeNext,
@@ -28,7 +29,8 @@ import {
 } from "../office/index.js";
 import { consumeAccountToken, findAccountToken, issueAccountToken } from "./account-tokens.js";
 import { ChooseForms, EmptyForm, LoginForm, LoginQuery, ResetForm, TokenParams } from "./forms.js";
-import { checkPassword, hashPassword, passwordProblem } from "./passwords.js";
+import { languageRoutes } from "./language.js";
+import { checkPassword, hashPassword, passwordRule } from "./passwords.js";
 import { setPassword } from "./queries.js";
 import {
   admitLogin,
@@ -47,10 +49,10 @@ import { ChoosePage, LoginPage, ResetRequestPage } from "./views.js";
 function retryAfter(waitMs: number): { seconds: number; words: string } {
   if (waitMs <= 60_000) {
     const seconds = Math.ceil(waitMs / 1000);
-    return { seconds, words: `${seconds} second${seconds === 1 ? "" : "s"}` };
+    return { seconds, words: ot("office.account.blocked.seconds", { count: seconds }) };
   }
   const minutes = Math.ceil(waitMs / 60_000);
-  return { seconds: minutes * 60, words: `${minutes} minute${minutes === 1 ? "" : "s"}` };
+  return { seconds: minutes * 60, words: ot("office.account.blocked.minutes", { count: minutes }) };
 }
 
 export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
@@ -72,6 +74,7 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
   // Per address, loopback included: guessing passwords from the same machine is still guessing.
   const rateLimit = limit > 0 ? { max: limit, timeWindow: "15 minutes", allowList: () => false } : false;
   const signedIn = [guard(canSeeOffice), app.csrfProtection];
+  languageRoutes(office, runtime);
 
   app.get(
     "/office/login",
@@ -81,9 +84,9 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
       if (request.officeUser) return reply.redirect(safeNext(next), 303);
       const notice =
         done === "reset"
-          ? "Your password is set. Please log in."
+          ? ot("office.account.notice.passwordSet")
           : done === "out"
-            ? "You are logged out."
+            ? ot("office.account.notice.loggedOut")
             : undefined;
       return sendPage(reply, LoginPage({ csrf: reply.generateCsrf(), next: safeNext(next), notice }));
     },
@@ -110,13 +113,13 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
       if (admission.kind === "blocked") {
         const wait = retryAfter(admission.waitMs);
         reply.header("retry-after", String(wait.seconds));
-        return page(`Too many failed attempts. Please try again in ${wait.words}.`, 429);
+        return page(ot("office.account.blocked", { wait: wait.words }), 429);
       }
       const user = email ? await findUserByEmail(pool, email) : undefined;
       // An unknown email, a disabled account or one still invited is checked against a dummy
       // hash, so it costs the time a wrong password does.
       const ok = await checkPassword(user && !user.disabledAt ? user.passwordHash : null, password);
-      if (!user || !ok) return page("That email and password do not match an account.", 401);
+      if (!user || !ok) return page(ot("office.account.noMatch"), 401);
       const device = await loginSucceeded(pool, admission, attempt, user.id);
       reply.setCookie(DEVICE_COOKIE, device, deviceCookie);
       await signIn(request, reply, runtime, user.id);
@@ -186,9 +189,7 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
       new Problem(
         404,
         "link_expired",
-        purpose === "invite"
-          ? "This invitation link has expired or was already used. Ask an admin to send a new one."
-          : "This link has expired or was already used. Ask for a new one on the password reset page.",
+        ot(purpose === "invite" ? "office.account.inviteExpired" : "office.account.resetExpired"),
       );
     const Form = ChooseForms[purpose];
 
@@ -223,8 +224,8 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
         const body: { name?: string; password?: string } = request.body;
         const name = purpose === "invite" ? (body.name ?? "") : "";
         const password = body.password ?? "";
-        const weak = errors.password ? undefined : passwordProblem(password, found.user.email);
-        if (weak) errors.password = weak;
+        const weak = errors.password ? undefined : passwordRule(password, found.user.email);
+        if (weak) errors.password = `office.account.password.${weak}`;
         if (Object.keys(errors).length > 0) {
           const page = {
             csrf: reply.generateCsrf(),

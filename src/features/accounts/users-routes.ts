@@ -18,6 +18,7 @@ import {
   insertUser,
   notFound,
   type OfficeUser,
+  ot,
   type Role,
   sendPage,
   type UserRow,
@@ -47,15 +48,14 @@ function draftOf(body: UserBody, values: Record<string, string>): Draft {
 function checkDraft(draft: Draft, errors: Errors, knownSections: Set<number>): Errors {
   if (!errors.sections) {
     if (draft.sectionIds.some((id) => !knownSections.has(id)))
-      errors.sections = "Choose sections from the list.";
+      errors.sections = "office.users.error.sections";
     else if (draft.role === "coordinator" && draft.sectionIds.length === 0)
-      errors.sections = "A coordinator needs at least one section.";
+      errors.sections = "office.users.error.coordinatorSection";
   }
   const bad = draft.languages.filter((l) => !canonicalLanguage(l));
-  if (bad.length > 0)
-    errors.languages = `Not a language tag: ${bad.join(", ")}. Use tags like es, fr, pt-BR.`;
+  if (bad.length > 0) errors.languages = ot("office.users.error.tags", { tags: bad.join(", ") });
   else if (draft.role === "translator" && draft.languages.length === 0)
-    errors.languages = "A translator needs at least one language.";
+    errors.languages = "office.users.error.translatorLanguage";
   return errors;
 }
 
@@ -88,7 +88,7 @@ export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
 
   const userParam = async (id: string, lock = false) => {
     const user = /^\d{1,9}$/.test(id) ? await getUser(pool, Number(id), lock) : undefined;
-    if (!user) throw notFound("This account");
+    if (!user) throw notFound("office.problem.notFound.account");
     return user;
   };
 
@@ -131,7 +131,7 @@ export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
         return { user, token: await issueAccountToken(client, user.id, "invite") };
       });
       if (!created) {
-        return formPage(reply, { me, draft, errors: { email: "This email already has an account." } }, 422);
+        return formPage(reply, { me, draft, errors: { email: "office.users.error.taken" } }, 422);
       }
       await invite(created.user, created.token);
       return reply.redirect("/office/users?done=invited", 303);
@@ -160,12 +160,12 @@ export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
       const draft = { ...draftOf(request.body, formValues(request)), email: user.email };
       const errors = checkDraft(draft, formErrors(request), await knownSections());
       if (user.id === me.id && (draft.role !== "admin" || draft.disabled)) {
-        errors.role = "You cannot remove your own admin role or disable yourself; ask another admin.";
+        errors.role = "office.users.error.self";
       }
       if (Object.keys(errors).length > 0) return formPage(reply, { me, user, draft, errors }, 422);
       await withTransaction(pool, async (client) => {
         const before = await getUser(client, user.id, true);
-        if (!before) throw notFound("This account");
+        if (!before) throw notFound("office.problem.notFound.account");
         const change = { ...draft, role: draft.role as Role, languages: canonicalLanguages(draft) };
         const after = await updateUser(client, user.id, change);
         // A new role or a disabled account takes effect now, not when old sessions expire.
@@ -184,7 +184,7 @@ export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
       const user = await userParam(request.params.id);
       if (user.disabledAt || user.passwordHash) {
         const draft = { ...user, disabled: user.disabledAt !== null };
-        const errors = { role: "This account is not waiting for an invitation." };
+        const errors = { role: "office.users.error.notInvited" };
         return formPage(reply, { me, user, draft, errors }, 409);
       }
       const token = await withTransaction(pool, async (client) => {

@@ -8,6 +8,8 @@ import {
   Notice,
   OfficeLayout,
   type OfficeUser,
+  officeText,
+  ot,
   ROLES,
   type Role,
   type UserRow,
@@ -16,6 +18,7 @@ import type { ListedUser, SectionChoice } from "./queries.js";
 
 // The account pages of admins: the list of accounts, and the form to invite or change one.
 
+/** What each role may do, in English: the invitation email says it (emails are in English). */
 export const ROLE_HELP: Record<Role, string> = {
   admin: "everything, including accounts and the audit log",
   coordinator: "their sections: languages, featured cases, goal, moderation, reports",
@@ -34,10 +37,10 @@ export interface Draft {
 }
 
 function statusOf(user: ListedUser): string {
-  if (user.disabledAt) return "disabled";
-  if (!user.passwordHash) return "invited";
-  if (user.lockedUntil && user.lockedUntil > new Date()) return "locked for new browsers";
-  return "active";
+  if (user.disabledAt) return ot("office.users.status.disabled");
+  if (!user.passwordHash) return ot("office.users.status.invited");
+  if (user.lockedUntil && user.lockedUntil > new Date()) return ot("office.users.status.locked");
+  return ot("office.users.status.active");
 }
 
 export function UsersPage(props: {
@@ -49,25 +52,30 @@ export function UsersPage(props: {
 }) {
   const names = new Map(props.sections.map((s) => [s.id, s.country]));
   return (
-    <OfficeLayout title="Accounts" user={props.me} csrf={props.csrf} current="/office/users">
-      {props.done === "invited" ? <Notice>The invitation is on its way.</Notice> : null}
-      {props.done === "saved" ? <Notice>Saved.</Notice> : null}
+    <OfficeLayout
+      title={ot("office.menu.accounts")}
+      user={props.me}
+      csrf={props.csrf}
+      current="/office/users"
+    >
+      {props.done === "invited" ? <Notice>{ot("office.users.notice.invited")}</Notice> : null}
+      {props.done === "saved" ? <Notice>{ot("office.users.notice.saved")}</Notice> : null}
       <p>
         <a class="button" href="/office/users/new">
-          Invite a person
+          {ot("office.users.invite")}
         </a>
       </p>
       <table>
-        <caption class="sr-only">Accounts</caption>
+        <caption class="sr-only">{ot("office.menu.accounts")}</caption>
         <thead>
           <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Sections</th>
-            <th scope="col">Languages</th>
-            <th scope="col">Status</th>
-            <th scope="col">Since</th>
+            <th scope="col">{ot("office.users.email")}</th>
+            <th scope="col">{ot("office.users.name")}</th>
+            <th scope="col">{ot("office.users.role")}</th>
+            <th scope="col">{ot("office.users.sections")}</th>
+            <th scope="col">{ot("office.users.languages")}</th>
+            <th scope="col">{ot("office.users.status")}</th>
+            <th scope="col">{ot("office.users.since")}</th>
           </tr>
         </thead>
         <tbody>
@@ -77,7 +85,7 @@ export function UsersPage(props: {
                 <a href={`/office/users/${u.id}`}>{u.email}</a>
               </td>
               <td>{u.name}</td>
-              <td>{u.role}</td>
+              <td>{ot(`office.role.${u.role}`)}</td>
               <td>{u.sectionIds.map((id) => names.get(id) ?? id).join(", ")}</td>
               <td>{u.languages.join(", ")}</td>
               <td>{statusOf(u)}</td>
@@ -103,7 +111,7 @@ export function UserFormPage(props: {
   const isNew = !user;
   return (
     <OfficeLayout
-      title={isNew ? "Invite a person" : `Account: ${user.email}`}
+      title={isNew ? ot("office.users.invite") : ot("office.users.title", { email: user.email })}
       user={props.me}
       csrf={props.csrf}
       current="/office/users"
@@ -112,27 +120,34 @@ export function UserFormPage(props: {
       <form class="stack" method="post" action={isNew ? "/office/users" : `/office/users/${user.id}`}>
         <CsrfField token={props.csrf} />
         {isNew ? (
-          <Field name="email" label="Email" type="email" value={draft.email} errors={errors} required />
+          <Field
+            name="email"
+            label={ot("office.users.email")}
+            type="email"
+            value={draft.email}
+            errors={errors}
+            required
+          />
         ) : null}
         <Field
           name="name"
-          label="Name"
+          label={ot("office.users.name")}
           value={draft.name}
           errors={errors}
-          hint="Optional; they can set it."
+          hint={ot("office.users.nameHint")}
         />
         <Field
           name="role"
-          label="Role"
+          label={ot("office.users.role")}
           value={draft.role}
           errors={errors}
-          options={ROLES.map((r) => [r, `${r}: ${ROLE_HELP[r]}`])}
+          options={ROLES.map((r) => [r, `${ot(`office.role.${r}`)}: ${ot(`office.users.roleHelp.${r}`)}`])}
         />
         <fieldset class="field">
-          <legend>Sections (coordinators and organizers)</legend>
+          <legend>{ot("office.users.sectionsLegend")}</legend>
           {errors?.sections ? (
             <p class="error" id="f-sections">
-              {errors.sections}
+              {officeText(errors.sections)}
             </p>
           ) : null}
           {props.sections.map((s) => (
@@ -146,25 +161,21 @@ export function UserFormPage(props: {
         </fieldset>
         <Field
           name="languages"
-          label="Languages (translators)"
+          label={ot("office.users.languagesLabel")}
           value={draft.languages.join(", ")}
           errors={errors}
-          hint="Language tags separated by commas, e.g. es, pt-BR."
+          hint={ot("office.users.languagesHint")}
         />
         {isNew ? null : (
-          <Checkbox
-            name="disabled"
-            label="Disabled (cannot log in; all sessions end)"
-            checked={draft.disabled}
-          />
+          <Checkbox name="disabled" label={ot("office.users.disabled")} checked={draft.disabled} />
         )}
-        <button type="submit">{isNew ? "Send the invitation" : "Save"}</button>
+        <button type="submit">{ot(isNew ? "office.users.send" : "office.users.save")}</button>
       </form>
       {user && !user.passwordHash && !user.disabledAt ? (
         <form method="post" action={`/office/users/${user.id}/invite`}>
           <CsrfField token={props.csrf} />
           <button type="submit" class="secondary">
-            Send the invitation again
+            {ot("office.users.sendAgain")}
           </button>
         </form>
       ) : null}

@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout } from "../office/index.js";
+import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout, ot } from "../office/index.js";
 
 // The pages of signing in: the login form, asking for a reset link, and choosing a password
 // through a one-time link.
@@ -11,7 +11,7 @@ export function LoginPage(props: {
   notice?: string;
 }) {
   return (
-    <OfficeLayout title="Log in">
+    <OfficeLayout title={ot("office.account.login.title")}>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       {props.error ? (
         <div class="error-summary" role="alert">
@@ -23,7 +23,7 @@ export function LoginPage(props: {
         <input type="hidden" name="next" value={props.next} />
         <Field
           name="email"
-          label="Email"
+          label={ot("office.account.email")}
           type="email"
           value={props.email}
           required
@@ -31,15 +31,15 @@ export function LoginPage(props: {
         />
         <Field
           name="password"
-          label="Password"
+          label={ot("office.account.password")}
           type="password"
           required
           attrs={{ autocomplete: "current-password" }}
         />
-        <button type="submit">Log in</button>
+        <button type="submit">{ot("office.account.login.submit")}</button>
       </form>
       <p>
-        <a href="/office/reset">Forgot your password?</a>
+        <a href="/office/reset">{ot("office.account.login.forgot")}</a>
       </p>
     </OfficeLayout>
   );
@@ -48,26 +48,21 @@ export function LoginPage(props: {
 /** Asking for a reset link: the answer is the same whether or not the email has an account. */
 export function ResetRequestPage(props: { csrf: string; email?: string; sent?: boolean; errors?: Errors }) {
   return (
-    <OfficeLayout title="Reset your password">
-      {props.sent ? (
-        <Notice>
-          If {props.email} has an account, we have sent it a link to choose a new password. The link works for
-          one hour.
-        </Notice>
-      ) : null}
+    <OfficeLayout title={ot("office.account.reset.title")}>
+      {props.sent ? <Notice>{ot("office.account.reset.sent", { email: props.email ?? "" })}</Notice> : null}
       <ErrorSummary errors={props.errors ?? {}} />
       <form class="stack" method="post" action="/office/reset">
         <CsrfField token={props.csrf} />
         <Field
           name="email"
-          label="Email"
+          label={ot("office.account.email")}
           type="email"
           value={props.email}
           errors={props.errors}
           required
           attrs={{ autocomplete: "username" }}
         />
-        <button type="submit">Send me a link</button>
+        <button type="submit">{ot("office.account.reset.submit")}</button>
       </form>
     </OfficeLayout>
   );
@@ -84,17 +79,19 @@ export function ChoosePage(props: {
 }) {
   const { errors } = props;
   return (
-    <OfficeLayout title={props.purpose === "invite" ? "Welcome to Inkwell" : "Choose a new password"}>
+    <OfficeLayout
+      title={ot(props.purpose === "invite" ? "office.account.invite.title" : "office.account.choose.title")}
+    >
       <ErrorSummary errors={errors ?? {}} />
       <form class="stack" method="post" action={`/office/${props.purpose}/${props.token}`}>
         <CsrfField token={props.csrf} />
         <p>
-          Account: <strong>{props.email}</strong>
+          {ot("office.account.choose.account")} <strong>{props.email}</strong>
         </p>
         {props.purpose === "invite" ? (
           <Field
             name="name"
-            label="Your name"
+            label={ot("office.account.choose.name")}
             value={props.name}
             errors={errors}
             required
@@ -103,14 +100,14 @@ export function ChoosePage(props: {
         ) : null}
         <Field
           name="password"
-          label="New password"
+          label={ot("office.account.choose.password")}
           type="password"
-          hint="At least 10 characters. A few words you will remember make a good password."
+          hint={ot("office.account.choose.hint")}
           errors={errors}
           required
           attrs={{ autocomplete: "new-password" }}
         />
-        <button type="submit">Save and continue</button>
+        <button type="submit">{ot("office.account.choose.submit")}</button>
       </form>
     </OfficeLayout>
   );

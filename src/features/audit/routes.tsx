@@ -5,7 +5,15 @@ import type { Runtime } from "../../core/runtime.js";
 import { QueryText, single } from "../../platform/http/query.js";
 import { pageResponses } from "../../platform/http/responses.js";
 import { readOutbox } from "../../platform/mail/mailer.js";
-import { canReadAudit, canReadOutbox, currentUser, guard, OfficeLayout, sendPage } from "../office/index.js";
+import {
+  canReadAudit,
+  canReadOutbox,
+  currentUser,
+  guard,
+  OfficeLayout,
+  ot,
+  sendPage,
+} from "../office/index.js";
 import { type AuditFilter, auditedEntities, browseAudit } from "./queries.js";
 import { AuditLog, type AuditQuery, Outbox } from "./views.js";
 
@@ -65,7 +73,7 @@ export function auditRoutes(server: FastifyInstance, runtime: Runtime): void {
       return sendPage(
         reply,
         <OfficeLayout
-          title="Audit log"
+          title={ot("office.menu.audit")}
           user={currentUser(request)}
           csrf={reply.generateCsrf()}
           current="/office/audit"
@@ -84,7 +92,7 @@ export function auditRoutes(server: FastifyInstance, runtime: Runtime): void {
       return sendPage(
         reply,
         <OfficeLayout
-          title="Outbox"
+          title={ot("office.menu.outbox")}
           user={currentUser(request)}
           csrf={reply.generateCsrf()}
           current="/office/outbox"

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from "../../platform/mail/mailer.js";
-import { Field, formatTime } from "../office/index.js";
+import { Field, formatTime, ot } from "../office/index.js";
 import { AUDIT_PAGE, type AuditEntry } from "./queries.js";
 
 // The audit log browser and the outbox, as admins read them.
@@ -22,29 +22,34 @@ export function AuditLog(p: { query: AuditQuery; kinds: string[]; entries: Audit
   return (
     <>
       <form class="stack filters" method="get" action="/office/audit">
-        <Field name="actor" label="Who (email)" value={q.actor} />
+        <Field name="actor" label={ot("office.audit.who")} value={q.actor} />
         <Field
           name="entity"
-          label="What"
+          label={ot("office.audit.what")}
           value={q.entity}
-          options={[["", "anything"], ...p.kinds.map((k): [string, string] => [k, k])]}
+          options={[["", ot("office.audit.anything")], ...p.kinds.map((k): [string, string] => [k, k])]}
         />
-        <Field name="id" label="Which (id)" value={q.id} />
-        <Field name="action" label="Action" value={q.action} hint="e.g. create, update, invite" />
-        <Field name="from" label="From" type="date" value={q.from} />
-        <Field name="to" label="To" type="date" value={q.to} />
-        <button type="submit">Filter</button>
+        <Field name="id" label={ot("office.audit.which")} value={q.id} />
+        <Field
+          name="action"
+          label={ot("office.audit.action")}
+          value={q.action}
+          hint={ot("office.audit.actionHint")}
+        />
+        <Field name="from" label={ot("office.audit.from")} type="date" value={q.from} />
+        <Field name="to" label={ot("office.audit.to")} type="date" value={q.to} />
+        <button type="submit">{ot("office.audit.filter")}</button>
       </form>
       <table>
-        <caption class="sr-only">Changes, newest first</caption>
+        <caption class="sr-only">{ot("office.audit.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">What</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
+            <th scope="col">{ot("office.audit.when")}</th>
+            <th scope="col">{ot("office.audit.whoHeader")}</th>
+            <th scope="col">{ot("office.audit.action")}</th>
+            <th scope="col">{ot("office.audit.what")}</th>
+            <th scope="col">{ot("office.audit.before")}</th>
+            <th scope="col">{ot("office.audit.after")}</th>
           </tr>
         </thead>
         <tbody>
@@ -66,8 +71,10 @@ export function AuditLog(p: { query: AuditQuery; kinds: string[]; entries: Audit
           ))}
         </tbody>
       </table>
-      {entries.length === 0 ? <p>No changes match.</p> : null}
-      {entries.length === AUDIT_PAGE ? <a href={`/office/audit?${p.next}`}>Older changes</a> : null}
+      {entries.length === 0 ? <p>{ot("office.audit.none")}</p> : null}
+      {entries.length === AUDIT_PAGE ? (
+        <a href={`/office/audit?${p.next}`}>{ot("office.audit.older")}</a>
+      ) : null}
     </>
   );
 }
@@ -78,22 +85,22 @@ export function AuditLog(p: { query: AuditQuery; kinds: string[]; entries: Audit
  * because then the outbox is how it reaches people.
  */
 const withoutLinks = (body: string) =>
-  body.replace(/\/office\/(reset|invite)\/[A-Za-z0-9_-]+/g, "/office/$1/… (link sent by email, hidden here)");
+  body.replace(/\/office\/(reset|invite)\/[A-Za-z0-9_-]+/g, `/office/$1/… (${ot("office.outbox.hidden")})`);
 
 export function Outbox(p: { mails: OutboxEntry[]; smtp: boolean }) {
   return (
     <>
-      <p>
-        {p.smtp
-          ? "Emails are sent through the configured SMTP server; the latest are listed here."
-          : "No SMTP server is configured (SMTP_URL): emails are kept here and in the log, not sent."}
-      </p>
+      <p>{ot(p.smtp ? "office.outbox.smtp" : "office.outbox.noSmtp")}</p>
       {p.mails.map((m) => (
         <article class="card">
           <h2>{m.subject}</h2>
           <p>
-            To {m.recipient} · {formatTime(m.createdAt)} ·{" "}
-            {m.sentAt ? `sent ${formatTime(m.sentAt)}` : m.error ? `not sent: ${m.error}` : "not sent"}
+            {ot("office.outbox.to", { recipient: m.recipient })} · {formatTime(m.createdAt)} ·{" "}
+            {m.sentAt
+              ? ot("office.outbox.sent", { time: formatTime(m.sentAt) })
+              : m.error
+                ? ot("office.outbox.failed", { error: m.error })
+                : ot("office.outbox.notSent")}
           </p>
           <pre class="diff">{m.sentAt ? withoutLinks(m.body) : m.body}</pre>
         </article>

@@ -10,7 +10,6 @@ import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { QueryText, single } from "../../platform/http/query.js";
 import { pageResponses } from "../../platform/http/responses.js";
-import { messagesFor } from "../../platform/i18n/messages.js";
 import { renderCountryTable, renderWorldMap } from "../map/index.js";
 import {
   canExportCounts,
@@ -18,6 +17,8 @@ import {
   currentUser,
   guard,
   OfficeLayout,
+  officeMessages,
+  ot,
   sendPage,
 } from "../office/index.js";
 import { listReports, seesReport } from "../reports/index.js";
@@ -34,8 +35,6 @@ const LATEST_REPORTS = 20;
 // costs no counting query. The numbers move live through the public counter stream
 // (assets/live.js); without scripts the page shows the numbers as they were when it was loaded.
 
-const en = messagesFor("en");
-
 const CampaignQuery = Type.Object({
   campaign: QueryText({ description: "The edition's slug; the current edition when not given" }),
 });
@@ -50,7 +49,8 @@ const CountsCsv = Type.Unsafe<Readable>({
 function campaignOf(runtime: Runtime, slug: string | undefined): CampaignInfo | undefined {
   if (slug !== undefined && slug !== "") {
     const campaign = runtime.catalog().campaigns.get(slug);
-    if (!campaign) throw new Problem(404, "unknown_campaign", `There is no campaign "${slug}".`);
+    if (!campaign)
+      throw new Problem(404, "unknown_campaign", ot("office.dashboard.unknownCampaign", { slug }));
     return campaign;
   }
   return currentCampaign(runtime.catalog());
@@ -60,28 +60,31 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
   const sections = sectionsCache(runtime);
-  // The map changes only with the counter: rendered once per change, whoever looks.
-  let map: { key: string; svg: string; table: string } | undefined;
+  // The map changes only with the counter: rendered once per change and language, whoever looks.
+  const maps = new Map<string, { key: string; svg: string; table: string }>();
   const mapOf = (campaign: CampaignInfo, byCountry: Record<string, number>) => {
+    const m = officeMessages();
     const key = `${campaign.id}|${runtime.counters.of(campaign.id).version}`;
+    let map = maps.get(m.locale);
     if (map?.key !== key) {
-      const common = { labelFor: en.country, formatNumber: en.number };
+      const common = { labelFor: m.country, formatNumber: m.number };
       map = {
         key,
         svg: renderWorldMap(byCountry, {
           ...common,
-          title: en.t("map.title"),
-          legendLabel: en.t("map.legend"),
-          noActionsLabel: en.t("map.none"),
+          title: m.t("map.title"),
+          legendLabel: m.t("map.legend"),
+          noActionsLabel: m.t("map.none"),
         }),
         table: renderCountryTable(byCountry, {
           ...common,
-          caption: en.t("map.legend"),
-          countryHeader: en.t("map.country"),
-          countHeader: en.t("map.count"),
-          locale: "en",
+          caption: m.t("map.legend"),
+          countryHeader: m.t("map.country"),
+          countHeader: m.t("map.count"),
+          locale: m.locale,
         }),
       };
+      maps.set(m.locale, map);
     }
     return map;
   };
@@ -99,8 +102,8 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
       if (!campaign) {
         return sendPage(
           reply,
-          <OfficeLayout title="Dashboard" user={user} csrf={csrf} current="/office">
-            <p>There is no campaign yet.</p>
+          <OfficeLayout title={ot("office.menu.dashboard")} user={user} csrf={csrf} current="/office">
+            <p>{ot("office.dashboard.noCampaign")}</p>
           </OfficeLayout>,
         );
       }
@@ -118,7 +121,7 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
       ]);
       return sendPage(
         reply,
-        <OfficeLayout title="Dashboard" user={user} csrf={csrf} current="/office">
+        <OfficeLayout title={ot("office.menu.dashboard")} user={user} csrf={csrf} current="/office">
           <Dashboard
             campaign={campaign}
             campaigns={[...catalog.campaigns.values()].reverse()}
@@ -156,7 +159,7 @@ export function dashboardRoutes(server: FastifyInstance, runtime: Runtime): void
     },
     async (request, reply) => {
       const campaign = campaignOf(runtime, single(request.query.campaign));
-      if (!campaign) throw new Problem(404, "unknown_campaign", "There is no campaign yet.");
+      if (!campaign) throw new Problem(404, "unknown_campaign", ot("office.dashboard.noCampaign"));
       // The export streams for as long as the reader takes: the long bounds, not the requests'.
       const csv = await exportCounts(runtime.db.bulk, campaign.id);
       return reply

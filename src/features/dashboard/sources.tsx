@@ -1,13 +1,14 @@
 import type pg from "pg";
-import { messagesFor } from "../../platform/i18n/messages.js";
+import { officeMessages, ot } from "../office/index.js";
 
 // "Actions by source": which share link (?source=whatsapp…) brought the actions of an edition.
 // Read from the ledger, not the in-memory counter (which does not know sources), through a
 // partial index holding only the actions that have a source (migration 011), so the query reads
 // that index alone and costs as much as there are such actions, not the whole ledger.
 
-const en = messagesFor("en");
-const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
+/** A share to a tenth of a percent, in the page's language. */
+export const sharePercent = (locale: string, ratio: number): string =>
+  new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 
 export interface SourceRow {
   source: string;
@@ -24,21 +25,22 @@ export async function actionsBySource(db: pg.Pool, campaignId: number): Promise<
 }
 
 export function SourcesTable(props: { rows: SourceRow[]; total: number }) {
+  const m = officeMessages();
   return (
     <section aria-labelledby="sources-title">
-      <h2 id="sources-title">Actions by source</h2>
+      <h2 id="sources-title">{ot("office.dashboard.sources")}</h2>
       {props.rows.length === 0 ? (
-        <p>No actions have come through a share link yet.</p>
+        <p>{ot("office.dashboard.noSources")}</p>
       ) : (
         <table class="dash-sources">
           <thead>
             <tr>
-              <th scope="col">Share link</th>
+              <th scope="col">{ot("office.dashboard.shareLink")}</th>
               <th scope="col" class="number">
-                Actions
+                {ot("office.dashboard.actionsHeader")}
               </th>
               <th scope="col" class="number">
-                Share of all actions
+                {ot("office.dashboard.share")}
               </th>
             </tr>
           </thead>
@@ -46,17 +48,14 @@ export function SourcesTable(props: { rows: SourceRow[]; total: number }) {
             {props.rows.map((r) => (
               <tr>
                 <th scope="row">{r.source}</th>
-                <td class="number">{en.number(r.count)}</td>
-                <td class="number">{percent.format(props.total > 0 ? r.count / props.total : 0)}</td>
+                <td class="number">{m.number(r.count)}</td>
+                <td class="number">{sharePercent(m.locale, props.total > 0 ? r.count / props.total : 0)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p class="hint">
-        Actions taken by visitors who came through a page's share links (copy link, email, WhatsApp, Telegram,
-        X, Facebook); "other" is a source parameter that is not one of these.
-      </p>
+      <p class="hint">{ot("office.dashboard.sourcesHint")}</p>
     </section>
   );
 }

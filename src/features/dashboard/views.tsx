@@ -2,20 +2,16 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import type { CampaignStatus } from "../../core/catalog/current.js";
 import type { CounterView } from "../../core/counter/presenter.js";
 import type { Series } from "../../core/counter/timeline.js";
-import { messagesFor } from "../../platform/i18n/messages.js";
 import { TimelineChart } from "../home/index.js";
-import { Field, formatTime } from "../office/index.js";
+import { Field, formatTime, officeMessages, ot } from "../office/index.js";
 import type { ReportRow } from "../reports/index.js";
 import type { TranslationProgress } from "../translations/index.js";
 import type { CaseProgress, SectionStanding } from "./data.js";
-import { type SourceRow, SourcesTable } from "./sources.js";
+import { type SourceRow, SourcesTable, sharePercent } from "./sources.js";
 
 // The dashboard page: the live counter, the map, the timeline against last year, the sections,
 // the cases, translation progress, the latest reports and the export form. The elements marked
 // data-live are updated by the public counter stream (assets/live.js).
-
-const en = messagesFor("en");
-const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
 
 export interface DashboardProps {
   campaign: CampaignInfo;
@@ -37,17 +33,18 @@ export interface DashboardProps {
 
 export function Dashboard(p: DashboardProps) {
   const { campaign, campaigns, previous, status, view, leaderboard, cases, translations, reports } = p;
+  const m = officeMessages();
   return (
     <>
       <form class="filters" method="get" action="/office">
         <Field
           name="campaign"
-          label="Campaign"
+          label={ot("office.dashboard.campaign")}
           value={campaign.slug}
           options={campaigns.map((c) => [c.slug, c.title])}
         />
         <button type="submit" class="secondary">
-          Show
+          {ot("office.dashboard.show")}
         </button>
       </form>
 
@@ -55,87 +52,91 @@ export function Dashboard(p: DashboardProps) {
         class="card dash-counter"
         aria-labelledby="counter-title"
         data-stream={`/api/v1/campaigns/${campaign.slug}/counter/stream`}
-        data-locale="en"
+        data-locale={m.locale}
       >
         <h2 id="counter-title">{campaign.title}</h2>
         <p class="dash-total">
           <span class="number" data-live="total" id="dash-total">
-            {en.number(view.total)}
+            {m.number(view.total)}
           </span>{" "}
-          actions
+          {ot("office.dashboard.actions", { count: view.total })}
         </p>
         <p>
           <strong data-live="ofGoal" data-of={campaign.goal}>
-            {en.percent(campaign.goal > 0 ? view.total / campaign.goal : 0)}
+            {m.percent(campaign.goal > 0 ? view.total / campaign.goal : 0)}
           </strong>{" "}
-          of the goal of {en.number(campaign.goal)}
+          {ot("office.dashboard.ofGoal", { goal: m.number(campaign.goal) })}
           {view.previousTotal !== null && previous ? (
             <>
               {" "}
-              · last year ({previous.title}): {en.number(view.previousTotal)}
+              ·{" "}
+              {ot("office.dashboard.lastYear", {
+                title: previous.title,
+                total: m.number(view.previousTotal),
+              })}
             </>
           ) : null}{" "}
-          · <span data-live="perMinute">{en.number(view.perMinute)}</span> per minute now
+          · <span data-live="perMinute">{m.number(view.perMinute)}</span> {ot("office.dashboard.perMinute")}
         </p>
         <p class="hint">
           {status === "open"
-            ? `Open until ${formatTime(campaign.endsAt)}.`
+            ? ot("office.dashboard.openUntil", { time: formatTime(campaign.endsAt) })
             : status === "upcoming"
-              ? `Opens ${formatTime(campaign.startsAt)}.`
-              : `Ended ${formatTime(campaign.endsAt)}.`}{" "}
-          Numbers update live; without JavaScript, reload the page.
+              ? ot("office.dashboard.opens", { time: formatTime(campaign.startsAt) })
+              : ot("office.dashboard.ended", { time: formatTime(campaign.endsAt) })}{" "}
+          {ot("office.dashboard.live")}
         </p>
       </section>
 
       <section aria-labelledby="map-title" class="dash-map">
-        <h2 id="map-title">{en.t("map.title")}</h2>
+        <h2 id="map-title">{m.t("map.title")}</h2>
         {/* web/map escapes every text it renders into the SVG and the table. */}
         <div class="map-figure" dangerouslySetInnerHTML={{ __html: p.map.svg }} />
         <details>
-          <summary>{en.t("map.table")}</summary>
+          <summary>{m.t("map.table")}</summary>
           <div dangerouslySetInnerHTML={{ __html: p.map.table }} />
         </details>
       </section>
 
-      <TimelineChart m={en} current={p.timeline.current} previous={p.timeline.previous} />
+      <TimelineChart m={m} current={p.timeline.current} previous={p.timeline.previous} />
 
       <section aria-labelledby="sections-title">
-        <h2 id="sections-title">Sections</h2>
+        <h2 id="sections-title">{ot("office.dashboard.sections")}</h2>
         <table class="dash-sections">
           <thead>
             <tr>
               <th scope="col" class="number">
                 #
               </th>
-              <th scope="col">Section</th>
+              <th scope="col">{ot("office.dashboard.section")}</th>
               <th scope="col" class="number">
-                Actions
+                {ot("office.dashboard.actionsHeader")}
               </th>
               <th scope="col" class="number">
-                Goal
+                {ot("office.dashboard.goal")}
               </th>
               <th scope="col" class="number">
-                Of goal
+                {ot("office.dashboard.ofGoalHeader")}
               </th>
             </tr>
           </thead>
           <tbody>
             {leaderboard.map((s, i) => (
               <tr class={s.mine ? "mine" : undefined}>
-                <td class="number">{i + 1}</td>
+                <td class="number">{m.number(i + 1)}</td>
                 <th scope="row">
-                  {s.name} ({s.country}){s.mine ? <strong> · yours</strong> : null}
+                  {s.name} ({s.country}){s.mine ? <strong> · {ot("office.dashboard.yours")}</strong> : null}
                 </th>
                 <td class="number" data-live-country={s.country}>
-                  {en.number(s.count)}
+                  {m.number(s.count)}
                 </td>
-                <td class="number">{s.goal === null ? "—" : en.number(s.goal)}</td>
+                <td class="number">{s.goal === null ? "—" : m.number(s.goal)}</td>
                 <td class="number">
                   {s.goal === null || s.ofGoal === null ? (
                     "—"
                   ) : (
                     <span data-live-country={s.country} data-of={s.goal}>
-                      {en.percent(s.ofGoal)}
+                      {m.percent(s.ofGoal)}
                     </span>
                   )}
                 </td>
@@ -146,19 +147,19 @@ export function Dashboard(p: DashboardProps) {
       </section>
 
       <section aria-labelledby="cases-title">
-        <h2 id="cases-title">Cases</h2>
+        <h2 id="cases-title">{ot("office.dashboard.cases")}</h2>
         <table class="dash-cases">
           <thead>
             <tr>
-              <th scope="col">Case</th>
+              <th scope="col">{ot("office.dashboard.case")}</th>
               <th scope="col" class="number">
-                Actions
+                {ot("office.dashboard.actionsHeader")}
               </th>
               <th scope="col" class="number">
-                Share of all actions
+                {ot("office.dashboard.share")}
               </th>
               <th scope="col" class="number">
-                Of an even share of the goal
+                {ot("office.dashboard.evenShare")}
               </th>
             </tr>
           </thead>
@@ -167,34 +168,31 @@ export function Dashboard(p: DashboardProps) {
               <tr>
                 <th scope="row">{c.slug}</th>
                 <td class="number" data-live-case={c.slug}>
-                  {en.number(c.count)}
+                  {m.number(c.count)}
                 </td>
-                <td class="number">{percent.format(c.share)}</td>
-                <td class="number">{c.ofEvenGoal === null ? "—" : en.percent(c.ofEvenGoal)}</td>
+                <td class="number">{sharePercent(m.locale, c.share)}</td>
+                <td class="number">{c.ofEvenGoal === null ? "—" : m.percent(c.ofEvenGoal)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p class="hint">
-          An even share of the goal is the campaign's goal divided by its {campaign.cases.size} published
-          cases.
-        </p>
+        <p class="hint">{ot("office.dashboard.evenShareHint", { count: campaign.cases.size })}</p>
       </section>
 
       <SourcesTable rows={p.sources} total={view.total} />
 
       <section aria-labelledby="translations-title">
-        <h2 id="translations-title">Translations</h2>
+        <h2 id="translations-title">{ot("office.dashboard.translations")}</h2>
         {translations.cases.length === 0 || translations.languages.length === 0 ? (
-          <p>No translations yet.</p>
+          <p>{ot("office.dashboard.noTranslations")}</p>
         ) : (
           // Focusable, so keyboard users can scroll the wide table.
           <section class="scroll" tabindex={0} aria-labelledby="translations-title">
             <table class="dash-translations">
-              <caption class="sr-only">Approved fields of each case, per language</caption>
+              <caption class="sr-only">{ot("office.dashboard.translationsCaption")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Case</th>
+                  <th scope="col">{ot("office.dashboard.case")}</th>
                   {translations.languages.map((l) => (
                     <th scope="col" lang={l}>
                       {l}
@@ -212,12 +210,20 @@ export function Dashboard(p: DashboardProps) {
                       return (
                         <td>
                           <span class={p.approved === p.total ? "status-approved" : undefined}>
-                            {p.approved}/{p.total}
+                            {m.number(p.approved)}/{m.number(p.total)}
                           </span>
                           {p.outdated > 0 ? (
-                            <span class="status-outdated"> · {p.outdated} outdated</span>
+                            <span class="status-outdated">
+                              {" "}
+                              · {ot("office.dashboard.outdated", { count: p.outdated })}
+                            </span>
                           ) : null}
-                          {p.missing > 0 ? <span class="status-missing"> · {p.missing} missing</span> : null}
+                          {p.missing > 0 ? (
+                            <span class="status-missing">
+                              {" "}
+                              · {ot("office.dashboard.missing", { count: p.missing })}
+                            </span>
+                          ) : null}
                         </td>
                       );
                     })}
@@ -230,23 +236,23 @@ export function Dashboard(p: DashboardProps) {
       </section>
 
       <section aria-labelledby="reports-title">
-        <h2 id="reports-title">Latest reports</h2>
+        <h2 id="reports-title">{ot("office.dashboard.reports")}</h2>
         {reports.length === 0 ? (
-          <p>No reports you can see yet.</p>
+          <p>{ot("office.dashboard.noReports")}</p>
         ) : (
           <table class="dash-reports">
             <thead>
               <tr>
-                <th scope="col">Reported</th>
-                <th scope="col">Case</th>
-                <th scope="col">Type</th>
-                <th scope="col">Country</th>
+                <th scope="col">{ot("office.dashboard.reported")}</th>
+                <th scope="col">{ot("office.dashboard.case")}</th>
+                <th scope="col">{ot("office.dashboard.type")}</th>
+                <th scope="col">{ot("office.dashboard.country")}</th>
                 <th scope="col" class="number">
-                  Letters
+                  {ot("office.dashboard.letters")}
                 </th>
-                <th scope="col">Written on</th>
-                <th scope="col">Event</th>
-                <th scope="col">By</th>
+                <th scope="col">{ot("office.dashboard.writtenOn")}</th>
+                <th scope="col">{ot("office.dashboard.event")}</th>
+                <th scope="col">{ot("office.dashboard.by")}</th>
               </tr>
             </thead>
             <tbody>
@@ -257,15 +263,15 @@ export function Dashboard(p: DashboardProps) {
                     {r.late ? (
                       <>
                         {" "}
-                        <span class="late">late</span>
+                        <span class="late">{ot("office.dashboard.late")}</span>
                       </>
                     ) : null}
                   </td>
                   <td>{r.caseSlug}</td>
-                  <td>{r.type}</td>
-                  <td>{r.country}</td>
+                  <td>{ot(`office.action.${r.type}`)}</td>
+                  <td>{m.country(r.country)}</td>
                   <td class="number">
-                    {en.number(r.quantity)}
+                    {m.number(r.quantity)}
                     {r.reason ? <span class="hint"> ({r.reason})</span> : null}
                   </td>
                   <td>{r.date}</td>
@@ -280,10 +286,10 @@ export function Dashboard(p: DashboardProps) {
 
       {p.canExport ? (
         <section aria-labelledby="export-title">
-          <h2 id="export-title">Export</h2>
+          <h2 id="export-title">{ot("office.dashboard.export")}</h2>
           <form class="filters" method="get" action="/office/export.csv">
             <div class="field">
-              <label for="f-export-campaign">Counts by day, country, case and type (CSV) of</label>
+              <label for="f-export-campaign">{ot("office.dashboard.exportLabel")}</label>
               <select id="f-export-campaign" name="campaign">
                 {campaigns.map((c) => (
                   <option value={c.slug} selected={c.slug === campaign.slug}>
@@ -292,7 +298,7 @@ export function Dashboard(p: DashboardProps) {
                 ))}
               </select>
             </div>
-            <button type="submit">Download CSV</button>
+            <button type="submit">{ot("office.dashboard.download")}</button>
           </form>
         </section>
       ) : null}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { officeText } from "../office/index.js";
 import { type EventDraft, formatInZone, localToInstant, toLocalInput, validateEvent } from "./model.js";
 
 const instant = (local: string, zone: string) => {
@@ -103,5 +104,6 @@ test("a good draft becomes values; each bad field gets its own error", () => {
   const neither = validateEvent({ ...good, latitude: "", longitude: "" }, anywhere);
   assert.equal(neither.values?.latitude, null);
   const notMine = validateEvent(good, (country) => country === "ES");
-  assert.match(notMine.errors.country ?? "", /countries of your sections/);
+  // Errors are message keys; the form shows them in the reader's language (English here).
+  assert.match(officeText(notMine.errors.country ?? ""), /countries of your sections/);
 });

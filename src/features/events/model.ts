@@ -1,6 +1,6 @@
 import countries from "i18n-iso-countries";
 import { DateTime, IANAZone } from "luxon";
-import type { Errors } from "../office/index.js";
+import { type Errors, officeKey } from "../office/index.js";
 
 // Letter-writing events: what an organizer types (local wall-clock times and a time zone), how
 // it is checked and turned into instants. The SQL is in queries.ts, the form schema in office/forms.ts.
@@ -120,21 +120,22 @@ function decimal(value: string): number {
 }
 
 /** What the back office says about each field: the form schema and the checks below share them. */
+// Message keys (office.events.error.…), shown in the reader's language by the form parts.
 export const EVENT_ERRORS = {
-  title: `Enter a title (up to ${MAX_TITLE} characters).`,
-  description: `Use at most ${MAX_DESCRIPTION} characters.`,
-  address: `Enter the address (up to ${MAX_ADDRESS} characters).`,
-  country: "Choose a country from the list.",
-  countryNotMine: "You can hold events only in the countries of your sections.",
-  latitudeToo: "Enter the latitude too, or neither.",
-  latitude: "Enter a latitude between -90 and 90.",
-  longitudeToo: "Enter the longitude too, or neither.",
-  longitude: "Enter a longitude between -180 and 180.",
-  timeZone: "Choose a time zone from the list, e.g. Europe/Paris.",
-  format: "Enter a date and time, e.g. 2012-12-08 18:00.",
-  gap: "This time does not exist in that time zone (the clocks go forward then). Choose another time.",
-  endBeforeStart: "The end must be after the start.",
-  capacity: `Enter a whole number from 1 to ${MAX_CAPACITY}, or leave it empty for no limit.`,
+  title: officeKey("office.events.error.title", { max: MAX_TITLE }),
+  description: officeKey("office.translations.error.tooLongN", { max: MAX_DESCRIPTION }),
+  address: officeKey("office.events.error.address", { max: MAX_ADDRESS }),
+  country: "office.events.error.country",
+  countryNotMine: "office.events.error.countryNotMine",
+  latitudeToo: "office.events.error.latitudeToo",
+  latitude: "office.events.error.latitude",
+  longitudeToo: "office.events.error.longitudeToo",
+  longitude: "office.events.error.longitude",
+  timeZone: "office.events.error.timeZone",
+  format: "office.events.error.format",
+  gap: "office.events.error.gap",
+  endBeforeStart: "office.events.error.endBeforeStart",
+  capacity: officeKey("office.events.error.capacity", { max: MAX_CAPACITY }),
 };
 const E = EVENT_ERRORS;
 const TIME_ERRORS = { format: E.format, gap: E.gap };

@@ -10,9 +10,9 @@ import { STATUSES } from "./queue.js";
 
 const Status = Type.Union(
   STATUSES.map((status) => Type.Literal(status)),
-  messages("Choose a status from the list.", {}, "ids"),
+  messages("office.translations.error.status", {}, "ids"),
 );
-const CaseSlug = Slug(messages("Choose a case from the list.", {}, "ids"));
+const CaseSlug = Slug(messages("office.moderation.error.case", {}, "ids"));
 const Decision = Type.Union([Type.Literal("approve"), Type.Literal("reject")]);
 const Ids = Type.Array(Type.String({ maxLength: 100 }));
 
@@ -27,13 +27,15 @@ export const ModerationQuery = Type.Object({
 export const DecisionForm = Type.Object({
   status: Type.Optional(Status),
   case: Type.Optional(CaseSlug),
-  decision: Type.Optional(Type.Union(Decision.anyOf, messages("Choose to approve or to reject.", {}, "ids"))),
+  decision: Type.Optional(
+    Type.Union(Decision.anyOf, messages("office.moderation.error.decision", {}, "ids")),
+  ),
   /** A message's own button: "approve:<id>" or "reject:<id>". */
   one: Type.Optional(
     Type.String({
       pattern: "^(approve|reject):.+$",
       maxLength: 120,
-      ...messages("Choose to approve or to reject.", {}, "ids"),
+      ...messages("office.moderation.error.decision", {}, "ids"),
     }),
   ),
   ids: Ids,

@@ -6,7 +6,7 @@ import { formErrors, formRoute, formValues } from "../../platform/http/forms.js"
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { isSlug } from "../../platform/rules.js";
 import type { Errors, OfficeUser } from "../office/index.js";
-import { actorOf, canModerate, currentUser, guard, notFound, sendPage } from "../office/index.js";
+import { actorOf, canModerate, currentUser, guard, notFound, ot, sendPage } from "../office/index.js";
 import { DecisionForm, ModerationQuery } from "./forms.js";
 import { countriesOf, decide, OutOfReach, queue, STATUSES } from "./queue.js";
 import { type Filter, ModerationPage } from "./views.js";
@@ -59,7 +59,9 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
     async (request, reply) => {
       const { done, n = 0 } = request.query;
       const notice = done
-        ? `${done === "approve" ? "Approved" : "Rejected"} ${n} ${n === 1 ? "message" : "messages"}.`
+        ? ot(done === "approve" ? "office.moderation.notice.approved" : "office.moderation.notice.rejected", {
+            count: Number(n),
+          })
         : undefined;
       return page(reply, currentUser(request), filterOf(request.query), { notice });
     },
@@ -83,10 +85,10 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
       const decision = one?.[1] === "approve" || one?.[1] === "reject" ? one[1] : body.decision;
       const ids = one?.[2] ? [one[2]] : [...body.ids, ...body["ids[]"]];
       if (!decision) {
-        return page(reply, user, filter, { errors: { ids: "Choose to approve or to reject." } }, 422);
+        return page(reply, user, filter, { errors: { ids: "office.moderation.error.decision" } }, 422);
       }
       if (ids.length === 0) {
-        return page(reply, user, filter, { errors: { ids: "Select at least one message." } }, 422);
+        return page(reply, user, filter, { errors: { ids: "office.moderation.error.none" } }, 422);
       }
       let changed: number;
       try {
@@ -95,7 +97,7 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
         );
       } catch (error) {
         // One message outside this person's reach fails the whole request: nothing is decided.
-        if (error instanceof OutOfReach) throw notFound("A selected message");
+        if (error instanceof OutOfReach) throw notFound("office.problem.notFound.message");
         throw error;
       }
       // The case pages' walls show approved messages: every node's shared pages move on.

@@ -7,18 +7,16 @@ import {
   formatTime,
   Notice,
   OfficeLayout,
+  officeMessages,
+  officeText,
+  ot,
 } from "../office/index.js";
 import { PAGE_SIZE, type QueueMessage, STATUSES, type Status } from "./queue.js";
 
 // The moderation page: the filters, and the queue as a table with a decision per message and
 // for the ticked ones.
 
-const countryName = new Intl.DisplayNames(["en"], { type: "region" });
-const STATUS_LABELS: Record<Status, string> = {
-  pending: "Waiting",
-  approved: "Approved",
-  rejected: "Rejected",
-};
+const statusLabel = (status: Status): string => ot(`office.moderation.status.${status}`);
 
 export interface Filter {
   status: Status;
@@ -42,37 +40,37 @@ export function ModerationPage(props: {
   const { user, csrf, filter, slugs, messages, total, countries } = props;
   const errors = props.errors ?? {};
   const caseOptions: [string, string][] = [
-    ["", "All cases"],
+    ["", ot("office.moderation.allCases")],
     ...[...slugs.values()].sort().map((slug): [string, string] => [slug, slug]),
   ];
   return (
-    <OfficeLayout title="Moderation" user={user} csrf={csrf} current="/office/moderation">
+    <OfficeLayout title={ot("office.menu.moderation")} user={user} csrf={csrf} current="/office/moderation">
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <ErrorSummary errors={errors} />
-      {countries && countries.length === 0 ? (
-        <p>You do not run a section yet, so there are no messages for you to moderate.</p>
-      ) : null}
+      {countries && countries.length === 0 ? <p>{ot("office.moderation.noSection")}</p> : null}
       <form class="filters" method="get" action="/office/moderation">
         <Field
           name="status"
-          label="Status"
+          label={ot("office.moderation.statusLabel")}
           value={filter.status}
-          options={STATUSES.map((s) => [s, STATUS_LABELS[s]])}
+          options={STATUSES.map((s) => [s, statusLabel(s)])}
         />
-        <Field name="case" label="Case" value={filter.case} options={caseOptions} />
+        <Field name="case" label={ot("office.moderation.case")} value={filter.case} options={caseOptions} />
         <button type="submit" class="secondary">
-          Show
+          {ot("office.translations.show")}
         </button>
       </form>
       <h2 id="queue-title">
-        {STATUS_LABELS[filter.status]}: {total} {total === 1 ? "message" : "messages"}
-        {filter.status === "pending" ? ", oldest first" : ""}
+        {ot(filter.status === "pending" ? "office.moderation.countOldest" : "office.moderation.count", {
+          status: statusLabel(filter.status),
+          count: total,
+        })}
       </h2>
       {total > messages.length ? (
-        <p class="hint">Showing the first {PAGE_SIZE}. Decide about these and the next ones will appear.</p>
+        <p class="hint">{ot("office.moderation.showing", { count: PAGE_SIZE })}</p>
       ) : null}
       {messages.length === 0 ? (
-        <p>Nothing here.</p>
+        <p>{ot("office.moderation.nothing")}</p>
       ) : (
         <form method="post" action="/office/moderation" id="f-ids">
           <CsrfField token={csrf} />
@@ -80,22 +78,26 @@ export function ModerationPage(props: {
           <input type="hidden" name="case" value={filter.case} />
           {errors.ids ? (
             <p class="error" id="f-ids-error">
-              {errors.ids}
+              {officeText(errors.ids)}
             </p>
           ) : null}
           <table aria-labelledby="queue-title">
             <thead>
               <tr>
                 <th scope="col">
-                  <span class="sr-only">Select</span>
+                  <span class="sr-only">{ot("office.moderation.select")}</span>
                 </th>
-                <th scope="col">Message</th>
-                <th scope="col">Author</th>
-                <th scope="col">Country</th>
-                <th scope="col">Case</th>
-                <th scope="col">Language</th>
-                <th scope="col">{filter.status === "pending" ? "Received" : "Decided"}</th>
-                <th scope="col">Decide</th>
+                <th scope="col">{ot("office.moderation.message")}</th>
+                <th scope="col">{ot("office.moderation.author")}</th>
+                <th scope="col">{ot("office.moderation.country")}</th>
+                <th scope="col">{ot("office.moderation.case")}</th>
+                <th scope="col">{ot("office.moderation.language")}</th>
+                <th scope="col">
+                  {ot(
+                    filter.status === "pending" ? "office.moderation.received" : "office.moderation.decided",
+                  )}
+                </th>
+                <th scope="col">{ot("office.moderation.decide")}</th>
               </tr>
             </thead>
             <tbody>
@@ -107,30 +109,43 @@ export function ModerationPage(props: {
                       name="ids"
                       value={m.id}
                       id={`m-${m.id}`}
-                      aria-label={`Select the message from ${m.author}`}
+                      aria-label={ot("office.moderation.selectFrom", { author: m.author })}
                     />
                   </td>
                   <td lang={m.language} dir="auto">
                     {m.body}
                   </td>
                   <td dir="auto">{m.author}</td>
-                  <td>{countryName.of(m.country) ?? m.country}</td>
+                  <td>{officeMessages().country(m.country)}</td>
                   <td>{slugs.get(m.caseId) ?? m.caseId}</td>
                   <td>{m.language}</td>
                   <td>
                     {filter.status === "pending"
                       ? formatTime(m.createdAt)
-                      : `${formatTime(m.moderatedAt)}${m.moderatedBy ? ` by ${m.moderatedBy}` : ""}`}
+                      : m.moderatedBy
+                        ? ot("office.moderation.decidedBy", {
+                            time: formatTime(m.moderatedAt),
+                            by: m.moderatedBy,
+                          })
+                        : formatTime(m.moderatedAt)}
                   </td>
                   <td>
                     {m.status !== "approved" ? (
                       <button type="submit" name="one" value={`approve:${m.id}`}>
-                        Approve<span class="sr-only"> the message from {m.author}</span>
+                        {ot("office.moderation.approve")}
+                        <span class="sr-only">
+                          {" "}
+                          {ot("office.moderation.theMessageFrom", { author: m.author })}
+                        </span>
                       </button>
                     ) : null}{" "}
                     {m.status !== "rejected" ? (
                       <button type="submit" name="one" value={`reject:${m.id}`} class="danger">
-                        Reject<span class="sr-only"> the message from {m.author}</span>
+                        {ot("office.moderation.reject")}
+                        <span class="sr-only">
+                          {" "}
+                          {ot("office.moderation.theMessageFrom", { author: m.author })}
+                        </span>
                       </button>
                     ) : null}
                   </td>
@@ -140,10 +155,10 @@ export function ModerationPage(props: {
           </table>
           <p>
             <button type="submit" name="decision" value="approve">
-              Approve selected
+              {ot("office.moderation.approveSelected")}
             </button>{" "}
             <button type="submit" name="decision" value="reject" class="danger">
-              Reject selected
+              {ot("office.moderation.rejectSelected")}
             </button>
           </p>
         </form>

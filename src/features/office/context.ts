@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import type { Runtime } from "../../core/runtime.js";
 import { CSRF_COOKIE, csrfCookieOptions, secureCookies } from "../../platform/http/csrf.js";
 import { Problem } from "../../platform/http/problems.js";
+import { installOfficeLanguage, ot, useChosenLocale } from "./i18n.js";
 import { type Capability, refusal } from "./policy.js";
 import { createSession, newCsrfSecret, SESSION_COOKIE, SESSION_MAX_MS, sessionOf } from "./sessions.js";
 import type { OfficeUser } from "./users.js";
@@ -31,6 +32,7 @@ export function officeHeaders(reply: FastifyReply): void {
 }
 
 export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): void {
+  installOfficeLanguage(app);
   const csrfCookie = csrfCookieOptions(runtime.config.publicUrl);
   app.addHook("onRequest", async (request, reply) => {
     officeHeaders(reply);
@@ -38,6 +40,7 @@ export function installOfficeSessions(app: FastifyInstance, runtime: Runtime): v
     const session = token ? await sessionOf(runtime.db.pool, token) : undefined;
     if (session) {
       request.officeUser = session.user;
+      useChosenLocale(request, session.user.locale);
       // Signed in, the secret is the session's, whatever _csrf cookie the browser sends: a
       // cookie planted before (or after) the login, with a token made from it, is worth nothing.
       // @fastify/csrf-protection reads the secret from request.cookies, for checks and new tokens.
@@ -114,7 +117,7 @@ export function guard(capability: Capability): preHandlerAsyncHookHandler {
       if (request.method === "GET" || request.method === "HEAD") {
         return reply.redirect(`${OFFICE}/login?next=${encodeURIComponent(request.url)}`, 303);
       }
-      throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
+      throw new Problem(401, "not_signed_in", ot("office.problem.signedOut"));
     }
     if (!capability(user)) {
       throw new Problem(403, "forbidden", refusal(user, capability));
@@ -125,10 +128,13 @@ export function guard(capability: Capability): preHandlerAsyncHookHandler {
 /** The signed-in account of a guarded route. */
 export function currentUser(request: FastifyRequest): OfficeUser {
   const user = request.officeUser;
-  if (!user) throw new Problem(401, "not_signed_in", "Your session has ended. Please log in again.");
+  if (!user) throw new Problem(401, "not_signed_in", ot("office.problem.signedOut"));
   return user;
 }
 
-/** For things private to others: answered as if they did not exist. */
-export const notFound = (what = "This page"): Problem =>
-  new Problem(404, "not_found", `${what} was not found.`);
+/**
+ * For things private to others: answered as if they did not exist. `what` is a message key
+ * (office.…, the whole sentence) or, in areas whose pages are still in English, "This case".
+ */
+export const notFound = (what = "office.problem.notFound.page"): Problem =>
+  new Problem(404, "not_found", what.startsWith("office.") ? ot(what) : `${what} was not found.`);

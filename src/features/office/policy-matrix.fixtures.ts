@@ -85,6 +85,13 @@ export const rows: Row[] = [
     url: () => "/office/logout-everywhere",
     answers: signedIn,
   },
+  {
+    method: "POST",
+    route: "/office/account/language",
+    url: () => "/office/account/language",
+    form: () => ({ locale: "es" }),
+    answers: signedIn,
+  },
   { method: "GET", route: "/office/reset", url: () => "/office/reset", answers: everyone },
   {
     method: "POST",

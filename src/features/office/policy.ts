@@ -1,3 +1,4 @@
+import { ot } from "./i18n.js";
 import type { OfficeUser } from "./users.js";
 
 // Who may do what in the back office, as small named functions. Routes name the policy they
@@ -37,9 +38,33 @@ export const canExportCounts: Capability = named("exporting the counts", isRole(
 export const canRunEvents: Capability = named("running events", isRole("admin", "coordinator", "organizer"));
 export const canReport: Capability = named("reporting letters", isRole("admin", "coordinator", "organizer"));
 
-/** Why a role is refused a capability, e.g. "Your role (translator) does not allow this: managing accounts." */
-export const refusal = (user: OfficeUser, capability: Capability): string =>
-  `Your role (${user.role}) does not allow this${capability.what ? `: ${capability.what}` : ""}.`;
+/**
+ * Why a role is refused a capability, e.g. "Your role (translator) does not allow this: managing
+ * accounts.", in the request's language: `what` names the office.can.* message.
+ */
+export const refusal = (user: OfficeUser, capability: Capability): string => {
+  const role = ot(`office.role.${user.role}`);
+  return capability.what && CAPABILITY_KEYS[capability.what]
+    ? ot("office.refusal.what", { role, what: ot(`office.can.${CAPABILITY_KEYS[capability.what]}`) })
+    : ot("office.refusal", { role });
+};
+
+// The capabilities' names as message keys (office.can.…); `what` stays English for logs.
+const CAPABILITY_KEYS: Record<string, string> = {
+  "administering the back office": "administer",
+  "using the back office": "use",
+  "managing accounts": "manageUsers",
+  "reading the audit log": "readAudit",
+  "reading the outbox": "readOutbox",
+  "editing cases": "editCases",
+  "translating cases": "translate",
+  "reviewing translations": "review",
+  "editing sections": "editSections",
+  "moderating messages": "moderate",
+  "exporting the counts": "exportCounts",
+  "running events": "runEvents",
+  "reporting letters": "report",
+};
 
 /** Country (ISO alpha-2) → section id, from the catalog. */
 export type SectionOf = (country: string) => number | undefined;

@@ -3,6 +3,7 @@ import { malformedUpload } from "../../platform/http/multipart.js";
 import { answerError, Problem, sendProblem, type Unavailability } from "../../platform/http/problems.js";
 import { OFFICE, safeNext } from "./context.js";
 import { sendPage } from "./form.js";
+import { inOfficeContext, officeText, ot } from "./i18n.js";
 import { OfficeLayout } from "./layout.js";
 
 // How the back office answers what went wrong: a page in its own layout, in plain words, with a
@@ -13,18 +14,9 @@ import { OfficeLayout } from "./layout.js";
 // @fastify/csrf-protection's errors: a form sent from a page older than its secret, or forged.
 const CSRF_ERRORS = new Set(["FST_CSRF_INVALID_TOKEN", "FST_CSRF_MISSING_SECRET"]);
 
-const BAD_REQUEST = "This request could not be handled";
-const TITLES: Record<number, string> = {
-  400: BAD_REQUEST,
-  401: "Your session has ended",
-  403: "Not allowed",
-  404: "Not found",
-  409: "This cannot be done now",
-  413: "Too large",
-  415: BAD_REQUEST,
-  422: BAD_REQUEST,
-  429: "Too many attempts",
-};
+// Titles by status, as keys of office.problem.title.*; anything else is a bad request.
+const TITLED = new Set([401, 403, 404, 409, 413, 429]);
+const titleOf = (status: number): string => ot(`office.problem.title.${TITLED.has(status) ? status : "bad"}`);
 
 const wantsJson = (request: FastifyRequest): boolean => {
   const accept = request.headers.accept ?? "";
@@ -57,48 +49,52 @@ function explain(
   const back = backOf(request);
   switch (problem.code) {
     case "form_expired":
-      return { title: "This form has expired", text: problem.message, link: [back, "Back to the form"] };
+      return {
+        title: ot("office.problem.formExpired.title"),
+        text: officeText(problem.message),
+        link: [back, ot("office.problem.backToForm")],
+      };
     case "not_signed_in":
       return {
-        title: "Your session has ended",
-        text: problem.message,
-        link: [`${OFFICE}/login?next=${encodeURIComponent(back)}`, "Log in"],
+        title: titleOf(401),
+        text: officeText(problem.message),
+        link: [`${OFFICE}/login?next=${encodeURIComponent(back)}`, ot("office.problem.logIn")],
       };
     case "link_expired":
       return {
-        title: "This link has expired",
-        text: problem.message,
+        title: ot("office.problem.linkExpired.title"),
+        text: officeText(problem.message),
         link: request.url.startsWith(`${OFFICE}/invite/`)
-          ? [`${OFFICE}/login`, "Log in"]
-          : [`${OFFICE}/reset`, "Reset your password"],
+          ? [`${OFFICE}/login`, ot("office.problem.logIn")]
+          : [`${OFFICE}/reset`, ot("office.problem.resetPassword")],
       };
   }
   if (problem.status === 429) {
     const minutes = minutesToWait(reply);
     return {
-      title: "Too many attempts",
-      text: `Too many attempts, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
-      link: [back, "Back"],
+      title: titleOf(429),
+      text: ot("office.problem.tooMany.text", { minutes }),
+      link: [back, ot("office.problem.back")],
     };
   }
   if (problem.status === 503) {
     return {
-      title: "The office cannot reach its database",
-      text: "The back office cannot reach its database right now, so nothing was changed. Please try again in a minute; if it lasts, tell an admin.",
-      link: [back, request.method === "GET" ? "Try again" : "Back"],
+      title: ot("office.problem.unavailable.title"),
+      text: ot("office.problem.unavailable.text"),
+      link: [back, ot(request.method === "GET" ? "office.problem.tryAgain" : "office.problem.back")],
     };
   }
   if (problem.status >= 500) {
     return {
-      title: "Something went wrong",
-      text: "Something went wrong on our side; it has been logged. Please try again, and tell an admin if it happens again.",
-      link: [back, request.method === "GET" ? "Try again" : "Back"],
+      title: ot("office.problem.failed.title"),
+      text: ot("office.problem.failed.text"),
+      link: [back, ot(request.method === "GET" ? "office.problem.tryAgain" : "office.problem.back")],
     };
   }
   return {
-    title: TITLES[problem.status] ?? BAD_REQUEST,
-    text: problem.message,
-    link: [OFFICE, "To the dashboard"],
+    title: titleOf(problem.status),
+    text: officeText(problem.message),
+    link: [OFFICE, ot("office.problem.toDashboard")],
   };
 }
 
@@ -109,6 +105,11 @@ export function sendOfficeProblem(
   problem: Problem,
 ): FastifyReply {
   if (wantsJson(request)) return sendProblem(reply, problem);
+  // Errors of body parsing arrive outside the request's context: the page is made inside it.
+  return inOfficeContext(request, () => sendOfficePage(request, reply, problem));
+}
+
+function sendOfficePage(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const { title, text, link } = explain(request, reply, problem);
   // A download that failed (a CSV export) is a page now, not a file.
   reply.removeHeader("content-disposition");
@@ -133,22 +134,28 @@ export function sendOfficeProblem(
 
 /** The error handler of the back-office plugin. */
 export function officeErrorHandler(unavailable: Unavailability) {
-  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const refused =
-      malformedUpload(request, error) ??
-      (CSRF_ERRORS.has(error.code)
-        ? new Problem(
-            403,
-            "form_expired",
-            "This form has expired or was not sent from this site. Please open it again and send it once more.",
-          )
-        : undefined);
-    const problem = answerError(refused ?? error, request, reply, unavailable, "back-office request failed");
-    return sendOfficeProblem(request, reply, problem);
-  };
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    inOfficeContext(request, () => handleError(unavailable, error, request, reply));
+}
+
+function handleError(
+  unavailable: Unavailability,
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const refused =
+    malformedUpload(request, error) ??
+    (CSRF_ERRORS.has(error.code)
+      ? new Problem(403, "form_expired", ot("office.problem.formExpired.text"))
+      : undefined);
+  const problem = answerError(refused ?? error, request, reply, unavailable, "back-office request failed");
+  return sendOfficeProblem(request, reply, problem);
 }
 
 /** The not-found handler of the back office: any /office/… address that is no page. */
 export function officeNotFound(request: FastifyRequest, reply: FastifyReply) {
-  return sendOfficeProblem(request, reply, new Problem(404, "not_found", "This page was not found."));
+  return inOfficeContext(request, () =>
+    sendOfficeProblem(request, reply, new Problem(404, "not_found", ot("office.problem.notFound.page"))),
+  );
 }

@@ -53,7 +53,7 @@ export interface Session {
 export async function sessionOf(db: pg.Pool, token: string): Promise<Session | undefined> {
   const tokenHash = hashToken(token);
   const result = await db.query<SessionRow>(
-    `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, s.last_seen_at, s.csrf_secret
+    `SELECT u.id, u.email, u.name, u.role, u.section_ids, u.languages, u.locale, s.last_seen_at, s.csrf_secret
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.token_hash = $1 AND s.expires_at > now()
         AND s.last_seen_at > now() - $2 * interval '1 millisecond' AND u.disabled_at IS NULL`,

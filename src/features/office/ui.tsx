@@ -1,8 +1,10 @@
 import type { ComponentChildren } from "preact";
+import { officeMessages, officeText, ot } from "./i18n.js";
 
 // Form pieces of the back office: every field has a label, an optional hint, and its error
 // right beside it (linked with aria-describedby), and a page with errors lists them on top.
 
+/** Field → message: a message key (office.…) or, where not yet translated, English text. */
 export type Errors = Record<string, string>;
 
 export const CsrfField = (props: { token: string }) => (
@@ -14,11 +16,11 @@ export function ErrorSummary(props: { errors: Errors }) {
   if (entries.length === 0) return null;
   return (
     <div class="error-summary" role="alert">
-      <h2>Please correct {entries.length === 1 ? "this" : `these ${entries.length}`}:</h2>
+      <h2>{ot("office.form.correct", { count: entries.length })}</h2>
       <ul>
         {entries.map(([field, message]) => (
           <li>
-            <a href={`#f-${field}`}>{message}</a>
+            <a href={`#f-${field}`}>{officeText(message)}</a>
           </li>
         ))}
       </ul>
@@ -83,7 +85,7 @@ export function Field(p: FieldProps) {
       ) : null}
       {error ? (
         <p class="error" id={`${id}-error`}>
-          {error}
+          {officeText(error)}
         </p>
       ) : null}
       {p.options ? (
@@ -122,5 +124,6 @@ export function Checkbox(p: {
   );
 }
 
+/** A moment in UTC, in the request's language (date, time, and the zone named). */
 export const formatTime = (date: Date | null | undefined): string =>
-  date ? `${date.toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
+  date ? `${officeMessages().moment(date, new Date(0))} UTC` : "—";

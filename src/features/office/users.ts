@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isUiLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { normalizeEmail } from "../../platform/rules.js";
 
 // Back-office accounts. A person has one role; coordinators and organizers belong to sections,
@@ -14,6 +15,8 @@ export interface OfficeUser {
   role: Role;
   sectionIds: number[];
   languages: string[];
+  /** The interface language this person chose; undefined follows the browser's. */
+  locale?: UiLocale;
 }
 
 export interface UserRow extends OfficeUser {
@@ -35,6 +38,8 @@ export interface OfficeUserDbRow {
   role: Role;
   section_ids: number[];
   languages: string[];
+  /** Read with the session only (sessions.ts), not part of USER_COLUMNS. */
+  locale?: string | null;
 }
 
 /** A row of USER_COLUMNS, as PostgreSQL returns it. */
@@ -52,6 +57,7 @@ export function officeUserFromRow(row: OfficeUserDbRow): OfficeUser {
     role: row.role,
     sectionIds: row.section_ids,
     languages: row.languages,
+    ...(row.locale && isUiLocale(row.locale) ? { locale: row.locale } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { CsvError, parse } from "csv-parse/sync";
+import { ot } from "../office/index.js";
 import { type Column, REPORT_COLUMNS, type ReportInput } from "./reports.js";
 
 // Reading a CSV file of reports as spreadsheets save it: UTF-8 with or without a byte order
@@ -33,7 +34,7 @@ function delimiterOf(text: string): string {
 
 export function readReportCsv(data: Buffer | string): CsvResult {
   if (Buffer.byteLength(data) > MAX_FILE_BYTES) {
-    return fail(413, "The file is larger than 2 MB. Split it into smaller files.");
+    return fail(413, ot("office.reports.csv.tooLarge"));
   }
   let text: string;
   try {
@@ -43,9 +44,9 @@ export function readReportCsv(data: Buffer | string): CsvResult {
         ? data.replace(/^\uFEFF/, "")
         : new TextDecoder("utf-8", { fatal: true }).decode(data);
   } catch {
-    return fail(422, "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8”.");
+    return fail(422, ot("office.reports.csv.notUtf8"));
   }
-  if (text.trim() === "") return fail(422, "The file is empty.");
+  if (text.trim() === "") return fail(422, ot("office.reports.csv.empty"));
 
   let records: { info: { lines: number }; record: string[] }[];
   try {
@@ -58,36 +59,29 @@ export function readReportCsv(data: Buffer | string): CsvResult {
       trim: true,
     }) as unknown as typeof records;
   } catch (error) {
-    if (error instanceof CsvError) return fail(422, `The file is not valid CSV: ${error.message}`);
+    // The parser's own words (csv-parse's, in English) follow the translated sentence.
+    if (error instanceof CsvError)
+      return fail(422, ot("office.reports.csv.invalid", { detail: error.message }));
     throw error;
   }
 
   const [header, ...body] = records;
-  if (!header) return fail(422, "The file is empty.");
+  if (!header) return fail(422, ot("office.reports.csv.empty"));
   const names = header.record.map((h) => h.trim().toLowerCase());
   for (const name of names) {
     if (!(REPORT_COLUMNS as readonly string[]).includes(name)) {
-      return fail(
-        422,
-        `The first line must name the columns; "${name}" is not one of ${REPORT_COLUMNS.join(", ")}. Start from the template.`,
-      );
+      return fail(422, ot("office.reports.csv.unknownColumn", { name, columns: REPORT_COLUMNS.join(", ") }));
     }
   }
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) return fail(422, `The column "${duplicate}" appears twice.`);
+  if (duplicate) return fail(422, ot("office.reports.csv.duplicate", { name: duplicate }));
   const missing = REQUIRED.filter((c) => !names.includes(c));
   if (missing.length > 0) {
-    return fail(
-      422,
-      `The file has no ${missing.map((c) => `"${c}"`).join(", ")} column. Start from the template.`,
-    );
+    return fail(422, ot("office.reports.csv.missing", { columns: missing.map((c) => `"${c}"`).join(", ") }));
   }
-  if (body.length === 0) return fail(422, "The file has no rows below its header.");
+  if (body.length === 0) return fail(422, ot("office.reports.csv.noRows"));
   if (body.length > MAX_ROWS) {
-    return fail(
-      422,
-      `The file has ${body.length.toLocaleString("en-US")} rows; import at most ${MAX_ROWS.toLocaleString("en-US")} at a time. Split it into several files.`,
-    );
+    return fail(422, ot("office.reports.csv.tooMany", { rows: body.length, max: MAX_ROWS }));
   }
 
   const rows = body.map(({ info, record }) => {

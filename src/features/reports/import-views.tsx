@@ -1,5 +1,5 @@
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
-import { CsrfField, Field, Notice } from "../office/index.js";
+import { CsrfField, Field, Notice, ot } from "../office/index.js";
 import { type CsvRow, MAX_ROWS } from "./csv.js";
 import { type CheckedReport, REPORT_COLUMNS, type RowProblem } from "./reports.js";
 import { fmt, HERE } from "./views.js";
@@ -25,25 +25,29 @@ export function ImportForm(p: { csrf: string; error?: string }) {
     <>
       {p.error ? (
         <div class="error-summary" role="alert">
-          <h2>The file cannot be imported</h2>
+          <h2>{ot("office.reports.import.cannot")}</h2>
           <p>{p.error}</p>
         </div>
       ) : null}
       <p>
-        One row per report, with the columns <code>{REPORT_COLUMNS.join(", ")}</code>: the case's short name
-        (as in the template), the type (letter if empty), the country code (like FR), the date as YYYY-MM-DD,
-        the quantity, and optionally the event's id and a note. Commas or semicolons, UTF-8; at most{" "}
-        {fmt(MAX_ROWS)} rows and 2 MB. You will see every row before anything is imported.
+        {ot("office.reports.import.columns")} <code>{REPORT_COLUMNS.join(", ")}</code>
+        {ot("office.reports.import.howTo", { max: fmt(MAX_ROWS) })}
       </p>
       <p>
         <a href={`${HERE}/template.csv`} download="reports-template.csv">
-          Download the template
+          {ot("office.reports.import.template")}
         </a>
       </p>
       <form class="stack" method="post" action={`${HERE}/import`} enctype="multipart/form-data">
         <CsrfField token={p.csrf} />
-        <Field name="file" label="CSV file" type="file" required attrs={{ accept: ".csv,text/csv" }} />
-        <button type="submit">Check the file</button>
+        <Field
+          name="file"
+          label={ot("office.reports.import.file")}
+          type="file"
+          required
+          attrs={{ accept: ".csv,text/csv" }}
+        />
+        <button type="submit">{ot("office.reports.import.check")}</button>
       </form>
     </>
   );
@@ -61,34 +65,39 @@ export function ImportPreview(p: {
     <>
       {file.bad > 0 ? (
         <div class="error-summary" role="alert">
-          <h2>{file.bad === 1 ? "1 row has" : `${fmt(file.bad)} rows have`} errors; nothing was imported.</h2>
-          <p>Correct the file and upload it again. Every row must be right before anything is imported.</p>
+          <h2>{ot("office.reports.import.bad", { count: file.bad })}</h2>
+          <p>{ot("office.reports.import.correctIt")}</p>
         </div>
       ) : (
         <Notice>
-          All {fmt(file.rows.length)} rows are valid: {fmt(file.quantity)} actions for {p.campaign.title}.
-          Nothing is imported until you confirm.
+          {ot("office.reports.import.valid", {
+            rows: fmt(file.rows.length),
+            quantity: fmt(file.quantity),
+            title: p.campaign.title,
+          })}
         </Notice>
       )}
       {p.importId ? (
         <form method="post" action={`${HERE}/import/confirm`}>
           <CsrfField token={p.csrf} />
           <input type="hidden" name="import" value={p.importId} />
-          <button type="submit">Import {fmt(file.rows.length)} rows</button>{" "}
-          <a href={`${HERE}/import`}>Upload another file</a>
+          <button type="submit">
+            {ot("office.reports.import.confirm", { rows: fmt(file.rows.length) })}
+          </button>{" "}
+          <a href={`${HERE}/import`}>{ot("office.reports.import.another")}</a>
         </form>
       ) : (
         <p>
-          <a href={`${HERE}/import`}>Upload the corrected file</a>
+          <a href={`${HERE}/import`}>{ot("office.reports.import.corrected")}</a>
         </p>
       )}
-      <h2>Totals per case</h2>
+      <h2>{ot("office.reports.import.totals")}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Case</th>
+            <th scope="col">{ot("office.reports.case")}</th>
             <th scope="col" class="number">
-              Quantity (valid rows)
+              {ot("office.reports.import.quantityValid")}
             </th>
           </tr>
         </thead>
@@ -101,20 +110,20 @@ export function ImportPreview(p: {
           ))}
         </tbody>
       </table>
-      <h2>Rows</h2>
+      <h2>{ot("office.reports.import.rows")}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Line</th>
-            <th scope="col">Case</th>
-            <th scope="col">Type</th>
-            <th scope="col">Country</th>
-            <th scope="col">Date</th>
+            <th scope="col">{ot("office.exchange.line")}</th>
+            <th scope="col">{ot("office.reports.case")}</th>
+            <th scope="col">{ot("office.reports.type")}</th>
+            <th scope="col">{ot("office.reports.country")}</th>
+            <th scope="col">{ot("office.reports.date")}</th>
             <th scope="col" class="number">
-              Quantity
+              {ot("office.reports.quantity")}
             </th>
-            <th scope="col">Event</th>
-            <th scope="col">Check</th>
+            <th scope="col">{ot("office.reports.event")}</th>
+            <th scope="col">{ot("office.reports.import.checkColumn")}</th>
           </tr>
         </thead>
         <tbody>
@@ -129,12 +138,16 @@ export function ImportPreview(p: {
               <td>{row.input.event}</td>
               <td>
                 {row.problems.length === 0 ? (
-                  "OK"
+                  ot("office.reports.import.ok")
                 ) : (
                   <ul class="error">
                     {row.problems.map((pr) => (
                       <li>
-                        Line {row.line}, {pr.column}: {pr.message}
+                        {ot("office.reports.import.problem", {
+                          line: row.line,
+                          column: pr.column,
+                          message: pr.message,
+                        })}
                       </li>
                     ))}
                   </ul>

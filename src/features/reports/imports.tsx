@@ -10,7 +10,7 @@ import { formErrors, formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import type { OfficeUser } from "../office/index.js";
-import { actorOf, audit, canReport, currentUser, guard, notFound } from "../office/index.js";
+import { actorOf, audit, canReport, currentUser, guard, notFound, ot } from "../office/index.js";
 import { type CsvRow, readReportCsv, templateCsv } from "./csv.js";
 import { type CheckedFile, ImportForm, ImportPreview } from "./import-views.js";
 import { confirmImport, loadEvents, lockImport, recordReports, savePendingImport } from "./queries.js";
@@ -50,7 +50,7 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
       if (row.extraCells > 0) {
         problems.push({
           column: "row",
-          message: `The row has ${row.extraCells} cell(s) more than the header has columns.`,
+          message: ot("office.reports.import.extraCells", { count: row.extraCells }),
           kind: "invalid",
         });
       }
@@ -69,7 +69,7 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
     sendReportsPage(
       reply,
       user,
-      "Import reports from a CSV file",
+      ot("office.reports.import.title"),
       <ImportForm csrf={reply.generateCsrf()} error={error} />,
       status,
     );
@@ -85,7 +85,7 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
     sendReportsPage(
       reply,
       user,
-      "Check the file before importing",
+      ot("office.reports.import.previewTitle"),
       <ImportPreview csrf={reply.generateCsrf()} campaign={campaign} file={file} importId={importId} />,
       status,
     );
@@ -125,7 +125,7 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
       const user = currentUser(request);
       const { file: sent } = request.body;
       const data = Buffer.isBuffer(sent) ? sent : typeof sent === "string" ? Buffer.from(sent) : undefined;
-      if (!data || data.length === 0) return importForm(reply, user, "Choose a CSV file to upload.", 422);
+      if (!data || data.length === 0) return importForm(reply, user, ot("office.reports.import.noFile"), 422);
       const campaign = campaignToReport(runtime.catalog());
       const csv = readReportCsv(data);
       if (!csv.ok) return importForm(reply, user, csv.message, csv.status);
@@ -157,18 +157,18 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
     { ...confirm, ...posted, schema: { ...confirm.schema, response: formResponses(404, 409, 422) } },
     async (request, reply) => {
       const user = currentUser(request);
-      if (formErrors(request).import) throw notFound("This import");
+      if (formErrors(request).import) throw notFound("office.problem.notFound.import");
       const importId = request.body.import.toLowerCase();
       const outcome = await withTransaction(pool, async (client) => {
         // Locked: a second confirm waits for the first, then finds the import done.
         const pending = await lockImport(client, importId, user.id);
-        if (!pending) throw notFound("This import");
+        if (!pending) throw notFound("office.problem.notFound.import");
         if (pending.confirmed_at) return { kind: "again" as const };
         if (pending.expired) {
-          throw new Problem(409, "import_expired", "This preview has expired. Please upload the file again.");
+          throw new Problem(409, "import_expired", ot("office.reports.import.expired"));
         }
         const campaign = runtime.catalog().campaignsById.get(pending.campaign_id);
-        if (!campaign) throw new Problem(409, "no_campaign", "The campaign of this import no longer exists.");
+        if (!campaign) throw new Problem(409, "no_campaign", ot("office.reports.import.campaignGone"));
         // Checked again: the catalog, the events or this person's sections may have changed.
         const csv = readReportCsv(pending.content ?? "");
         if (!csv.ok) return { kind: "file" as const, message: csv.message };

@@ -7,6 +7,7 @@ import { Problem } from "../../platform/http/problems.js";
 import { isUuid } from "../../platform/rules.js";
 import { managesEvent } from "../events/index.js";
 import type { OfficeUser, SectionOf } from "../office/index.js";
+import { officeMessages, ot } from "../office/index.js";
 import { reportsFor } from "./policy.js";
 
 // Offline reports: letters written on paper, counted by the people who ran the writing. A
@@ -62,7 +63,7 @@ export interface CheckContext {
 /** The campaign reports go to now (see core/catalog/current.ts), or a 409 when there is none. */
 export function campaignToReport(catalog: Catalog, now = new Date()): CampaignInfo {
   const campaign = reportingCampaign(catalog, now);
-  if (!campaign) throw new Problem(409, "no_campaign", "There is no campaign to report letters for.");
+  if (!campaign) throw new Problem(409, "no_campaign", ot("office.reports.error.noCampaign"));
   // Not started yet is the dates' business (the form says which days count); after the late
   // reports close, nothing more can be filed for it.
   if (now >= campaign.endsAt) assertTakesReports(campaign, now);
@@ -108,7 +109,7 @@ export function occurredAtOf(date: string, campaign: CampaignInfo, now: Date): D
   return new Date(t);
 }
 
-const fmt = (n: number) => n.toLocaleString("en-US");
+const fmt = (n: number) => officeMessages().number(n);
 
 /** Checks one report (a form or a CSV row) against the campaign, the ledger's rules and the policy. */
 export function checkReport(
@@ -122,30 +123,36 @@ export function checkReport(
 
   const caseSlug = input.case.trim().toLowerCase();
   const caseId = campaign.cases.get(caseSlug);
-  if (!caseSlug) invalid("case", "Choose a case.");
+  if (!caseSlug) invalid("case", ot("office.reports.error.case"));
   else if (caseId === undefined)
-    invalid("case", `"${input.case.trim()}" is not a case of ${campaign.title}.`);
+    invalid(
+      "case",
+      ot("office.reports.error.unknownCase", { value: input.case.trim(), title: campaign.title }),
+    );
 
   const type = (input.type.trim().toLowerCase() || "letter") as ActionType;
   if (!ACTION_TYPES.includes(type)) {
-    invalid("type", `"${input.type.trim()}" is not a type; use one of ${ACTION_TYPES.join(", ")}.`);
+    invalid(
+      "type",
+      ot("office.reports.error.type", { value: input.type.trim(), types: ACTION_TYPES.join(", ") }),
+    );
   }
 
   const country = input.country.trim().toUpperCase();
   const countryOk = isCountryCode(country);
-  if (!country) invalid("country", "Choose a country.");
+  if (!country) invalid("country", ot("office.reports.error.country"));
   else if (!countryOk) {
-    invalid("country", `"${input.country.trim()}" is not a country code (ISO 3166-1 alpha-2, like FR).`);
+    invalid("country", ot("office.reports.error.notCountry", { value: input.country.trim() }));
   }
 
   const date = input.date.trim();
   const [first, last] = campaignDays(campaign);
-  if (!date) invalid("date", "Enter the date the letters were written.");
-  else if (!validDate(date)) invalid("date", `"${date}" is not a date; write it as YYYY-MM-DD.`);
+  if (!date) invalid("date", ot("office.reports.error.date"));
+  else if (!validDate(date)) invalid("date", ot("office.reports.error.notDate", { value: date }));
   else if (date < first || date > last) {
-    invalid("date", `The date is outside the campaign (${first} to ${last}).`);
+    invalid("date", ot("office.reports.error.outside", { first, last }));
   } else if (date > day(new Date(ctx.now.getTime() + AHEAD_MS))) {
-    invalid("date", "The date is in the future.");
+    invalid("date", ot("office.reports.error.future"));
   }
 
   const quantityText = input.quantity.trim();
@@ -153,12 +160,15 @@ export function checkReport(
   if (!(quantity >= 1 && quantity <= MAX_QUANTITY)) {
     invalid(
       "quantity",
-      `${quantityText ? `"${quantityText}"` : "The quantity"} must be a whole number from 1 to ${fmt(MAX_QUANTITY)}.`,
+      quantityText
+        ? ot("office.reports.error.quantityValue", { value: quantityText, max: fmt(MAX_QUANTITY) })
+        : ot("office.reports.error.quantity", { max: fmt(MAX_QUANTITY) }),
     );
   }
 
   const reason = input.reason.trim();
-  if (reason.length > MAX_REASON) invalid("reason", `The reason is longer than ${MAX_REASON} characters.`);
+  if (reason.length > MAX_REASON)
+    invalid("reason", ot("office.reports.error.reasonLong", { max: MAX_REASON }));
 
   const eventText = input.event.trim();
   let event: ReportEvent | undefined;
@@ -168,23 +178,23 @@ export function checkReport(
     if (!event || !managesEvent(ctx.user, event, ctx.sectionOf)) {
       problems.push({
         column: "event",
-        message: `There is no event ${eventText} that you manage.`,
+        message: ot("office.reports.error.noEvent", { value: eventText }),
         kind: "not_found",
       });
       event = undefined;
     } else if (event.campaignId !== campaign.id) {
-      invalid("event", `The event "${event.title}" belongs to another campaign.`);
+      invalid("event", ot("office.reports.error.eventCampaign", { title: event.title }));
     } else if (countryOk && event.country !== country) {
       invalid(
         "country",
-        `The event "${event.title}" takes place in ${event.country}; report its letters for ${event.country}.`,
+        ot("office.reports.error.eventCountry", { title: event.title, country: event.country }),
       );
     }
   }
   if (countryOk && !eventText && !reportsFor(ctx.user, { country }, ctx.sectionOf)) {
     problems.push({
       column: "country",
-      message: `You may not report letters for ${country}.`,
+      message: ot("office.reports.error.notYours", { country }),
       kind: "forbidden",
     });
   }
@@ -194,7 +204,7 @@ export function checkReport(
   if (!reportsFor(ctx.user, { country, event }, ctx.sectionOf)) {
     return {
       problems: [
-        { column: "country", message: `You may not report letters for ${country}.`, kind: "forbidden" },
+        { column: "country", message: ot("office.reports.error.notYours", { country }), kind: "forbidden" },
       ],
     };
   }

@@ -12,7 +12,16 @@ import { single } from "../../platform/http/query.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { isUuid } from "../../platform/rules.js";
 import type { Errors, OfficeUser } from "../office/index.js";
-import { actorOf, audit, canReport, currentUser, guard, notFound } from "../office/index.js";
+import {
+  actorOf,
+  audit,
+  canReport,
+  currentUser,
+  guard,
+  notFound,
+  officeMessages,
+  ot,
+} from "../office/index.js";
 import { importRoutes } from "./imports.js";
 import { seesReport } from "./policy.js";
 import {
@@ -58,7 +67,7 @@ import {
   ReportForm,
   ReportList,
   sendReportsPage,
-  TYPE_LABELS,
+  typeLabel,
 } from "./views.js";
 
 // Offline reports in the back office: the list, the form and corrections (CSV imports are in
@@ -84,7 +93,7 @@ function auditView(report: CheckedReport, extra: Record<string, unknown> = {}) {
   };
 }
 
-const formIncomplete = () => new Problem(400, "form_incomplete", FORM_INCOMPLETE);
+const formIncomplete = () => new Problem(400, "form_incomplete", ot(FORM_INCOMPLETE));
 
 export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
   const app = server.withTypeProvider<TypeBoxTypeProvider>();
@@ -112,21 +121,29 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
       if (done) {
         const report = await getReport(pool, done);
         if (report && seesReport(user, report, sectionOf)) {
-          notice = `Recorded: ${fmt(report.quantity)} ${TYPE_LABELS[report.type].toLowerCase()} for ${report.caseSlug} in ${report.country}${report.late ? " (late: the campaign has ended)" : ""}. The counter includes them.`;
+          notice = ot(report.late ? "office.reports.notice.recordedLate" : "office.reports.notice.recorded", {
+            quantity: fmt(report.quantity),
+            type: typeLabel(report.type).toLocaleLowerCase(officeMessages().locale),
+            case: report.caseSlug,
+            country: report.country,
+          });
         }
       } else if (imported && isUuid(imported)) {
         const confirmed = await confirmedImport(pool, imported, user.id);
         if (confirmed) {
           notice =
             query.again !== undefined
-              ? "This file was already imported; nothing was imported twice."
-              : `Imported ${fmt(confirmed.rows)} rows with ${fmt(confirmed.quantity)} actions. The counter includes them.`;
+              ? ot("office.reports.notice.again")
+              : ot("office.reports.notice.imported", {
+                  rows: fmt(confirmed.rows),
+                  quantity: fmt(confirmed.quantity),
+                });
         }
       }
       return sendReportsPage(
         reply,
         user,
-        "Offline reports",
+        ot("office.reports.title"),
         <ReportList reports={reports} titles={titles} notice={notice} />,
       );
     },
@@ -154,11 +171,11 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
         : [...new Set([...countriesOfSections(catalog, user.sectionIds), ...events.map((e) => e.country)])];
     const countryOptions = mine
       .map((c): [string, string] => [c, `${countryName(c)} (${c})`])
-      .sort((a, b) => a[1].localeCompare(b[1], "en"));
+      .sort((a, b) => a[1].localeCompare(b[1], officeMessages().locale));
     return sendReportsPage(
       reply,
       user,
-      "Report letters",
+      ot("office.reports.new"),
       <ReportForm
         csrf={reply.generateCsrf()}
         formKey={state.key}
@@ -184,7 +201,8 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
       { campaign, user, sectionOf, events, now: new Date() },
     );
     const event = events.get(id.toLowerCase());
-    if (!event || problems.some((p) => p.kind === "not_found")) throw notFound("This event");
+    if (!event || problems.some((p) => p.kind === "not_found"))
+      throw notFound("office.problem.notFound.event");
     return event;
   }
 
@@ -229,7 +247,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
       const campaign = campaignNow();
       const events = await loadEvents(pool, [input.event]);
       const { report, problems } = checkReport(input, { campaign, user, sectionOf, events, now: new Date() });
-      if (problems.some((p) => p.kind === "not_found")) throw notFound("This event");
+      if (problems.some((p) => p.kind === "not_found")) throw notFound("office.problem.notFound.event");
       const forbidden = problems.find((p) => p.kind === "forbidden");
       if (forbidden) throw new Problem(403, "forbidden", forbidden.message);
       if (!report) return reportForm(reply, user, { key, input, errors: errorsOf(problems) }, 422);
@@ -244,7 +262,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
       });
       // The same form sent twice counts once; a key of someone else's report is not theirs to reuse.
       if (repeated && (await getReport(pool, key))?.reportedBy !== user.id) {
-        throw new Problem(409, "form_used", "This form was already used. Please open a new one.");
+        throw new Problem(409, "form_used", ot("office.reports.error.formUsed"));
       }
       return reply.redirect(`${HERE}?done=${key}`, 303);
     },
@@ -256,13 +274,13 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
   async function reportToCorrect(user: OfficeUser, id: string, client?: pg.PoolClient): Promise<ReportRow> {
     const db = client ?? pool;
     const named = await getReport(db, id);
-    if (!named || !seesReport(user, named, sectionOf)) throw notFound("This report");
+    if (!named || !seesReport(user, named, sectionOf)) throw notFound("office.problem.notFound.report");
     // Within a transaction the original is locked, so its corrections are summed one at a time.
     const original =
       named.corrects || client
         ? await getReport(db, named.corrects ?? named.id, client !== undefined)
         : named;
-    if (!original || !seesReport(user, original, sectionOf)) throw notFound("This report");
+    if (!original || !seesReport(user, original, sectionOf)) throw notFound("office.problem.notFound.report");
     return original;
   }
 
@@ -278,7 +296,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
     return sendReportsPage(
       reply,
       user,
-      "Correct a report",
+      ot("office.reports.correctTitle"),
       <CorrectionForm
         csrf={reply.generateCsrf()}
         original={original}
@@ -334,7 +352,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
         const net = await netQuantity(client, locked.id);
         if (net + delta < 0) return { net };
         const campaign = runtime.catalog().campaignsById.get(locked.campaignId);
-        if (!campaign) throw new Problem(409, "no_campaign", "The report's campaign no longer exists.");
+        if (!campaign) throw new Problem(409, "no_campaign", ot("office.reports.error.campaignGone"));
         // Into the same hour as the original, so the correction meets it in every rollup.
         const occurredAt =
           (await occurredAtOfReport(client, locked)) ?? occurredAtOf(locked.date, campaign, new Date());
@@ -364,10 +382,10 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
         return "done";
       });
       if (outcome === "used") {
-        throw new Problem(409, "form_used", "This form was already used. Please open a new one.");
+        throw new Problem(409, "form_used", ot("office.reports.error.formUsed"));
       }
       if (typeof outcome === "object") {
-        errors.quantity = `This would bring the report below zero: it counts ${fmt(outcome.net)}, so the change can take away at most ${fmt(outcome.net)}.`;
+        errors.quantity = ot("office.reports.error.belowZero", { net: fmt(outcome.net) });
         return again();
       }
       return reply.redirect(`${HERE}?done=${key}`, 303);

@@ -2,16 +2,15 @@ import { Type } from "typebox";
 import { FILE, messages } from "../../platform/http/forms.js";
 import { QueryText } from "../../platform/http/query.js";
 import { Uuid } from "../../platform/rules.js";
+import { officeKey, ot } from "../office/index.js";
 import { MAX_QUANTITY, MAX_REASON } from "./reports.js";
 
 // The schemas of the reports' routes. A report's own fields (case, type, country, date,
 // quantity, event) are plain text here: the same checks serve the form and every row of a CSV
 // file (checkReport), and their messages name the value that was wrong.
 
-const fmt = (n: number) => n.toLocaleString("en-US");
-
 /** The form's key is minted with the page: without a well-formed one the form is stale or forged. */
-export const FORM_INCOMPLETE = "This form is incomplete or out of date. Please open it again.";
+export const FORM_INCOMPLETE = "office.reports.error.incomplete";
 const Key = Uuid(messages(FORM_INCOMPLETE));
 const Text = Type.Optional(Type.String());
 
@@ -41,7 +40,7 @@ export const ReportParams = Type.Object({
   id: Type.String(),
 });
 
-const CHANGE = `Enter a whole number, negative to take away, up to ${fmt(MAX_QUANTITY)}.`;
+const CHANGE = officeKey("office.reports.error.change", { max: MAX_QUANTITY });
 
 export const CorrectionForm = Type.Object({
   key: Key,
@@ -49,8 +48,8 @@ export const CorrectionForm = Type.Object({
   quantity: Type.String({ pattern: "^[+\\-−]?\\d{1,7}$", ...messages(CHANGE) }),
   reason: Type.String({
     maxLength: MAX_REASON,
-    ...messages(`The reason is longer than ${MAX_REASON} characters.`, {
-      required: "Give the reason for the correction.",
+    ...messages(officeKey("office.reports.error.reasonLong", { max: MAX_REASON }), {
+      required: "office.reports.error.reasonRequired",
     }),
   }),
 });
@@ -58,7 +57,7 @@ export const CorrectionForm = Type.Object({
 /** Beyond the pattern: the change is at most MAX_QUANTITY either way, and not zero. */
 export function changeError(delta: number): string | undefined {
   if (Math.abs(delta) > MAX_QUANTITY) return CHANGE;
-  if (delta === 0) return "A correction of zero changes nothing.";
+  if (delta === 0) return ot("office.reports.error.zero");
   return undefined;
 }
 
@@ -68,7 +67,7 @@ export const ImportUpload = Type.Object({
 });
 
 export const ImportConfirm = Type.Object({
-  import: Uuid(messages("This import was not found.")),
+  import: Uuid(messages("office.problem.notFound.import")),
 });
 
 export const CsvResponse = {

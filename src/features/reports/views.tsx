@@ -3,7 +3,6 @@ import type { ComponentChildren } from "preact";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { reportsCloseAt } from "../../core/catalog/current.js";
 import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
-import { messagesFor } from "../../platform/i18n/messages.js";
 import type { OfficeUser } from "../office/index.js";
 import {
   CsrfField,
@@ -12,6 +11,8 @@ import {
   Field,
   Notice,
   OfficeLayout,
+  officeMessages,
+  ot,
   sendPage,
 } from "../office/index.js";
 import { REPORT_PAGE, type ReportRow } from "./queries.js";
@@ -22,18 +23,11 @@ import { eventDay, MAX_QUANTITY, MAX_REASON, type ReportEvent, type ReportInput 
 
 export const HERE = "/office/reports";
 
-export const TYPE_LABELS: Record<ActionType, string> = {
-  letter: "Letters",
-  solidarity: "Solidarity cards",
-  petition: "Petition signatures",
-  email: "Emails",
-  sms: "Text messages",
-  social: "Social media posts",
-};
+/** What was written, by type, in the page's language ("Letters", "Cartas"). */
+export const typeLabel = (type: ActionType): string => ot(`office.reports.type.${type}`);
 
-const en = messagesFor("en");
-export const countryName = (code: string) => en.country(code);
-export const fmt = (n: number) => n.toLocaleString("en-US");
+export const countryName = (code: string) => officeMessages().country(code);
+export const fmt = (n: number) => officeMessages().number(n);
 
 /** A back-office page of the reports area. */
 export function sendReportsPage(
@@ -61,31 +55,31 @@ export function ReportList(p: { reports: ReportRow[]; titles: Map<number, string
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <p>
         <a class="button" href={`${HERE}/new`}>
-          Report letters
+          {ot("office.reports.new")}
         </a>{" "}
         <a class="button secondary" href={`${HERE}/import`}>
-          Import a CSV file
+          {ot("office.reports.importCsv")}
         </a>
       </p>
       {p.reports.length === 0 ? (
-        <p>No reports yet.</p>
+        <p>{ot("office.reports.none")}</p>
       ) : (
         <table>
-          <caption class="sr-only">Reports, newest first</caption>
+          <caption class="sr-only">{ot("office.reports.caption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Case</th>
-              <th scope="col">Type</th>
-              <th scope="col">Country</th>
+              <th scope="col">{ot("office.reports.date")}</th>
+              <th scope="col">{ot("office.reports.case")}</th>
+              <th scope="col">{ot("office.reports.type")}</th>
+              <th scope="col">{ot("office.reports.country")}</th>
               <th scope="col" class="number">
-                Quantity
+                {ot("office.reports.quantity")}
               </th>
-              <th scope="col">Event</th>
-              <th scope="col">Reported by</th>
-              <th scope="col">Note</th>
+              <th scope="col">{ot("office.reports.event")}</th>
+              <th scope="col">{ot("office.reports.reportedBy")}</th>
+              <th scope="col">{ot("office.reports.note")}</th>
               <th scope="col">
-                <span class="sr-only">Actions</span>
+                <span class="sr-only">{ot("office.reports.actions")}</span>
               </th>
             </tr>
           </thead>
@@ -97,25 +91,28 @@ export function ReportList(p: { reports: ReportRow[]; titles: Map<number, string
                   {r.late ? (
                     <>
                       {" "}
-                      <span class="late" title="Reported after the campaign ended">
-                        late
+                      <span class="late" title={ot("office.reports.lateTitle")}>
+                        {ot("office.dashboard.late")}
                       </span>
                     </>
                   ) : null}
                 </td>
                 <td>{p.titles.get(r.caseId) ?? r.caseSlug}</td>
-                <td>{TYPE_LABELS[r.type] ?? r.type}</td>
+                <td>{typeLabel(r.type)}</td>
                 <td>{countryName(r.country)}</td>
                 <td class="number">{r.quantity > 0 ? fmt(r.quantity) : `−${fmt(-r.quantity)}`}</td>
                 <td>{r.eventTitle ?? "—"}</td>
                 <td>{r.reporter}</td>
                 <td>
-                  {r.corrects ? `Correction: ${r.reason ?? ""}` : (r.reason ?? "")}
-                  {r.importId ? <span class="hint"> (imported)</span> : null}
+                  {r.corrects
+                    ? ot("office.reports.correction", { reason: r.reason ?? "" })
+                    : (r.reason ?? "")}
+                  {r.importId ? <span class="hint"> {ot("office.reports.imported")}</span> : null}
                 </td>
                 <td>
                   <a href={`${HERE}/${r.corrects ?? r.id}/correct`}>
-                    Correct<span class="sr-only"> the report of {r.date}</span>
+                    {ot("office.reports.correct")}
+                    <span class="sr-only"> {ot("office.reports.correctOf", { date: r.date })}</span>
                   </a>
                 </td>
               </tr>
@@ -125,7 +122,7 @@ export function ReportList(p: { reports: ReportRow[]; titles: Map<number, string
       )}
       {p.reports.length === REPORT_PAGE && last ? (
         <p>
-          <a href={`${HERE}?before=${last.id}`}>Older reports</a>
+          <a href={`${HERE}?before=${last.id}`}>{ot("office.reports.older")}</a>
         </p>
       ) : null}
     </>
@@ -157,9 +154,9 @@ export function ReportForm(p: ReportFormProps) {
   return (
     <>
       <p>
-        For {p.campaign.title}, from {first} to {last}.{" "}
+        {ot("office.reports.for", { title: p.campaign.title, first, last })}{" "}
         {p.ended
-          ? `The campaign has ended: reports are still welcome until ${reportsCloseAt(p.campaign).toISOString().slice(0, 10)} and are marked as late.`
+          ? ot("office.reports.ended", { until: reportsCloseAt(p.campaign).toISOString().slice(0, 10) })
           : null}
       </p>
       <ErrorSummary errors={errors} />
@@ -168,63 +165,67 @@ export function ReportForm(p: ReportFormProps) {
         <input type="hidden" name="key" value={p.formKey} />
         <Field
           name="case"
-          label="Case"
+          label={ot("office.reports.case")}
           value={input.case}
           errors={errors}
           required
-          options={[["", "Choose a case"], ...p.cases]}
+          options={[["", ot("office.reports.chooseCase")], ...p.cases]}
         />
         <Field
           name="type"
-          label="What was written"
+          label={ot("office.reports.whatWritten")}
           value={input.type || "letter"}
           errors={errors}
-          options={ACTION_TYPES.map((t): [string, string] => [t, TYPE_LABELS[t]])}
+          options={ACTION_TYPES.map((t): [string, string] => [t, typeLabel(t)])}
         />
         <Field
           name="country"
-          label="Country where they were written"
+          label={ot("office.reports.countryWritten")}
           value={country}
           errors={errors}
           required
-          options={[["", "Choose a country"], ...p.countries]}
+          options={[["", ot("office.reports.chooseCountry")], ...p.countries]}
         />
         <Field
           name="date"
-          label="Date"
+          label={ot("office.reports.date")}
           type="date"
           value={input.date}
           errors={errors}
-          hint={`Between ${first} and ${last}.`}
+          hint={ot("office.reports.between", { first, last })}
           required
           attrs={{ min: first, max: last }}
         />
         <Field
           name="quantity"
-          label="How many"
+          label={ot("office.reports.howMany")}
           type="number"
           value={input.quantity}
           errors={errors}
-          hint={`From 1 to ${fmt(MAX_QUANTITY)}.`}
+          hint={ot("office.reports.fromTo", { max: fmt(MAX_QUANTITY) })}
           required
           attrs={{ min: 1, max: MAX_QUANTITY, step: 1, inputmode: "numeric" }}
         />
         {p.events.length > 0 || input.event ? (
           <Field
             name="event"
-            label="Event (optional)"
+            label={ot("office.reports.eventOptional")}
             value={input.event}
             errors={errors}
             options={[
-              ["", "No event"],
+              ["", ot("office.reports.noEvent")],
               ...p.events.map((e): [string, string] => [
                 e.id,
-                `${e.title} (${e.country}, ${eventDay(e)}${e.cancelled ? ", cancelled" : ""})`,
+                ot(e.cancelled ? "office.reports.eventCancelled" : "office.reports.eventOption", {
+                  title: e.title,
+                  country: e.country,
+                  day: eventDay(e),
+                }),
               ]),
             ]}
           />
         ) : null}
-        <button type="submit">Report</button>
+        <button type="submit">{ot("office.reports.submit")}</button>
       </form>
     </>
   );
@@ -251,48 +252,48 @@ export function CorrectionForm(p: {
   return (
     <>
       <dl class="card">
-        <dt>Case</dt>
+        <dt>{ot("office.reports.case")}</dt>
         <dd>{p.title}</dd>
-        <dt>Type</dt>
-        <dd>{TYPE_LABELS[original.type]}</dd>
-        <dt>Country</dt>
+        <dt>{ot("office.reports.type")}</dt>
+        <dd>{typeLabel(original.type)}</dd>
+        <dt>{ot("office.reports.country")}</dt>
         <dd>{countryName(original.country)}</dd>
-        <dt>Date</dt>
+        <dt>{ot("office.reports.date")}</dt>
         <dd>{original.date}</dd>
-        <dt>Event</dt>
+        <dt>{ot("office.reports.event")}</dt>
         <dd>{original.eventTitle ?? "—"}</dd>
-        <dt>Reported</dt>
+        <dt>{ot("office.reports.reported")}</dt>
         <dd>{fmt(original.quantity)}</dd>
-        <dt>Counted now, with corrections</dt>
+        <dt>{ot("office.reports.countedNow")}</dt>
         <dd>{fmt(net)}</dd>
       </dl>
-      <p>A correction is a new report that adds to or takes from this one; the original stays as it was.</p>
+      <p>{ot("office.reports.correctionIntro")}</p>
       <ErrorSummary errors={errors} />
       <form class="stack" method="post" action={`${HERE}/${original.id}/correct`} novalidate>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="key" value={state.key} />
         <Field
           name="quantity"
-          label="Change"
+          label={ot("office.reports.change")}
           type="number"
           value={state.quantity}
           errors={errors}
-          hint={`A negative number takes letters away (at most ${fmt(net)}), a positive one adds them.`}
+          hint={ot("office.reports.changeHint", { max: fmt(net) })}
           required
           attrs={{ step: 1, min: -net, max: MAX_QUANTITY }}
         />
         <Field
           name="reason"
-          label="Reason"
+          label={ot("office.reports.reason")}
           textarea
           rows={3}
           value={state.reason}
           errors={errors}
-          hint="Why the report was wrong, for whoever reads it later."
+          hint={ot("office.reports.reasonHint")}
           required
           attrs={{ maxlength: MAX_REASON }}
         />
-        <button type="submit">Save the correction</button>
+        <button type="submit">{ot("office.reports.saveCorrection")}</button>
       </form>
     </>
   );

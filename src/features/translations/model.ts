@@ -1,4 +1,4 @@
-import type { Errors } from "../office/index.js";
+import { type Errors, officeMessages, ot } from "../office/index.js";
 import {
   type CaseTranslations,
   type FieldName,
@@ -36,9 +36,11 @@ export function validate(draft: Draft): Errors {
   const errors: Errors = {};
   for (const [field, { text, status }] of draft) {
     if (text === "" && (status === "approved" || status === "needs_review"))
-      errors[`text-${field}`] = "Write the translation before sending it for review or approving it.";
+      errors[`text-${field}`] = "office.translations.error.empty";
     if (text.length > maxLength(field))
-      errors[`text-${field}`] = `Use at most ${maxLength(field).toLocaleString("en")} characters.`;
+      errors[`text-${field}`] = ot("office.translations.error.tooLong", {
+        max: officeMessages().number(maxLength(field)),
+      });
   }
   return errors;
 }

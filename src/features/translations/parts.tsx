@@ -1,5 +1,5 @@
 import { direction } from "../../platform/i18n/locales.js";
-import { Checkbox, CsrfField } from "../office/index.js";
+import { Checkbox, CsrfField, ot } from "../office/index.js";
 import type { SourceChange } from "./history.js";
 
 // Parts of the translation pages: what changed in the source, and the review settings.
@@ -10,11 +10,8 @@ export function SourceDiff(props: { change: SourceChange; language: string }) {
   return (
     <div class="source-change">
       <p class="hint">
-        The source changed after this was translated (source revision {change.to}, translated from{" "}
-        {change.from}).
-        {change.substantial
-          ? " The change was marked substantial: this translation is off the public site until it is approved again."
-          : " The approved translation stays on the public site until it is updated."}
+        {ot("office.translations.diff.changed", { to: change.to, from: change.from })}{" "}
+        {ot(change.substantial ? "office.translations.diff.substantial" : "office.translations.diff.stays")}
       </p>
       {change.changes ? (
         <p class="diff" lang={props.language} dir={direction(props.language)}>
@@ -29,7 +26,7 @@ export function SourceDiff(props: { change: SourceChange; language: string }) {
           )}
         </p>
       ) : (
-        <p class="hint">The text of revision {change.from} predates the revision history: no comparison.</p>
+        <p class="hint">{ot("office.translations.diff.none", { from: change.from })}</p>
       )}
     </div>
   );
@@ -48,11 +45,8 @@ export function ReviewPanel(props: { csrf: string; sections: ReviewSection[] }) 
   if (props.sections.length === 0) return null;
   return (
     <form method="post" action="/office/translations/review" class="stack">
-      <h2>Review by a second person</h2>
-      <p class="hint">
-        A ticked language needs someone other than the person who wrote a text to approve it: another
-        translator of the language, a coordinator of a section using it, or an admin.
-      </p>
+      <h2>{ot("office.translations.review.title")}</h2>
+      <p class="hint">{ot("office.translations.review.hint")}</p>
       <CsrfField token={props.csrf} />
       {props.sections.map((section) => (
         <fieldset class="field">
@@ -60,13 +54,13 @@ export function ReviewPanel(props: { csrf: string; sections: ReviewSection[] }) 
           {section.languages.map((language) => (
             <Checkbox
               name={`review-${section.id}-${language}`}
-              label={`${language}: approved by a second person`}
+              label={ot("office.translations.review.language", { language })}
               checked={section.review.some((l) => l.toLowerCase() === language.toLowerCase())}
             />
           ))}
         </fieldset>
       ))}
-      <button type="submit">Save the review settings</button>
+      <button type="submit">{ot("office.translations.review.save")}</button>
     </form>
   );
 }

@@ -86,16 +86,14 @@ function refusals(
     const state = fieldState(entry, language, field);
     const textChanged = wanted.text !== state.text;
     if (textChanged && !translatesInto(user, language)) {
-      errors[`text-${field}`] =
-        "Coordinators approve translations; a translator of the language writes them.";
+      errors[`text-${field}`] = "office.translations.error.coordinatorWrites";
       continue;
     }
     const approving = wanted.status === "approved" && (textChanged || state.status !== "approved");
     if (!approving) continue;
     const editedBy = textChanged ? user.id : state.editedBy;
     if (!mayApprove(user, language, { ...o, editedBy }))
-      errors[`status-${field}`] =
-        "Someone else must approve this text: you wrote it, and a second person reviews translations into this language.";
+      errors[`status-${field}`] = "office.translations.error.ownWork";
   }
   return errors;
 }
@@ -135,7 +133,7 @@ export async function writeTranslation(
     // The case row is the lock that orders translations and source edits of one case.
     await client.query("SELECT 1 FROM cases WHERE id = $1 FOR UPDATE", [caseId]);
     const current = (await loadTranslations(client, [caseId])).get(caseId);
-    if (!current) throw notFound("This translation");
+    if (!current) throw notFound("office.problem.notFound.translation");
     const rules: SaveContext = {
       reviewRequired: context.reviewRequired ?? (await reviewRequired(client, language)),
       reviews: context.reviews ?? false,

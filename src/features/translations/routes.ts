@@ -17,6 +17,7 @@ import {
   guard,
   isAdmin,
   notFound,
+  ot,
   sendPage,
 } from "../office/index.js";
 import { type CaseTranslations, loadTranslations, translatableFields } from "./fields.js";
@@ -91,7 +92,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
   ) => {
     const user = currentUser(request);
     const campaign = campaignOf(o.campaign);
-    if (!campaign) throw notFound("This edition");
+    if (!campaign) throw notFound("office.problem.notFound.edition");
     const progress = await translationProgress(pool, campaign.id);
     const states = await loadTranslations(
       pool,
@@ -136,9 +137,9 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       const { campaign, done } = request.query;
       const notice =
         done === "language"
-          ? "The language is open for translation."
+          ? ot("office.translations.notice.language")
           : done === "review"
-            ? "The review settings are saved."
+            ? ot("office.translations.notice.review")
             : undefined;
       return overview(request, reply, { campaign, notice });
     },
@@ -157,7 +158,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       const errors = formErrors(request);
       const language = errors.language ? undefined : canonicalLanguage(request.body.language);
       if (!language) {
-        const refused = { language: errors.language ?? "Enter a language tag, e.g. sw or pt-BR." };
+        const refused = { language: errors.language ?? "office.translations.error.tag" };
         return overview(request, reply, { errors: refused, language: formValues(request).language }, 422);
       }
       await openLanguage(pool, user, language);
@@ -169,16 +170,12 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
   const target = async (params: { caseId: string; language: string }, user: OfficeUser) => {
     const language = canonicalLanguage(params.language);
     const stored = /^\d{1,9}$/.test(params.caseId) ? await loadCase(pool, Number(params.caseId)) : undefined;
-    if (!stored || !language) throw notFound("This translation");
+    if (!stored || !language) throw notFound("office.problem.notFound.translation");
     const reviews = reviewsInto(user, language, await coordinated(user));
     if (!translatesInto(user, language) && !reviews)
-      throw new Problem(403, "forbidden", `You do not translate into ${language}.`);
+      throw new Problem(403, "forbidden", ot("office.translations.notYours", { language }));
     if (language.toLowerCase() === stored.sourceLanguage.toLowerCase())
-      throw new Problem(
-        409,
-        "source_language",
-        "This is the case's source language: edit it on the case's page.",
-      );
+      throw new Problem(409, "source_language", ot("office.translations.isSource"));
     return { stored, language, reviews };
   };
 
@@ -205,7 +202,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
 
   const stateOf = async (caseId: number): Promise<CaseTranslations> => {
     const entry = (await loadTranslations(pool, [caseId])).get(caseId);
-    if (!entry) throw notFound("This translation");
+    if (!entry) throw notFound("office.problem.notFound.translation");
     return entry;
   };
 
@@ -218,7 +215,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
     async (request, reply) => {
       const user = currentUser(request);
       const { stored, language } = await target(request.params, user);
-      const notice = request.query.done === "saved" ? "Saved." : undefined;
+      const notice = request.query.done === "saved" ? ot("office.translations.notice.saved") : undefined;
       return sendPage(
         reply,
         h(Editor, await editorProps(user, reply.generateCsrf(), stored, language, { notice })),
@@ -282,7 +279,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
         if (!match || value === undefined) continue;
         // A box for a section the person does not run: refused, nothing changed.
         if (!mine.includes(Number(match[1])))
-          throw new Problem(403, "forbidden", "You set the review only for the sections you run.");
+          throw new Problem(403, "forbidden", ot("office.translations.review.notYours"));
         wanted.add(`${match[1]}|${(match[2] ?? "").toLowerCase()}`);
       }
       await setReviewLanguages(pool, user, mine, wanted);

@@ -15,7 +15,7 @@ export const OverviewQuery = Type.Object({
 });
 
 export const LanguageForm = Type.Object({
-  language: LanguageTag(messages("Enter a language tag, e.g. sw or pt-BR.")),
+  language: LanguageTag(messages("office.translations.error.tag")),
 });
 
 export const EditorParams = Type.Object({
@@ -27,7 +27,7 @@ export const EditorQuery = Type.Object({ done: Type.Optional(Type.String({ maxLe
 
 const Status = Type.Union(
   [Type.Literal(KEEP), Type.Literal("draft"), Type.Literal("needs_review"), Type.Literal("approved")],
-  messages("Choose a status from the list."),
+  messages("office.translations.error.status"),
 );
 
 const CASE_FIELDS = "title|summary|story|ask|sample_letter|photo_alt|cards_address";

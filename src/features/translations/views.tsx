@@ -9,6 +9,8 @@ import {
   isAdmin,
   Notice,
   OfficeLayout,
+  officeMessages,
+  ot,
 } from "../office/index.js";
 import { ExchangePanel } from "./exchange/views.js";
 import {
@@ -32,17 +34,13 @@ export type { ReviewSection };
 // The translation pages: the overview (a translator's queue, the progress table, opening a
 // language) and the side-by-side editor of one case in one language.
 
-const STATUS_LABELS: Record<FieldStatus, string> = {
-  missing: "missing",
-  draft: "draft",
-  needs_review: "needs review",
-  approved: "approved",
-  outdated: "outdated",
-};
+/** A status's name (office.status.…): missing, draft, needs review, approved, outdated. */
+export const statusLabel = (status: string): string => ot(`office.status.${status}`);
 
+/** A language's name in the page's language, with its tag: "Spanish (es)", "испанский (es)". */
 export const languageName = (tag: string) => {
   try {
-    const name = new Intl.DisplayNames(["en"], { type: "language" }).of(tag);
+    const name = new Intl.DisplayNames([officeMessages().locale], { type: "language" }).of(tag);
     return name && name !== tag ? `${name} (${tag})` : tag;
   } catch {
     return tag;
@@ -53,7 +51,7 @@ export const editorHref = (caseId: number, language: string) =>
   `/office/translations/${caseId}/${encodeURIComponent(language)}`;
 
 function StatusBadge(props: { status: FieldStatus }) {
-  return <span class={`status-${props.status}`}>{STATUS_LABELS[props.status]}</span>;
+  return <span class={`status-${props.status}`}>{statusLabel(props.status)}</span>;
 }
 
 export interface QueueItem {
@@ -85,19 +83,30 @@ export interface OverviewProps {
 }
 
 export function Overview(p: OverviewProps) {
+  const m = officeMessages();
   return (
-    <OfficeLayout title="Translations" user={p.user} csrf={p.csrf} current="/office/translations">
+    <OfficeLayout
+      title={ot("office.menu.translations")}
+      user={p.user}
+      csrf={p.csrf}
+      current="/office/translations"
+    >
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <ErrorSummary errors={p.errors ?? {}} />
       <form method="get" action="/office/translations" class="filters">
-        <Field name="campaign" label="Edition" value={p.campaign.slug} options={p.campaigns} />
+        <Field
+          name="campaign"
+          label={ot("office.translations.edition")}
+          value={p.campaign.slug}
+          options={p.campaigns}
+        />
         <button type="submit" class="secondary">
-          Show
+          {ot("office.translations.show")}
         </button>
       </form>
       {p.editionLanguages && p.editionLanguages.length > 0 ? (
         <p>
-          {p.campaign.title}'s own title, introduction and event kit:{" "}
+          {ot("office.translations.editionTexts", { title: p.campaign.title })}{" "}
           {p.editionLanguages.map((language, i) => (
             <>
               {i > 0 ? ", " : null}
@@ -106,20 +115,20 @@ export function Overview(p: OverviewProps) {
           ))}
         </p>
       ) : null}
-      <h2>Your queue</h2>
+      <h2>{ot("office.translations.queue")}</h2>
       {p.queue.length === 0 ? (
-        <p>Nothing waits for you in {p.campaign.title}.</p>
+        <p>{ot("office.translations.queueEmpty", { title: p.campaign.title })}</p>
       ) : (
         <table>
-          <caption class="sr-only">Translations waiting for you</caption>
+          <caption class="sr-only">{ot("office.translations.queueCaption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Language</th>
-              <th scope="col">Missing</th>
-              <th scope="col">Outdated</th>
-              <th scope="col">Needs review</th>
-              <th scope="col">Draft</th>
+              <th scope="col">{ot("office.translations.case")}</th>
+              <th scope="col">{ot("office.translations.language")}</th>
+              <th scope="col">{ot("office.translations.missing")}</th>
+              <th scope="col">{ot("office.translations.outdated")}</th>
+              <th scope="col">{ot("office.translations.needsReview")}</th>
+              <th scope="col">{ot("office.translations.draft")}</th>
             </tr>
           </thead>
           <tbody>
@@ -129,22 +138,22 @@ export function Overview(p: OverviewProps) {
                   <a href={editorHref(c.caseId, language)}>{c.title || c.slug}</a>
                 </td>
                 <td>{languageName(language)}</td>
-                <td>{counts.missing}</td>
-                <td>{counts.outdated}</td>
-                <td>{counts.needs_review}</td>
-                <td>{counts.draft}</td>
+                <td>{m.number(counts.missing)}</td>
+                <td>{m.number(counts.outdated)}</td>
+                <td>{m.number(counts.needs_review)}</td>
+                <td>{m.number(counts.draft)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h2>Progress in {p.campaign.title}</h2>
+      <h2>{ot("office.translations.progress", { title: p.campaign.title })}</h2>
       <div class="scroll">
         <table>
-          <caption>Approved fields out of those to translate, per language and case</caption>
+          <caption>{ot("office.translations.progressCaption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Language</th>
+              <th scope="col">{ot("office.translations.language")}</th>
               {p.progress.cases.map((c) => (
                 <th scope="col">{c.title || c.slug}</th>
               ))}
@@ -158,11 +167,13 @@ export function Overview(p: OverviewProps) {
                   const cell = c.byLanguage[language];
                   if (!cell) return <td />;
                   const source = p.sources.get(c.caseId) === language;
-                  const label = `${cell.approved}/${cell.total}${cell.outdated ? `, ${cell.outdated} outdated` : ""}`;
+                  const label = `${m.number(cell.approved)}/${m.number(cell.total)}${
+                    cell.outdated ? `, ${ot("office.translations.nOutdated", { count: cell.outdated })}` : ""
+                  }`;
                   return (
                     <td>
                       {source ? (
-                        `${label} (source)`
+                        ot("office.translations.sourceCell", { label })
                       ) : p.canOpen(language) ? (
                         <a href={editorHref(c.caseId, language)}>{label}</a>
                       ) : (
@@ -188,17 +199,17 @@ export function Overview(p: OverviewProps) {
       />
       {isAdmin(p.user) ? (
         <form method="post" action="/office/translations/languages" class="stack">
-          <h2>Open a language for translation</h2>
+          <h2>{ot("office.translations.open")}</h2>
           <CsrfField token={p.csrf} />
           <Field
             name="language"
-            label="Language tag"
+            label={ot("office.translations.languageTag")}
             value={p.language ?? ""}
             errors={p.errors}
-            hint="Any BCP 47 tag, e.g. sw, pt-BR, zh-Hant."
+            hint={ot("office.translations.languageTagHint")}
             required
           />
-          <button type="submit">Open</button>
+          <button type="submit">{ot("office.translations.openSubmit")}</button>
         </form>
       ) : null}
       <ReviewPanel csrf={p.csrf} sections={p.review} />
@@ -235,7 +246,10 @@ export function Editor(o: EditorProps) {
   const writes = translatesInto(o.user, language);
   return (
     <OfficeLayout
-      title={`${stored.texts.title || stored.slug}: ${languageName(language)}`}
+      title={ot("office.translations.editorTitle", {
+        title: stored.texts.title || stored.slug,
+        language: languageName(language),
+      })}
       user={o.user}
       csrf={csrf}
       current="/office/translations"
@@ -243,12 +257,13 @@ export function Editor(o: EditorProps) {
       {o.notice ? <Notice>{o.notice}</Notice> : null}
       <ErrorSummary errors={o.errors ?? {}} />
       <p>
-        From {languageName(source)} into {languageName(language)}. {progress.approved} of {progress.total}{" "}
-        fields approved. The public site shows this translation once the title, summary, story and ask are
-        approved; when the source changes it stays, marked outdated here, unless the change was substantial.
-        {o.reviewRequired
-          ? " Translations into this language are approved by a second person: not by the one who wrote them."
-          : ""}
+        {ot("office.translations.editorIntro", {
+          from: languageName(source),
+          into: languageName(language),
+          approved: officeMessages().number(progress.approved),
+          total: officeMessages().number(progress.total),
+        })}
+        {o.reviewRequired ? ` ${ot("office.translations.fourEyes")}` : ""}
       </p>
       <form method="post" action={editorHref(stored.id, language)} class="stack">
         <CsrfField token={csrf} />
@@ -258,10 +273,12 @@ export function Editor(o: EditorProps) {
           const draft = o.draft?.get(field);
           const change = o.changes.get(field);
           const options: [string, string][] = [
-            ...(state.status === "outdated" ? [[KEEP, "outdated: leave as it is"] as [string, string]] : []),
-            ["draft", "draft"],
-            ["needs_review", "needs review"],
-            ["approved", "approved"],
+            ...(state.status === "outdated"
+              ? [[KEEP, ot("office.translations.keepOutdated")] as [string, string]]
+              : []),
+            ["draft", statusLabel("draft")],
+            ["needs_review", statusLabel("needs_review")],
+            ["approved", statusLabel("approved")],
           ];
           const chosen = draft?.status ?? (state.status === "missing" ? "draft" : state.status);
           return (
@@ -269,14 +286,14 @@ export function Editor(o: EditorProps) {
               <legend>
                 {fieldLabel(field, entry.targets)}: <StatusBadge status={state.status} />
                 {state.status !== "missing" && state.publicText !== null && state.stored !== "approved"
-                  ? " (the approved text stays public meanwhile)"
+                  ? ` ${ot("office.translations.staysPublic")}`
                   : ""}
               </legend>
               {change ? <SourceDiff change={change} language={source} /> : null}
               <div class="side-by-side">
                 <div class="field">
                   <p>
-                    <strong>Source ({source})</strong>
+                    <strong>{ot("office.translations.source", { language: source })}</strong>
                   </p>
                   <div lang={source} dir={direction(source)} class="source-text">
                     {sourceState.text}
@@ -284,7 +301,7 @@ export function Editor(o: EditorProps) {
                 </div>
                 <Field
                   name={`text-${field}`}
-                  label={`Translation (${language})`}
+                  label={ot("office.translations.translation", { language })}
                   value={draft?.text ?? state.text}
                   errors={o.errors}
                   textarea={!isLine(field)}
@@ -299,7 +316,7 @@ export function Editor(o: EditorProps) {
               </div>
               <Field
                 name={`status-${field}`}
-                label={`Status: ${fieldLabel(field, entry.targets)}`}
+                label={ot("office.translations.status", { field: fieldLabel(field, entry.targets) })}
                 value={chosen}
                 errors={o.errors}
                 options={options}
@@ -307,10 +324,10 @@ export function Editor(o: EditorProps) {
             </fieldset>
           );
         })}
-        <button type="submit">Save</button>
+        <button type="submit">{ot("office.translations.save")}</button>
       </form>
       <p>
-        <a href="/office/translations">Back to the translations</a>
+        <a href="/office/translations">{ot("office.translations.back")}</a>
       </p>
     </OfficeLayout>
   );

@@ -117,6 +117,11 @@ const SHIPPED: Record<string, string> = {
   "010_login_throttle.sql": "0ba1251762caa1a544494b70bf10fe2ad5b1d8d7f9855c1a46448750ed9394ce",
   "011_form_submissions.sql": "2d8598eef0da07eb86647bb823952ea0115cbb26292434cd8366f180cfaffd18",
   "012_action_source.sql": "a0d29b675a8ca1836f1103605a26c89f654442b61ab8c81ebbd9de657a04d07d",
+  "013_editions_sections.sql": "632180321d1ec5d5005c5adf9ad29e9707d4a12e840675d402e2cb1dc20613e6",
+  "014_translation_workflow.sql": "67c3a39495224d1810bd044f2cf56c4b41e3b58ee2d6c5696f293717ef4711c9",
+  "016_translation_exchange.sql": "5c689209bf3b1e5df83369d6433e2d7e259aeef9198bd10b596db08ebd52be21",
+  "017_user_locale.sql": "49c90f1d1a627bb6a3066c5e2f87a95b905d4fd817b592e8547a4159477c5b9b",
+  "018_material_packs.sql": "e4aa3453453e8a9b7708b8c2c04f1039729845360e94bc3e94bfdacf0988bf49",
 };
 
 test("shipped migrations keep the content they shipped with", () => {

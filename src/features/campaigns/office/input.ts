@@ -2,7 +2,7 @@ import { type Static, Type } from "typebox";
 import { messages } from "../../../platform/http/forms.js";
 import { canonicalLanguage, isSlug, LanguageTag, SLUG_PATTERN } from "../../../platform/rules.js";
 import { isTimeZone, localToInstant } from "../../events/index.js";
-import type { Errors } from "../../office/index.js";
+import { type Errors, officeKey, ot } from "../../office/index.js";
 
 // What an edition's form may hold, checked field by field; nothing is saved unless the whole
 // form is valid. The schema checks each field's shape; checkEditionForm what it cannot see
@@ -57,19 +57,20 @@ export const TEXT_BODY_LIMIT = 1024 * 1024;
 /** `?done=` names the notice after a save. */
 export const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
 
+// Message keys (office.campaigns.error.…), shown in the reader's language by the form parts.
 const ERRORS = {
-  slug: "A slug is 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit (like w4r-2013).",
-  title: `Enter a title of at most ${MAX_TITLE} characters.`,
-  intro: `Keep the introduction under ${MAX_INTRO.toLocaleString("en")} characters.`,
-  eventKit: `Keep the event kit under ${MAX_EVENT_KIT.toLocaleString("en")} characters.`,
-  startsAt: "Enter when the campaign starts, as a date and time.",
-  endsAt: "Enter when the campaign ends, as a date and time.",
-  timeZone: "Choose a time zone from the list (like Europe/Madrid or UTC).",
-  goal: "The goal is a whole number of actions, 0 or more.",
-  previous: "Choose the previous campaign from the list.",
-  defaultLanguage: "Enter the default language as a BCP 47 tag (like en or es-ES).",
-  lateReportDays: "Late reports are taken for a whole number of days, from 0 to 3650.",
-  cases: "Choose cases from the list.",
+  slug: "office.campaigns.error.slug",
+  title: officeKey("office.campaigns.error.title", { max: MAX_TITLE }),
+  intro: officeKey("office.campaigns.error.intro", { max: MAX_INTRO }),
+  eventKit: officeKey("office.campaigns.error.eventKit", { max: MAX_EVENT_KIT }),
+  startsAt: "office.campaigns.error.startsAt",
+  endsAt: "office.campaigns.error.endsAt",
+  timeZone: "office.campaigns.error.timeZone",
+  goal: "office.campaigns.error.goal",
+  previous: "office.campaigns.error.previous",
+  defaultLanguage: "office.campaigns.error.defaultLanguage",
+  lateReportDays: "office.campaigns.error.lateDays",
+  cases: "office.campaigns.error.cases",
 };
 
 const LocalDateTime = (message: string) =>
@@ -127,7 +128,7 @@ function instant(local: string, zone: string, field: "starts_at" | "ends_at", er
   if ("instant" in result) return result.instant;
   errors[field] =
     result.error === "gap"
-      ? `${local.replace("T", " ")} does not exist in ${zone} (the clocks skip it); choose another time.`
+      ? ot("office.campaigns.error.gap", { time: local.replace("T", " "), zone })
       : field === "starts_at"
         ? ERRORS.startsAt
         : ERRORS.endsAt;
@@ -142,7 +143,7 @@ export function checkEditionForm(
   const slug = ctx.self ?? form.slug.toLowerCase();
   if (ctx.self === null) {
     if (!isSlug(slug)) errors.slug = ERRORS.slug;
-    else if (ctx.editions.includes(slug)) errors.slug = `There is already a campaign “${slug}”.`;
+    else if (ctx.editions.includes(slug)) errors.slug = ot("office.campaigns.error.taken", { slug });
   }
   if (form.title === "" || form.title.length > MAX_TITLE) errors.title = ERRORS.title;
   if (form.intro.length > MAX_INTRO) errors.intro = ERRORS.intro;
@@ -152,14 +153,14 @@ export function checkEditionForm(
   if (!isTimeZone(zone)) errors.time_zone = ERRORS.timeZone;
   const startsAt = instant(form.startsAt, zone, "starts_at", errors);
   const endsAt = instant(form.endsAt, zone, "ends_at", errors);
-  if (startsAt && endsAt && endsAt <= startsAt) errors.ends_at = "The campaign must end after it starts.";
+  if (startsAt && endsAt && endsAt <= startsAt) errors.ends_at = "office.campaigns.error.order";
 
   const goal = /^\d{1,13}$/.test(form.goal) ? Number(form.goal) : Number.NaN;
   if (!(goal >= 0 && goal <= MAX_GOAL)) errors.goal = ERRORS.goal;
 
   let previous: string | null = null;
   if (form.previous !== "") {
-    if (form.previous === ctx.self) errors.previous = "A campaign cannot be compared with itself.";
+    if (form.previous === ctx.self) errors.previous = "office.campaigns.error.self";
     else if (!ctx.editions.includes(form.previous)) errors.previous = ERRORS.previous;
     else previous = form.previous;
   }
@@ -177,10 +178,9 @@ export function checkEditionForm(
     if (!known.has(id)) errors.cases = ERRORS.cases;
     else if (!cases.includes(id)) cases.push(id);
   }
-  if (form.carryOver && ctx.self !== null)
-    errors.carry_over = "Cases are carried over when a campaign is created.";
+  if (form.carryOver && ctx.self !== null) errors.carry_over = "office.campaigns.error.carryLater";
   if (form.carryOver && previous === null && !errors.previous)
-    errors.carry_over = "Choose the previous campaign to carry its cases over.";
+    errors.carry_over = "office.campaigns.error.carryNoPrevious";
 
   return {
     input: {

@@ -19,6 +19,7 @@ import {
   guard,
   isAdmin,
   notFound,
+  ot,
   sendPage,
 } from "../../office/index.js";
 import { languagesInUse } from "../../translations/index.js";
@@ -45,7 +46,13 @@ import {
   updateEdition,
 } from "./store.js";
 import { campaignTextRoutes } from "./text-routes.js";
-import { EditionPage, type EditionPageProps, type EditionRow, EditionsPage, NOTICES } from "./views.js";
+import {
+  campaignNotice,
+  EditionPage,
+  type EditionPageProps,
+  type EditionRow,
+  EditionsPage,
+} from "./views.js";
 
 // Editions in the back office, for admins: side by side, created (with the previous edition's
 // cases carried over if asked), edited, and their texts translated (by admins and translators
@@ -143,7 +150,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
             lateReportsUntil: reportsCloseAt(c),
           };
         });
-      const notice = NOTICES[request.query.done ?? ""];
+      const notice = campaignNotice(request.query.done);
       return sendPage(reply, h(EditionsPage, { user, csrf: reply.generateCsrf(), notice, rows }));
     },
   );
@@ -183,7 +190,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
     const errors: Errors = {};
     await lockEditions(client);
     if (!self && (await editionSlugs(client)).includes(input.slug))
-      errors.slug = `There is already a campaign “${input.slug}”.`;
+      errors.slug = ot("office.campaigns.error.taken", { slug: input.slug });
     if (self && input.previous && (await makesCycle(client, self.id, input.previous)))
       errors.previous = `${input.previous} is compared with this campaign already (directly or through others): that would be a circle.`;
     return errors;
@@ -231,7 +238,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
   const editionParam = async (slug: string) => {
     // A text that is no slug names no edition (and never reaches the database).
     const record = isSlug(slug) ? await loadEdition(pool, slug) : undefined;
-    if (!record) throw notFound("This campaign");
+    if (!record) throw notFound("office.problem.notFound.edition");
     return record;
   };
 
@@ -243,7 +250,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
     },
     async (request, reply) => {
       const record = await editionParam(request.params.slug);
-      const notice = NOTICES[request.query.done ?? ""];
+      const notice = campaignNotice(request.query.done);
       return editionPage(reply, currentUser(request), {
         slug: record.slug,
         form: formOfRecord(record),
@@ -279,10 +286,10 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
         errors = await checkStored(client, record, checked.input);
         if (Object.keys(errors).length > 0) return undefined;
         const before = await loadEdition(client, slug);
-        if (!before) throw notFound("This campaign");
+        if (!before) throw notFound("office.problem.notFound.edition");
         await updateEdition(client, before.id, checked.input, user.id);
         const after = await loadEdition(client, slug);
-        if (!after) throw notFound("This campaign");
+        if (!after) throw notFound("office.problem.notFound.edition");
         const slugs = caseSlugs(cases);
         const [b, a] = [auditView(before, slugs), auditView(after, slugs)];
         // Saving an unchanged form changes nothing, so it leaves no record either.

@@ -10,12 +10,21 @@ import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import { canonicalLanguage, isSlug } from "../../../platform/rules.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
-import { actorOf, audit, canTranslate, currentUser, guard, notFound, sendPage } from "../../office/index.js";
+import {
+  actorOf,
+  audit,
+  canTranslate,
+  currentUser,
+  guard,
+  notFound,
+  ot,
+  sendPage,
+} from "../../office/index.js";
 import { translatesInto } from "../../translations/index.js";
 import { DoneQuery, MAX_EVENT_KIT, MAX_INTRO, MAX_TITLE, TEXT_BODY_LIMIT } from "./input.js";
 import { type EditionRecord, loadEdition, lockEditions } from "./store.js";
 import { readTexts, StatusField, TextField, TextsEditor } from "./texts.js";
-import { FIELD_LABELS, NOTICES } from "./views.js";
+import { campaignNotice, FIELD_LABELS } from "./views.js";
 
 // An edition's title, introduction and event kit in another language than its default: written
 // by admins and by translators into that language, with a status; audited, then announced with
@@ -34,11 +43,9 @@ const CampaignTextsBody = Type.Object({
   status: StatusField,
 });
 
-const TEXT_FIELDS = CAMPAIGN_FIELDS.map((name) => ({
-  name,
-  label: FIELD_LABELS[name],
-  textarea: name !== "title",
-}));
+/** The fields of the texts form, labelled in the page's language. */
+const textFields = () =>
+  CAMPAIGN_FIELDS.map((name) => ({ name, label: ot(FIELD_LABELS[name]), textarea: name !== "title" }));
 
 const textsForm = formRoute(CampaignTextsBody);
 
@@ -50,7 +57,7 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
   const editionParam = async (slug: string) => {
     // A text that is no slug names no edition (and never reaches the database).
     const record = isSlug(slug) ? await loadEdition(pool, slug) : undefined;
-    if (!record) throw notFound("This campaign");
+    if (!record) throw notFound("office.problem.notFound.edition");
     return record;
   };
 
@@ -58,9 +65,9 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
   const textsParams = async (user: OfficeUser, params: { slug: string; language: string }) => {
     const record = await editionParam(params.slug);
     const language = canonicalLanguage(params.language);
-    if (!language) throw notFound("This language");
+    if (!language) throw notFound("office.problem.notFound.language");
     if (!translatesInto(user, language))
-      throw new Problem(403, "forbidden", `You do not translate into ${language}.`);
+      throw new Problem(403, "forbidden", ot("office.translations.notYours", { language }));
     return { record, language };
   };
 
@@ -82,16 +89,19 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
       h(TextsEditor, {
         user,
         csrf: reply.generateCsrf(),
-        title: `${record.title}: texts in ${language}`,
+        title: ot("office.campaigns.textsTitle", { title: record.title, language }),
         current: user.role === "admin" ? "/office/campaigns" : "/office/translations",
         action: `/office/campaigns/${record.slug}/texts/${language}`,
         back:
           user.role === "admin"
-            ? { href: `/office/campaigns/${record.slug}`, label: `Back to ${record.title}` }
-            : { href: "/office/translations", label: "Back to the translations" },
+            ? {
+                href: `/office/campaigns/${record.slug}`,
+                label: ot("office.campaigns.backTo", { title: record.title }),
+              }
+            : { href: "/office/translations", label: ot("office.translations.back") },
         source: record.defaultLanguage,
         language,
-        fields: TEXT_FIELDS,
+        fields: textFields(),
         texts: record.texts,
         ...extra,
       }),
@@ -110,7 +120,7 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
       // The default language is written in the campaign's own form.
       if (language.toLowerCase() === record.defaultLanguage.toLowerCase() && user.role === "admin")
         return reply.redirect(`/office/campaigns/${record.slug}`, 303);
-      return textsPage(reply, user, record, language, { notice: NOTICES[request.query.done ?? ""] });
+      return textsPage(reply, user, record, language, { notice: campaignNotice(request.query.done) });
     },
   );
 
@@ -126,11 +136,7 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
       const user = currentUser(request);
       const { record, language } = await textsParams(user, request.params);
       if (language.toLowerCase() === record.defaultLanguage.toLowerCase())
-        throw new Problem(
-          409,
-          "source_language",
-          "The default language's texts are written in the campaign's form.",
-        );
+        throw new Problem(409, "source_language", ot("office.campaigns.defaultInForm"));
       const values = readTexts(request.body, CAMPAIGN_FIELDS);
       const errors = formErrors(request);
       if (Object.keys(errors).length > 0)

@@ -9,16 +9,26 @@ import {
 import { messages } from "../../../platform/http/forms.js";
 import { direction } from "../../../platform/i18n/locales.js";
 import type { OfficeUser } from "../../office/index.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout } from "../../office/index.js";
+import {
+  CsrfField,
+  ErrorSummary,
+  type Errors,
+  Field,
+  Notice,
+  OfficeLayout,
+  officeKey,
+  ot,
+} from "../../office/index.js";
 
 // The translation of an edition's or a section's own texts into one language: the source text
 // beside each field, the field's state (outdated once the source moved on), and one status for
 // what is saved. Shared by editions and sections (sections import it through index.ts).
 
+/** The statuses a texts form offers, as message keys. */
 export const STATUS_LABELS: Record<TextStatus, string> = {
-  draft: "Draft",
-  needs_review: "Needs review",
-  approved: "Approved: show it on the public site",
+  draft: "office.texts.status.draft",
+  needs_review: "office.texts.status.needsReview",
+  approved: "office.texts.status.approved",
 };
 
 /** A translated field of a texts form (`text-<field>`), at most `max` characters. */
@@ -26,14 +36,14 @@ export const TextField = (max: number) =>
   Type.Optional(
     Type.String({
       maxLength: max,
-      ...messages(`Keep this text under ${max.toLocaleString("en")} characters.`),
+      ...messages(officeKey("office.texts.error.tooLong", { max })),
     }),
   );
 
 /** The one status of a texts form. */
 export const StatusField = Type.Union(
   TEXT_STATUSES.map((s) => Type.Literal(s)),
-  messages("Choose a status from the list."),
+  messages("office.translations.error.status"),
 );
 
 /** The texts a post holds, field by field ('' for a field left empty). */
@@ -66,11 +76,11 @@ export interface TextsEditorProps {
 }
 
 const STATE_LABELS: Record<TextState, string> = {
-  missing: "missing",
-  outdated: "outdated: the source changed since",
-  draft: "draft",
-  needs_review: "needs review",
-  approved: "approved",
+  missing: "office.status.missing",
+  outdated: "office.texts.state.outdated",
+  draft: "office.status.draft",
+  needs_review: "office.status.needs_review",
+  approved: "office.status.approved",
 };
 
 export function TextsEditor(p: TextsEditorProps) {
@@ -84,7 +94,7 @@ export function TextsEditor(p: TextsEditorProps) {
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <ErrorSummary errors={p.errors ?? {}} />
       <p>
-        <a href={p.back.href}>{p.back.label}</a> · source language: {p.source}
+        <a href={p.back.href}>{p.back.label}</a> · {ot("office.texts.sourceLanguage", { language: p.source })}
       </p>
       <form class="stack" method="post" action={p.action}>
         <CsrfField token={p.csrf} />
@@ -94,14 +104,14 @@ export function TextsEditor(p: TextsEditorProps) {
           return (
             <div class="translation-field">
               <h2>
-                {f.label} <span class={`state-${state}`}>({STATE_LABELS[state]})</span>
+                {f.label} <span class={`state-${state}`}>({ot(STATE_LABELS[state])})</span>
               </h2>
               <blockquote lang={p.source} dir={direction(p.source)} class="source">
-                {source === "" ? "(no source text)" : source}
+                {source === "" ? ot("office.texts.noSource") : source}
               </blockquote>
               <Field
                 name={`text-${f.name}`}
-                label={`${f.label} in ${p.language}`}
+                label={ot("office.texts.fieldIn", { field: f.label, language: p.language })}
                 value={p.values?.[f.name] ?? row(p.language, f.name)?.text ?? ""}
                 errors={p.errors}
                 textarea={f.textarea}
@@ -114,12 +124,12 @@ export function TextsEditor(p: TextsEditorProps) {
         })}
         <Field
           name="status"
-          label="Status"
+          label={ot("office.campaigns.status")}
           value={status}
           errors={p.errors}
-          options={TEXT_STATUSES.map((s) => [s, STATUS_LABELS[s]])}
+          options={TEXT_STATUSES.map((s) => [s, ot(STATUS_LABELS[s])])}
         />
-        <button type="submit">Save the translation</button>
+        <button type="submit">{ot("office.texts.save")}</button>
       </form>
     </OfficeLayout>
   );

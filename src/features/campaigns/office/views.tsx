@@ -11,6 +11,9 @@ import {
   formatTime,
   Notice,
   OfficeLayout,
+  officeMessages,
+  officeText,
+  ot,
 } from "../../office/index.js";
 import type { Comparison } from "./compare.js";
 import type { EditionForm } from "./input.js";
@@ -19,26 +22,33 @@ import type { CaseChoice } from "./store.js";
 // The editions in the back office: side by side, one edition's form, and the translation of
 // its texts into one language. Handlers are in routes.ts.
 
-const fmt = (n: number) => n.toLocaleString("en");
+const fmt = (n: number) => officeMessages().number(n);
 
-export const NOTICES: Record<string, string> = {
-  created: "The campaign is created. Every public page and counter knows it now.",
-  saved: "The campaign is saved.",
-  translated: "The translation is saved.",
+const NOTICE_KEYS: Record<string, string> = {
+  created: "office.campaigns.notice.created",
+  saved: "office.campaigns.notice.saved",
+  translated: "office.campaigns.notice.translated",
 };
 
+/** The notice a ?done= value names, in the page's language. */
+export const campaignNotice = (done: string | undefined): string | undefined => {
+  const key = NOTICE_KEYS[done ?? ""];
+  return key ? ot(key) : undefined;
+};
+
+/** The edition's translatable fields' labels, as message keys. */
 export const FIELD_LABELS: Record<CampaignField, string> = {
-  title: "Title",
-  intro: "Introduction",
-  event_kit: "Event kit: how to run a letter-writing event",
+  title: "office.campaigns.field.title",
+  intro: "office.campaigns.field.intro",
+  event_kit: "office.campaigns.field.eventKit",
 };
 
 const STATE_LABELS: Record<TextState, string> = {
-  missing: "missing",
-  outdated: "outdated",
-  draft: "draft",
-  needs_review: "needs review",
-  approved: "approved",
+  missing: "office.status.missing",
+  outdated: "office.status.outdated",
+  draft: "office.status.draft",
+  needs_review: "office.status.needs_review",
+  approved: "office.status.approved",
 };
 
 export interface EditionRow {
@@ -56,18 +66,18 @@ export interface EditionRow {
 }
 
 const BASIS: Record<NonNullable<Comparison["basis"]>, string> = {
-  same_point: "at the same point",
-  final: "in all",
-  to_beat: "to beat",
+  same_point: "office.campaigns.basis.samePoint",
+  final: "office.campaigns.basis.final",
+  to_beat: "office.campaigns.basis.toBeat",
 };
 
 function Versus({ c }: { c: Comparison }) {
   if (c.previous === null || c.basis === null) return <>—</>;
   const ratio =
-    c.previous > 0 && c.basis !== "to_beat" ? ` (${Math.round((c.total / c.previous) * 100)} %)` : "";
+    c.previous > 0 && c.basis !== "to_beat" ? ` (${officeMessages().percent(c.total / c.previous)})` : "";
   return (
     <>
-      {fmt(c.previous)} {BASIS[c.basis]}
+      {fmt(c.previous)} {ot(BASIS[c.basis])}
       {ratio}
     </>
   );
@@ -75,28 +85,28 @@ function Versus({ c }: { c: Comparison }) {
 
 export function EditionsPage(p: { user: OfficeUser; csrf: string; notice?: string; rows: EditionRow[] }) {
   return (
-    <OfficeLayout title="Campaigns" user={p.user} csrf={p.csrf} current="/office/campaigns">
+    <OfficeLayout title={ot("office.menu.campaigns")} user={p.user} csrf={p.csrf} current="/office/campaigns">
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <p>
         <a class="button" href="/office/campaigns/new">
-          New campaign
+          {ot("office.campaigns.new")}
         </a>
       </p>
       <table class="editions">
-        <caption class="sr-only">Campaigns, newest first</caption>
+        <caption class="sr-only">{ot("office.campaigns.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">Campaign</th>
-            <th scope="col">Dates</th>
-            <th scope="col">Status</th>
+            <th scope="col">{ot("office.campaigns.campaign")}</th>
+            <th scope="col">{ot("office.campaigns.dates")}</th>
+            <th scope="col">{ot("office.campaigns.status")}</th>
             <th scope="col" class="number">
-              Goal
+              {ot("office.campaigns.goal")}
             </th>
             <th scope="col" class="number">
-              Actions so far
+              {ot("office.campaigns.actionsSoFar")}
             </th>
-            <th scope="col">Previous campaign</th>
-            <th scope="col">Cases</th>
+            <th scope="col">{ot("office.campaigns.previousCampaign")}</th>
+            <th scope="col">{ot("office.campaigns.cases")}</th>
           </tr>
         </thead>
         <tbody>
@@ -109,10 +119,13 @@ export function EditionsPage(p: { user: OfficeUser; csrf: string; notice?: strin
                 {formatTime(r.startsAt)} – {formatTime(r.endsAt)}
                 <br />
                 <span class="hint">
-                  entered in {r.timeZone}; reports until {formatTime(r.lateReportsUntil)}
+                  {ot("office.campaigns.enteredIn", {
+                    zone: r.timeZone,
+                    until: formatTime(r.lateReportsUntil),
+                  })}
                 </span>
               </td>
-              <td class={`status-${r.status}`}>{r.status}</td>
+              <td class={`status-${r.status}`}>{ot(`office.campaigns.state.${r.status}`)}</td>
               <td class="number">{fmt(r.goal)}</td>
               <td class="number">{fmt(r.comparison.total)}</td>
               <td>
@@ -123,7 +136,11 @@ export function EditionsPage(p: { user: OfficeUser; csrf: string; notice?: strin
                   </>
                 ) : null}
               </td>
-              <td>{r.cases.length === 0 ? "none" : `${r.cases.length}: ${r.cases.join(", ")}`}</td>
+              <td>
+                {r.cases.length === 0
+                  ? ot("office.campaigns.none")
+                  : `${fmt(r.cases.length)}: ${r.cases.join(", ")}`}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -160,7 +177,7 @@ export function EditionPage(o: EditionPageProps) {
   const dir = direction(form.defaultLanguage);
   return (
     <OfficeLayout
-      title={creating ? "New campaign" : form.title || (o.slug ?? "")}
+      title={creating ? ot("office.campaigns.new") : form.title || (o.slug ?? "")}
       user={o.user}
       csrf={o.csrf}
       current="/office/campaigns"
@@ -172,8 +189,8 @@ export function EditionPage(o: EditionPageProps) {
         {creating ? (
           <Field
             name="slug"
-            label="Slug"
-            hint="Its address in links and the API, e.g. w4r-2013. It cannot be changed later."
+            label={ot("office.campaigns.slug")}
+            hint={ot("office.campaigns.slugHint")}
             value={form.slug}
             errors={errors}
             required
@@ -181,21 +198,28 @@ export function EditionPage(o: EditionPageProps) {
           />
         ) : (
           <p>
-            Slug: <code>{o.slug}</code>
+            {ot("office.campaigns.slugIs")} <code>{o.slug}</code>
           </p>
         )}
         <Field
           name="default_language"
-          label="Default language"
-          hint="The language the texts below are written in; readers without a translation see it (BCP 47, e.g. en)."
+          label={ot("office.campaigns.defaultLanguage")}
+          hint={ot("office.campaigns.defaultLanguageHint")}
           value={form.defaultLanguage}
           errors={errors}
           required
         />
-        <Field name="title" label="Title" value={form.title} errors={errors} required dir={dir} />
+        <Field
+          name="title"
+          label={ot("office.campaigns.field.title")}
+          value={form.title}
+          errors={errors}
+          required
+          dir={dir}
+        />
         <Field
           name="intro"
-          label="Introduction"
+          label={ot("office.campaigns.field.intro")}
           textarea
           rows={5}
           value={form.intro}
@@ -204,8 +228,8 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="event_kit"
-          label="Event kit"
-          hint="How to run a letter-writing event and report its letters; printed in the event kit."
+          label={ot("office.campaigns.eventKit")}
+          hint={ot("office.campaigns.eventKitHint")}
           textarea
           rows={10}
           value={form.eventKit}
@@ -214,15 +238,15 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="time_zone"
-          label="Time zone"
-          hint="The start and end below are read in this zone."
+          label={ot("office.campaigns.timeZone")}
+          hint={ot("office.campaigns.timeZoneHint")}
           value={form.timeZone}
           errors={errors}
           options={o.timeZones.map((z) => [z, z])}
         />
         <Field
           name="starts_at"
-          label="Starts"
+          label={ot("office.campaigns.starts")}
           type="datetime-local"
           value={form.startsAt}
           errors={errors}
@@ -230,7 +254,7 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="ends_at"
-          label="Ends"
+          label={ot("office.campaigns.ends")}
           type="datetime-local"
           value={form.endsAt}
           errors={errors}
@@ -238,8 +262,8 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="late_report_days"
-          label="Late reports, days after the end"
-          hint="Reports of letters for this campaign are taken for this many days after it ends."
+          label={ot("office.campaigns.lateDays")}
+          hint={ot("office.campaigns.lateDaysHint")}
           type="number"
           value={form.lateReportDays}
           errors={errors}
@@ -247,8 +271,8 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="goal"
-          label="Goal"
-          hint="Actions in all countries."
+          label={ot("office.campaigns.goal")}
+          hint={ot("office.campaigns.goalHint")}
           type="number"
           value={form.goal}
           errors={errors}
@@ -257,12 +281,12 @@ export function EditionPage(o: EditionPageProps) {
         />
         <Field
           name="previous"
-          label="Compared with"
-          hint="The previous campaign, whose count this one is measured against."
+          label={ot("office.campaigns.comparedWith")}
+          hint={ot("office.campaigns.comparedWithHint")}
           value={form.previous}
           errors={errors}
           options={[
-            ["", "none"],
+            ["", ot("office.campaigns.none")],
             ...o.editions.filter((s) => s !== o.slug).map((s): [string, string] => [s, s]),
           ]}
         />
@@ -270,46 +294,46 @@ export function EditionPage(o: EditionPageProps) {
           <>
             <Checkbox
               name="carry_over"
-              label="Carry over the previous campaign's cases"
+              label={ot("office.campaigns.carryOver")}
               checked={form.carryOver}
-              hint="with their texts and translations, in the same order"
+              hint={ot("office.campaigns.carryOverHint")}
             />
             {errors.carry_over ? (
               <p class="error" id="f-carry_over-error">
-                {errors.carry_over}
+                {officeText(errors.carry_over)}
               </p>
             ) : null}
           </>
         ) : null}
         <fieldset id="f-cases" aria-describedby={errors.cases ? "f-cases-error" : undefined}>
-          <legend>Featured cases</legend>
+          <legend>{ot("office.campaigns.featured")}</legend>
           {errors.cases ? (
             <p class="error" id="f-cases-error">
-              {errors.cases}
+              {officeText(errors.cases)}
             </p>
           ) : null}
-          {o.cases.length === 0 ? <p>There are no cases yet.</p> : null}
+          {o.cases.length === 0 ? <p>{ot("office.campaigns.noCases")}</p> : null}
           {o.cases.map((c) => (
             <Checkbox
               name="cases"
               value={String(c.id)}
               label={c.title}
               checked={chosen.has(String(c.id))}
-              hint={`(${c.slug}${c.published ? "" : ", not published"})`}
+              hint={c.published ? `(${c.slug})` : ot("office.campaigns.notPublished", { slug: c.slug })}
             />
           ))}
         </fieldset>
-        <button type="submit">{creating ? "Create the campaign" : "Save the campaign"}</button>
+        <button type="submit">{ot(creating ? "office.campaigns.create" : "office.campaigns.save")}</button>
       </form>
       {!creating && o.translations.length > 0 ? (
         <section>
-          <h2>Translations of the campaign's texts</h2>
+          <h2>{ot("office.campaigns.translations")}</h2>
           <table>
             <thead>
               <tr>
-                <th scope="col">Language</th>
+                <th scope="col">{ot("office.translations.language")}</th>
                 {CAMPAIGN_FIELDS.map((f) => (
-                  <th scope="col">{FIELD_LABELS[f].split(":")[0]}</th>
+                  <th scope="col">{ot(`${FIELD_LABELS[f]}.short`)}</th>
                 ))}
               </tr>
             </thead>
@@ -320,7 +344,7 @@ export function EditionPage(o: EditionPageProps) {
                     <a href={`/office/campaigns/${o.slug}/texts/${t.language}`}>{t.language}</a>
                   </th>
                   {CAMPAIGN_FIELDS.map((f) => (
-                    <td class={`state-${t.states[f]}`}>{STATE_LABELS[t.states[f]]}</td>
+                    <td class={`state-${t.states[f]}`}>{ot(STATE_LABELS[t.states[f]])}</td>
                   ))}
                 </tr>
               ))}

@@ -1,6 +1,6 @@
 import { isCountryCode } from "../../../core/ledger/intake.js";
 import { canonicalLanguage } from "../../../platform/rules.js";
-import type { Errors } from "../../office/index.js";
+import { type Errors, officeMessages, ot } from "../../office/index.js";
 import {
   type CaseField,
   emptyTexts,
@@ -27,33 +27,36 @@ export const TEXT_FORM_LIMIT = 1024 * 1024;
 
 export { MAX_LENGTH };
 
+// Labels are messages (office.field.…), read when a page is made, in its language.
 const CASE_LABELS: Record<CaseField, string> = {
-  title: "Title (the person's or community's name)",
-  summary: "Summary",
-  story: "Story",
-  ask: "The ask",
-  sample_letter: "Sample letter",
-  photo_alt: "Photo description (for people who cannot see it)",
-  cards_address: "Where solidarity cards go",
+  title: "office.field.title",
+  summary: "office.field.summary",
+  story: "office.field.story",
+  ask: "office.field.ask",
+  sample_letter: "office.field.sampleLetter",
+  photo_alt: "office.field.photoAlt",
+  cards_address: "office.field.cardsAddress",
 };
 
 const TARGET_LABELS: Record<TargetPart, string> = {
-  title: "title",
-  salutation: "salutation",
-  address: "postal address",
+  title: "office.field.target.title",
+  salutation: "office.field.target.salutation",
+  address: "office.field.target.address",
 };
 
 /** A field's label; a target's fields are named after the target ("Target 1 (Gao Zhisheng): title"). */
 export function fieldLabel(field: FieldName, targets: { id: number; name: string }[] = []): string {
   const parsed = parseField(field);
   if (!parsed) return field;
-  if (parsed.kind === "case") return CASE_LABELS[parsed.field];
+  if (parsed.kind === "case") return ot(CASE_LABELS[parsed.field]);
   const index = targets.findIndex((t) => t.id === parsed.targetId);
-  const name = index >= 0 ? ` ${index + 1} (${targets[index]?.name})` : "";
-  return `Target${name}: ${TARGET_LABELS[parsed.part]}`;
+  const part = ot(TARGET_LABELS[parsed.part]);
+  return index >= 0
+    ? ot("office.field.targetNamed", { n: index + 1, name: targets[index]?.name ?? "", part })
+    : ot("office.field.targetPart", { part });
 }
 
-/** Labels of the case's own fields. */
+/** Labels of the case's own fields, as message keys. */
 export const FIELD_LABELS = CASE_LABELS;
 
 export interface TargetDraft {
@@ -166,29 +169,30 @@ export const filledTargets = (draft: CaseDraft) => draft.targets.filter((t) => !
  */
 export function validate(draft: CaseDraft, campaigns: CampaignOption[], isNew: boolean): Errors {
   const errors: Errors = {};
-  if (!isCountryCode(draft.country))
-    errors.country = "Enter the two-letter country code (ISO 3166-1), e.g. CN.";
+  if (!isCountryCode(draft.country)) errors.country = "office.cases.error.country";
   if (isNew && !canonicalLanguage(draft.sourceLanguage))
-    errors.source_language = "Enter a language tag, e.g. en, es, pt-BR.";
+    errors.source_language = "office.cases.error.language";
   for (const field of FIELDS) {
     if (draft.texts[field].length > MAX_LENGTH[field])
-      errors[field] = `Use at most ${MAX_LENGTH[field].toLocaleString("en")} characters.`;
+      errors[field] = ot("office.translations.error.tooLong", {
+        max: officeMessages().number(MAX_LENGTH[field]),
+      });
   }
   draft.targets.forEach((t, i) => {
     if (blankTarget(t)) return;
-    if (t.name === "" || t.name.length > 200) errors[`target-${i}-name`] = "Enter the target's name.";
-    if (t.title.length > 200) errors[`target-${i}-title`] = "Use at most 200 characters.";
-    if (t.salutation.length > 200) errors[`target-${i}-salutation`] = "Use at most 200 characters.";
+    const at200 = ot("office.translations.error.tooLong", { max: officeMessages().number(200) });
+    if (t.name === "" || t.name.length > 200) errors[`target-${i}-name`] = "office.cases.error.targetName";
+    if (t.title.length > 200) errors[`target-${i}-title`] = at200;
+    if (t.salutation.length > 200) errors[`target-${i}-salutation`] = at200;
     if (t.postalAddress === "" || t.postalAddress.length > 1000)
-      errors[`target-${i}-address`] = "Enter the postal address letters go to.";
+      errors[`target-${i}-address`] = "office.cases.error.targetAddress";
   });
-  if (filledTargets(draft).length === 0)
-    errors["target-0-name"] ??= "A case needs at least one target: the person letters are addressed to.";
+  if (filledTargets(draft).length === 0) errors["target-0-name"] ??= "office.cases.error.noTarget";
   const known = new Set(campaigns.map((c) => c.id));
   for (const [id, position] of draft.campaigns) {
-    if (!known.has(id)) errors.campaigns = "Choose editions from the list.";
+    if (!known.has(id)) errors.campaigns = "office.cases.error.editions";
     else if (!Number.isInteger(position) || position < 0 || position > 999)
-      errors[`position-${id}`] = "Enter a position from 0 to 999.";
+      errors[`position-${id}`] = "office.cases.error.position";
   }
   return errors;
 }

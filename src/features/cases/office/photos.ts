@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import sharp, { type Metadata } from "sharp";
+import { ot } from "../../office/index.js";
 
 // Case photos: checked by their content (never by their name or declared type), turned upright,
 // stripped of every metadata block — a phone photo's GPS position could endanger the person
@@ -27,17 +28,16 @@ export async function resizePhoto(data: Buffer): Promise<PhotoVariantData[]> {
     meta = await sharp(data, { limitInputPixels: MAX_PIXELS }).metadata();
   } catch (error) {
     if (/pixel limit/i.test((error as Error).message))
-      throw new PhotoRejected("This image is too large: use one of at most 40 megapixels.");
-    throw new PhotoRejected("This file is not an image we can read: upload a JPEG, PNG or WebP photo.");
+      throw new PhotoRejected(ot("office.cases.photoError.tooLarge"));
+    throw new PhotoRejected(ot("office.cases.photoError.unreadable"));
   }
   if (!meta.format || !ACCEPTED.has(meta.format) || !meta.width || !meta.height)
-    throw new PhotoRejected("Upload a JPEG, PNG or WebP photo.");
-  if (meta.width * meta.height > MAX_PIXELS)
-    throw new PhotoRejected("This image is too large: use one of at most 40 megapixels.");
+    throw new PhotoRejected(ot("office.cases.photoError.format"));
+  if (meta.width * meta.height > MAX_PIXELS) throw new PhotoRejected(ot("office.cases.photoError.tooLarge"));
   // EXIF orientations 5–8 turn the picture a quarter: its upright width is its stored height.
   const uprightWidth = (meta.orientation ?? 1) >= 5 ? meta.height : meta.width;
   if (uprightWidth < MIN_WIDTH)
-    throw new PhotoRejected(`This image is ${uprightWidth} px wide: use one at least ${MIN_WIDTH} px wide.`);
+    throw new PhotoRejected(ot("office.cases.photoError.narrow", { width: uprightWidth, min: MIN_WIDTH }));
   const widths = [...new Set(PHOTO_WIDTHS.map((w) => Math.min(w, uprightWidth)))];
   try {
     return await Promise.all(
@@ -52,7 +52,7 @@ export async function resizePhoto(data: Buffer): Promise<PhotoVariantData[]> {
       }),
     );
   } catch {
-    throw new PhotoRejected("This image is damaged and cannot be read: try exporting it again.");
+    throw new PhotoRejected(ot("office.cases.photoError.damaged"));
   }
 }
 

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { canonicalLanguage } from "../../../platform/rules.js";
+import { ot } from "../../office/index.js";
 import {
   emptyTexts,
   FIELDS,
@@ -163,7 +164,7 @@ export async function saveCase(
        VALUES ($1, $2, $3, $4) ON CONFLICT (slug) DO NOTHING RETURNING id`,
       [draft.slug, draft.country, sourceLanguage, draft.published],
     );
-    if (!inserted.rows[0]) throw new SaveRefused({ slug: "Another case already has this slug." });
+    if (!inserted.rows[0]) throw new SaveRefused({ slug: "office.cases.error.slugTaken" });
     caseId = inserted.rows[0].id;
   } else {
     caseId = existing.id;
@@ -242,7 +243,7 @@ async function saveEditions(
     );
     if (featured.rowCount)
       throw new SaveRefused({
-        campaigns: `Sections feature this case in ${campaign?.title ?? "an edition"}; they must drop it first.`,
+        campaigns: ot("office.cases.error.sectionsFeature", { title: campaign?.title ?? "—" }),
       });
     await client.query("DELETE FROM campaign_cases WHERE campaign_id = $1 AND case_id = $2", [id, caseId]);
   }

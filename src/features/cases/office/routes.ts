@@ -8,7 +8,16 @@ import { withTransaction } from "../../../platform/db/transaction.js";
 import { formErrors, formRoute } from "../../../platform/http/forms.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
-import { actorOf, audit, canEditCases, currentUser, guard, notFound, sendPage } from "../../office/index.js";
+import {
+  actorOf,
+  audit,
+  canEditCases,
+  currentUser,
+  guard,
+  notFound,
+  ot,
+  sendPage,
+} from "../../office/index.js";
 import { emptyTexts, languageProgress, languagesInUse, loadTranslations } from "../../translations/index.js";
 import {
   type CampaignOption,
@@ -23,7 +32,7 @@ import {
 import { PhotoRejected, removePhoto, replacePhoto, resizePhoto } from "./photos.js";
 import { campaignOptions, listCases, loadCase, saveCase, setPublished } from "./queries.js";
 import { ButtonForm, CaseParams, DoneQuery, EditCaseForm, NewCaseForm, PhotoForm } from "./schemas.js";
-import { CaseForm, type CaseGroup, CaseList, NOTICES, type TranslationProgressItem } from "./views.js";
+import { CaseForm, type CaseGroup, CaseList, caseNotice, type TranslationProgressItem } from "./views.js";
 
 // Cases, written by admins: where each is featured, its texts in the source language, its
 // targets, where solidarity cards go, its photo, and whether the public site shows it.
@@ -49,7 +58,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
 
   const caseParam = async (id: string) => {
     const stored = /^\d{1,9}$/.test(id) ? await loadCase(pool, Number(id)) : undefined;
-    if (!stored) throw notFound("This case");
+    if (!stored) throw notFound("office.problem.notFound.case");
     return stored;
   };
 
@@ -105,9 +114,8 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
         rows: featured.filter((f) => f.campaign_id === c.id).map((f) => byId.get(f.case_id)),
       }));
       const placed = new Set(featured.map((f) => f.case_id));
-      groups.push({ title: "In no edition", rows: cases.filter((r) => !placed.has(r.id)) });
-      const { done } = request.query;
-      const notice = done ? NOTICES[done] : undefined;
+      groups.push({ rows: cases.filter((r) => !placed.has(r.id)) });
+      const notice = caseNotice(request.query.done);
       return sendPage(
         reply,
         h(CaseList, { user: currentUser(request), csrf: reply.generateCsrf(), notice, groups }),
@@ -160,7 +168,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
         user: currentUser(request),
         stored,
         draft: draftFromStored(stored),
-        notice: done ? NOTICES[done] : undefined,
+        notice: caseNotice(done),
       });
     },
   );
@@ -175,7 +183,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
     try {
       await withTransaction(pool, async (client) => {
         const before = await loadCase(client, stored.id, true);
-        if (!before) throw notFound("This case");
+        if (!before) throw notFound("office.problem.notFound.case");
         await saveCase(client, draft, all, before, user.id);
         const saved = await loadCase(client, stored.id);
         // A substantial change also took older translations of the changed fields off the site.
@@ -200,7 +208,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
       const stored = await caseParam(request.params.id);
       await withTransaction(pool, async (client) => {
         const before = await loadCase(client, stored.id, true);
-        if (!before) throw notFound("This case");
+        if (!before) throw notFound("office.problem.notFound.case");
         if (before.published === published) return;
         await setPublished(client, stored.id, published);
         const after = (await loadCase(client, stored.id)) ?? null;
@@ -219,7 +227,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
     const file = request.body.photo;
     // A text field sent under the file's name is no photo either.
     if (formErrors(request).photo || !Buffer.isBuffer(file) || file.length === 0)
-      return refuse("Choose a photo to upload.");
+      return refuse(ot("office.cases.error.photo"));
     let variants: Awaited<ReturnType<typeof resizePhoto>>;
     try {
       variants = await resizePhoto(file);
@@ -229,7 +237,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
     }
     await withTransaction(pool, async (client) => {
       const before = await loadCase(client, stored.id, true);
-      if (!before) throw notFound("This case");
+      if (!before) throw notFound("office.problem.notFound.case");
       const setId = await replacePhoto(client, stored.id, before.photoId, variants);
       const sizes = variants.map((v) => ({ width: v.width, height: v.height, bytes: v.bytes.length }));
       await audit(
@@ -251,7 +259,7 @@ export function caseRoutes(parent: FastifyInstance, runtime: Runtime): void {
     const stored = await caseParam(request.params.id);
     await withTransaction(pool, async (client) => {
       const before = await loadCase(client, stored.id, true);
-      if (!before) throw notFound("This case");
+      if (!before) throw notFound("office.problem.notFound.case");
       if (!before.photoId) return;
       await removePhoto(client, stored.id, before.photoId);
       await audit(

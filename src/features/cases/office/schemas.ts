@@ -19,17 +19,17 @@ const required = (sentence: string) => Type.String(messages(sentence, { required
 const sharedFields = {
   country: Type.String({
     pattern: "^[A-Za-z]{2}$",
-    ...messages("Enter the two-letter country code (ISO 3166-1), e.g. CN."),
+    ...messages("office.cases.error.country"),
   }),
-  title: required("Enter the title."),
-  summary: required("Enter the summary."),
-  story: required("Enter the story."),
-  ask: required("Enter the ask."),
+  title: required("office.cases.error.title"),
+  summary: required("office.cases.error.summary"),
+  story: required("office.cases.error.story"),
+  ask: required("office.cases.error.ask"),
   sample_letter: Type.Optional(Type.String()),
   photo_alt: Type.Optional(Type.String()),
   cards_address: Type.Optional(Type.String()),
   substantial: Type.Optional(Type.String()),
-  campaigns: Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages("Choose editions from the list.")),
+  campaigns: Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages("office.cases.error.editions")),
   published: Type.Optional(Type.String()),
 };
 
@@ -38,7 +38,7 @@ const numberedFields = {
   patternProperties: {
     "^target-\\d{1,2}-(name|title|salutation|address)$": Type.String(),
     "^target-\\d{1,2}-id$": Type.String({ pattern: "^\\d{1,9}$" }),
-    "^target-\\d{1,2}-email$": Email(messages("Enter an email address, or leave it empty.")),
+    "^target-\\d{1,2}-email$": Email(messages("office.cases.error.email")),
     "^position-\\d{1,9}$": Type.String(),
   },
 };
@@ -55,11 +55,10 @@ export const NewCaseForm = Type.Object(
     // "other" names, in the public counter, the sum of the cases that are not featured.
     slug: Type.String({
       pattern: `^(?!${OTHER_CASES}$)${SLUG_PATTERN.slice(1)}`,
-      ...messages(
-        `Use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit ("${OTHER_CASES}" is reserved).`,
-      ),
+      // The message names the reserved slug ("other") in its words.
+      ...messages("office.cases.error.slug"),
     }),
-    source_language: LanguageTag(messages("Enter a language tag, e.g. en, es, pt-BR.")),
+    source_language: LanguageTag(messages("office.cases.error.language")),
     ...sharedFields,
   },
   numberedFields,
@@ -71,7 +70,7 @@ export const EditCaseForm = Type.Object(sharedFields, numberedFields);
 export type CaseBody = Partial<Static<typeof NewCaseForm>> & NumberedFields;
 
 export const PhotoForm = Type.Object({
-  photo: Type.Unknown({ ...FILE, ...messages("Choose a photo to upload.") }),
+  photo: Type.Unknown({ ...FILE, ...messages("office.cases.error.photo") }),
 });
 
 /** A button's post: nothing but the CSRF token. */

@@ -9,6 +9,9 @@ import {
   Field,
   Notice,
   OfficeLayout,
+  officeMessages,
+  officeText,
+  ot,
 } from "../../office/index.js";
 import { FIELDS, type FieldName, type LanguageProgress } from "../../translations/index.js";
 import {
@@ -24,49 +27,56 @@ import type { CaseListRow } from "./queries.js";
 // The case pages of the back office: the list by edition, and the form of one case with its
 // publishing button, photo and translations.
 
-export const NOTICES: Record<string, string> = {
-  created: "The case is created.",
-  saved: "Saved.",
-  published: "The case is published: the public site shows it.",
-  unpublished: "The case is unpublished: the public site no longer shows it.",
-  photo: "The photo is saved.",
-  "photo-removed": "The photo is removed.",
+// Notices after a redirect (?done=…) and field hints, as message keys (office.cases.…).
+const NOTICE_KEYS: Record<string, string> = {
+  created: "office.cases.notice.created",
+  saved: "office.cases.notice.saved",
+  published: "office.cases.notice.published",
+  unpublished: "office.cases.notice.unpublished",
+  photo: "office.cases.notice.photo",
+  "photo-removed": "office.cases.notice.photoRemoved",
+};
+
+/** The notice a ?done= value names, in the page's language. */
+export const caseNotice = (done: string | undefined): string | undefined => {
+  const key = done === undefined ? undefined : NOTICE_KEYS[done];
+  return key ? ot(key) : undefined;
 };
 
 const HINTS: Partial<Record<FieldName, string>> = {
-  summary: "One or two sentences, shown on the case cards.",
-  story: "Paragraphs separated by an empty line.",
-  sample_letter: "Optional; the site's generic letter is used when empty.",
-  photo_alt: "Optional; describe what the photo shows in a sentence.",
-  cards_address:
-    "The postal address for cards to the person or their family; shown with the solidarity action.",
+  summary: "office.cases.hint.summary",
+  story: "office.cases.hint.story",
+  sample_letter: "office.cases.hint.sampleLetter",
+  photo_alt: "office.cases.hint.photoAlt",
+  cards_address: "office.cases.hint.cardsAddress",
 };
 
 export interface CaseGroup {
-  title: string;
+  /** The edition's title, or none for the cases in no edition. */
+  title?: string;
   rows: (CaseListRow | undefined)[];
 }
 
 export function CaseList(p: { user: OfficeUser; csrf: string; notice?: string; groups: CaseGroup[] }) {
   return (
-    <OfficeLayout title="Cases" user={p.user} csrf={p.csrf} current="/office/cases">
+    <OfficeLayout title={ot("office.menu.cases")} user={p.user} csrf={p.csrf} current="/office/cases">
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <p>
         <a class="button" href="/office/cases/new">
-          New case
+          {ot("office.cases.new")}
         </a>
       </p>
       {p.groups
         .filter((g) => g.rows.length > 0)
         .map((g) => (
           <table>
-            <caption>{g.title}</caption>
+            <caption>{g.title ?? ot("office.cases.inNoEdition")}</caption>
             <thead>
               <tr>
-                <th scope="col">Slug</th>
-                <th scope="col">Title (source language)</th>
-                <th scope="col">Published</th>
-                <th scope="col">Translations (public / started)</th>
+                <th scope="col">{ot("office.cases.slug")}</th>
+                <th scope="col">{ot("office.cases.titleSource")}</th>
+                <th scope="col">{ot("office.cases.published")}</th>
+                <th scope="col">{ot("office.cases.translationsCount")}</th>
               </tr>
             </thead>
             <tbody>
@@ -79,9 +89,10 @@ export function CaseList(p: { user: OfficeUser; csrf: string; notice?: string; g
                     <td lang={r.source_language} dir={direction(r.source_language)}>
                       {r.title}
                     </td>
-                    <td>{r.published ? "yes" : "no"}</td>
+                    <td>{ot(r.published ? "office.cases.yes" : "office.cases.no")}</td>
                     <td>
-                      {r.public_translations} / {r.translations}
+                      {officeMessages().number(Number(r.public_translations))} /{" "}
+                      {officeMessages().number(Number(r.translations))}
                     </td>
                   </tr>
                 ) : null,
@@ -118,7 +129,11 @@ export function CaseForm(p: CaseFormProps) {
   const now = new Date();
   return (
     <OfficeLayout
-      title={isNew ? "New case" : `Case: ${stored.texts.title || stored.slug}`}
+      title={
+        isNew
+          ? ot("office.cases.new")
+          : ot("office.cases.title", { title: stored.texts.title || stored.slug })
+      }
       user={p.user}
       csrf={csrf}
       current="/office/cases"
@@ -131,43 +146,43 @@ export function CaseForm(p: CaseFormProps) {
         {isNew ? (
           <Field
             name="slug"
-            label="Slug (the case's address: /cases/slug)"
+            label={ot("office.cases.slugLabel")}
             value={draft.slug}
             errors={errors}
             required
-            hint="Lower-case letters, digits and hyphens, e.g. gao-zhisheng. It cannot be changed later."
+            hint={ot("office.cases.slugHint")}
           />
         ) : (
           <p>
-            Address: <a href={`/cases/${stored.slug}`}>/cases/{stored.slug}</a>
+            {ot("office.cases.address")} <a href={`/cases/${stored.slug}`}>/cases/{stored.slug}</a>
           </p>
         )}
         <Field
           name="country"
-          label="Country (where the person is)"
+          label={ot("office.cases.country")}
           value={draft.country}
           errors={errors}
           required
-          hint="Two-letter code, e.g. CN."
+          hint={ot("office.cases.countryHint")}
           attrs={{ maxlength: 2, autocomplete: "off" }}
         />
         {isNew ? (
           <Field
             name="source_language"
-            label="Source language (the language the texts below are written in)"
+            label={ot("office.cases.sourceLanguage")}
             value={draft.sourceLanguage}
             errors={errors}
             required
-            hint="A language tag, e.g. en, es, fr. Translations are made from it; it cannot be changed later."
+            hint={ot("office.cases.sourceLanguageHint")}
           />
         ) : (
-          <p>Source language: {stored.sourceLanguage}</p>
+          <p>{ot("office.cases.sourceLanguageIs", { language: stored.sourceLanguage })}</p>
         )}
         <fieldset class="field">
-          <legend>Editions featuring this case, and its position in each</legend>
+          <legend>{ot("office.cases.editions")}</legend>
           {errors?.campaigns ? (
             <p class="error" id="f-campaigns">
-              {errors.campaigns}
+              {officeText(errors.campaigns)}
             </p>
           ) : null}
           {p.campaigns.map((c) => (
@@ -177,11 +192,11 @@ export function CaseForm(p: CaseFormProps) {
                 value={String(c.id)}
                 label={`${c.title} (${c.slug})`}
                 checked={draft.campaigns.has(c.id)}
-                hint={c.startsAt <= now ? "started" : undefined}
+                hint={c.startsAt <= now ? ot("office.cases.started") : undefined}
               />
               <Field
                 name={`position-${c.id}`}
-                label={`Position in ${c.slug}`}
+                label={ot("office.cases.position", { slug: c.slug })}
                 type="number"
                 value={draft.campaigns.get(c.id) ?? 0}
                 errors={errors}
@@ -191,14 +206,14 @@ export function CaseForm(p: CaseFormProps) {
           ))}
         </fieldset>
         <fieldset class="field">
-          <legend>Texts in the source language{isNew ? "" : ` (${lang})`}</legend>
+          <legend>{isNew ? ot("office.cases.texts") : ot("office.cases.textsIn", { language: lang })}</legend>
           {FIELDS.map((field) => (
             <Field
               name={field}
-              label={FIELD_LABELS[field]}
+              label={ot(FIELD_LABELS[field])}
               value={draft.texts[field]}
               errors={errors}
-              hint={HINTS[field]}
+              hint={HINTS[field] ? ot(HINTS[field]) : undefined}
               required={["title", "summary", "story", "ask"].includes(field)}
               textarea={field !== "title"}
               rows={field === "story" || field === "sample_letter" ? 12 : 3}
@@ -209,26 +224,36 @@ export function CaseForm(p: CaseFormProps) {
           ))}
         </fieldset>
         <fieldset class="field">
-          <legend>Targets (the authorities letters are addressed to; at least one)</legend>
-          <p class="hint">Leave a row empty to remove it or to add none.</p>
+          <legend>{ot("office.cases.targets")}</legend>
+          <p class="hint">{ot("office.cases.targetsHint")}</p>
           {targets.map((t, i) => (
             <fieldset class="field">
-              <legend>Target {i + 1}</legend>
+              <legend>{ot("office.cases.target", { n: i + 1 })}</legend>
               {t?.id !== undefined ? (
                 <input type="hidden" name={`target-${i}-id`} value={String(t.id)} />
               ) : null}
-              <Field name={`target-${i}-name`} label="Name" value={t?.name} errors={errors} />
-              <Field name={`target-${i}-title`} label="Title" value={t?.title} errors={errors} />
+              <Field
+                name={`target-${i}-name`}
+                label={ot("office.cases.targetName")}
+                value={t?.name}
+                errors={errors}
+              />
+              <Field
+                name={`target-${i}-title`}
+                label={ot("office.cases.targetTitle")}
+                value={t?.title}
+                errors={errors}
+              />
               <Field
                 name={`target-${i}-salutation`}
-                label="Salutation"
+                label={ot("office.cases.targetSalutation")}
                 value={t?.salutation}
                 errors={errors}
-                hint="How a letter greets them, e.g. Dear Attorney General."
+                hint={ot("office.cases.targetSalutationHint")}
               />
               <Field
                 name={`target-${i}-address`}
-                label="Postal address"
+                label={ot("office.cases.targetAddress")}
                 value={t?.postalAddress}
                 errors={errors}
                 textarea
@@ -236,7 +261,7 @@ export function CaseForm(p: CaseFormProps) {
               />
               <Field
                 name={`target-${i}-email`}
-                label="Email (optional)"
+                label={ot("office.cases.targetEmail")}
                 type="email"
                 value={t?.email}
                 errors={errors}
@@ -244,20 +269,16 @@ export function CaseForm(p: CaseFormProps) {
             </fieldset>
           ))}
         </fieldset>
-        <Checkbox
-          name="published"
-          label="Published (the public site shows it in the editions above)"
-          checked={draft.published}
-        />
+        <Checkbox name="published" label={ot("office.cases.publishedLabel")} checked={draft.published} />
         {isNew ? null : (
           <Checkbox
             name="substantial"
-            label="This change is substantial (a new ask, a release)"
+            label={ot("office.cases.substantial")}
             checked={draft.substantial}
-            hint="Translations of the texts changed here leave the public site until they are approved again. Otherwise they stay, marked outdated for their translators."
+            hint={ot("office.cases.substantialHint")}
           />
         )}
-        <button type="submit">{isNew ? "Create the case" : "Save"}</button>
+        <button type="submit">{ot(isNew ? "office.cases.create" : "office.cases.save")}</button>
       </form>
       {stored ? <PhotoForm stored={stored} csrf={csrf} errors={errors} /> : null}
       {stored && p.translations ? <Translations caseId={stored.id} progress={p.translations} /> : null}
@@ -269,13 +290,14 @@ export function CaseForm(p: CaseFormProps) {
 function Translations(p: { caseId: number; progress: TranslationProgressItem[] }) {
   return (
     <section aria-labelledby="translations-title">
-      <h2 id="translations-title">Translations</h2>
+      <h2 id="translations-title">{ot("office.menu.translations")}</h2>
       <ul>
         {p.progress.map((l) => (
           <li>
             <a href={`/office/translations/${p.caseId}/${encodeURIComponent(l.language)}`}>{l.language}</a>:{" "}
-            {l.approved}/{l.total} approved{l.outdated ? `, ${l.outdated} outdated` : ""}
-            {l.missing ? `, ${l.missing} missing` : ""}
+            {ot("office.cases.progress", { approved: l.approved, total: l.total })}
+            {l.outdated ? `, ${ot("office.dashboard.outdated", { count: l.outdated })}` : ""}
+            {l.missing ? `, ${ot("office.dashboard.missing", { count: l.missing })}` : ""}
           </li>
         ))}
       </ul>
@@ -289,11 +311,9 @@ function CaseStatus(props: { stored: StoredCase; csrf: string }) {
     <form method="post" action={`/office/cases/${stored.id}/${stored.published ? "unpublish" : "publish"}`}>
       <CsrfField token={props.csrf} />
       <p>
-        {stored.published
-          ? "Published: the public site shows this case."
-          : "Not published: the public site does not show this case."}{" "}
+        {ot(stored.published ? "office.cases.isPublished" : "office.cases.notPublished")}{" "}
         <button type="submit" class="secondary">
-          {stored.published ? "Unpublish" : "Publish"}
+          {ot(stored.published ? "office.cases.unpublish" : "office.cases.publish")}
         </button>
       </p>
     </form>
@@ -304,13 +324,13 @@ function PhotoForm(props: { stored: StoredCase; csrf: string; errors?: Errors })
   const { stored } = props;
   return (
     <section aria-labelledby="photo-title">
-      <h2 id="photo-title">Photo</h2>
+      <h2 id="photo-title">{ot("office.cases.photo")}</h2>
       {stored.photoId ? (
         <p>
           <img src={photoUrl(stored.photoId, 400)} alt={stored.texts.photo_alt} width={400} />
         </p>
       ) : (
-        <p>No photo yet.</p>
+        <p>{ot("office.cases.noPhoto")}</p>
       )}
       <form
         method="post"
@@ -321,20 +341,20 @@ function PhotoForm(props: { stored: StoredCase; csrf: string; errors?: Errors })
         <CsrfField token={props.csrf} />
         <Field
           name="photo"
-          label={stored.photoId ? "Replace the photo" : "Upload a photo"}
+          label={ot(stored.photoId ? "office.cases.replacePhoto" : "office.cases.uploadPhoto")}
           type="file"
           errors={props.errors}
-          hint="JPEG, PNG or WebP, at least 400 px wide, at most 10 MB. Its location and camera data are removed."
+          hint={ot("office.cases.photoHint")}
           attrs={{ accept: "image/jpeg,image/png,image/webp" }}
           required
         />
-        <button type="submit">Upload</button>
+        <button type="submit">{ot("office.cases.upload")}</button>
       </form>
       {stored.photoId ? (
         <form method="post" action={`/office/cases/${stored.id}/photo/remove`}>
           <CsrfField token={props.csrf} />
           <button type="submit" class="secondary">
-            Remove the photo
+            {ot("office.cases.removePhoto")}
           </button>
         </form>
       ) : null}

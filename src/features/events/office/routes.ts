@@ -13,7 +13,16 @@ import { Problem } from "../../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../../platform/http/responses.js";
 import { hourly } from "../../../platform/jobs/hourly.js";
 import type { Errors, OfficeUser } from "../../office/index.js";
-import { actorOf, audit, canRunEvents, currentUser, guard, notFound, sendPage } from "../../office/index.js";
+import {
+  actorOf,
+  audit,
+  canRunEvents,
+  currentUser,
+  guard,
+  notFound,
+  ot,
+  sendPage,
+} from "../../office/index.js";
 import type { EventDraft, EventRow } from "../model.js";
 import { holdsEventsIn, managesEvent } from "../policy.js";
 import {
@@ -28,7 +37,7 @@ import {
   updateEvent,
 } from "../queries.js";
 import { checkEventForm, EventForm } from "./forms.js";
-import { ALL_COUNTRIES, EventPage, EventsListPage, NewEventPage } from "./views.js";
+import { allCountries, EventPage, EventsListPage, NewEventPage } from "./views.js";
 
 // Events in the back office: organizers register their letter-writing events, coordinators see
 // and edit those in their sections' countries, admins all. Another organizer's event answers 404.
@@ -42,16 +51,15 @@ const ListQuery = Type.Object({
 const DoneQuery = Type.Object({ done: Type.Optional(Type.String()) });
 
 const NOTICES: Record<string, string> = {
-  created: "The event is registered.",
-  saved: "Saved.",
-  cancelled: "The event is cancelled.",
+  created: "office.events.notice.created",
+  saved: "office.events.notice.saved",
+  cancelled: "office.events.notice.cancelled",
 };
 
 // The event form's route: its schema, the normalization of the body, errors kept for the handler.
 const eventForm = formRoute(EventForm);
 
-const cancelled = () =>
-  new Problem(409, "event_cancelled", "This event is cancelled; it can no longer be changed.");
+const cancelled = () => new Problem(409, "event_cancelled", ot("office.events.error.cancelled"));
 
 export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -69,8 +77,8 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
 
   /** Country options of the form: where this person may hold events (and the event's own). */
   const countryOptions = (user: OfficeUser, current?: string): [string, string][] => {
-    const mine = ALL_COUNTRIES.filter(([code]) => code === current || holdsEventsIn(user, code, sectionOf));
-    return [["", "Choose a country"], ...mine];
+    const mine = allCountries().filter(([code]) => code === current || holdsEventsIn(user, code, sectionOf));
+    return [["", ot("office.reports.chooseCountry")], ...mine];
   };
 
   /** The event, if this person manages it; anyone else is told it does not exist. */
@@ -81,7 +89,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
     db: pg.Pool | pg.PoolClient = pool,
   ) => {
     const event = await getEvent(db, id, forUpdate);
-    if (!event || !managesEvent(user, event, sectionOf)) throw notFound("This event");
+    if (!event || !managesEvent(user, event, sectionOf)) throw notFound("office.problem.notFound.event");
     return event;
   };
 
@@ -171,7 +179,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
       const user = currentUser(request);
       const { draft, errors, values } = checkEventForm(request, (c) => holdsEventsIn(user, c, sectionOf));
       const campaign = currentCampaign(runtime.catalog());
-      if (!campaign) throw new Problem(409, "no_campaign", "There is no edition to register events for yet.");
+      if (!campaign) throw new Problem(409, "no_campaign", ot("office.events.error.noCampaign"));
       if (!values) return formPage(reply, { draft, errors }, 422);
       const id = randomUUID();
       await withTransaction(pool, async (client) => {
@@ -198,7 +206,7 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
     async (request, reply) => {
       const event = await managedEvent(currentUser(request), request.params.id);
       const done = request.query.done;
-      return eventPage(reply, { event, notice: done ? NOTICES[done] : undefined });
+      return eventPage(reply, { event, notice: done && NOTICES[done] ? ot(NOTICES[done]) : undefined });
     },
   );
 

@@ -1,6 +1,5 @@
 import countries from "i18n-iso-countries";
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
-import { messagesFor } from "../../../platform/i18n/messages.js";
 import type { OfficeUser } from "../../office/index.js";
 import {
   Checkbox,
@@ -11,6 +10,8 @@ import {
   formatTime,
   Notice,
   OfficeLayout,
+  officeMessages,
+  ot,
 } from "../../office/index.js";
 import {
   draftOfEvent,
@@ -26,12 +27,21 @@ import type { EventSummary, Rsvp } from "../queries.js";
 // The back-office pages of events: the list of an edition's events, the form to register one,
 // and an event's page (its RSVPs, the edit form, cancelling). Handlers are in routes.ts.
 
-const EN = messagesFor("en");
+const CODES = Object.keys(countries.getAlpha2Codes());
+const byLanguage = new Map<string, [string, string][]>();
 
-/** Every country, by its English name: the form offers those where a person may hold events. */
-export const ALL_COUNTRIES = Object.keys(countries.getAlpha2Codes())
-  .map((code) => [code, EN.country(code)] as [string, string])
-  .sort((a, b) => a[1].localeCompare(b[1], "en"));
+/** Every country, by its name in the page's language: the form offers those where a person may hold events. */
+export function allCountries(): [string, string][] {
+  const m = officeMessages();
+  let list = byLanguage.get(m.locale);
+  if (!list) {
+    list = CODES.map((code) => [code, m.country(code)] as [string, string]).sort((a, b) =>
+      a[1].localeCompare(b[1], m.locale),
+    );
+    byLanguage.set(m.locale, list);
+  }
+  return list;
+}
 
 export function EventForm(p: {
   action: string;
@@ -52,7 +62,7 @@ export function EventForm(p: {
       <CsrfField token={p.csrf} />
       <Field
         name="title"
-        label="Title"
+        label={ot("office.events.title")}
         value={p.draft.title}
         errors={p.errors}
         required
@@ -60,16 +70,16 @@ export function EventForm(p: {
       />
       <Field
         name="description"
-        label="Description"
+        label={ot("office.events.description")}
         value={p.draft.description}
         errors={p.errors}
         textarea
         rows={5}
-        hint="What people will do, what to bring, accessibility of the place. Shown on the public page of public events."
+        hint={ot("office.events.descriptionHint")}
       />
       <Field
         name="address"
-        label="Address"
+        label={ot("office.events.address")}
         value={p.draft.address}
         errors={p.errors}
         textarea
@@ -78,28 +88,25 @@ export function EventForm(p: {
       />
       <Field
         name="country"
-        label="Country"
+        label={ot("office.events.country")}
         value={p.draft.country}
         errors={p.errors}
         options={p.countries}
         required
       />
       <fieldset class="field">
-        <legend>Coordinates (optional: both or neither)</legend>
-        <p class="hint">
-          In decimal degrees, e.g. 48.8566 and 2.3522 for Paris. Events with coordinates appear on the public
-          map.
-        </p>
+        <legend>{ot("office.events.coordinates")}</legend>
+        <p class="hint">{ot("office.events.coordinatesHint")}</p>
         <Field
           name="latitude"
-          label="Latitude"
+          label={ot("office.events.latitude")}
           value={p.draft.latitude}
           errors={p.errors}
           attrs={{ inputmode: "decimal" }}
         />
         <Field
           name="longitude"
-          label="Longitude"
+          label={ot("office.events.longitude")}
           value={p.draft.longitude}
           errors={p.errors}
           attrs={{ inputmode: "decimal" }}
@@ -107,25 +114,25 @@ export function EventForm(p: {
       </fieldset>
       <Field
         name="time_zone"
-        label="Time zone"
+        label={ot("office.events.timeZone")}
         value={p.draft.timeZone}
         errors={p.errors}
-        options={[["", "Choose the time zone of the place"], ...zones.map((z): [string, string] => [z, z])]}
-        hint="The start and end below are local times in this zone."
+        options={[["", ot("office.events.chooseZone")], ...zones.map((z): [string, string] => [z, z])]}
+        hint={ot("office.events.timeZoneHint")}
         required
       />
       <Field
         name="starts"
-        label="Starts (local time)"
+        label={ot("office.events.starts")}
         type="datetime-local"
         value={p.draft.startsLocal}
         errors={p.errors}
         required
-        hint="A time skipped when the clocks go forward is refused; a time that happens twice when they go back is read as the first one."
+        hint={ot("office.events.startsHint")}
       />
       <Field
         name="ends"
-        label="Ends (local time)"
+        label={ot("office.events.ends")}
         type="datetime-local"
         value={p.draft.endsLocal}
         errors={p.errors}
@@ -133,18 +140,14 @@ export function EventForm(p: {
       />
       <Field
         name="capacity"
-        label="Capacity"
+        label={ot("office.events.capacity")}
         type="number"
         value={p.draft.capacity}
         errors={p.errors}
-        hint="The most people who can come. Leave empty for no limit."
+        hint={ot("office.events.capacityHint")}
         attrs={{ min: 1, step: 1 }}
       />
-      <Checkbox
-        name="public"
-        label="Public: listed on the website, where people can RSVP"
-        checked={p.draft.public}
-      />
+      <Checkbox name="public" label={ot("office.events.public")} checked={p.draft.public} />
       <button type="submit">{p.submit}</button>
     </form>
   );
@@ -158,7 +161,7 @@ export function NewEventPage(p: {
   countries: [string, string][];
 }) {
   return (
-    <OfficeLayout title="Register an event" user={p.user} csrf={p.csrf} current="/office/events">
+    <OfficeLayout title={ot("office.events.register")} user={p.user} csrf={p.csrf} current="/office/events">
       <ErrorSummary errors={p.errors ?? {}} />
       <EventForm
         action="/office/events/new"
@@ -166,7 +169,7 @@ export function NewEventPage(p: {
         errors={p.errors ?? {}}
         countries={p.countries}
         csrf={p.csrf}
-        submit="Register the event"
+        submit={ot("office.events.registerSubmit")}
       />
     </OfficeLayout>
   );
@@ -190,55 +193,63 @@ export function EventPage(p: EventPageProps) {
   const { event, rsvps } = p;
   const ended = event.endsAt <= new Date();
   return (
-    <OfficeLayout title={`Event: ${event.title}`} user={p.user} csrf={p.csrf} current="/office/events">
+    <OfficeLayout
+      title={ot("office.events.pageTitle", { title: event.title })}
+      user={p.user}
+      csrf={p.csrf}
+      current="/office/events"
+    >
       {p.notice ? <Notice>{p.notice}</Notice> : null}
       <ErrorSummary errors={p.errors ?? {}} />
       <dl>
-        <dt>Edition</dt>
+        <dt>{ot("office.events.edition")}</dt>
         <dd>{p.campaignTitle ?? event.campaignId}</dd>
-        <dt>When</dt>
+        <dt>{ot("office.events.when")}</dt>
         <dd>
-          {formatInZone(event.startsAt, event.timeZone)} to {formatInZone(event.endsAt, event.timeZone)}
+          {ot("office.events.fromTo", {
+            from: formatInZone(event.startsAt, event.timeZone),
+            to: formatInZone(event.endsAt, event.timeZone),
+          })}
         </dd>
-        <dt>Status</dt>
+        <dt>{ot("office.events.status")}</dt>
         <dd>
           {event.cancelledAt
-            ? `Cancelled ${formatTime(event.cancelledAt)}`
+            ? ot("office.events.cancelledAt", { time: formatTime(event.cancelledAt) })
             : ended
-              ? "Over"
+              ? ot("office.events.over")
               : event.public
-                ? "Upcoming, public"
-                : "Upcoming, private"}
+                ? ot("office.events.upcomingPublic")
+                : ot("office.events.upcomingPrivate")}
         </dd>
-        <dt>Letters reported</dt>
-        <dd>{p.letters}</dd>
+        <dt>{ot("office.events.letters")}</dt>
+        <dd>{officeMessages().number(p.letters)}</dd>
       </dl>
       <p>
         <a class="button" href={`/office/reports/new?event=${event.id}`}>
-          Report letters for this event
+          {ot("office.events.reportFor")}
         </a>{" "}
-        {event.public && !event.cancelledAt ? <a href={`/events/${event.id}`}>Public page</a> : null}
+        {event.public && !event.cancelledAt ? (
+          <a href={`/events/${event.id}`}>{ot("office.events.publicPage")}</a>
+        ) : null}
       </p>
 
       <section aria-labelledby="rsvps-title">
         <h2 id="rsvps-title">
-          RSVPs: {rsvps.length}
-          {event.capacity === null ? "" : ` of ${event.capacity}`}
+          {event.capacity === null
+            ? ot("office.events.rsvps", { count: rsvps.length })
+            : ot("office.events.rsvpsOf", { count: rsvps.length, capacity: event.capacity })}
         </h2>
-        <p class="hint">
-          Use these addresses only to contact people about this event. They are deleted {RSVP_RETENTION_DAYS}{" "}
-          days after it ends.
-        </p>
+        <p class="hint">{ot("office.events.rsvpsHint", { days: RSVP_RETENTION_DAYS })}</p>
         {rsvps.length === 0 ? (
-          <p>No one yet.</p>
+          <p>{ot("office.events.noOne")}</p>
         ) : (
           <table>
-            <caption class="sr-only">RSVPs</caption>
+            <caption class="sr-only">{ot("office.events.rsvpsHeader")}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Since</th>
+                <th scope="col">{ot("office.events.name")}</th>
+                <th scope="col">{ot("office.events.email")}</th>
+                <th scope="col">{ot("office.events.since")}</th>
               </tr>
             </thead>
             <tbody>
@@ -258,21 +269,21 @@ export function EventPage(p: EventPageProps) {
 
       {event.cancelledAt ? null : (
         <>
-          <h2>Edit</h2>
+          <h2>{ot("office.events.edit")}</h2>
           <EventForm
             action={`/office/events/${event.id}`}
             draft={p.draft ?? draftOfEvent(event)}
             errors={p.errors ?? {}}
             countries={p.countries}
             csrf={p.csrf}
-            submit="Save"
+            submit={ot("office.events.save")}
           />
-          <h2>Cancel the event</h2>
+          <h2>{ot("office.events.cancelTitle")}</h2>
           <form method="post" action={`/office/events/${event.id}/cancel`}>
             <CsrfField token={p.csrf} />
-            <p>It leaves the public site. The RSVPs stay here until they are deleted.</p>
+            <p>{ot("office.events.cancelHint")}</p>
             <button type="submit" class="danger">
-              Cancel this event
+              {ot("office.events.cancel")}
             </button>
           </form>
         </>
@@ -291,38 +302,38 @@ export function EventsListPage(p: {
 }) {
   const now = new Date();
   return (
-    <OfficeLayout title="Events" user={p.user} csrf={p.csrf} current="/office/events">
-      {p.done === "cancelled" ? <Notice>The event is cancelled.</Notice> : null}
+    <OfficeLayout title={ot("office.menu.events")} user={p.user} csrf={p.csrf} current="/office/events">
+      {p.done === "cancelled" ? <Notice>{ot("office.events.notice.cancelled")}</Notice> : null}
       <p>
         <a class="button" href="/office/events/new">
-          Register an event
+          {ot("office.events.register")}
         </a>
       </p>
       <form class="filters" method="get" action="/office/events">
         <Field
           name="campaign"
-          label="Edition"
+          label={ot("office.events.edition")}
           value={p.campaign?.slug}
           options={[...p.campaigns].map((c): [string, string] => [c.slug, c.title])}
         />
-        <button type="submit">Show</button>
+        <button type="submit">{ot("office.translations.show")}</button>
       </form>
       {p.events.length === 0 ? (
-        <p>No events in this edition yet.</p>
+        <p>{ot("office.events.none")}</p>
       ) : (
         <table>
-          <caption class="sr-only">Events of {p.campaign?.title}</caption>
+          <caption class="sr-only">{ot("office.events.caption", { title: p.campaign?.title ?? "" })}</caption>
           <thead>
             <tr>
-              <th scope="col">Title</th>
-              <th scope="col">Starts (local time)</th>
-              <th scope="col">Country</th>
-              <th scope="col">Visibility</th>
+              <th scope="col">{ot("office.events.title")}</th>
+              <th scope="col">{ot("office.events.starts")}</th>
+              <th scope="col">{ot("office.events.country")}</th>
+              <th scope="col">{ot("office.events.visibility")}</th>
               <th scope="col" class="number">
-                RSVPs
+                {ot("office.events.rsvpsHeader")}
               </th>
               <th scope="col" class="number">
-                Letters reported
+                {ot("office.events.letters")}
               </th>
             </tr>
           </thead>
@@ -333,15 +344,23 @@ export function EventsListPage(p: {
                   <a href={`/office/events/${e.id}`}>{e.title}</a>
                 </td>
                 <td>{formatInZone(e.startsAt, e.timeZone)}</td>
-                <td>{EN.country(e.country)}</td>
+                <td>{officeMessages().country(e.country)}</td>
                 <td>
-                  {e.cancelledAt ? "cancelled" : e.endsAt <= now ? "over" : e.public ? "public" : "private"}
+                  {ot(
+                    e.cancelledAt
+                      ? "office.events.state.cancelled"
+                      : e.endsAt <= now
+                        ? "office.events.state.over"
+                        : e.public
+                          ? "office.events.state.public"
+                          : "office.events.state.private",
+                  )}
                 </td>
                 <td class="number">
-                  {e.rsvps}
-                  {e.capacity === null ? "" : ` / ${e.capacity}`}
+                  {officeMessages().number(e.rsvps)}
+                  {e.capacity === null ? "" : ` / ${officeMessages().number(e.capacity)}`}
                 </td>
-                <td class="number">{e.letters}</td>
+                <td class="number">{officeMessages().number(e.letters)}</td>
               </tr>
             ))}
           </tbody>

@@ -23,6 +23,9 @@ import {
   isAdmin,
   notFound,
   OfficeLayout,
+  officeKey,
+  officeMessages,
+  ot,
   sendPage,
 } from "../../office/index.js";
 import { runsSection } from "../policy.js";
@@ -38,10 +41,13 @@ const MAX_SECTION_TEXT = 5_000;
 const NewSectionBody = Type.Object({
   country: Type.String({
     pattern: "^[A-Za-z]{2}$",
-    ...messages("Enter the country as its two-letter ISO code, like ES or BR."),
+    ...messages("office.sections.error.country"),
   }),
-  name: Type.String({ maxLength: MAX_NAME, ...messages(`Enter a name of at most ${MAX_NAME} characters.`) }),
-  languages: Type.String(messages("Enter at least one language.")),
+  name: Type.String({
+    maxLength: MAX_NAME,
+    ...messages(officeKey("office.sections.error.name", { max: MAX_NAME })),
+  }),
+  languages: Type.String(messages("office.sections.error.languages")),
 });
 type NewSectionInput = Partial<Static<typeof NewSectionBody>>;
 
@@ -57,40 +63,39 @@ const TextsParams = Type.Object({
 });
 const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
 
-const TEXT_FIELDS = [
-  { name: "intro", label: "Introduction", textarea: true },
-  { name: "contacts", label: "How to reach the section", textarea: true },
+/** The section's translatable texts, labelled in the page's language. */
+const textFields = () => [
+  { name: "intro", label: ot("office.sections.field.intro"), textarea: true },
+  { name: "contacts", label: ot("office.sections.field.contacts"), textarea: true },
 ];
-
-const countryName = new Intl.DisplayNames(["en"], { type: "region" });
 
 function NewSectionPage(p: { user: OfficeUser; csrf: string; form: NewSectionInput; errors?: Errors }) {
   const errors = p.errors ?? {};
   return (
-    <OfficeLayout title="New section" user={p.user} csrf={p.csrf} current="/office/sections">
+    <OfficeLayout title={ot("office.sections.new")} user={p.user} csrf={p.csrf} current="/office/sections">
       <ErrorSummary errors={errors} />
       <form class="stack" method="post" action="/office/sections/new">
         <CsrfField token={p.csrf} />
         <Field
           name="country"
-          label="Country"
-          hint="ISO 3166-1 alpha-2 code, like ES (Spain) or BR (Brazil). One section per country."
+          label={ot("office.sections.country")}
+          hint={ot("office.sections.countryHint")}
           value={p.form.country}
           errors={errors}
           required
           attrs={{ autocomplete: "off", maxlength: 2, size: 2 }}
         />
-        <Field name="name" label="Name" value={p.form.name} errors={errors} required />
+        <Field name="name" label={ot("office.sections.name")} value={p.form.name} errors={errors} required />
         <Field
           name="languages"
-          label="Languages"
-          hint="BCP 47 tags separated by commas, in the section's order; the first is its default (e.g. es-ES, ca, eu)."
+          label={ot("office.sections.languages")}
+          hint={ot("office.sections.newLanguagesHint")}
           value={p.form.languages}
           errors={errors}
           required
           attrs={{ autocomplete: "off", spellcheck: false }}
         />
-        <button type="submit">Create the section</button>
+        <button type="submit">{ot("office.sections.create")}</button>
       </form>
     </OfficeLayout>
   );
@@ -137,7 +142,7 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
       const languages = checkSectionForm(readSectionForm({ languages: form.languages ?? "" }), null);
       const errors: Errors = {};
       if (country !== "" && !isCountryCode(country))
-        errors.country = `“${form.country}” is not a country code (ISO 3166-1 alpha-2, like ES).`;
+        errors.country = ot("office.sections.error.notCountry", { code: form.country ?? "" });
       if (languages.errors.languages) errors.languages = languages.errors.languages;
       Object.assign(errors, formErrors(request));
       if (Object.keys(errors).length > 0) return newPage(reply, user, form, errors, 422);
@@ -157,7 +162,7 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
         return newId;
       });
       if (id === undefined) {
-        const taken = `${countryName.of(country) ?? country} has a section already.`;
+        const taken = ot("office.sections.error.taken", { country: officeMessages().country(country) });
         return newPage(reply, user, form, { country: taken }, 422);
       }
       // The catalog knows every section by country (the write path, the public pages).
@@ -169,11 +174,11 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
   const textsTarget = async (user: OfficeUser, params: Static<typeof TextsParams>) => {
     const id = /^\d{1,9}$/.test(params.id) ? Number(params.id) : 0;
     const section = id ? await loadSection(pool, id, null) : undefined;
-    if (!section) throw notFound("This section");
-    if (!runsSection(user, id)) throw new Problem(403, "forbidden", "You do not run this section.");
+    if (!section) throw notFound("office.problem.notFound.section");
+    if (!runsSection(user, id)) throw new Problem(403, "forbidden", ot("office.sections.notYours"));
     const language = canonicalLanguage(params.language);
     const known = section.languages.find((l) => l.toLowerCase() === language?.toLowerCase());
-    if (!known) throw notFound("This language of the section");
+    if (!known) throw notFound("office.problem.notFound.language");
     return { section, language: known, source: section.languages[0] ?? known };
   };
 
@@ -191,13 +196,16 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
       <TextsEditor
         user={user}
         csrf={reply.generateCsrf()}
-        title={`${section.name}: texts in ${language}`}
+        title={ot("office.campaigns.textsTitle", { title: section.name, language })}
         current="/office/sections"
         action={`/office/sections/${section.id}/texts/${language}`}
-        back={{ href: `/office/sections/${section.id}`, label: `Back to ${section.name}` }}
+        back={{
+          href: `/office/sections/${section.id}`,
+          label: ot("office.campaigns.backTo", { title: section.name }),
+        }}
         source={source}
         language={language}
-        fields={TEXT_FIELDS}
+        fields={textFields()}
         texts={texts}
         {...extra}
       />,
@@ -214,7 +222,7 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
     async (request, reply) => {
       const user = currentUser(request);
       const target = await textsTarget(user, request.params);
-      const notice = request.query.done === "saved" ? "The texts are saved." : undefined;
+      const notice = request.query.done === "saved" ? ot("office.sections.textsSaved") : undefined;
       return textsPage(reply, user, target, { notice });
     },
   );

@@ -1,7 +1,7 @@
 import { type Static, Type } from "typebox";
 import { messages } from "../../../platform/http/forms.js";
 import { canonicalLanguage, Email, isEmail } from "../../../platform/rules.js";
-import type { Errors } from "../../office/index.js";
+import { type Errors, officeKey, ot } from "../../office/index.js";
 
 // What a section's form may hold, checked field by field. Every problem is reported beside its
 // field; nothing is saved unless the whole form is valid. The route validates a post with the
@@ -39,13 +39,14 @@ const MAX_GOAL = 1_000_000_000_000;
 const PHONE_PATTERN = "^\\+?[\\d\\s().\\-/]+$";
 const PHONE = new RegExp(PHONE_PATTERN);
 
+// Message keys (office.sections.error.…), shown in the reader's language by the form parts.
 const ERRORS = {
-  languages: "Enter at least one language.",
-  featured: "Choose only among the cases of the current campaign.",
-  goal: "The goal is a whole number of actions, 0 or more.",
-  email: "Enter an email address like info@example.org.",
-  phone: "Enter a phone number with 5 to 20 digits, like +34 915 551 234.",
-  website: "Enter a web address starting with https://, like https://www.example.org/.",
+  languages: "office.sections.error.languages",
+  featured: "office.sections.error.featured",
+  goal: "office.campaigns.error.goal",
+  email: "office.sections.error.email",
+  phone: "office.sections.error.phone",
+  website: "office.sections.error.website",
 };
 
 /**
@@ -105,15 +106,16 @@ export function checkSectionForm(
   for (const tag of tags) {
     const canonical = canonicalLanguage(tag);
     if (!canonical) {
-      errors.languages ??= `“${tag}” is not a BCP 47 language tag (like es, es-MX or zh-Hant).`;
+      errors.languages ??= ot("office.sections.error.tag", { tag });
     } else if (languages.some((l) => l.toLowerCase() === canonical.toLowerCase())) {
-      errors.languages ??= `${canonical} is listed twice.`;
+      errors.languages ??= ot("office.sections.error.twice", { tag: canonical });
     } else {
       languages.push(canonical);
     }
   }
   if (tags.length === 0) errors.languages = ERRORS.languages;
-  else if (tags.length > MAX_LANGUAGES) errors.languages = `Enter at most ${MAX_LANGUAGES} languages.`;
+  else if (tags.length > MAX_LANGUAGES)
+    errors.languages = officeKey("office.sections.error.tooMany", { max: MAX_LANGUAGES });
 
   const featured: { id: number; position: number; order: number }[] = [];
   const inCampaign = new Map((campaignCases ?? []).map((id, order) => [id, order]));
@@ -126,7 +128,7 @@ export function checkSectionForm(
     }
     const position = form.positions[value] ?? "";
     if (position !== "" && !/^\d{1,3}$/.test(position)) {
-      errors.featured ??= "An order is a whole number from 0 to 999.";
+      errors.featured ??= "office.sections.error.order";
       continue;
     }
     featured.push({ id, position: position === "" ? 1000 : Number(position), order });
@@ -136,8 +138,8 @@ export function checkSectionForm(
   let goal: number | null = null;
   if (form.goal !== "") {
     if (!/^\d+$/.test(form.goal)) errors.goal = ERRORS.goal;
-    else if (Number(form.goal) > MAX_GOAL) errors.goal = "That goal is too large.";
-    else if (campaignCases === null) errors.goal = "There is no campaign to set a goal for.";
+    else if (Number(form.goal) > MAX_GOAL) errors.goal = "office.sections.error.goalTooLarge";
+    else if (campaignCases === null) errors.goal = "office.sections.error.noCampaign";
     else goal = Number(form.goal);
   }
 
@@ -154,12 +156,11 @@ export function checkSectionForm(
     const url = URL.canParse(form.website) ? new URL(form.website) : undefined;
     if (url?.protocol !== "https:" || !url.hostname.includes(".") || url.username || url.password)
       errors.website = ERRORS.website;
-    else if (url.href.length > 500) errors.website = "That web address is too long.";
+    else if (url.href.length > 500) errors.website = "office.sections.error.websiteTooLong";
     else website = url.href;
   }
 
-  if (form.postalAddress.length > 500)
-    errors.postal_address = "Keep the postal address under 500 characters.";
+  if (form.postalAddress.length > 500) errors.postal_address = "office.sections.error.postalAddress";
 
   return {
     input: {

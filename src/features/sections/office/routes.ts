@@ -17,6 +17,7 @@ import {
   currentUser,
   guard,
   notFound,
+  ot,
   sendPage,
 } from "../../office/index.js";
 import { runsSection } from "../policy.js";
@@ -42,13 +43,13 @@ const SectionQuery = Type.Object({ saved: Type.Optional(Type.String()) });
 
 function sectionId(param: string): number {
   const id = /^\d{1,9}$/.test(param) ? Number(param) : 0;
-  if (id === 0) throw notFound("This section");
+  if (id === 0) throw notFound("office.problem.notFound.section");
   return id;
 }
 
 /** Sections are public: another coordinator's section is forbidden, not hidden. */
 function mayEdit(user: OfficeUser, id: number): void {
-  if (!runsSection(user, id)) throw new Problem(403, "forbidden", "You do not run this section.");
+  if (!runsSection(user, id)) throw new Problem(403, "forbidden", ot("office.sections.notYours"));
 }
 
 function formOfRecord(section: SectionRecord): SectionForm {
@@ -117,7 +118,7 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
       const id = sectionId(request.params.id);
       const campaign = currentCampaign(runtime.catalog());
       const section = await loadSection(pool, id, campaign?.id ?? null);
-      if (!section) throw notFound("This section");
+      if (!section) throw notFound("office.problem.notFound.section");
       mayEdit(user, id);
       const cases = campaign ? await campaignCases(pool, campaign.id) : [];
       const saved = request.query.saved !== undefined;
@@ -139,7 +140,7 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
       const campaign = currentCampaign(runtime.catalog());
       const campaignId = campaign?.id ?? null;
       const current = await loadSection(pool, id, campaignId);
-      if (!current) throw notFound("This section");
+      if (!current) throw notFound("office.problem.notFound.section");
       mayEdit(user, id);
       const cases = campaign ? await campaignCases(pool, campaign.id) : [];
       const form = readSectionForm(request.body);
@@ -150,10 +151,10 @@ export function sectionRoutes(fastify: FastifyInstance, runtime: Runtime): void 
       }
       const changed = await withTransaction(pool, async (client) => {
         const before = await loadSection(client, id, campaignId, true);
-        if (!before) throw notFound("This section");
+        if (!before) throw notFound("office.problem.notFound.section");
         await saveSection(client, id, campaignId, checked.input);
         const after = await loadSection(client, id, campaignId);
-        if (!after) throw notFound("This section");
+        if (!after) throw notFound("office.problem.notFound.section");
         const [b, a] = [auditView(before, campaign, cases), auditView(after, campaign, cases)];
         // Saving an unchanged form changes nothing, so it leaves no record either.
         if (JSON.stringify(b) === JSON.stringify(a)) return false;

@@ -1,12 +1,23 @@
 import type { CampaignInfo } from "../../../core/catalog/catalog.js";
 import type { OfficeUser } from "../../office/index.js";
-import { CsrfField, ErrorSummary, type Errors, Field, Notice, OfficeLayout } from "../../office/index.js";
+import {
+  CsrfField,
+  ErrorSummary,
+  type Errors,
+  Field,
+  Notice,
+  OfficeLayout,
+  officeMessages,
+  officeText,
+  ot,
+} from "../../office/index.js";
 import type { SectionForm } from "./input.js";
 import type { CampaignCase, SectionRecord, SectionSummary } from "./store.js";
 
 // The back-office pages of sections: the list, and a section's form. Handlers are in routes.ts.
 
-const countryName = new Intl.DisplayNames(["en"], { type: "region" });
+/** A country's name in the page's language. */
+const countryName = (code: string): string => officeMessages().country(code);
 
 export function SectionsPage(p: {
   user: OfficeUser;
@@ -15,29 +26,33 @@ export function SectionsPage(p: {
   sections: SectionSummary[];
 }) {
   return (
-    <OfficeLayout title="Sections" user={p.user} csrf={p.csrf} current="/office/sections">
+    <OfficeLayout title={ot("office.menu.sections")} user={p.user} csrf={p.csrf} current="/office/sections">
       {p.user.role === "admin" ? (
         <p>
           <a class="button" href="/office/sections/new">
-            New section
+            {ot("office.sections.new")}
           </a>
         </p>
       ) : null}
       {p.sections.length === 0 ? (
-        <p>You do not run a section yet. An admin can add you to one.</p>
+        <p>{ot("office.sections.none")}</p>
       ) : (
         <table>
-          <caption class="sr-only">Sections{p.campaign ? `, goals for ${p.campaign.title}` : ""}</caption>
+          <caption class="sr-only">
+            {p.campaign
+              ? ot("office.sections.captionGoals", { title: p.campaign.title })
+              : ot("office.menu.sections")}
+          </caption>
           <thead>
             <tr>
-              <th scope="col">Section</th>
-              <th scope="col">Country</th>
-              <th scope="col">Languages</th>
+              <th scope="col">{ot("office.sections.section")}</th>
+              <th scope="col">{ot("office.sections.country")}</th>
+              <th scope="col">{ot("office.sections.languages")}</th>
               <th scope="col" class="number">
-                Goal
+                {ot("office.sections.goal")}
               </th>
               <th scope="col" class="number">
-                Featured cases
+                {ot("office.sections.featured")}
               </th>
             </tr>
           </thead>
@@ -48,11 +63,13 @@ export function SectionsPage(p: {
                   <a href={`/office/sections/${s.id}`}>{s.name}</a>
                 </th>
                 <td>
-                  {countryName.of(s.country) ?? s.country} ({s.country})
+                  {countryName(s.country)} ({s.country})
                 </td>
                 <td>{s.languages.join(", ")}</td>
-                <td class="number">{s.goal === null ? "—" : s.goal.toLocaleString("en")}</td>
-                <td class="number">{s.featured === 0 ? "all" : s.featured}</td>
+                <td class="number">{s.goal === null ? "—" : officeMessages().number(s.goal)}</td>
+                <td class="number">
+                  {s.featured === 0 ? ot("office.sections.all") : officeMessages().number(s.featured)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -79,14 +96,14 @@ export function SectionPage(o: SectionPageProps) {
   const chosen = new Set(form.featured);
   return (
     <OfficeLayout title={section.name} user={o.user} csrf={o.csrf} current="/office/sections">
-      {o.saved ? <Notice>The section is saved. The public page shows the changes now.</Notice> : null}
+      {o.saved ? <Notice>{ot("office.sections.saved")}</Notice> : null}
       <ErrorSummary errors={errors} />
       <p>
-        {countryName.of(section.country) ?? section.country} ·{" "}
-        <a href={`/s/${section.country}`}>public page of the section</a>
+        {countryName(section.country)} ·{" "}
+        <a href={`/s/${section.country}`}>{ot("office.sections.publicPage")}</a>
       </p>
       <p>
-        The section's introduction and how to reach it, in each of its languages:{" "}
+        {ot("office.sections.textsLinks")}{" "}
         {section.languages.map((language, i) => (
           <>
             {i > 0 ? ", " : null}
@@ -98,8 +115,8 @@ export function SectionPage(o: SectionPageProps) {
         <CsrfField token={o.csrf} />
         <Field
           name="languages"
-          label="Languages"
-          hint="BCP 47 tags separated by commas, in your order; the first is the section's default (e.g. es-ES, ca, eu)."
+          label={ot("office.sections.languages")}
+          hint={ot("office.sections.languagesHint")}
           value={form.languages}
           errors={errors}
           required
@@ -108,17 +125,14 @@ export function SectionPage(o: SectionPageProps) {
         {campaign ? (
           <>
             <fieldset id="f-featured" aria-describedby={errors.featured ? "f-featured-error" : undefined}>
-              <legend>Featured cases in {campaign.title}</legend>
-              <p class="hint">
-                Tick the cases your section promotes and number them in the order to show them. With none
-                ticked, the public page shows every case of the campaign.
-              </p>
+              <legend>{ot("office.sections.featuredIn", { title: campaign.title })}</legend>
+              <p class="hint">{ot("office.sections.featuredHint")}</p>
               {errors.featured ? (
                 <p class="error" id="f-featured-error">
-                  {errors.featured}
+                  {officeText(errors.featured)}
                 </p>
               ) : null}
-              {o.cases.length === 0 ? <p>This campaign has no cases yet.</p> : null}
+              {o.cases.length === 0 ? <p>{ot("office.sections.noCases")}</p> : null}
               {o.cases.map((c) => {
                 const id = String(c.id);
                 return (
@@ -133,12 +147,11 @@ export function SectionPage(o: SectionPageProps) {
                     <label for={`f-featured-${id}`}>
                       {c.title}{" "}
                       <span class="hint">
-                        ({c.slug}
-                        {c.published ? "" : ", not published"})
+                        {c.published ? `(${c.slug})` : ot("office.campaigns.notPublished", { slug: c.slug })}
                       </span>
                     </label>
                     <label class="sr-only" for={`f-position-${id}`}>
-                      Order of {c.title}
+                      {ot("office.sections.order", { title: c.title })}
                     </label>
                     <input
                       type="number"
@@ -156,8 +169,8 @@ export function SectionPage(o: SectionPageProps) {
             </fieldset>
             <Field
               name="goal"
-              label={`Your goal for ${campaign.title}`}
-              hint="Actions from your country. Leave empty for no goal."
+              label={ot("office.sections.goalFor", { title: campaign.title })}
+              hint={ot("office.sections.goalHint")}
               type="number"
               value={form.goal}
               errors={errors}
@@ -165,34 +178,40 @@ export function SectionPage(o: SectionPageProps) {
             />
           </>
         ) : null}
-        <h2>Contact details</h2>
-        <p class="hint">Shown on the section's public page. All optional.</p>
+        <h2>{ot("office.sections.contacts")}</h2>
+        <p class="hint">{ot("office.sections.contactsHint")}</p>
         <Field
           name="contact_email"
-          label="Email"
+          label={ot("office.sections.email")}
           type="email"
           value={form.contactEmail}
           errors={errors}
           attrs={{ autocomplete: "off" }}
         />
-        <Field name="contact_phone" label="Phone" type="tel" value={form.contactPhone} errors={errors} />
+        <Field
+          name="contact_phone"
+          label={ot("office.sections.phone")}
+          type="tel"
+          value={form.contactPhone}
+          errors={errors}
+        />
         <Field
           name="website"
-          label="Website"
-          hint="Starting with https://"
+          label={ot("office.sections.website")}
+          hint={ot("office.sections.websiteHint")}
           type="url"
           value={form.website}
           errors={errors}
         />
         <Field
           name="postal_address"
-          label="Postal address"
+          label={ot("office.sections.postalAddress")}
           textarea
           rows={4}
           value={form.postalAddress}
           errors={errors}
         />
-        <button type="submit">Save the section</button>
+        <button type="submit">{ot("office.sections.save")}</button>
       </form>
     </OfficeLayout>
   );

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { Problem } from "../../../platform/http/problems.js";
 import { fieldLabel } from "../../cases/index.js";
-import type { OfficeUser } from "../../office/index.js";
+import { type OfficeUser, ot } from "../../office/index.js";
 import {
   type FieldName,
   maxLength as fieldMaxLength,
@@ -163,7 +163,7 @@ export async function importCaseFile(
         refused.push({
           id: unit.id,
           line: unit.line,
-          reason: `The source changed after the export (revision ${unit.revision || "?"}, now ${revision}): export again and translate the new text.`,
+          reason: ot("office.exchange.reason.changed", { was: unit.revision || "?", now: revision }),
         });
       else current.push({ unit, caseId: entry.caseId, field });
     }

@@ -11,7 +11,7 @@ import { Problem } from "../../../platform/http/problems.js";
 import { DEFAULT_LOCALE, UI_LOCALES } from "../../../platform/i18n/locales.js";
 import { effectiveMessage, loadCatalog } from "../../../platform/i18n/messages.js";
 import type { OfficeUser } from "../../office/index.js";
-import { actorOf, audit } from "../../office/index.js";
+import { actorOf, audit, ot } from "../../office/index.js";
 import { type ExportUnit, exchangeKey, fileProblem, type ReadFile, signatureMatches } from "./units.js";
 
 // The interface's message catalogs as exchange units: the shared chrome's and every feature's
@@ -104,7 +104,7 @@ export async function importCatalogFile(
       throw fileProblem("unknown_unit", `Unit "${unit.id}" is not an interface message`, unit.line, unit.id);
     if (source === undefined) {
       // A release since the export removed it: nothing to translate any more.
-      refused.push({ id: unit.id, line: unit.line, reason: "The interface no longer has this message." });
+      refused.push({ id: unit.id, line: unit.line, reason: ot("office.exchange.reason.gone") });
       continue;
     }
     const revision = revisionOf(source);

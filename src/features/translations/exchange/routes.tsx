@@ -8,7 +8,7 @@ import { Problem } from "../../../platform/http/problems.js";
 import { pageResponses } from "../../../platform/http/responses.js";
 import { canonicalLanguage } from "../../../platform/rules.js";
 import type { OfficeUser } from "../../office/index.js";
-import { canTranslate, currentUser, guard, isAdmin, notFound, sendPage } from "../../office/index.js";
+import { canTranslate, currentUser, guard, isAdmin, notFound, ot, sendPage } from "../../office/index.js";
 import { translatesInto } from "../policy.js";
 import { reviewRequired } from "../queries.js";
 import { caseUnits, type ExchangeCase, importCaseFile } from "./cases.js";
@@ -71,12 +71,12 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
       const { format } = request.query;
       const language = languageOf(request.query.language);
       if (!translatesInto(user, language))
-        throw new Problem(403, "forbidden", `You do not translate into ${language}.`);
+        throw new Problem(403, "forbidden", ot("office.translations.notYours", { language }));
       const catalog = runtime.catalog();
       const campaign = request.query.campaign
         ? catalog.campaigns.get(request.query.campaign)
         : currentCampaign(catalog);
-      if (!campaign) throw notFound("This edition");
+      if (!campaign) throw notFound("office.problem.notFound.edition");
       const found = await pool.query<{ id: number; slug: string; source_language: string }>(
         request.query.case
           ? "SELECT id, slug, source_language FROM cases WHERE slug = $1"
@@ -89,17 +89,13 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
         slug: r.slug,
         sourceLanguage: r.source_language,
       }));
-      if (request.query.case && cases.length === 0) throw notFound("This case");
+      if (request.query.case && cases.length === 0) throw notFound("office.problem.notFound.case");
       // An XLIFF 2.0 document has one source language: the single case's, or the edition's.
       const sourceLanguage = request.query.case
         ? (cases[0] as ExchangeCase).sourceLanguage
         : campaign.defaultLanguage;
       if (sourceLanguage.toLowerCase() === language.toLowerCase())
-        throw new Problem(
-          409,
-          "source_language",
-          `The cases are written in ${language}: there is nothing to translate.`,
-        );
+        throw new Problem(409, "source_language", ot("office.exchange.sourceLanguage", { language }));
       const units = await caseUnits(pool, cases, sourceLanguage, language);
       return download(
         reply,
@@ -141,8 +137,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
   ) => {
     const sent = body.file;
     const data = Buffer.isBuffer(sent) ? sent : typeof sent === "string" ? Buffer.from(sent) : undefined;
-    if (!data || data.length === 0)
-      throw new Problem(422, "no_file", "Choose the translated file to import.");
+    if (!data || data.length === 0) throw new Problem(422, "no_file", ot("office.exchange.noFile"));
     const file = await readUpload(data);
     if (file.kind !== kind)
       throw fileProblem(
@@ -204,17 +199,13 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
       const file = await uploaded(request.body, request.query, "cases");
       const language = file.targetLanguage;
       if (!translatesInto(user, language))
-        throw new Problem(
-          403,
-          "forbidden",
-          `You do not translate into ${language}: the file is a translation into it.`,
-        );
+        throw new Problem(403, "forbidden", ot("office.exchange.notYourLanguage", { language }));
       const approve =
         request.body.approve !== undefined &&
         mayApproveImport(user, language, await reviewRequired(pool, language));
       const outcome = await importCaseFile(pool, user, file, approve);
       if (outcome.imported.length > 0) await runtime.catalogChanged();
-      return answer(request, reply, user, "Translations imported", language, outcome);
+      return answer(request, reply, user, ot("office.exchange.importedTitle"), language, outcome);
     },
   );
 
@@ -232,7 +223,7 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
       const outcome = await importCatalogFile(pool, user, { ...file, targetLanguage: language });
       // Every node reads the messages with its catalog: the announcement reloads both.
       if (outcome.imported.length > 0) await runtime.catalogChanged();
-      return answer(request, reply, user, "Interface messages imported", language, outcome);
+      return answer(request, reply, user, ot("office.exchange.messagesImportedTitle"), language, outcome);
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { OfficeUser } from "../../office/index.js";
-import { CsrfField, Notice, OfficeLayout } from "../../office/index.js";
+import { CsrfField, Notice, OfficeLayout, officeMessages, ot } from "../../office/index.js";
 import type { ImportOutcome } from "./cases.js";
 import { CATALOG_LOCALES } from "./catalogs.js";
 import { canExchangeCatalogs } from "./policy.js";
@@ -58,55 +58,55 @@ export interface ExchangePanelProps {
 export function ExchangePanel(p: ExchangePanelProps) {
   if (p.languages.length === 0) return null;
   const caseOptions: [string, string][] = [
-    ["", `Every case of ${p.campaign.title}`],
+    ["", ot("office.exchange.everyCase", { title: p.campaign.title })],
     ...p.cases.map((c): [string, string] => [c.slug, c.title || c.slug]),
   ];
   return (
     <section class="card" aria-labelledby="exchange">
-      <h2 id="exchange">Export / Import</h2>
-      <p>
-        Translate in your own tool: export a file (XLIFF for CAT tools, PO for PO editors), fill in the
-        targets, and import it. Imported texts wait for review; only change the targets.
-      </p>
+      <h2 id="exchange">{ot("office.exchange.title")}</h2>
+      <p>{ot("office.exchange.intro")}</p>
       <form method="get" action="/office/translations/export" class="filters">
         <input type="hidden" name="campaign" value={p.campaign.slug} />
         <Input
           id="x-export-language"
           name="language"
-          label="Language"
+          label={ot("office.exchange.language")}
           value={p.languages[0]?.[0]}
           options={p.languages}
         />
-        <Input id="x-export-format" name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
+        <Input
+          id="x-export-format"
+          name="format"
+          label={ot("office.exchange.format")}
+          value="xliff2"
+          options={FORMAT_OPTIONS}
+        />
         <Input
           id="x-export-case"
           name="case"
-          label="Cases"
+          label={ot("office.exchange.cases")}
           value=""
           options={caseOptions}
-          hint="All cases are those written in the edition's language; a case written in another is exported alone."
+          hint={ot("office.exchange.casesHint")}
         />
-        <button type="submit">Export</button>
+        <button type="submit">{ot("office.exchange.export")}</button>
       </form>
       <form method="post" action="/office/translations/import" enctype="multipart/form-data" class="stack">
         <CsrfField token={p.csrf} />
         <Input
           id="x-import-language"
           name="language"
-          label="Language of the file"
+          label={ot("office.exchange.fileLanguage")}
           value={p.languages[0]?.[0]}
           options={p.languages}
         />
-        <Input id="x-import-file" name="file" label="Translated file" file=".xlf,.xliff,.po" />
+        <Input id="x-import-file" name="file" label={ot("office.exchange.file")} file=".xlf,.xliff,.po" />
         <div class="check">
           <input type="checkbox" id="x-import-approve" name="approve" value="1" />
-          <label for="x-import-approve">Approve the units the file marks as final</label>
-          <span class="hint">
-            {" "}
-            (XLIFF reviewed or final, PO entries not fuzzy), where you may approve; the rest need review.
-          </span>
+          <label for="x-import-approve">{ot("office.exchange.approve")}</label>
+          <span class="hint"> {ot("office.exchange.approveHint")}</span>
         </div>
-        <button type="submit">Import</button>
+        <button type="submit">{ot("office.exchange.import")}</button>
       </form>
       {canExchangeCatalogs(p.user) ? <CatalogForms csrf={p.csrf} /> : null}
     </section>
@@ -117,12 +117,24 @@ function CatalogForms(p: { csrf: string }) {
   const locales: [string, string][] = CATALOG_LOCALES.map((l) => [l, l]);
   return (
     <>
-      <h3>Interface messages</h3>
-      <p>The public site's words, in every interface language, checked as ICU MessageFormat on import.</p>
+      <h3>{ot("office.exchange.messages")}</h3>
+      <p>{ot("office.exchange.messagesIntro")}</p>
       <form method="get" action="/office/translations/catalogs/export" class="filters">
-        <Input id="x-messages-language" name="language" label="Language" value="es" options={locales} />
-        <Input id="x-messages-format" name="format" label="Format" value="xliff2" options={FORMAT_OPTIONS} />
-        <button type="submit">Export messages</button>
+        <Input
+          id="x-messages-language"
+          name="language"
+          label={ot("office.exchange.language")}
+          value="es"
+          options={locales}
+        />
+        <Input
+          id="x-messages-format"
+          name="format"
+          label={ot("office.exchange.format")}
+          value="xliff2"
+          options={FORMAT_OPTIONS}
+        />
+        <button type="submit">{ot("office.exchange.exportMessages")}</button>
       </form>
       <form
         method="post"
@@ -134,18 +146,21 @@ function CatalogForms(p: { csrf: string }) {
         <Input
           id="x-messages-file-language"
           name="language"
-          label="Language of the file"
+          label={ot("office.exchange.fileLanguage")}
           value="es"
           options={locales}
         />
-        <Input id="x-messages-file" name="file" label="Translated messages" file=".xlf,.xliff,.po" />
-        <button type="submit">Import messages</button>
+        <Input
+          id="x-messages-file"
+          name="file"
+          label={ot("office.exchange.messagesFile")}
+          file=".xlf,.xliff,.po"
+        />
+        <button type="submit">{ot("office.exchange.importMessages")}</button>
       </form>
     </>
   );
 }
-
-const STATUS: Record<string, string> = { needs_review: "needs review", approved: "approved" };
 
 export function ImportResult(p: {
   user: OfficeUser;
@@ -158,18 +173,22 @@ export function ImportResult(p: {
   return (
     <OfficeLayout title={p.title} user={p.user} csrf={p.csrf} current="/office/translations">
       <Notice>
-        {imported.length} {imported.length === 1 ? "unit" : "units"} imported into {p.language}, {unchanged}{" "}
-        unchanged, {refused.length} refused.
+        {ot("office.exchange.result", {
+          count: imported.length,
+          language: p.language,
+          unchanged: officeMessages().number(unchanged),
+          refused: officeMessages().number(refused.length),
+        })}
       </Notice>
       {refused.length > 0 ? (
         <>
-          <h2>Refused: the source changed after the export</h2>
+          <h2>{ot("office.exchange.refused")}</h2>
           <table>
             <thead>
               <tr>
-                <th scope="col">Unit</th>
-                <th scope="col">Line</th>
-                <th scope="col">Why</th>
+                <th scope="col">{ot("office.exchange.unit")}</th>
+                <th scope="col">{ot("office.exchange.line")}</th>
+                <th scope="col">{ot("office.exchange.why")}</th>
               </tr>
             </thead>
             <tbody>
@@ -188,18 +207,18 @@ export function ImportResult(p: {
       ) : null}
       {imported.length > 0 ? (
         <>
-          <h2>Imported</h2>
+          <h2>{ot("office.exchange.imported")}</h2>
           <ul>
             {imported.map((u) => (
               <li>
-                <code>{u.id}</code>: {STATUS[u.status] ?? u.status}
+                <code>{u.id}</code>: {ot(`office.status.${u.status}`)}
               </li>
             ))}
           </ul>
         </>
       ) : null}
       <p>
-        <a href="/office/translations">Back to the translations</a>
+        <a href="/office/translations">{ot("office.translations.back")}</a>
       </p>
     </OfficeLayout>
   );
