@@ -68,13 +68,18 @@ export interface Acting {
   quantity: number;
 }
 
-type AnyForm = Partial<Static<typeof SignForm> & Static<typeof SolidarityForm> & Static<typeof LetterForm>>;
+export type AnyForm = Partial<
+  Static<typeof SignForm> & Static<typeof SolidarityForm> & Static<typeof LetterForm>
+>;
 
 /** A validated post of one of the forms; `acting` is set only when there is no error. */
-export function checkForm(form: FormName, request: FastifyRequest): FormState & { acting?: Acting } {
+export function checkForm(
+  form: FormName,
+  request: FastifyRequest<{ Body: AnyForm }>,
+): FormState & { acting?: Acting } {
   const errors = formErrors(request);
   const values = formValues(request);
-  const body = request.body as AnyForm;
+  const body = request.body;
   // The country list is the ISO one: a well-formed code that names no country is refused too.
   const country = (body.country ?? "").toUpperCase();
   if (!errors.country && !isCountryCode(country)) errors.country = "form.error.country";

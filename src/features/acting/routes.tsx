@@ -5,7 +5,7 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { pickText } from "../../core/catalog/texts.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import type { Runtime } from "../../core/runtime.js";
-import { formRoute } from "../../platform/http/forms.js";
+import { formRoute, textFields } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
@@ -14,7 +14,7 @@ import { hourly } from "../../platform/jobs/hourly.js";
 import { readdressed, renderLetterPdf, salutationFor, wordingFor } from "../materials/index.js";
 import { sourceOfPost } from "../sharing/index.js";
 import { act } from "./act.js";
-import { checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
+import { type AnyForm, checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 import { purgeOldSubmissions, submissionKey } from "./resubmission.js";
 
 // The case page's forms: validated on the server, protected against cross-site posts (by the
@@ -70,7 +70,8 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       : false;
 
   const post =
-    (form: FormName) => async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    (form: FormName) =>
+    async (request: FastifyRequest<{ Params: Params; Body: AnyForm }>, reply: FastifyReply) => {
       const locale = await deps.localeOf(request);
       const campaign = deps.campaignOf();
       const result = checkForm(form, request);
@@ -78,11 +79,10 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         return deps.renderCase(request, reply, { state: result, status: 422 });
       const slug = request.params.slug ?? "";
       // Which share link brought the visitor, if one did (never anything else: sharing/sources.ts).
-      const source = sourceOfPost(
-        (request.body as { source?: unknown } | undefined)?.source,
-        request.headers.referer,
-        [request.headers.host, new URL(runtime.config.publicUrl).host],
-      );
+      const source = sourceOfPost(textFields(request.body).source, request.headers.referer, [
+        request.headers.host,
+        new URL(runtime.config.publicUrl).host,
+      ]);
       try {
         const key = await submissionKey(runtime.db.pool, {
           campaignId: campaign.id,

@@ -4,7 +4,7 @@ import { h } from "preact";
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
-import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
+import { formErrors, formRoute, formValues, textFields } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { canonicalLanguage } from "../../platform/rules.js";
@@ -38,9 +38,7 @@ import {
   EditorQuery,
   LanguageForm,
   OverviewQuery,
-  type ReviewBody,
   ReviewForm,
-  type TranslationBody,
   TranslationForm,
 } from "./schemas.js";
 import { Editor, type EditorProps, editorHref, Overview, type ReviewSection } from "./views.js";
@@ -241,7 +239,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       const { stored, language, reviews } = await target(request.params, user);
       const entry = await stateOf(stored.id);
       const fields = translatableFields(entry);
-      const draft: Draft = draftOf(request.body as TranslationBody, fields);
+      const draft: Draft = draftOf(textFields(request.body), fields);
       const errors = { ...validate(draft), ...formErrors(request) };
       const refuse = async (errors: Errors, status: number) =>
         sendPage(
@@ -274,7 +272,7 @@ export function translationRoutes(parent: FastifyInstance, runtime: Runtime): vo
       const user = currentUser(request);
       const mine = (await reviewSections(user)).map((s) => s.id);
       const wanted = new Set<string>();
-      for (const [name, value] of Object.entries(request.body as ReviewBody)) {
+      for (const [name, value] of Object.entries(textFields(request.body))) {
         const match = /^review-(\d{1,9})-(.+)$/.exec(name);
         if (!match || value === undefined) continue;
         // A box for a section the person does not run: refused, nothing changed.

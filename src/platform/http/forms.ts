@@ -63,8 +63,8 @@ function patternField(schema: TObject | undefined, name: string): TSchema | unde
  */
 export function normalizeForm(schema: TObject): preValidationHookHandler {
   return async (request) => {
-    const raw =
-      request.body && typeof request.body === "object" ? (request.body as Record<string, unknown>) : {};
+    const raw: Record<string, unknown> =
+      request.body && typeof request.body === "object" ? { ...request.body } : {};
     const body: Record<string, unknown> = { ...raw };
     const setOne = (name: string, value: unknown) => {
       const one = clean(Array.isArray(value) ? value[0] : value);
@@ -85,6 +85,18 @@ export function normalizeForm(schema: TObject): preValidationHookHandler {
     }
     request.body = body;
   };
+}
+
+/**
+ * The text fields of a posted form, read without trusting its shape: for forms whose fields are
+ * named by patterns (text-<field>, review-<id>-<tag>), which the schema cannot type one by one.
+ */
+export function textFields(body: unknown): Record<string, string | undefined> {
+  const fields: Record<string, string | undefined> = {};
+  if (body && typeof body === "object") {
+    for (const [name, value] of Object.entries(body)) if (typeof value === "string") fields[name] = value;
+  }
+  return fields;
 }
 
 /** Route options for a form: its schema, normalization first, errors kept for the handler. */

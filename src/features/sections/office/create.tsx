@@ -136,7 +136,7 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const form = request.body as NewSectionInput;
+      const form: NewSectionInput = request.body;
       const country = (form.country ?? "").toUpperCase();
       // The languages follow the section form's one rule (canonical BCP 47 tags, no repeats).
       const languages = checkSectionForm(readSectionForm({ languages: form.languages ?? "" }), null);
