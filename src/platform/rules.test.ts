@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { canonicalLanguage, isEmail, isSlug, isUuid, normalizeEmail } from "./rules.js";
+import { canonicalLanguage, isEmail, isSlug, isUuid, normalizeEmail, personalEmail } from "./rules.js";
 
 test("emails: one @, a dotted domain, no spaces or header characters", () => {
   for (const ok of ["ana@example.org", "a.b+tag@mail.example.co.uk", "x@xn--bcher-kva.de"])
@@ -35,4 +35,14 @@ test("UUIDs and slugs", () => {
   assert.ok(isSlug("gao-zhisheng"));
   assert.equal(isSlug("Gao"), false);
   assert.equal(isSlug("-gao"), false);
+});
+
+test("personalEmail folds dots and +tags only where the provider ignores them", () => {
+  assert.equal(personalEmail(" J.Doe+W4R@GoogleMail.com "), "jdoe@gmail.com");
+  assert.equal(personalEmail("jdoe@gmail.com"), "jdoe@gmail.com");
+  assert.equal(personalEmail("ana+news@outlook.com"), "ana@outlook.com");
+  assert.equal(personalEmail("a.n.a@outlook.com"), "a.n.a@outlook.com");
+  assert.equal(personalEmail("ana+news@example.org"), "ana+news@example.org");
+  assert.equal(personalEmail("j.doe@example.org"), "j.doe@example.org");
+  assert.equal(personalEmail("+tag@gmail.com"), "+tag@gmail.com");
 });

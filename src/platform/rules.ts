@@ -14,6 +14,39 @@ export const MAX_EMAIL = 254;
 export const isEmail = (value: string): boolean => value.length <= MAX_EMAIL && EMAIL.test(value);
 /** How an address is stored and compared: trimmed, lower case. */
 export const normalizeEmail = (value: string): string => value.trim().toLowerCase();
+
+// Who an address belongs to, for "one person, one signature": some providers deliver
+// j.doe+w4r@gmail.com to jdoe@gmail.com. Only the providers known to ignore dots or +tags are
+// folded (a dot or a + elsewhere may name another mailbox); googlemail.com is gmail.com.
+const IGNORES_DOTS = new Set(["gmail.com"]);
+const IGNORES_TAGS = new Set([
+  "gmail.com",
+  "outlook.com",
+  "hotmail.com",
+  "live.com",
+  "msn.com",
+  "icloud.com",
+  "me.com",
+  "mac.com",
+  "fastmail.com",
+  "proton.me",
+  "protonmail.com",
+  "pm.me",
+]);
+const SAME_DOMAIN: Record<string, string> = { "googlemail.com": "gmail.com" };
+
+/** The address as one person: normalized, then dots and +tags folded where the provider ignores them. */
+export function personalEmail(value: string): string {
+  const email = normalizeEmail(value);
+  const at = email.lastIndexOf("@");
+  if (at < 1) return email;
+  const host = email.slice(at + 1);
+  const domain = SAME_DOMAIN[host] ?? host;
+  let local = email.slice(0, at);
+  if (IGNORES_TAGS.has(domain)) local = local.split("+")[0] || local;
+  if (IGNORES_DOTS.has(domain)) local = local.replaceAll(".", "") || local;
+  return `${local}@${domain}`;
+}
 export const Email = (options: object = {}) =>
   Type.String({ maxLength: MAX_EMAIL, pattern: EMAIL_PATTERN, ...options });
 
