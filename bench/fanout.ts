@@ -4,7 +4,7 @@ import { startCrowd } from "./support/fanout-crowd.js";
 import { postActions, startProbe } from "./support/fanout-load.js";
 import { changeLatencies, meterCpu, sinceCommitBound, summarize } from "./support/fanout-stats.js";
 import { startPostgres } from "./support/postgres.js";
-import { rssKb, sleep } from "./support/proc.js";
+import { familyRssKb, sleep } from "./support/proc.js";
 import { saveResults } from "./support/results.js";
 
 // The goal: 19,000 live viewers on one node while 1,000 actions/s are posted; every viewer sees
@@ -66,7 +66,9 @@ async function run(): Promise<number> {
   log(`fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s for ${opts.seconds} s`);
   const pg = await startPostgres();
   cleanups.push(() => pg.stop());
-  const env = { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0", SEED_DEMO: "true" };
+  // No case packs built in the background: a pack build renders dozens of PDFs, and its memory
+  // (hundreds of MB while it runs) would count as the viewers' if it ran while they connect.
+  const env = { LOG_LEVEL: "warn", ACTION_RATE_LIMIT: "0", SEED_DEMO: "true", PACK_BUILDS: "false" };
   const app = await startApp(pg.url, env, { inspectable: true });
   cleanups.push(async () => {
     if (!(await app.stop())) log(`the server did not stop cleanly on SIGTERM:\n${app.output()}`);
@@ -76,7 +78,7 @@ async function run(): Promise<number> {
 
   await sleep(500);
   const memBefore = await memory(app);
-  const rssBefore = rssKb(app.pid) ?? 0;
+  const rssBefore = familyRssKb(app.pid) ?? 0;
   const viewers = startViewers(app, opts.viewers);
   cleanups.push(viewers.close);
   const ready = await viewers.ready;
@@ -86,13 +88,13 @@ async function run(): Promise<number> {
   );
   await sleep(1000);
   const memAfter = await memory(app);
-  const rssAfter = rssKb(app.pid) ?? 0;
+  const rssAfter = familyRssKb(app.pid) ?? 0;
   const perViewer = (a: number, b: number) => Math.round(((a - b) / Math.max(1, ready.ready)) * 100) / 100;
 
   const base = await counterTotal(app);
   let rssPeak = rssAfter;
   const rssTimer = setInterval(() => {
-    rssPeak = Math.max(rssPeak, rssKb(app.pid) ?? 0);
+    rssPeak = Math.max(rssPeak, familyRssKb(app.pid) ?? 0);
   }, 250);
   const cpu = meterCpu(app.pid, pg.pid, viewers.pids);
   const probe = startProbe(app.url, COUNTER);
@@ -218,7 +220,7 @@ async function run(): Promise<number> {
   console.log(`
 Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s
   viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
-  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB)
+  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB)
   posting                ${acked} acked of ${posted.sent} sent, ${ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}
   events received        ${report.firstEvents} first + ${report.from.length} changes (${results.events.perViewerPerSecond}/viewer/s), ${report.duplicates} duplicates, ${report.regressions} regressions
   change latency         ${ms(change)} (from the 201)

@@ -38,6 +38,7 @@ const EnvSchema = Type.Object({
   MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 1000 }),
   MAX_STREAMS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 500 }),
   MAX_STREAMS: Type.Optional(Type.Integer({ minimum: 1 })),
+  STREAM_PROCESSES: Type.Integer({ minimum: 0, maximum: 16, default: 2 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1000 }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1000 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 1200 }),
@@ -94,6 +95,8 @@ export interface Config {
   maxStreamsPerAddress: number;
   /** Concurrent counter streams the node holds in all (its viewers); more answer 503. */
   maxStreams: number;
+  /** Child processes that hold and write the node's counter streams; 0: the node writes them itself. */
+  streamProcesses: number;
   /** The soft open-file limit the node runs with; undefined where it cannot be read. */
   openFileLimit: number | undefined;
   /** Bounds on every wait for the database; see DatabaseTimeouts. */
@@ -267,6 +270,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxConnectionsPerAddress: valid.MAX_CONNECTIONS_PER_ADDRESS,
     maxStreamsPerAddress: valid.MAX_STREAMS_PER_ADDRESS,
     maxStreams: valid.MAX_STREAMS ?? defaultMaxStreams(maxConnections),
+    streamProcesses: valid.STREAM_PROCESSES,
     openFileLimit: fileLimit,
     db: {
       connectMs: valid.DB_CONNECT_TIMEOUT_MS,

@@ -72,9 +72,10 @@ export function meterCpu(serverPid: number, pgPid: number | undefined, viewerPid
   const viewers = new Set(viewerPids);
   const meter = cpuMeter({
     viewers: (p) => (viewers.has(p.pid) ? p.user + p.system : undefined),
-    server: (p) => (p.pid === serverPid ? p.user + p.system : undefined),
+    // The node and its stream processes, which write the viewers' sockets.
+    server: family(serverPid),
     // The server's kernel time is mostly socket writes: the cost of fanning out.
-    serverSystem: (p) => (p.pid === serverPid ? p.system : undefined),
+    serverSystem: (p) => (p.pid === serverPid || p.ppid === serverPid ? p.system : undefined),
     postgres: family(pgPid),
     // Kernel threads that finish network work deferred by everyone's syscalls (loopback traffic).
     softirqThreads: (p) => (p.name.startsWith("ksoftirqd") ? p.user + p.system : undefined),

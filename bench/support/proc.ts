@@ -55,6 +55,18 @@ export function rssKb(pid: number): number | undefined {
   }
 }
 
+/** VmRSS of a process and its direct children (a node's stream processes), in KiB. */
+export function familyRssKb(root: number): number | undefined {
+  const own = rssKb(root);
+  if (own === undefined) return undefined;
+  let sum = own;
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (Number.isInteger(pid) && readStat(pid)?.ppid === root) sum += rssKb(pid) ?? 0;
+  }
+  return sum;
+}
+
 // Busy time only: idle and iowait are nobody's work.
 function machineTicks(): number {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";

@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from "../platform/mail/mailer.js";
 import { CATALOG_CHANNEL, type Catalog, CONTENT_CHANNEL, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
 import { CounterRenderer } from "./counter/presenter.js";
+import { StreamProcesses } from "./counter/stream-processes.js";
 import { CounterStreams } from "./counter/streams.js";
 import { CounterSync } from "./counter/sync.js";
 import { probeLedgerWrite } from "./ledger/append.js";
@@ -137,11 +138,22 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     counters,
     () => sync.freshness(),
   );
+  // A healthy stream must write well within the idle timeout that drops stuck ones.
+  const heartbeatMs = Math.min(15_000, Math.floor(config.httpIdleTimeoutMs / 3));
+  const processes =
+    config.streamProcesses > 0
+      ? await StreamProcesses.start({
+          processes: config.streamProcesses,
+          idleTimeoutMs: config.httpIdleTimeoutMs,
+          heartbeatMs,
+          log: (message) => log.warn(message),
+        })
+      : undefined;
   streams = new CounterStreams(counters, renderer, (id) => catalog.campaignsById.get(id), {
-    // A healthy stream must write well within the idle timeout that drops stuck ones.
-    heartbeatMs: Math.min(15_000, Math.floor(config.httpIdleTimeoutMs / 3)),
+    heartbeatMs,
     maxPerAddress: config.maxStreamsPerAddress,
     max: config.maxStreams,
+    processes,
   });
   const mailer = createMailer(config, db.pool, log);
   return {
@@ -173,7 +185,8 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     },
     close: async () => {
       mailer.close();
-      streams.close();
+      await streams.close();
+      await processes?.stop();
       await batcher.close();
       await sync.stop();
     },

@@ -35,6 +35,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     DB_CONNECT_TIMEOUT_MS: "10000",
     // Background case packs render dozens of PDFs; the tests that want them turn them on.
     PACK_BUILDS: "false",
+    // Each app in a test writes its own streams; test/stream-processes.test.ts hands them over.
+    STREAM_PROCESSES: "0",
     ...overrides,
   });
 }

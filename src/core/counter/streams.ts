@@ -4,6 +4,19 @@ import { AddressCounter } from "../../platform/http/connections.js";
 import type { CampaignInfo } from "../catalog/catalog.js";
 import type { Counters } from "./aggregates.js";
 import type { CounterRenderer, RenderedCounter } from "./presenter.js";
+import {
+  chunked,
+  FLUSH_COST_FACTOR,
+  HEARTBEAT,
+  HEARTBEAT_CHUNK,
+  HEARTBEAT_MS,
+  LAST_CHUNK,
+  MIN_INTERVAL_MS,
+  RETRY,
+  SLICE,
+  SLOW_VIEWER_BYTES,
+} from "./sse-frames.js";
+import type { StreamProcesses } from "./stream-processes.js";
 
 // Server-Sent Events for live viewers. A change is serialized once and the same bytes are
 // written to every viewer of that edition, only when something changed, and at most once per
@@ -18,22 +31,6 @@ import type { CounterRenderer, RenderedCounter } from "./presenter.js";
 // the heartbeat waits for an empty buffer. A reading viewer's heartbeat (at most a third of that
 // timeout) keeps its stream open for as long as it reads.
 
-const MIN_INTERVAL_MS = 250;
-/**
- * The interval is at least this many times the time the last flush spent writing, which keeps
- * most of the process for taking actions however large the crowd gets.
- */
-const FLUSH_COST_FACTOR = 2;
-const SLICE = 500;
-const HEARTBEAT_MS = 15_000;
-const SLOW_VIEWER_BYTES = 64 * 1024;
-
-/** An HTTP/1.1 chunk, framed once for every viewer. */
-const chunked = (text: string) => Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
-const HEARTBEAT = ": keep-alive\n\n";
-const HEARTBEAT_CHUNK = chunked(HEARTBEAT);
-const RETRY = "retry: 3000\n\n";
-const LAST_CHUNK = Buffer.from("0\r\n\r\n");
 const STREAM_HEADERS: Record<string, string> = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
@@ -48,6 +45,8 @@ export interface StreamOptions {
   maxPerAddress?: number;
   /** Concurrent streams in all: the viewers this node can hold. */
   max?: number;
+  /** Where viewers go once their headers are written; without them the node writes every stream. */
+  processes?: StreamProcesses;
 }
 
 /** Why a new stream is refused; undefined: it is admitted. */
@@ -69,6 +68,8 @@ interface Audience {
   flushing: boolean;
   /** A change arrived while a flush was under way. */
   dirty: boolean;
+  /** What the stream processes were last sent. */
+  forwarded: string;
 }
 
 export class CounterStreams {
@@ -78,6 +79,7 @@ export class CounterStreams {
   private clients: AddressCounter;
   private open = 0;
   readonly max: number;
+  private readonly processes: StreamProcesses | undefined;
 
   constructor(
     counters: Counters,
@@ -87,9 +89,11 @@ export class CounterStreams {
       heartbeatMs = HEARTBEAT_MS,
       maxPerAddress = Number.POSITIVE_INFINITY,
       max = Number.POSITIVE_INFINITY,
+      processes,
     }: StreamOptions = {},
   ) {
     this.max = max;
+    this.processes = processes;
     this.clients = new AddressCounter(maxPerAddress);
     this.unsubscribe = counters.onChange((id) => {
       this.schedule(id);
@@ -124,6 +128,40 @@ export class CounterStreams {
       return;
     }
     this.open++;
+    const release = () => {
+      this.open--;
+      this.clients.release(client);
+    };
+    const audience = this.audienceOf(campaign);
+    const processes = this.processes;
+    if (processes) {
+      // Handed over once the headers have reached the socket: what the node still held for it
+      // would be lost with the node's copy of the socket.
+      const socket = opened(res, () => {
+        if (settled) return;
+        settled = true;
+        socket?.off("close", gone);
+        const rendered = this.renderer.render(audience.campaign);
+        if (!processes.hand(socket as Socket, campaign.id, rendered, release))
+          this.keep(audience, res, socket, release);
+      });
+      let settled = false;
+      const gone = () => {
+        if (settled) return;
+        settled = true;
+        release();
+      };
+      if (socket) {
+        socket.once("close", gone);
+        return;
+      }
+      this.keep(audience, res, undefined, release);
+      return;
+    }
+    this.keep(audience, res, opened(res), release);
+  }
+
+  private audienceOf(campaign: CampaignInfo): Audience {
     let audience = this.audiences.get(campaign.id);
     if (!audience) {
       audience = {
@@ -133,25 +171,34 @@ export class CounterStreams {
         timer: undefined,
         flushing: false,
         dirty: false,
+        forwarded: "",
       };
       this.audiences.set(campaign.id, audience);
     }
-    const viewer: Viewer = { res, socket: opened(res), sentEtag: "", waiting: false };
+    return audience;
+  }
+
+  /** This node writes the stream itself. */
+  private keep(
+    audience: Audience,
+    res: ServerResponse,
+    socket: Socket | undefined,
+    release: () => void,
+  ): void {
+    const viewer: Viewer = { res, socket, sentEtag: "", waiting: false };
     audience.viewers.add(viewer);
     if (!viewer.socket) {
       res.writeHead(200, STREAM_HEADERS);
       res.write(RETRY);
     }
-    const current = audience;
-    this.send(viewer, this.renderer.render(current.campaign));
+    this.send(viewer, this.renderer.render(audience.campaign));
     // Messages go straight to the socket (see send), so its drain is the one to wait for.
     (res.socket ?? res).on("drain", () => {
-      if (viewer.waiting) this.send(viewer, this.renderer.render(current.campaign));
+      if (viewer.waiting) this.send(viewer, this.renderer.render(audience.campaign));
     });
     res.on("close", () => {
-      current.viewers.delete(viewer);
-      this.open--;
-      this.clients.release(client);
+      audience.viewers.delete(viewer);
+      release();
     });
   }
 
@@ -160,9 +207,10 @@ export class CounterStreams {
     for (const id of this.audiences.keys()) this.schedule(id);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.unsubscribe();
     clearInterval(this.heartbeat);
+    const handed = this.processes?.endStreams();
     for (const audience of this.audiences.values()) {
       if (audience.timer) clearTimeout(audience.timer);
       for (const viewer of audience.viewers) {
@@ -171,11 +219,12 @@ export class CounterStreams {
       }
       audience.viewers.clear();
     }
+    await handed;
   }
 
   private schedule(campaignId: number): void {
     const audience = this.audiences.get(campaignId);
-    if (!audience || audience.viewers.size === 0) return;
+    if (!audience || (audience.viewers.size === 0 && !this.processes?.holds(campaignId))) return;
     if (audience.flushing) {
       audience.dirty = true;
       return;
@@ -194,6 +243,10 @@ export class CounterStreams {
     // The catalog may have been reloaded since the viewers subscribed.
     audience.campaign = this.campaignOf(audience.campaign.id) ?? audience.campaign;
     const rendered = this.renderer.render(audience.campaign);
+    if (this.processes && rendered.etag !== audience.forwarded) {
+      audience.forwarded = rendered.etag;
+      this.processes.update(audience.campaign.id, rendered);
+    }
     const viewers = [...audience.viewers];
     const writeSlice = (from: number) => {
       const sliceStart = performance.now();
@@ -261,7 +314,7 @@ export class CounterStreams {
  * 3-4 KB), and the framework's end-of-response listener would keep its request, reply and
  * per-request logger (another 1-2 KB) for a response that never ends through it.
  */
-function opened(res: ServerResponse): Socket | undefined {
+function opened(res: ServerResponse, flushed?: () => void): Socket | undefined {
   const socket = res.socket;
   const request = res.req;
   if (!socket || res.headersSent || request?.httpVersion !== "1.1") return undefined;
@@ -277,6 +330,6 @@ function opened(res: ServerResponse): Socket | undefined {
   // listeners would never run; they would only keep the request's objects alive.
   res.removeAllListeners("finish");
   res.removeAllListeners("error");
-  socket.write(Buffer.concat([Buffer.from(head, "latin1"), chunked(RETRY)]));
+  socket.write(Buffer.concat([Buffer.from(head, "latin1"), chunked(RETRY)]), flushed);
   return socket;
 }

@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import net from "node:net";
+import { test } from "node:test";
+import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
+import { Counters } from "./aggregates.js";
+import { CounterRenderer } from "./presenter.js";
+import { StreamHolder } from "./stream-process.js";
+import { StreamProcesses } from "./stream-processes.js";
+import { CounterStreams } from "./streams.js";
+
+// The streams handed to stream processes behave as the node's own (streams.test.ts): the same
+// bytes, the same caps, heartbeats, idle timeout, and a clean end; and a process that dies lets
+// its viewers go and is replaced.
+
+const campaign: CampaignInfo = {
+  id: 1,
+  slug: "w4r-2012",
+  title: "Write for Rights 2012",
+  startsAt: new Date("2012-11-26T00:00:00Z"),
+  endsAt: new Date("2013-01-10T00:00:00Z"),
+  goal: 100,
+  previousId: null,
+  defaultLanguage: "en",
+  timeZone: "UTC",
+  lateReportDays: 90,
+  texts: new Map(),
+  cases: new Map([["gao-zhisheng", 1]]),
+};
+const catalog: Catalog = {
+  campaigns: new Map([[campaign.slug, campaign]]),
+  campaignsById: new Map([[1, campaign]]),
+  caseSlugs: new Map([[1, "gao-zhisheng"]]),
+  sections: new Map(),
+  version: 1,
+};
+
+const until = async (check: () => boolean, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return check();
+};
+
+async function setUp(options: { max?: number; idleTimeoutMs?: number; heartbeatMs?: number } = {}) {
+  const counters = new Counters();
+  const logged: string[] = [];
+  const processes = await StreamProcesses.start({
+    processes: 2,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+    heartbeatMs: options.heartbeatMs ?? 60_000,
+    log: (message) => logged.push(message),
+  });
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 60_000,
+    max: options.max,
+    processes,
+  });
+  const server = http.createServer((req, res) => {
+    if (streams.refuses(req.url ?? "") === "node") res.writeHead(503).end();
+    else streams.subscribe(campaign, res, req.url ?? "");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  const viewer = (path = "/") =>
+    new Promise<{ response: http.IncomingMessage; text: () => string }>((resolve, reject) => {
+      let text = "";
+      const request = http.get(`http://127.0.0.1:${port}${path}`, { agent: false }, (response) => {
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        response.on("error", () => {});
+        resolve({ response, text: () => text });
+      });
+      request.on("error", reject);
+    });
+  const tearDown = async () => {
+    await streams.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await processes.stop();
+  };
+  return { counters, processes, streams, server, port, viewer, logged, tearDown };
+}
+
+const totals = (text: string) => [...text.matchAll(/"total":(\d+)/g)].map((m) => Number(m[1]));
+
+test("handed-over viewers get the counter at once and then each change, as plain chunked HTTP", async () => {
+  const { counters, processes, streams, viewer, tearDown } = await setUp({ max: 3 });
+  try {
+    const a = await viewer();
+    const b = await viewer();
+    assert.equal(a.response.statusCode, 200);
+    assert.equal(a.response.headers["transfer-encoding"], "chunked");
+    assert.equal(a.response.headers["content-type"], "text/event-stream; charset=utf-8");
+    assert.ok(await until(() => processes.size === 2), "both viewers are held by the processes");
+    assert.equal(new Set(processes.pids).size, 2);
+    assert.ok(await until(() => a.text().includes("retry: 3000") && totals(a.text()).at(-1) === 0));
+    counters.apply([[1, "FR", 1, "letter", 0, 3]]);
+    assert.ok(
+      await until(() => totals(a.text()).at(-1) === 3 && totals(b.text()).at(-1) === 3),
+      "the change reached both",
+    );
+    counters.apply([[1, "PL", 1, "petition", 0, 2]]);
+    assert.ok(await until(() => totals(b.text()).at(-1) === 5));
+    // Nothing changed, nothing more is sent.
+    const events = (a.text().match(/event: counter/g) ?? []).length;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((a.text().match(/event: counter/g) ?? []).length, events);
+    assert.equal(streams.size, 2);
+    await viewer();
+    assert.equal(
+      (await viewer()).response.statusCode,
+      503,
+      "the node holds at most MAX_STREAMS, handed ones included",
+    );
+    a.response.destroy();
+    assert.ok(await until(() => streams.size === 2), "a closed handed viewer is counted out");
+    assert.equal((await viewer()).response.statusCode, 200, "room again");
+  } finally {
+    await tearDown();
+  }
+});
+
+test("a held viewer that stops reading is dropped by the idle timeout; one that reads stays", async () => {
+  // The holder in this process, on real sockets: the test can then send updates large enough
+  // to fill a stuck viewer's kernel buffers quickly (what hours of updates would do).
+  const closed: number[] = [];
+  const holder = new StreamHolder({
+    idleTimeoutMs: 600,
+    heartbeatMs: 150,
+    send: (message) => {
+      if (message.t === "closed") closed.push(...message.ids);
+    },
+  });
+  let next = 1;
+  const server = net.createServer((socket) =>
+    holder.receive(
+      { t: "viewer", id: next++, campaign: 1, etag: "0", text: "event: counter\ndata: {}\n\n" },
+      socket,
+    ),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  let read = 0;
+  const reader = net.connect(port, "127.0.0.1");
+  reader.on("data", (chunk) => {
+    read += chunk.length;
+  });
+  await until(() => read > 0);
+  const stuck = net.connect(port, "127.0.0.1");
+  stuck.on("error", () => {});
+  stuck.once("data", () => stuck.pause());
+  let version = 0;
+  const big = `event: counter\ndata: ${"x".repeat(1024 * 1024)}\n\n`;
+  const updates = setInterval(
+    () => holder.receive({ t: "update", campaign: 1, etag: String(++version), text: big }),
+    100,
+  );
+  try {
+    assert.ok(await until(() => holder.size === 2), "both are held");
+    assert.ok(await until(() => closed.length === 1, 60_000), "the stuck viewer was dropped");
+    assert.equal(closed[0], 2, "the stuck one");
+    const before = read;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(holder.size, 1, "the reading viewer still streams");
+    assert.ok(read > before, "and still receives");
+  } finally {
+    clearInterval(updates);
+    holder.end();
+    reader.destroy();
+    stuck.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("a stream process that dies lets its viewers go and is replaced; closing ends every stream cleanly", async () => {
+  const { processes, streams, viewer, logged, tearDown } = await setUp();
+  try {
+    const viewers = await Promise.all([viewer(), viewer(), viewer(), viewer()]);
+    assert.ok(await until(() => processes.size === 4));
+    const [victim] = processes.pids;
+    const ended = viewers.map(
+      (v) =>
+        new Promise<void>((resolve) =>
+          v.response.complete ? resolve() : v.response.on("close", () => resolve()),
+        ),
+    );
+    process.kill(victim as number, "SIGKILL");
+    assert.ok(await until(() => streams.size === 2), "the dead process's two viewers are counted out");
+    assert.ok(
+      await until(() => processes.pids.length === 2 && !processes.pids.includes(victim as number)),
+      "replaced",
+    );
+    assert.match(logged.join("\n"), /a stream process ended/);
+    const late = await viewer();
+    assert.ok(await until(() => processes.size === 3), "the new process takes viewers");
+    const complete = new Promise<boolean>((resolve) => {
+      late.response.on("end", () => resolve(late.response.complete));
+      late.response.on("close", () => resolve(late.response.complete));
+    });
+    await streams.close();
+    assert.equal(await complete, true, "the stream ended with its last chunk");
+    await Promise.all(ended);
+    assert.equal(streams.size, 0);
+  } finally {
+    await tearDown();
+  }
+});
