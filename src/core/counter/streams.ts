@@ -128,10 +128,7 @@ export class CounterStreams {
       return;
     }
     this.open++;
-    const release = () => {
-      this.open--;
-      this.clients.release(client);
-    };
+    const release = this.releaser(client);
     const audience = this.audienceOf(campaign);
     const processes = this.processes;
     if (processes) {
@@ -159,6 +156,18 @@ export class CounterStreams {
       return;
     }
     this.keep(audience, res, opened(res), release);
+  }
+
+  /**
+   * What ends a viewer's hold on the caps. Made here, not in subscribe: a handed viewer's record
+   * keeps it for hours, and a closure made there would keep the response (and with it the
+   * request and socket objects) alive with it.
+   */
+  private releaser(client: string): () => void {
+    return () => {
+      this.open--;
+      this.clients.release(client);
+    };
   }
 
   private audienceOf(campaign: CampaignInfo): Audience {
