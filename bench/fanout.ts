@@ -4,7 +4,7 @@ import { startCrowd } from "./support/fanout-crowd.js";
 import { postActions, startProbe } from "./support/fanout-load.js";
 import { changeLatencies, meterCpu, sinceCommitBound, summarize } from "./support/fanout-stats.js";
 import { startPostgres } from "./support/postgres.js";
-import { familyRssKb, sleep } from "./support/proc.js";
+import { familyRssKb, rssKb, sleep } from "./support/proc.js";
 import { saveResults } from "./support/results.js";
 
 // The goal: 19,000 live viewers on one node while 1,000 actions/s are posted; every viewer sees
@@ -79,6 +79,7 @@ async function run(): Promise<number> {
   await sleep(500);
   const memBefore = await memory(app);
   const rssBefore = familyRssKb(app.pid) ?? 0;
+  const nodeRssBefore = rssKb(app.pid) ?? 0;
   const viewers = startViewers(app, opts.viewers);
   cleanups.push(viewers.close);
   const ready = await viewers.ready;
@@ -89,6 +90,7 @@ async function run(): Promise<number> {
   await sleep(1000);
   const memAfter = await memory(app);
   const rssAfter = familyRssKb(app.pid) ?? 0;
+  const nodeRssAfter = rssKb(app.pid) ?? 0;
   const perViewer = (a: number, b: number) => Math.round(((a - b) / Math.max(1, ready.ready)) * 100) / 100;
 
   const base = await counterTotal(app);
@@ -161,6 +163,8 @@ async function run(): Promise<number> {
       rssAfterKb: rssAfter,
       rssPeakKb: rssPeak,
       rssPerViewerKb: perViewer(rssAfter, rssBefore),
+      nodeRssBeforeKb: nodeRssBefore,
+      nodeRssAfterKb: nodeRssAfter,
       heapPerViewerKb:
         memBefore && memAfter ? perViewer(memAfter.heapUsed / 1024, memBefore.heapUsed / 1024) : null,
       externalPerViewerKb:
@@ -220,7 +224,7 @@ async function run(): Promise<number> {
   console.log(`
 Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s
   viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
-  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB)
+  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB; of which the node ${Math.round(nodeRssBefore / 1024)} -> ${Math.round(nodeRssAfter / 1024)} MB, its stream processes the rest)
   posting                ${acked} acked of ${posted.sent} sent, ${ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}
   events received        ${report.firstEvents} first + ${report.from.length} changes (${results.events.perViewerPerSecond}/viewer/s), ${report.duplicates} duplicates, ${report.regressions} regressions
   change latency         ${ms(change)} (from the 201)
