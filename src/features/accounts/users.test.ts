@@ -207,6 +207,7 @@ test("without SMTP, mail stays in the outbox, which admins can read", async () =
     { ...node.config, smtpUrl: undefined },
     node.db.pool,
     pino({ level: "silent" }),
+    node.db.privacy,
   );
   await mailer.send({ to: "kept@example.org", subject: "Kept here", text: "Hello from the outbox" });
   const row = await node.db.pool.query("SELECT sent_at FROM outbox WHERE recipient = 'kept@example.org'");

@@ -6,3 +6,5 @@ export { actingRoutes } from "./routes.js";
 export type { WallMessage } from "./wall.js";
 export { solidarityWall } from "./wall.js";
 export { SolidarityWall } from "./wall-view.js";
+export type { Consent, ConsentInput, ConsentSource, Notice } from "./consents.js";
+export { consentsOf, noticeHash, recordConsent, withdrawConsents } from "./consents.js";
