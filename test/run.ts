@@ -45,7 +45,10 @@ try {
         "--test-reporter=spec",
         ...patterns,
       ],
-      { stdio: "inherit", env: { DATA_KEY: TEST_DATA_KEY, ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" } },
+      {
+        stdio: "inherit",
+        env: { DATA_KEY: TEST_DATA_KEY, ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" },
+      },
     );
     child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });

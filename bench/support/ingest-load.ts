@@ -14,7 +14,12 @@ let people = 0;
  */
 export function actionRequests(personal = false): autocannon.Request[] {
   return COUNTRIES.map((country) => {
-    const action = { campaign: "w4r-2012", case: "gao-zhisheng", type: personal ? "petition" : "letter", country };
+    const action = {
+      campaign: "w4r-2012",
+      case: "gao-zhisheng",
+      type: personal ? "petition" : "letter",
+      country,
+    };
     const request: autocannon.Request = {
       method: "POST",
       path: "/api/v1/actions",
@@ -26,7 +31,10 @@ export function actionRequests(personal = false): autocannon.Request[] {
       ...request,
       setupRequest: (req) => {
         const n = ++people;
-        const supporter = { name: `Bench Person ${n}`, email: `person.${process.pid}.${n}@bench.example.org` };
+        const supporter = {
+          name: `Bench Person ${n}`,
+          email: `person.${process.pid}.${n}@bench.example.org`,
+        };
         return { ...req, body: JSON.stringify({ ...action, supporter }) };
       },
     };

@@ -151,8 +151,11 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   let closing = false;
   const sealing = encryptClearText(db.bulk, db.privacy, {
     stopped: () => closing,
-    progress: (table, rows) => log.info(`sealed ${rows} rows of ${table} stored in clear text before encryption`),
-  }).catch((error) => log.warn({ err: error }, "sealing clear-text personal data stopped; it resumes at the next start"));
+    progress: (table, rows) =>
+      log.info(`sealed ${rows} rows of ${table} stored in clear text before encryption`),
+  }).catch((error) =>
+    log.warn({ err: error }, "sealing clear-text personal data stopped; it resumes at the next start"),
+  );
   return {
     config,
     db,

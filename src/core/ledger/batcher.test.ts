@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import type pg from "pg";
-import { Batcher, LedgerUnavailableError } from "./batcher.js";
-import type { LedgerEntry } from "./types.js";
 import { keyId } from "../../platform/privacy/keys.js";
 import { Privacy } from "../../platform/privacy/privacy.js";
+import { Batcher, LedgerUnavailableError } from "./batcher.js";
+import type { LedgerEntry } from "./types.js";
 
 const KEY = Buffer.alloc(32, 7);
 

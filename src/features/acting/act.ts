@@ -47,7 +47,11 @@ export async function act(
       email: acting.email,
       purpose: `petition:${caseSlug}`,
       // The notice exactly as the form showed it, in the reader's language.
-      notice: { version: PRIVACY_NOTICE_VERSION, language, text: messagesFor(language).t("act.sign.privacy") },
+      notice: {
+        version: PRIVACY_NOTICE_VERSION,
+        language,
+        text: messagesFor(language).t("act.sign.privacy"),
+      },
       source: "form",
     });
   }

@@ -17,7 +17,9 @@ export interface Notice {
 
 /** A notice's name: SHA-256 of its version, language and text (unambiguously joined). */
 export function noticeHash(notice: Notice): string {
-  return createHash("sha256").update(JSON.stringify([notice.version, notice.language, notice.text])).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify([notice.version, notice.language, notice.text]))
+    .digest("hex");
 }
 
 export interface ConsentInput {
@@ -32,7 +34,11 @@ export interface ConsentInput {
 }
 
 /** Records a consent (and its notice, the first time that text is shown). */
-export async function recordConsent(db: pg.Pool | pg.ClientBase, privacy: Privacy, c: ConsentInput): Promise<void> {
+export async function recordConsent(
+  db: pg.Pool | pg.ClientBase,
+  privacy: Privacy,
+  c: ConsentInput,
+): Promise<void> {
   const hash = noticeHash(c.notice);
   await db.query(
     `WITH notice AS (
@@ -88,7 +94,11 @@ interface ConsentRow {
 }
 
 /** Every consent a person gave, oldest first, with the notice each was given under. */
-export async function consentsOf(db: pg.Pool | pg.ClientBase, privacy: Privacy, email: string): Promise<Consent[]> {
+export async function consentsOf(
+  db: pg.Pool | pg.ClientBase,
+  privacy: Privacy,
+  email: string,
+): Promise<Consent[]> {
   const result = await db.query<ConsentRow>(
     `SELECT c.id, c.campaign_id, c.purpose, c.email, c.email_sealed, c.given_at, c.source, c.notice_version,
             c.notice_hash, n.language, n.text, c.withdrawn_at, c.withdrawn_how
@@ -105,7 +115,9 @@ export async function consentsOf(db: pg.Pool | pg.ClientBase, privacy: Privacy, 
     source: r.source,
     noticeVersion: r.notice_version,
     notice:
-      r.notice_hash && r.text !== null ? { hash: r.notice_hash, language: r.language ?? "", text: r.text } : null,
+      r.notice_hash && r.text !== null
+        ? { hash: r.notice_hash, language: r.language ?? "", text: r.text }
+        : null,
     withdrawnAt: r.withdrawn_at,
     withdrawnHow: r.withdrawn_how,
   }));

@@ -268,7 +268,13 @@ export async function insertRsvp(
   const result = await db.query(
     `INSERT INTO event_rsvps (id, event_id, email_key, name_sealed, email_sealed) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (event_id, email_key) DO NOTHING`,
-    [o.id, o.eventId, privacy.emailKey(o.email), privacy.seal(o.name, "name"), privacy.seal(o.email, "email")],
+    [
+      o.id,
+      o.eventId,
+      privacy.emailKey(o.email),
+      privacy.seal(o.name, "name"),
+      privacy.seal(o.email, "email"),
+    ],
   );
   return (result.rowCount ?? 0) > 0;
 }

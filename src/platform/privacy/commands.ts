@@ -15,7 +15,8 @@ const summary = (result: PassResult) =>
 
 const batchSize = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error("--batch must be a whole number from 1 to 10000");
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new Error("--batch must be a whole number from 1 to 10000");
   return n;
 };
 
@@ -28,7 +29,9 @@ export function privacyCommands(cli: Command, loadConfig: () => Config, withData
     });
   cli
     .command("encrypt")
-    .description("seal the names and emails stored in clear text before encryption (nodes also do it as they start)")
+    .description(
+      "seal the names and emails stored in clear text before encryption (nodes also do it as they start)",
+    )
     .option("--batch <n>", "rows per transaction", batchSize, 500)
     .action(async (options: { batch: number }) =>
       withDatabase(loadConfig(), async (db) => {
@@ -38,7 +41,9 @@ export function privacyCommands(cli: Command, loadConfig: () => Config, withData
     );
   cli
     .command("rotate-key")
-    .description("seal everything again under DATA_KEY; values sealed under DATA_KEY_PREVIOUS are opened with it")
+    .description(
+      "seal everything again under DATA_KEY; values sealed under DATA_KEY_PREVIOUS are opened with it",
+    )
     .option("--batch <n>", "rows per transaction", batchSize, 500)
     .option("--max-batches <n>", "stop after this many batches (run again to go on)", batchSize)
     .action(async (options: { batch: number; maxBatches?: number }) =>

@@ -30,7 +30,8 @@ export function keyId(bytes: Buffer): string {
 /** The key a base64 text stands for, or a problem message (for the configuration's report). */
 export function parseDataKey(text: string): DataKey | string {
   const trimmed = text.trim();
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return "expected base64 (e.g. the output of `inkwell data-key`)";
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed))
+    return "expected base64 (e.g. the output of `inkwell data-key`)";
   const bytes = Buffer.from(trimmed, "base64");
   if (bytes.length !== KEY_BYTES) return `expected ${KEY_BYTES} bytes in base64, got ${bytes.length}`;
   return { id: keyId(bytes), bytes };

@@ -104,7 +104,8 @@ async function inBatches(
   for (const table of PERSONAL_COLUMNS) {
     done[table.table] = 0;
     for (;;) {
-      if (options.stopped?.() || (options.maxBatches !== undefined && batches >= options.maxBatches)) return done;
+      if (options.stopped?.() || (options.maxBatches !== undefined && batches >= options.maxBatches))
+        return done;
       const rows = await withTransaction(db, (client) => batch(client, table, size));
       batches++;
       done[table.table] = (done[table.table] ?? 0) + rows;
@@ -116,7 +117,11 @@ async function inBatches(
 }
 
 /** Seals every clear-text name and email left from before encryption; returns rows per table. */
-export function encryptClearText(db: pg.Pool, privacy: Privacy, options: PassOptions = {}): Promise<PassResult> {
+export function encryptClearText(
+  db: pg.Pool,
+  privacy: Privacy,
+  options: PassOptions = {},
+): Promise<PassResult> {
   return inBatches(db, options, async (client, t, size) => {
     const clear = t.columns.map((c) => c.clear).filter((c): c is string => c !== null);
     const extra = t.uniqueWith ? `, ${t.uniqueWith}` : "";
@@ -133,7 +138,8 @@ export function encryptClearText(db: pg.Pool, privacy: Privacy, options: PassOpt
         `SELECT id${extra}, ${t.hash.column} AS h FROM ${t.table} WHERE ${t.hash.column} = ANY($1::bytea[])`,
         [withHash.map(hashOf)],
       );
-      const slot = (row: Row, h: Buffer) => `${t.uniqueWith ? String(row[t.uniqueWith]) : ""}|${h.toString("hex")}`;
+      const slot = (row: Row, h: Buffer) =>
+        `${t.uniqueWith ? String(row[t.uniqueWith]) : ""}|${h.toString("hex")}`;
       for (const row of taken.rows) kept.set(slot(row, row.h), row.id);
       for (const row of withHash) {
         const s = slot(row, hashOf(row));
@@ -145,7 +151,8 @@ export function encryptClearText(db: pg.Pool, privacy: Privacy, options: PassOpt
     const removed = new Set<unknown>();
     if (t.hash && t.duplicate) {
       const survivors = new Set(kept.values());
-      for (const row of found.rows) if (row[t.hash.of] !== null && !survivors.has(row.id)) removed.add(row.id);
+      for (const row of found.rows)
+        if (row[t.hash.of] !== null && !survivors.has(row.id)) removed.add(row.id);
     }
     for (const row of found.rows) {
       if (removed.has(row.id)) continue;
@@ -167,7 +174,10 @@ export function encryptClearText(db: pg.Pool, privacy: Privacy, options: PassOpt
 }
 
 /** How many values are still sealed under another key than the current one, per table. */
-export async function sealedUnderOlderKeys(db: pg.Pool | pg.ClientBase, privacy: Privacy): Promise<PassResult> {
+export async function sealedUnderOlderKeys(
+  db: pg.Pool | pg.ClientBase,
+  privacy: Privacy,
+): Promise<PassResult> {
   const current = Buffer.from(privacy.keyId, "hex");
   const left: PassResult = {};
   for (const t of PERSONAL_COLUMNS) {
@@ -181,20 +191,28 @@ export async function sealedUnderOlderKeys(db: pg.Pool | pg.ClientBase, privacy:
 }
 
 const olderKey = (t: Table) =>
-  t.columns.map((c) => `(${c.sealed} IS NOT NULL AND substring(${c.sealed} FROM 2 FOR 4) <> $1::bytea)`).join(" OR ");
+  t.columns
+    .map((c) => `(${c.sealed} IS NOT NULL AND substring(${c.sealed} FROM 2 FOR 4) <> $1::bytea)`)
+    .join(" OR ");
 
 /**
  * Key rotation: everything sealed under a previous key, sealed again under the current one
  * (the look-up key's row first). Returns rows per table.
  */
-export async function resealAll(db: pg.Pool, privacy: Privacy, options: PassOptions = {}): Promise<PassResult> {
-  const lookup = await db.query<{ sealed: Buffer }>("SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'");
+export async function resealAll(
+  db: pg.Pool,
+  privacy: Privacy,
+  options: PassOptions = {},
+): Promise<PassResult> {
+  const lookup = await db.query<{ sealed: Buffer }>(
+    "SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'",
+  );
   const sealed = lookup.rows[0]?.sealed;
   if (sealed && privacy.keyOf(sealed) !== privacy.keyId) {
-    await db.query("UPDATE privacy_keys SET sealed = $1, sealed_at = now() WHERE purpose = 'lookup' AND sealed = $2", [
-      privacy.sealLookupKey(privacy.openLookupKey(sealed)),
-      sealed,
-    ]);
+    await db.query(
+      "UPDATE privacy_keys SET sealed = $1, sealed_at = now() WHERE purpose = 'lookup' AND sealed = $2",
+      [privacy.sealLookupKey(privacy.openLookupKey(sealed)), sealed],
+    );
   }
   const current = Buffer.from(privacy.keyId, "hex");
   return inBatches(db, options, async (client, t, size) => {

@@ -92,7 +92,11 @@ export class Privacy {
    * A column's value while rows written before encryption may still hold clear text (until
    * `inkwell encrypt` or the start-up pass has sealed them): the sealed value when there is one.
    */
-  read(sealed: Uint8Array | null | undefined, clear: string | null | undefined, kind: SealKind): string | null {
+  read(
+    sealed: Uint8Array | null | undefined,
+    clear: string | null | undefined,
+    kind: SealKind,
+  ): string | null {
     return sealed ? this.open(sealed, kind) : (clear ?? null);
   }
 
@@ -129,7 +133,11 @@ export class Privacy {
     this.header.copy(out, 0);
     this.nonces.next(out, HEADER);
     const nonce = out.subarray(HEADER, HEADER + NONCE);
-    const cipher = xchacha20poly1305(this.current, nonce, Buffer.concat([out.subarray(0, HEADER), AAD[kind]]));
+    const cipher = xchacha20poly1305(
+      this.current,
+      nonce,
+      Buffer.concat([out.subarray(0, HEADER), AAD[kind]]),
+    );
     return Buffer.concat([out, cipher.encrypt(plain)]);
   }
 
@@ -152,7 +160,9 @@ const unknownKey = (id: string, current: string) =>
 
 /** The key ids of a database's look-up key row, for `inkwell rotate-key`'s report. */
 export async function lookupKeyId(db: pg.Pool | pg.ClientBase): Promise<string | undefined> {
-  const result = await db.query<{ sealed: Buffer }>("SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'");
+  const result = await db.query<{ sealed: Buffer }>(
+    "SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'",
+  );
   const sealed = result.rows[0]?.sealed;
   return sealed ? Buffer.from(sealed.subarray(1, HEADER)).toString("hex") : undefined;
 }
@@ -169,7 +179,9 @@ export async function openPrivacy(db: pg.Pool | pg.ClientBase, keys: DataKeys): 
     "INSERT INTO privacy_keys (purpose, sealed) VALUES ('lookup', $1) ON CONFLICT (purpose) DO NOTHING",
     [sealer.sealLookupKey(randomBytes(KEY_BYTES))],
   );
-  const result = await db.query<{ sealed: Buffer }>("SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'");
+  const result = await db.query<{ sealed: Buffer }>(
+    "SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'",
+  );
   const sealed = result.rows[0]?.sealed as Buffer;
   try {
     return new Privacy(keys, sealer.openLookupKey(sealed));

@@ -17,7 +17,7 @@ ALTER TABLE supporters
   ADD COLUMN email_sealed bytea,
   ADD COLUMN name_sealed bytea;
 -- The batch append's upsert key: one supporter per person.
-CREATE UNIQUE INDEX supporters_email_key ON supporters (email_key);
+CREATE UNIQUE INDEX supporters_person ON supporters (email_key);
 
 ALTER TABLE event_rsvps
   ADD COLUMN email_key bytea,
@@ -39,7 +39,7 @@ ALTER TABLE outbox
   ALTER COLUMN recipient DROP NOT NULL,
   ALTER COLUMN subject DROP NOT NULL,
   ALTER COLUMN body DROP NOT NULL;
-CREATE INDEX outbox_recipient_key ON outbox (recipient_key);
+CREATE INDEX outbox_person ON outbox (recipient_key);
 
 -- The consent ledger. A notice is the exact text a person was shown (its version, in its
 -- language), stored once and named by the SHA-256 of version, language and text; each consent
@@ -62,4 +62,4 @@ ALTER TABLE consents
   ADD COLUMN withdrawn_at timestamptz,
   ADD COLUMN withdrawn_how text CHECK (withdrawn_how ~ '^[a-z][a-z_-]{0,31}$'),
   ADD CONSTRAINT consents_withdrawal CHECK ((withdrawn_at IS NULL) = (withdrawn_how IS NULL));
-CREATE INDEX consents_email_key ON consents (email_key);
+CREATE INDEX consents_person ON consents (email_key);
