@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { emailKey, opened } from "../../../test/support/personal.js";
+import { consentsOf, withdrawConsents } from "./consents.js";
 
 let t: TestApp;
 before(async () => {
@@ -248,4 +249,50 @@ test("a NUL character in a form is dropped, not a server error", async () => {
   assert.equal(response.statusCode, 303);
   const stored = await opened(t.db, "SELECT author_sealed, body FROM solidarity_messages");
   assert.equal(stored.find((m) => m.author === "Null")?.body, "With you.");
+});
+
+test("the consent ledger keeps each consent with its notice, once per text, and its withdrawal", async () => {
+  // Each post differs in name, or the server would take it for the same post sent twice.
+  const sign = (email: string, lang: string) =>
+    submit(`/${lang}/cases/coastei-street/sign`, {
+      name: `Carla ${lang}`,
+      email,
+      country: "ES",
+      consent: "yes",
+    });
+  assert.equal((await sign("Carla@Example.org", "en")).statusCode, 303);
+  assert.equal((await sign("carla.other@example.org", "en")).statusCode, 303);
+  const es = await sign("carla@example.org", "es");
+  assert.equal(es.statusCode, 303);
+  const given = await consentsOf(t.db.pool, t.db.privacy, " CARLA@example.org");
+  assert.equal(given.length, 2, "both of this person's consents, not the other address's");
+  assert.deepEqual(
+    given.map((c) => [c.purpose, c.source, c.noticeVersion, c.notice?.language, c.email, c.withdrawnAt]),
+    [
+      ["petition:coastei-street", "form", "2026-11-1", "en", "carla@example.org", null],
+      ["petition:coastei-street", "form", "2026-11-1", "es", "carla@example.org", null],
+    ],
+  );
+  assert.match(String(given[1]?.notice?.text), /12 meses/, "the notice as the Spanish form showed it");
+  const notices = await t.db.pool.query("SELECT count(*)::int AS n FROM notices WHERE hash = ANY($1)", [
+    [given[0]?.notice?.hash, given[1]?.notice?.hash],
+  ]);
+  assert.equal(notices.rows[0].n, 2, "one row per text");
+  const english = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE notice_hash = $1", [
+    given[0]?.notice?.hash,
+  ]);
+  assert.ok(english.rows[0].n >= 2, "consents given under one text share its row");
+
+  assert.equal(
+    await withdrawConsents(t.db.pool, t.db.privacy, { email: "carla@example.org", how: "it-wasnt-me" }),
+    2,
+  );
+  assert.equal(
+    await withdrawConsents(t.db.pool, t.db.privacy, { email: "carla@example.org", how: "it-wasnt-me" }),
+    0,
+  );
+  const withdrawn = await consentsOf(t.db.pool, t.db.privacy, "carla@example.org");
+  assert.ok(withdrawn.every((c) => c.withdrawnAt instanceof Date && c.withdrawnHow === "it-wasnt-me"));
+  const other = await consentsOf(t.db.pool, t.db.privacy, "carla.other@example.org");
+  assert.equal(other[0]?.withdrawnAt, null, "another person's consent stands");
 });
