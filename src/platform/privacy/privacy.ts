@@ -158,15 +158,6 @@ const unknownKey = (id: string, current: string) =>
   "nor one of DATA_KEY_PREVIOUS. Set DATA_KEY_PREVIOUS to the key it was sealed under (see README, " +
   '"Personal data at rest").';
 
-/** The key ids of a database's look-up key row, for `inkwell rotate-key`'s report. */
-export async function lookupKeyId(db: pg.Pool | pg.ClientBase): Promise<string | undefined> {
-  const result = await db.query<{ sealed: Buffer }>(
-    "SELECT sealed FROM privacy_keys WHERE purpose = 'lookup'",
-  );
-  const sealed = result.rows[0]?.sealed;
-  return sealed ? Buffer.from(sealed.subarray(1, HEADER)).toString("hex") : undefined;
-}
-
 /**
  * The database's privacy under these keys: reads the look-up key, making it on first use (two
  * nodes starting at once agree on the first one stored). Throws PrivacyKeyError when no

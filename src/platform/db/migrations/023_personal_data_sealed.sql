@@ -26,6 +26,8 @@ ALTER TABLE event_rsvps
   ALTER COLUMN name DROP NOT NULL,
   ALTER COLUMN email DROP NOT NULL;
 CREATE UNIQUE INDEX event_rsvps_person ON event_rsvps (event_id, email_key);
+-- A person's RSVPs to every event (access and erasure requests).
+CREATE INDEX event_rsvps_email_key ON event_rsvps (email_key);
 
 ALTER TABLE solidarity_messages
   ADD COLUMN author_sealed bytea,
