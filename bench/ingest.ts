@@ -50,11 +50,14 @@ const { values } = parseArgs({
     connections: { type: "string", default: "100" },
     // JIT warm-up and pool connections would otherwise land in the first second's latencies.
     warmup: { type: "string", default: "2" },
+    // Every action a signature with a new supporter's name and email (the supporter upsert).
+    personal: { type: "boolean", default: false },
   },
 });
 const load: LoadOptions = {
   seconds: flag(values.seconds, "seconds", 1),
   connections: Math.round(flag(values.connections, "connections", 1)),
+  personal: values.personal,
 };
 const warmup = flag(values.warmup, "warmup", 0);
 
@@ -202,7 +205,7 @@ async function main(): Promise<number> {
   const list = targets(runs);
   console.log(`\n${renderReport(runs, list)}`);
   console.log(
-    `\n${load.connections} connections, ${load.seconds} s per server after ${warmup} s warm-up; loopback only.`,
+    `\n${load.connections} connections, ${load.seconds} s per server after ${warmup} s warm-up; loopback only${load.personal ? "; every action carries a new supporter" : ""}.`,
   );
   console.log(
     "cores = CPU seconds per wall second during the measured load; other = the rest of the machine.",

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -109,6 +110,7 @@ const server = await openEmbedded({ dataDir, port: Number(values["pg-port"]), jo
 try {
   const config = loadConfig({
     DATABASE_URL: server.url,
+    DATA_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "warn",
     ACTION_RATE_LIMIT: "0",
     PACK_BUILDS: "false",

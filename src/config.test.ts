@@ -186,3 +186,23 @@ test("Node raises the open-file soft limit to the hard one itself, so the caps s
   );
   assert.equal(Number(out.trim()), hard);
 });
+
+test("DATA_KEY is 32 bytes in base64, known by its id; DATA_KEY_PREVIOUS lists older keys", () => {
+  const current = Buffer.alloc(32, 1).toString("base64");
+  const older = Buffer.alloc(32, 2).toString("base64");
+  const config = loadConfig({ DATA_KEY: current, DATA_KEY_PREVIOUS: ` ${older} ,` });
+  assert.equal(config.dataKey?.bytes.toString("base64"), current);
+  assert.match(config.dataKey?.id ?? "", /^[0-9a-f]{8}$/);
+  assert.deepEqual(
+    config.previousDataKeys.map((k) => k.bytes.toString("base64")),
+    [older],
+  );
+  assert.notEqual(config.previousDataKeys[0]?.id, config.dataKey?.id);
+  assert.equal(loadConfig({}).dataKey, undefined, "unset: the embedded database makes one");
+  assert.throws(
+    () => loadConfig({ DATA_KEY: Buffer.alloc(16).toString("base64"), DATA_KEY_PREVIOUS: "not base64!" }),
+    (error: ConfigError) =>
+      error.problems.some((p) => p.startsWith("DATA_KEY: expected 32 bytes")) &&
+      error.problems.some((p) => p.startsWith("DATA_KEY_PREVIOUS: expected base64")),
+  );
+});

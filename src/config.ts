@@ -4,6 +4,7 @@ import path from "node:path";
 import proxyAddr from "@fastify/proxy-addr";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { type DataKey, parseDataKey } from "./platform/privacy/keys.js";
 
 // The configuration is checked with TypeBox 0.34's Value (its messages are the ones operators know);
 // routes use TypeBox 1 ("typebox"), the version the Fastify type provider reads.
@@ -49,6 +50,9 @@ const EnvSchema = Type.Object({
   PACK_DEBOUNCE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5_000 }),
   PACK_BUILD_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 120_000 }),
   PACK_DOWNLOAD_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 20_000 }),
+  // Read by parseDataKey: 32 bytes in base64; the previous ones comma-separated.
+  DATA_KEY: Type.Optional(Type.String()),
+  DATA_KEY_PREVIOUS: Type.String({ default: "" }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -111,6 +115,13 @@ export interface Config {
   packBuildTimeoutMs: number;
   /** A download of a pack not built yet waits this long for it, then gets the last one (or 503). */
   packDownloadWaitMs: number;
+  /**
+   * Seals supporters' names and emails (src/platform/privacy). Without it the embedded database
+   * generates one into DATA_DIR; with DATABASE_URL the node refuses to start.
+   */
+  dataKey: DataKey | undefined;
+  /** Keys that only open values (during a rotation: `inkwell rotate-key`). */
+  previousDataKeys: DataKey[];
 }
 
 export interface DatabaseTimeouts {
@@ -218,10 +229,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       break;
     }
   }
+  const dataKey = valid.DATA_KEY === undefined ? undefined : parseDataKey(valid.DATA_KEY);
+  if (typeof dataKey === "string") problems.push(`DATA_KEY: ${dataKey}`);
+  const previousDataKeys: DataKey[] = [];
+  for (const text of String(valid.DATA_KEY_PREVIOUS ?? "").split(",")) {
+    if (text.trim() === "") continue;
+    const key = parseDataKey(text);
+    if (typeof key === "string") problems.push(`DATA_KEY_PREVIOUS: ${key}`);
+    else previousDataKeys.push(key);
+  }
   const trustProxy = parseTrustProxy(String(valid.TRUST_PROXY ?? "false"));
   if (typeof trustProxy === "string")
     problems.push(`TRUST_PROXY: ${trustProxy} (got ${JSON.stringify(source.TRUST_PROXY ?? null)})`);
-  if (problems.length > 0 || typeof trustProxy === "string") throw new ConfigError(problems);
+  if (problems.length > 0 || typeof trustProxy === "string" || typeof dataKey === "string")
+    throw new ConfigError(problems);
   const fileLimit = openFileLimit();
   if (valid.MAX_CONNECTIONS !== undefined && fileLimit !== undefined && valid.MAX_CONNECTIONS >= fileLimit) {
     problems.push(
@@ -284,6 +305,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     packDebounceMs: valid.PACK_DEBOUNCE_MS,
     packBuildTimeoutMs: valid.PACK_BUILD_TIMEOUT_MS,
     packDownloadWaitMs: valid.PACK_DOWNLOAD_WAIT_MS,
+    dataKey,
+    previousDataKeys,
   };
 }
 

@@ -13,6 +13,7 @@ import { prepareWorld } from "./features/map/index.js";
 import { CLI_ACTOR } from "./features/office/audit.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
 import { StartupError } from "./platform/db/embedded.js";
+import { privacyCommands } from "./platform/privacy/commands.js";
 import { buildApp } from "./server/app.js";
 
 // The `inkwell` command line. Every command works whether or not a server is running on the
@@ -247,6 +248,7 @@ export function program(): Command {
         process.exitCode = 1;
       }
     });
+  privacyCommands(cli, () => loadConfig(), withDatabase);
   return cli;
 }
 

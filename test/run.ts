@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openEmbedded } from "../src/platform/db/embedded.js";
+import { TEST_DATA_KEY } from "./support/db.js";
 import { freePort } from "./support/process.js";
 
 // `npm test`: starts one throwaway PostgreSQL for the whole run, then runs every test file
@@ -44,7 +45,10 @@ try {
         "--test-reporter=spec",
         ...patterns,
       ],
-      { stdio: "inherit", env: { ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" } },
+      {
+        stdio: "inherit",
+        env: { DATA_KEY: TEST_DATA_KEY, ...process.env, DATABASE_URL: server.url, LOG_LEVEL: "warn" },
+      },
     );
     child.on("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { freePort } from "../../test/support/process.js";
 import { ROOT, sleep } from "./proc.js";
 
@@ -119,6 +120,8 @@ const PRELOAD = `data:text/javascript,${encodeURIComponent(
     "process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));",
 )}`;
 
+const BENCH_DATA_KEY = randomBytes(32).toString("base64");
+
 export interface AppOptions {
   /** For the app's node, e.g. --cpu-prof to see where a run's server time goes. */
   nodeArgs?: string[];
@@ -137,7 +140,8 @@ export function startApp(
   return startServer({
     name: "inkwell start",
     args: [...flags, "bin/inkwell.js", "start"],
-    env: { ...env, DATABASE_URL: databaseUrl },
+    // A server of one's own needs its data key (the bench's database is thrown away with it).
+    env: { DATA_KEY: BENCH_DATA_KEY, ...env, DATABASE_URL: databaseUrl },
     ipc: options.inspectable,
   });
 }

@@ -4,19 +4,48 @@ import autocannon from "autocannon";
 
 const COUNTRIES = ["FR", "DE", "GB", "US", "BR", "KE", "IN", "JP"];
 
-/** A few countries so the app's batches carry several rollup keys, as real traffic does. */
-export function actionRequests(): autocannon.Request[] {
-  return COUNTRIES.map((country) => ({
-    method: "POST",
-    path: "/api/v1/actions",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ campaign: "w4r-2012", case: "gao-zhisheng", type: "letter", country }),
-  }));
+/** Supporters made up by this process so far: each personal action names a new person. */
+let people = 0;
+
+/**
+ * A few countries so the app's batches carry several rollup keys, as real traffic does. With
+ * `personal`, every action is a signature carrying a new supporter's name and email (what the
+ * sign form and CRMs send), so the run measures the supporter upsert and its encryption too.
+ */
+export function actionRequests(personal = false): autocannon.Request[] {
+  return COUNTRIES.map((country) => {
+    const action = {
+      campaign: "w4r-2012",
+      case: "gao-zhisheng",
+      type: personal ? "petition" : "letter",
+      country,
+    };
+    const request: autocannon.Request = {
+      method: "POST",
+      path: "/api/v1/actions",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(action),
+    };
+    if (!personal) return request;
+    return {
+      ...request,
+      setupRequest: (req) => {
+        const n = ++people;
+        const supporter = {
+          name: `Bench Person ${n}`,
+          email: `person.${process.pid}.${n}@bench.example.org`,
+        };
+        return { ...req, body: JSON.stringify({ ...action, supporter }) };
+      },
+    };
+  });
 }
 
 export interface LoadOptions {
   connections: number;
   seconds: number;
+  /** Every action carries a new supporter (see actionRequests). */
+  personal?: boolean;
 }
 
 export interface LoadResult {
@@ -46,7 +75,7 @@ export async function runLoad(url: string, options: LoadOptions): Promise<LoadRe
     connections: options.connections,
     duration: options.seconds,
     pipelining: 1,
-    requests: actionRequests(),
+    requests: actionRequests(options.personal),
   });
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))

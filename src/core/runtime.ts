@@ -6,6 +6,7 @@ import { databaseUnavailable } from "../platform/db/errors.js";
 import { setMessageOverrides } from "../platform/i18n/messages.js";
 import { readMessageOverrides } from "../platform/i18n/overrides.js";
 import { createMailer, type Mailer } from "../platform/mail/mailer.js";
+import { encryptClearText } from "../platform/privacy/passes.js";
 import { CATALOG_CHANNEL, type Catalog, CONTENT_CHANNEL, loadCatalog } from "./catalog/catalog.js";
 import { Counters } from "./counter/aggregates.js";
 import { CounterRenderer } from "./counter/presenter.js";
@@ -107,6 +108,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
   });
   const batcher = new Batcher({
     pool: db.pool,
+    privacy: db.privacy,
     origin,
     maxBatch: config.batchMax,
     timeoutMs: config.db.queryMs,
@@ -155,7 +157,17 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
     max: config.maxStreams,
     processes,
   });
-  const mailer = createMailer(config, db.pool, log);
+  const mailer = createMailer(config, db.pool, log, db.privacy);
+  // Rows from before encryption are sealed in the background, a batch at a time, by every node
+  // that starts (they share the rows, SKIP LOCKED); reads meanwhile take either form.
+  let closing = false;
+  const sealing = encryptClearText(db.bulk, db.privacy, {
+    stopped: () => closing,
+    progress: (table, rows) =>
+      log.info(`sealed ${rows} rows of ${table} stored in clear text before encryption`),
+  }).catch((error) =>
+    log.warn({ err: error }, "sealing clear-text personal data stopped; it resumes at the next start"),
+  );
   return {
     config,
     db,
@@ -184,6 +196,8 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
       return () => publicListeners.delete(listener);
     },
     close: async () => {
+      closing = true;
+      await sealing;
       mailer.close();
       await streams.close();
       await processes?.stop();

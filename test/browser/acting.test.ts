@@ -4,6 +4,7 @@ import * as mupdf from "mupdf";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { TestApp } from "../support/app.js";
 import { startBrowserApp } from "../support/browser.js";
+import { emailKey } from "../support/personal.js";
 
 // Acting on a case page as people do: with the keyboard alone, with scripts off and on, and
 // printing a letter in a right-to-left script and in Chinese.
@@ -108,8 +109,8 @@ for (const javaScriptEnabled of [false, true]) {
         await Promise.all([page.waitForURL(/done=sign/), page.click("#act-sign button[type=submit]")]);
         assert.ok(await page.isVisible("#act-sign .done[role=status]"), "the thank-you is shown");
         assert.equal(await petitions(), before + 1);
-        const stored = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE email = $1", [
-          email,
+        const stored = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE email_key = $1", [
+          emailKey(t.db, email),
         ]);
         assert.equal(stored.rows[0].n, 1, "one consent stored");
       },

@@ -22,6 +22,12 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
+/**
+ * The data key of every test node (run.ts gives it to the test processes too, so servers they
+ * start as children share it): the tests' databases come and go with the run.
+ */
+export const TEST_DATA_KEY = Buffer.alloc(32, 0x5a).toString("base64");
+
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: databaseUrl,
@@ -35,8 +41,9 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     DB_CONNECT_TIMEOUT_MS: "10000",
     // Background case packs render dozens of PDFs; the tests that want them turn them on.
     PACK_BUILDS: "false",
-    // Each app in a test writes its own streams; test/stream-processes.test.ts hands them over.
+    // Each app in a test writes its own streams; stream-processes.test.ts hands them over.
     STREAM_PROCESSES: "0",
+    DATA_KEY: TEST_DATA_KEY,
     ...overrides,
   });
 }

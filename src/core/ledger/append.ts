@@ -5,7 +5,8 @@ import { type DeltaRow, deltaOf, type LedgerEntry } from "./types.js";
 export const COUNTER_CHANNEL = "inkwell_counter";
 
 // One statement does a whole batch, so a batch costs one round trip and commits on its own:
-// it upserts the batch's supporters, inserts the actions (a repeated idempotency key inserts
+// it upserts the batch's supporters (by the keyed hash of their email; names and emails arrive
+// sealed, encrypted in Node before the statement), inserts the actions (a repeated idempotency key inserts
 // nothing and so counts nothing), upserts the rollups from exactly the rows inserted — one
 // upsert per distinct key, in key order, so that two nodes writing the same keys lock them in
 // the same order — numbers the batch for its writer and announces its delta with NOTIFY (the
@@ -14,22 +15,23 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 const ROWS_PER_PART = 80;
 const APPEND_SQL = `
 WITH people AS (
-  INSERT INTO supporters (id, email, name)
-  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p
-  ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
-  RETURNING id, email
+  INSERT INTO supporters (id, email_key, email_sealed, name_sealed)
+  SELECT (p->>0)::uuid, decode(p->>1, 'base64'), decode(p->>2, 'base64'), decode(p->>3, 'base64')
+    FROM jsonb_array_elements($2::jsonb) AS p
+  ON CONFLICT (email_key) DO UPDATE SET name_sealed = COALESCE(EXCLUDED.name_sealed, supporters.name_sealed)
+  RETURNING id, email_key
 ), input AS (
   SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
-         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source
+         r->>12 AS idempotency_key, decode(r->>13, 'base64') AS supporter_key, r->>14 AS source
     FROM jsonb_array_elements($1::jsonb) AS r
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
                        reporter, reason, occurred_at, idempotency_key, source)
   SELECT i.id, i.campaign_id, i.case_id, i.type, i.quantity, i.country, i.channel, i.section_id,
          coalesce(p.id, i.supporter_id), i.reporter, i.reason, i.occurred_at, i.idempotency_key, i.source
-    FROM input i LEFT JOIN people p ON p.email = i.supporter_email
+    FROM input i LEFT JOIN people p ON p.email_key = i.supporter_key
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
 ), delta AS (
@@ -65,22 +67,27 @@ export interface AppendResult {
   seq: number;
 }
 
+/** A supporter as the statement stores it: the email's keyed hash, and the sealed values. */
 export interface Supporter {
   id: string;
-  email: string | null;
-  name: string | null;
+  emailKey: Buffer | null;
+  email: Buffer | null;
+  name: Buffer | null;
 }
+
+const base64 = (bytes: Buffer | null | undefined): string | null => (bytes ? bytes.toString("base64") : null);
 
 /**
  * Appends entries to the ledger, updates the rollups and announces the change to every node,
- * atomically. `supporters` are upserted by email; `supporterEmails[i]` links entry i to one.
+ * atomically. `supporters` are upserted by their email's keyed hash; `supporterKeys[i]` links
+ * entry i to one.
  */
 export async function appendEntries(
   db: pg.Pool | pg.ClientBase,
   origin: string,
   entries: LedgerEntry[],
   supporters: Supporter[] = [],
-  supporterEmails: (string | null)[] = [],
+  supporterKeys: (Buffer | null)[] = [],
 ): Promise<AppendResult> {
   // Rows travel as one JSON document: cheaper to produce and to read than 15 array parameters.
   const rows = entries.map((e, i) => [
@@ -97,10 +104,10 @@ export async function appendEntries(
     e.reason,
     e.occurredAt,
     e.idempotencyKey,
-    supporterEmails[i] ?? null,
+    base64(supporterKeys[i]),
     e.source ?? null,
   ]);
-  const people = supporters.map((s) => [s.id, s.email, s.name]);
+  const people = supporters.map((s) => [s.id, base64(s.emailKey), base64(s.email), base64(s.name)]);
   const result = await db.query<{ ids: string | null; recorded_at: Date; seq: number | null }>({
     name: "inkwell_append",
     text: APPEND_SQL,

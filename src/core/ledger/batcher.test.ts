@@ -2,8 +2,12 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import type pg from "pg";
+import { keyId } from "../../platform/privacy/keys.js";
+import { Privacy } from "../../platform/privacy/privacy.js";
 import { Batcher, LedgerUnavailableError } from "./batcher.js";
 import type { LedgerEntry } from "./types.js";
+
+const KEY = Buffer.alloc(32, 7);
 
 // The batcher against a database that never answers (a frozen server): every request is
 // answered within the bound, and nothing waits behind the stuck batch.
@@ -52,6 +56,7 @@ test("a batch the database does not answer is refused within its bound, with wha
   const writes: unknown[] = [];
   const batcher = new Batcher({
     pool: db.pool,
+    privacy: new Privacy({ current: { id: keyId(KEY), bytes: KEY }, previous: [] }, KEY),
     origin: "node-test",
     maxBatch: 100,
     timeoutMs: 300,

@@ -2,6 +2,8 @@ import type pg from "pg";
 import { connectionLost } from "../../platform/db/connection-lost.js";
 import { databaseUnavailable } from "../../platform/db/errors.js";
 import { isDataError, isRetryable } from "../../platform/db/transaction.js";
+import type { Privacy } from "../../platform/privacy/privacy.js";
+import { personalEmail } from "../../platform/rules.js";
 import { appendEntries, type Supporter } from "./append.js";
 import type { DeltaRow, LedgerEntry } from "./types.js";
 
@@ -71,6 +73,8 @@ export function unavailability(error: unknown): { ledger: boolean; outage: boole
 
 export interface BatcherOptions {
   pool: pg.Pool;
+  /** Seals supporters' names and emails before they go into the statement. */
+  privacy: Privacy;
   origin: string;
   maxBatch: number;
   /** How long a batch may take to commit, retries included. */
@@ -99,27 +103,45 @@ function stored(entry: LedgerEntry, recordedAt: Date): StoredRef {
 }
 
 /**
- * One supporter row per email (the unique key) or, without an email, per action (its id is the
- * action's); entries with an email are linked to their supporter by it inside the statement.
+ * One supporter row per person (the keyed hash of their email is the unique key) or, without an
+ * email, per action (its id is the action's); entries with an email are linked to their
+ * supporter by the hash inside the statement. Only entries that carry a name or an email cost
+ * any sealing: a letter costs nothing here.
  */
-function supportersOf(batch: Pending[]): { supporters: Supporter[]; emails: (string | null)[] } {
-  const byKey = new Map<string, Supporter>();
-  const emails: (string | null)[] = [];
+function supportersOf(
+  batch: Pending[],
+  privacy: Privacy,
+): { supporters: Supporter[]; keys: (Buffer | null)[] } {
+  const byPerson = new Map<string, Supporter>();
+  const keys: (Buffer | null)[] = [];
   for (const p of batch) {
+    p.entry.supporterId = null;
     const email = p.supporter?.email ?? null;
     const name = p.supporter?.name ?? null;
-    emails.push(email);
-    p.entry.supporterId = null;
-    if (email === null && name === null) continue;
     if (email === null) {
+      keys.push(null);
+      if (name === null) continue;
       p.entry.supporterId = p.entry.id;
-      byKey.set(`action:${p.entry.id}`, { id: p.entry.id, email: null, name });
+      byPerson.set(`action:${p.entry.id}`, {
+        id: p.entry.id,
+        emailKey: null,
+        email: null,
+        name: privacy.seal(name, "name"),
+      });
       continue;
     }
-    const previous = byKey.get(email);
-    byKey.set(email, { id: previous?.id ?? p.entry.id, email, name: name ?? previous?.name ?? null });
+    const person = personalEmail(email);
+    const previous = byPerson.get(person);
+    const emailKey = previous?.emailKey ?? privacy.emailKey(email);
+    keys.push(emailKey);
+    byPerson.set(person, {
+      id: previous?.id ?? p.entry.id,
+      emailKey,
+      email: previous?.email ?? privacy.seal(email, "email"),
+      name: name === null ? (previous?.name ?? null) : privacy.seal(name, "name"),
+    });
   }
-  return { supporters: [...byKey.values()], emails };
+  return { supporters: [...byPerson.values()], keys };
 }
 
 export class Batcher {
@@ -244,8 +266,8 @@ export class Batcher {
 
   private async commit(batch: Pending[]): Promise<Outcome[]> {
     const entries = batch.map((p) => p.entry);
-    const { supporters, emails } = supportersOf(batch);
-    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, emails);
+    const { supporters, keys } = supportersOf(batch, this.options.privacy);
+    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, keys);
     this.stats.batches++;
     this.stats.actions += result.inserted.size;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);

@@ -73,9 +73,9 @@ test("an admin invites a coordinator, who receives the link by email and sets a 
   const mail = mailTo("ana@example.org");
   assert.equal(mail?.subject, "You are invited to the Inkwell back office");
   const link = linkIn(mail, "invite");
-  const outbox = await node.db.pool.query(
-    "SELECT sent_at, error FROM outbox WHERE recipient = 'ana@example.org'",
-  );
+  const outbox = await node.db.pool.query("SELECT sent_at, error FROM outbox WHERE recipient_key = $1", [
+    node.db.privacy.emailKey("ana@example.org"),
+  ]);
   assert.ok(outbox.rows[0].sent_at, "the outbox records it as sent");
 
   const ana = await officeClient(node);
@@ -207,9 +207,12 @@ test("without SMTP, mail stays in the outbox, which admins can read", async () =
     { ...node.config, smtpUrl: undefined },
     node.db.pool,
     pino({ level: "silent" }),
+    node.db.privacy,
   );
   await mailer.send({ to: "kept@example.org", subject: "Kept here", text: "Hello from the outbox" });
-  const row = await node.db.pool.query("SELECT sent_at FROM outbox WHERE recipient = 'kept@example.org'");
+  const row = await node.db.pool.query("SELECT sent_at FROM outbox WHERE recipient_key = $1", [
+    node.db.privacy.emailKey("kept@example.org"),
+  ]);
   assert.equal(row.rows[0].sent_at, null);
   const admin = await officeClient(node, await makeUser(node, "admin"));
   const page = await admin.get("/office/outbox");

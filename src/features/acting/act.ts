@@ -3,6 +3,9 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { buildEntry } from "../../core/ledger/intake.js";
 import type { ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
+import type { UiLocale } from "../../platform/i18n/locales.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
+import { recordConsent } from "./consents.js";
 import type { Acting, FormName } from "./forms.js";
 
 // What a case page form does once it is valid: one ledger entry, plus the record that belongs
@@ -21,7 +24,7 @@ export async function act(
   caseSlug: string,
   form: FormName,
   acting: Acting,
-  language: string,
+  language: UiLocale,
   key: string,
   /** The share link that brought the visitor (features/sharing's list). */
   source?: string,
@@ -36,18 +39,36 @@ export async function act(
   entry.quantity = acting.quantity;
   entry.source = source ?? null;
   const db = runtime.db.pool;
+  const privacy = runtime.db.privacy;
   if (form === "sign") {
-    await db.query(
-      `INSERT INTO consents (id, campaign_id, idempotency_key, email, purpose, notice_version)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (campaign_id, idempotency_key) DO NOTHING`,
-      [randomUUID(), campaign.id, key, acting.email, `petition:${caseSlug}`, PRIVACY_NOTICE_VERSION],
-    );
+    await recordConsent(db, privacy, {
+      campaignId: campaign.id,
+      key,
+      email: acting.email,
+      purpose: `petition:${caseSlug}`,
+      // The notice exactly as the form showed it, in the reader's language.
+      notice: {
+        version: PRIVACY_NOTICE_VERSION,
+        language,
+        text: messagesFor(language).t("act.sign.privacy"),
+      },
+      source: "form",
+    });
   }
   if (form === "solidarity") {
     await db.query(
-      `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author, country, language, body)
+      `INSERT INTO solidarity_messages (id, campaign_id, case_id, idempotency_key, author_sealed, country, language, body)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, idempotency_key) DO NOTHING`,
-      [randomUUID(), campaign.id, entry.caseId, key, acting.name, acting.country, language, acting.message],
+      [
+        randomUUID(),
+        campaign.id,
+        entry.caseId,
+        key,
+        privacy.seal(acting.name, "name"),
+        acting.country,
+        language,
+        acting.message,
+      ],
     );
   }
   const supporter =

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { emailKey, opened } from "../../../test/support/personal.js";
+import { consentsOf, withdrawConsents } from "./consents.js";
 
 let t: TestApp;
 before(async () => {
@@ -77,12 +79,18 @@ test("signing counts one petition, stores the consent, and a double submit count
   const again = await submit("/en/cases/gao-zhisheng/sign", fields);
   assert.equal(again.statusCode, 303);
   assert.equal(await count("petition"), before + 1);
-  const consent = await t.db.pool.query(
-    "SELECT email, purpose, notice_version FROM consents WHERE email = $1",
-    ["ana@example.org"],
+  const consent = await opened(
+    t.db,
+    `SELECT c.email, c.email_sealed, c.purpose, c.notice_version, c.source, n.language, n.text
+       FROM consents c JOIN notices n ON n.hash = c.notice_hash WHERE c.email_key = $1`,
+    [emailKey(t.db, "ana@example.org")],
   );
-  assert.equal(consent.rowCount, 1);
-  assert.equal(consent.rows[0].purpose, "petition:gao-zhisheng");
+  assert.equal(consent.length, 1);
+  assert.equal(consent[0]?.purpose, "petition:gao-zhisheng");
+  assert.equal(consent[0]?.email, "ana@example.org", "the address is kept sealed, and opens");
+  assert.equal(consent[0]?.source, "form");
+  assert.equal(consent[0]?.language, "en");
+  assert.match(String(consent[0]?.text), /deleted 12 months after the campaign ends/, "the notice as shown");
   const thanks = await open("/en/cases/gao-zhisheng?done=sign");
   assert.match(thanks.response.body, /class="done" role="status"/);
 });
@@ -131,8 +139,8 @@ test("a post from another site is refused with a page in the reader's language, 
   }
   assert.equal(await count("petition"), before);
   assert.equal(await ledgerSize(), ledger, "the ledger is unchanged");
-  const consents = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE email = $1", [
-    "x@example.org",
+  const consents = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE email_key = $1", [
+    emailKey(t.db, "x@example.org"),
   ]);
   assert.equal(consents.rows[0].n, 0, "no consent either");
 });
@@ -146,15 +154,18 @@ test("a solidarity message is counted and waits for moderation", async () => {
   });
   assert.equal(response.statusCode, 303);
   assert.equal(await count("solidarity", "coastei-street"), before + 1);
-  const stored = await t.db.pool.query(
-    "SELECT author, language, status, body FROM solidarity_messages WHERE author = 'Élise'",
+  const stored = (
+    await opened(t.db, "SELECT author_sealed, language, status, body FROM solidarity_messages")
+  ).map(({ author, language, status, body }) => ({ author, language, status, body }));
+  assert.deepEqual(
+    stored.find((m) => m.author === "Élise"),
+    {
+      author: "Élise",
+      language: "fr",
+      status: "pending",
+      body: "Nous sommes avec vous.",
+    },
   );
-  assert.deepEqual(stored.rows[0], {
-    author: "Élise",
-    language: "fr",
-    status: "pending",
-    body: "Nous sommes avec vous.",
-  });
 });
 
 test("'I have sent my letter' counts the letters the writer says they sent, within bounds", async () => {
@@ -236,6 +247,52 @@ test("a NUL character in a form is dropped, not a server error", async () => {
     message: "With\u0000 you.",
   });
   assert.equal(response.statusCode, 303);
-  const stored = await t.db.pool.query("SELECT body FROM solidarity_messages WHERE author = 'Null'");
-  assert.equal(stored.rows[0]?.body, "With you.");
+  const stored = await opened(t.db, "SELECT author_sealed, body FROM solidarity_messages");
+  assert.equal(stored.find((m) => m.author === "Null")?.body, "With you.");
+});
+
+test("the consent ledger keeps each consent with its notice, once per text, and its withdrawal", async () => {
+  // Each post differs in name, or the server would take it for the same post sent twice.
+  const sign = (email: string, lang: string) =>
+    submit(`/${lang}/cases/coastei-street/sign`, {
+      name: `Carla ${lang}`,
+      email,
+      country: "ES",
+      consent: "yes",
+    });
+  assert.equal((await sign("Carla@Example.org", "en")).statusCode, 303);
+  assert.equal((await sign("carla.other@example.org", "en")).statusCode, 303);
+  const es = await sign("carla@example.org", "es");
+  assert.equal(es.statusCode, 303);
+  const given = await consentsOf(t.db.pool, t.db.privacy, " CARLA@example.org");
+  assert.equal(given.length, 2, "both of this person's consents, not the other address's");
+  assert.deepEqual(
+    given.map((c) => [c.purpose, c.source, c.noticeVersion, c.notice?.language, c.email, c.withdrawnAt]),
+    [
+      ["petition:coastei-street", "form", "2026-11-1", "en", "carla@example.org", null],
+      ["petition:coastei-street", "form", "2026-11-1", "es", "carla@example.org", null],
+    ],
+  );
+  assert.match(String(given[1]?.notice?.text), /12 meses/, "the notice as the Spanish form showed it");
+  const notices = await t.db.pool.query("SELECT count(*)::int AS n FROM notices WHERE hash = ANY($1)", [
+    [given[0]?.notice?.hash, given[1]?.notice?.hash],
+  ]);
+  assert.equal(notices.rows[0].n, 2, "one row per text");
+  const english = await t.db.pool.query("SELECT count(*)::int AS n FROM consents WHERE notice_hash = $1", [
+    given[0]?.notice?.hash,
+  ]);
+  assert.ok(english.rows[0].n >= 2, "consents given under one text share its row");
+
+  assert.equal(
+    await withdrawConsents(t.db.pool, t.db.privacy, { email: "carla@example.org", how: "it-wasnt-me" }),
+    2,
+  );
+  assert.equal(
+    await withdrawConsents(t.db.pool, t.db.privacy, { email: "carla@example.org", how: "it-wasnt-me" }),
+    0,
+  );
+  const withdrawn = await consentsOf(t.db.pool, t.db.privacy, "carla@example.org");
+  assert.ok(withdrawn.every((c) => c.withdrawnAt instanceof Date && c.withdrawnHow === "it-wasnt-me"));
+  const other = await consentsOf(t.db.pool, t.db.privacy, "carla.other@example.org");
+  assert.equal(other[0]?.withdrawnAt, null, "another person's consent stands");
 });

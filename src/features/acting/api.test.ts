@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { action, postAction, REPORTER_TOKEN, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { emailKey, opened } from "../../../test/support/personal.js";
 
 let t: TestApp;
 before(async () => {
@@ -30,11 +31,18 @@ test("an action is stored and answered 201 with what was stored", async () => {
   assert.equal(body.country, "PL");
   assert.equal(body.quantity, 1);
   assert.ok(!Number.isNaN(Date.parse(body.recordedAt)));
-  const stored = await t.db.pool.query(
-    "SELECT a.country, s.email, s.name FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.id = $1",
+  const [stored] = await opened(
+    t.db,
+    `SELECT a.country, s.email_sealed, s.name_sealed, s.email AS clear_email, s.name AS clear_name
+       FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.id = $1`,
     [body.id],
   );
-  assert.deepEqual(stored.rows[0], { country: "PL", email: "ana@example.org", name: "Ana" });
+  assert.deepEqual(
+    { country: stored?.country, email: stored?.email, name: stored?.name },
+    { country: "PL", email: "ana@example.org", name: "Ana" },
+  );
+  assert.equal(stored?.clear_email, null, "nothing in clear text");
+  assert.equal(stored?.clear_name, null);
   const after = t.runtime.counters.of(t.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0).total;
   assert.equal(after, before + 1, "the counter moves as soon as the action is acknowledged");
 });
@@ -195,27 +203,37 @@ test("online actions are rate limited per address, with Retry-After", async () =
   }
 });
 
-test("supporters are kept once per email, and a name alone is kept with its action", async () => {
-  const email = "dup@example.org";
+test("supporters are kept once per person, and a name alone is kept with its action", async () => {
+  // One person however the address is spelled: case, and Gmail's dots and +tags.
+  const spellings = ["d.up@gmail.com", "DUP+w4r@gmail.com", "dup@googlemail.com"];
   const responses = await Promise.all(
-    ["Ann", "Anna", undefined].map((name) =>
-      post(action({ supporter: { email, ...(name ? { name } : {}) } })),
+    ["Ann", "Anna", undefined].map((name, i) =>
+      post(action({ supporter: { email: spellings[i], ...(name ? { name } : {}) } })),
     ),
   );
   assert.ok(responses.every((r) => r.statusCode === 201));
-  const people = await t.db.pool.query("SELECT id, name FROM supporters WHERE email = $1", [email]);
-  assert.equal(people.rowCount, 1);
-  assert.ok(["Ann", "Anna"].includes(people.rows[0].name), "a later action without a name keeps the name");
+  const people = await opened(
+    t.db,
+    "SELECT id, name_sealed, email_sealed FROM supporters WHERE email_key = $1",
+    [emailKey(t.db, "dup@gmail.com")],
+  );
+  assert.equal(people.length, 1);
+  assert.ok(
+    ["Ann", "Anna"].includes(String(people[0]?.name)),
+    "a later action without a name keeps the name",
+  );
+  assert.ok(spellings.includes(String(people[0]?.email)), "the address as one of them typed it");
   const linked = await t.db.pool.query("SELECT count(*)::int AS n FROM actions WHERE supporter_id = $1", [
-    people.rows[0].id,
+    people[0]?.id,
   ]);
   assert.equal(linked.rows[0].n, 3);
   const anonymous = await post(action({ supporter: { name: "Only A Name" } }));
-  const row = await t.db.pool.query(
-    "SELECT s.email, s.name FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.id = $1",
+  const [row] = await opened(
+    t.db,
+    "SELECT s.email_sealed, s.name_sealed FROM actions a JOIN supporters s ON s.id = a.supporter_id WHERE a.id = $1",
     [anonymous.json().id],
   );
-  assert.deepEqual(row.rows[0], { email: null, name: "Only A Name" });
+  assert.deepEqual({ email: row?.email, name: row?.name }, { email: null, name: "Only A Name" });
 });
 
 test("the API takes only JSON: forms, multipart and text are refused with 415 and store nothing", async () => {

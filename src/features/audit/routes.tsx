@@ -88,7 +88,7 @@ export function auditRoutes(server: FastifyInstance, runtime: Runtime): void {
     "/office/outbox",
     { preValidation: guard(canReadOutbox), schema: { response: pageResponses() } },
     async (request, reply) => {
-      const mails = await readOutbox(pool);
+      const mails = await readOutbox(pool, runtime.db.privacy);
       return sendPage(
         reply,
         <OfficeLayout

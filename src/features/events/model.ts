@@ -11,6 +11,8 @@ export const MAX_ADDRESS = 500;
 export const MAX_CAPACITY = 100_000;
 /** RSVPs (names and emails) are deleted this many days after their event ends. */
 export const RSVP_RETENTION_DAYS = 30;
+/** Bumped whenever the RSVP form's privacy notice changes (consents record it). */
+export const RSVP_NOTICE_VERSION = "2026-11-1";
 
 /** What is written: the draft checked and converted. */
 export interface EventValues {

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { type EventSpec, makeEvent as makeEventIn } from "../../../test/support/events.js";
 import { makeUser } from "../../../test/support/office.js";
+import { emailKey, opened } from "../../../test/support/personal.js";
 
 let t: TestApp;
 let organizerId: number;
@@ -159,9 +160,24 @@ test("an RSVP is stored and answered with a redirect to the thank-you state", as
   const response = await post({ name: "Ana", email: "Ana@Example.org", consent: "yes" });
   assert.equal(response.statusCode, 303);
   assert.equal(response.headers.location, `/en/events/${id}?done=rsvp#rsvp`);
-  const row = (await t.db.pool.query("SELECT name, email FROM event_rsvps WHERE event_id = $1", [id]))
-    .rows[0];
-  assert.deepEqual(row, { name: "Ana", email: "ana@example.org" });
+  const [row] = await opened(
+    t.db,
+    "SELECT name_sealed, email_sealed, name AS clear FROM event_rsvps WHERE event_id = $1",
+    [id],
+  );
+  assert.deepEqual(
+    { name: row?.name, email: row?.email, clear: row?.clear },
+    { name: "Ana", email: "ana@example.org", clear: null },
+  );
+  const [consent] = await opened(
+    t.db,
+    "SELECT email_sealed, purpose, source FROM consents WHERE email_key = $1",
+    [emailKey(t.db, "ana@example.org")],
+  );
+  assert.deepEqual(
+    { ...consent },
+    { email_sealed: consent?.email_sealed, email: "ana@example.org", purpose: `rsvp:${id}`, source: "form" },
+  );
   const thanks = await get(`/en/events/${id}?done=rsvp`);
   assert.match(thanks.body, /<p class="done" role="status">Thank you! You are on the list/);
   assert.ok(!thanks.body.includes('id="rsvp-form"'));
@@ -199,8 +215,8 @@ test("the same email twice is counted once, and answered as a success", async ()
   const again = await post({ name: "Benjamin", email: " BEN@example.org ", consent: "yes" });
   assert.equal(again.statusCode, 303, "already on the list: success, even though the event is now full");
   assert.equal(await rsvpCount(id), 1);
-  const row = (await t.db.pool.query("SELECT name FROM event_rsvps WHERE event_id = $1", [id])).rows[0];
-  assert.equal(row.name, "Ben", "the first answer is kept");
+  const [row] = await opened(t.db, "SELECT name_sealed FROM event_rsvps WHERE event_id = $1", [id]);
+  assert.equal(row?.name, "Ben", "the first answer is kept");
 });
 
 test("bad input is answered 422 with messages beside the fields, in the reader's language", async () => {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Privacy } from "../../platform/privacy/privacy.js";
 import { isUuid } from "../../platform/rules.js";
 import { type EventRow, type EventValues, RSVP_RETENTION_DAYS } from "./model.js";
 
@@ -39,8 +40,10 @@ interface CountRow {
   n: number;
 }
 interface RsvpDbRow {
-  name: string;
-  email: string;
+  name: string | null;
+  email: string | null;
+  name_sealed: Buffer | null;
+  email_sealed: Buffer | null;
   created_at: Date;
 }
 interface CountryRow {
@@ -175,12 +178,18 @@ export interface Rsvp {
   createdAt: Date;
 }
 
-export async function rsvpsOf(db: Db, eventId: string): Promise<Rsvp[]> {
+/** The people coming, opened for the event's organizers (the only ones who see them). */
+export async function rsvpsOf(db: Db, privacy: Privacy, eventId: string): Promise<Rsvp[]> {
   const result = await db.query<RsvpDbRow>(
-    "SELECT name, email, created_at FROM event_rsvps WHERE event_id = $1 ORDER BY created_at, email",
+    `SELECT name, email, name_sealed, email_sealed, created_at FROM event_rsvps
+      WHERE event_id = $1 ORDER BY created_at, id`,
     [eventId],
   );
-  return result.rows.map((row) => ({ name: row.name, email: row.email, createdAt: row.created_at }));
+  return result.rows.map((row) => ({
+    name: privacy.read(row.name_sealed, row.name, "name") ?? "",
+    email: privacy.read(row.email_sealed, row.email, "email") ?? "",
+    createdAt: row.created_at,
+  }));
 }
 
 /** Keeps the promise the RSVP form makes: names and emails go 30 days after the event ends. */
@@ -239,22 +248,33 @@ export async function publicEvent(db: Db, id: string): Promise<PublicEvent | und
   return result.rows[0] ? publicOf(result.rows[0]) : undefined;
 }
 
-/** Whether this address has already said it is coming. */
-export async function hasRsvp(db: Db, eventId: string, email: string): Promise<boolean> {
-  const result = await db.query("SELECT 1 FROM event_rsvps WHERE event_id = $1 AND email = $2", [
-    eventId,
-    email,
-  ]);
+/**
+ * Whether this person has already said they are coming: by the keyed hash of their address, or
+ * by the address itself in a row from before encryption that the encryption pass has not reached.
+ */
+export async function hasRsvp(db: Db, privacy: Privacy, eventId: string, email: string): Promise<boolean> {
+  const result = await db.query(
+    "SELECT 1 FROM event_rsvps WHERE event_id = $1 AND (email_key = $2 OR (email_key IS NULL AND email = $3))",
+    [eventId, privacy.emailKey(email), email],
+  );
   return (result.rowCount ?? 0) > 0;
 }
 
 export async function insertRsvp(
   db: Db,
+  privacy: Privacy,
   o: { id: string; eventId: string; name: string; email: string },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (event_id, email) DO NOTHING`,
-    [o.id, o.eventId, o.name, o.email],
+): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO event_rsvps (id, event_id, email_key, name_sealed, email_sealed) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (event_id, email_key) DO NOTHING`,
+    [
+      o.id,
+      o.eventId,
+      privacy.emailKey(o.email),
+      privacy.seal(o.name, "name"),
+      privacy.seal(o.email, "email"),
+    ],
   );
+  return (result.rowCount ?? 0) > 0;
 }

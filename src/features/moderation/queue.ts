@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
+import type { Privacy } from "../../platform/privacy/privacy.js";
 import { isUuid } from "../../platform/rules.js";
 import type { Actor, OfficeUser } from "../office/index.js";
 import { audit, type SectionOf } from "../office/index.js";
@@ -31,7 +32,8 @@ export interface QueueMessage {
 interface QueueRow {
   id: string;
   case_id: number;
-  author: string;
+  author: string | null;
+  author_sealed: Buffer | null;
   country: string;
   language: string;
   body: string;
@@ -66,6 +68,7 @@ export function countriesOf(user: OfficeUser, catalog: Catalog): string[] | null
  */
 export async function queue(
   db: pg.Pool,
+  privacy: Privacy,
   filter: { status: Status; caseId: number | null; countries: string[] | null },
 ): Promise<{ messages: QueueMessage[]; total: number }> {
   const where = `m.status = $1 AND ($2::int IS NULL OR m.case_id = $2)
@@ -74,7 +77,7 @@ export async function queue(
   const order = filter.status === "pending" ? "m.created_at, m.id" : "m.moderated_at DESC NULLS LAST, m.id";
   const [rows, count] = await Promise.all([
     db.query<QueueRow>(
-      `SELECT m.id, m.case_id, m.author, m.country, m.language, m.body, m.status, m.created_at,
+      `SELECT m.id, m.case_id, m.author, m.author_sealed, m.country, m.language, m.body, m.status, m.created_at,
               m.moderated_at, u.email AS moderated_by
          FROM solidarity_messages m LEFT JOIN users u ON u.id = m.moderated_by
         WHERE ${where} ORDER BY ${order} LIMIT ${PAGE_SIZE}`,
@@ -86,7 +89,7 @@ export async function queue(
     messages: rows.rows.map((r) => ({
       id: r.id,
       caseId: r.case_id,
-      author: r.author,
+      author: privacy.read(r.author_sealed, r.author, "name") ?? "",
       country: r.country.trim(),
       language: r.language,
       body: r.body,

@@ -44,7 +44,11 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
     const slugs = catalog.caseSlugs;
     const caseId = filter.case ? ([...slugs].find(([, slug]) => slug === filter.case)?.[0] ?? -1) : null;
     const countries = countriesOf(user, catalog);
-    const { messages, total } = await queue(pool, { status: filter.status, caseId, countries });
+    const { messages, total } = await queue(pool, runtime.db.privacy, {
+      status: filter.status,
+      caseId,
+      countries,
+    });
     const view = { user, csrf: reply.generateCsrf(), filter, slugs, messages, total, countries, ...o };
     return sendPage(reply, ModerationPage(view), status);
   };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { csrfTokenOf, makeUser, officeClient, TEST_PASSWORD } from "../../../test/support/office.js";
+import { opened } from "../../../test/support/personal.js";
 import { safeNext } from "./context.js";
 
 // Regression tests from a review of the back office: inputs that used to end in a 500.
@@ -51,9 +52,9 @@ test("a NUL character in a form is dropped, not a 500 from PostgreSQL", async ()
     consent: "1",
   });
   assert.equal(rsvp.statusCode, 303, rsvp.body);
-  const rsvps = await node.db.pool.query("SELECT name FROM event_rsvps WHERE event_id = $1", [id]);
+  const rsvps = await opened(node.db, "SELECT name_sealed FROM event_rsvps WHERE event_id = $1", [id]);
   assert.deepEqual(
-    rsvps.rows.map((r) => r.name),
+    rsvps.map((r) => r.name),
     ["Ana"],
   );
 });

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import yauzl from "yauzl";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
+import { emailKey, opened } from "../../../test/support/personal.js";
 import type { UserRow } from "../office/index.js";
 import type { Section } from "../sections/index.js";
 import { packBuilderOf } from "./builder.js";
@@ -52,11 +53,12 @@ async function sectionOf(country: string): Promise<Section> {
 
 const outboxTo = async (email: string) =>
   (
-    await node.db.pool.query<{ subject: string; body: string }>(
-      "SELECT subject, body FROM outbox WHERE recipient = $1 ORDER BY id",
-      [email],
+    await opened(
+      node.db,
+      "SELECT subject_sealed, body_sealed FROM outbox WHERE recipient_key = $1 ORDER BY id",
+      [emailKey(node.db, email)],
     )
-  ).rows;
+  ).map((row) => ({ subject: String(row.subject), body: String(row.body) }));
 
 before(async () => {
   node = await startTestApp({ PACK_DOWNLOAD_WAIT_MS: "300000" });

@@ -1,6 +1,8 @@
 import pg from "pg";
 import type { Config, DatabaseTimeouts } from "../../config.js";
-import { openEmbedded } from "./embedded.js";
+import { type DataKeys, loadOrCreateKeyFile } from "../privacy/keys.js";
+import { openPrivacy, type Privacy, PrivacyKeyError } from "../privacy/privacy.js";
+import { openEmbedded, StartupError } from "./embedded.js";
 import { DatabaseHealth, type HealthLog } from "./health.js";
 import { migrate } from "./migrate.js";
 import { DatabaseMonitor, type WriteProbe } from "./monitor.js";
@@ -23,6 +25,10 @@ export interface Database {
   /** Settings for a connection of its own (LISTEN), with the request bounds. */
   clientConfig: pg.ClientConfig;
   health: DatabaseHealth;
+  /** Seals and opens supporters' names and emails, and hashes emails for look-ups. */
+  privacy: Privacy;
+  /** The keys privacy was opened with (rotation and the encryption pass need them). */
+  dataKeys: DataKeys;
   /** Called when the server is going away (smart shutdown): let go of every connection. */
   onDrain(listener: () => void): void;
   /** How /readyz and the monitor find out whether a write would succeed. */
@@ -66,9 +72,29 @@ function connectionSettings(url: string, t: DatabaseTimeouts, long: boolean): pg
 
 const quiet: HealthLog & SupervisorLog = { warn: () => {}, error: () => {} };
 
+/**
+ * DATA_KEY, or for the embedded database the key it generated into DATA_DIR. A server of one's
+ * own (DATABASE_URL) gets no generated key: it would sit beside nothing the operator backs up,
+ * and a second node would make another. So without DATA_KEY such a node refuses to start.
+ */
+export function dataKeysFor(config: Config): DataKeys {
+  const current = config.dataKey ?? (config.databaseUrl ? undefined : loadOrCreateKeyFile(config.dataDir));
+  if (!current) {
+    throw new StartupError(
+      "DATA_KEY is not set. With DATABASE_URL every node needs the same data key, which seals supporters' names and emails: " +
+        "generate one with `inkwell data-key`, keep it safe (without it the personal data cannot be read), and set DATA_KEY on every node.",
+    );
+  }
+  const previous = config.previousDataKeys.filter((key) => key.id !== current.id);
+  return { current, previous };
+}
+
 /** Connects to DATABASE_URL, or starts (or joins) the embedded server, then migrates. */
 export async function openDatabase(config: Config, options: OpenOptions): Promise<Database> {
   const events = options.events ?? quiet;
+  // Checked before anything starts; the embedded key file goes into the data directory that
+  // openEmbedded prepares (and reports on when it is not writable).
+  const configuredKeys = config.databaseUrl ? dataKeysFor(config) : undefined;
   const embedded = config.databaseUrl
     ? undefined
     : await openEmbedded({
@@ -79,6 +105,7 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
         supervise: options.events,
       });
   const url = config.databaseUrl ?? (embedded as { url: string }).url;
+  const dataKeys = configuredKeys ?? dataKeysFor(config);
   const health = new DatabaseHealth(events);
   const timeouts = config.db;
   const pool = new SupervisedPool({
@@ -98,12 +125,14 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
     });
   }
   const monitor = new DatabaseMonitor(connectionSettings(url, timeouts, false), health, [pool, bulk]);
+  let privacy: Privacy;
   try {
     await migrate(bulk);
+    privacy = await openPrivacy(bulk, dataKeys);
   } catch (error) {
     await Promise.all([pool.end(), bulk.end()]);
     await embedded?.stop();
-    throw error;
+    throw error instanceof PrivacyKeyError ? new StartupError(error.message) : error;
   }
   // Operators' one-off commands need no watching; a serving node does.
   if (!options.longQueries) monitor.start();
@@ -113,6 +142,8 @@ export async function openDatabase(config: Config, options: OpenOptions): Promis
     bulk,
     clientConfig: connectionSettings(url, timeouts, false),
     health,
+    privacy,
+    dataKeys,
     onDrain: (listener) => monitor.onDrain(listener),
     setWriteProbe: (probe) => monitor.setWriteProbe(probe),
     close: async () => {

@@ -124,7 +124,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
         (a, b) => b[1] - a[1],
       );
       const view = counterView(runtime.counters, campaign);
-      const wall = await solidarityWall(runtime.db.pool, detail.id);
+      const wall = await solidarityWall(runtime.db.pool, runtime.db.privacy, detail.id);
       const acting = { state: form?.state, done: doneForm, actionBase: base };
       // The languages the case is public in that have an address of their own (/ca/cases/…).
       const otherLanguages = Object.keys(detail.texts).filter(

@@ -106,7 +106,10 @@ export function eventRoutes(fastify: FastifyInstance, runtime: Runtime): void {
   ) => {
     const user = currentUser(reply.request);
     const csrf = reply.generateCsrf();
-    const [rsvps, letters] = await Promise.all([rsvpsOf(pool, o.event.id), lettersOf(pool, o.event.id)]);
+    const [rsvps, letters] = await Promise.all([
+      rsvpsOf(pool, runtime.db.privacy, o.event.id),
+      lettersOf(pool, o.event.id),
+    ]);
     const campaignTitle = runtime.catalog().campaignsById.get(o.event.campaignId)?.title;
     const countries = countryOptions(user, o.event.country);
     return sendPage(

@@ -11,7 +11,7 @@ import { isUiLocale, negotiateLocale, type UiLocale } from "../../../platform/i1
 import { messagesFor } from "../../../platform/i18n/messages.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
-import { isCountry } from "../model.js";
+import { isCountry, RSVP_NOTICE_VERSION, RSVP_RETENTION_DAYS } from "../model.js";
 import { countriesWithEvents, publicEvent, upcomingPublicEvents } from "../queries.js";
 import { registerRsvp } from "../rsvps.js";
 import { checkRsvp, RsvpForm } from "./forms.js";
@@ -184,7 +184,12 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
         const form = checkRsvp(request);
         if (Object.keys(form.errors).length > 0)
           return refuse(request, reply, request.params, { status: 422, form });
-        const outcome = await registerRsvp(pool, id, form.values);
+        const notice = {
+          version: RSVP_NOTICE_VERSION,
+          language: locale,
+          text: messagesFor(locale).t("events.rsvp.privacy", { days: RSVP_RETENTION_DAYS }),
+        };
+        const outcome = await registerRsvp(pool, runtime.db.privacy, id, form.values, notice);
         // The places left are on the public pages of every node.
         if (outcome === "registered") await runtime.contentChanged();
         if (outcome === "not_found") return notFound(request, reply, locale, `/events/${id}`);
