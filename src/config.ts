@@ -48,6 +48,9 @@ const EnvSchema = Type.Object({
   PACK_DEBOUNCE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5_000 }),
   PACK_BUILD_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 120_000 }),
   PACK_DOWNLOAD_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 20_000 }),
+  INVALIDATION_JOBS: Type.Boolean({ default: true }),
+  INVALIDATION_BATCH: Type.Integer({ minimum: 1, maximum: 20_000, default: 2_000 }),
+  INVALIDATION_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -108,6 +111,12 @@ export interface Config {
   packBuildTimeoutMs: number;
   /** A download of a pack not built yet waits this long for it, then gets the last one (or 503). */
   packDownloadWaitMs: number;
+  /** Whether this node works on invalidation jobs in the background (any node may; one at a time per job). */
+  invalidationJobs: boolean;
+  /** How many actions an invalidation takes out (or a revert restores) per step. */
+  invalidationBatch: number;
+  /** An invalidation job whose node has not renewed its lease for this long is taken over by another node. */
+  invalidationLeaseMs: number;
 }
 
 export interface DatabaseTimeouts {
@@ -280,6 +289,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     packDebounceMs: valid.PACK_DEBOUNCE_MS,
     packBuildTimeoutMs: valid.PACK_BUILD_TIMEOUT_MS,
     packDownloadWaitMs: valid.PACK_DOWNLOAD_WAIT_MS,
+    invalidationJobs: valid.INVALIDATION_JOBS,
+    invalidationBatch: valid.INVALIDATION_BATCH,
+    invalidationLeaseMs: valid.INVALIDATION_LEASE_MS,
   };
 }
 

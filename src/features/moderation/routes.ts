@@ -93,7 +93,9 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
       let changed: number;
       try {
         changed = await withTransaction(pool, (client) =>
-          decide(client, user, actorOf(user), ids, decision, runtime.sectionOf),
+          decide(client, user, actorOf(user), ids, decision, runtime.sectionOf, (entry) =>
+            runtime.batcher.submit(entry),
+          ),
         );
       } catch (error) {
         // One message outside this person's reach fails the whole request: nothing is decided.
