@@ -73,7 +73,8 @@ export function invalidationRoutes(office: FastifyInstance, runtime: Runtime): v
     values: CriteriaInput,
     o: { errors?: Errors; reason?: string; status?: number } = {},
   ) => {
-    const given = CRITERIA_FIELDS.some((f) => values[f]?.trim());
+    // A page opened without criteria is the empty form; a post always says what is missing.
+    const given = o.status !== undefined || CRITERIA_FIELDS.some((f) => values[f]?.trim());
     const { criteria, errors: criteriaErrors } = parseCriteria(values);
     const errors = { ...(given ? criteriaErrors : {}), ...o.errors };
     const valid = given && Object.keys(criteriaErrors).length === 0;

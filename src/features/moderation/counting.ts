@@ -1,25 +1,28 @@
 import type pg from "pg";
-import type { Outcome } from "../../core/ledger/batcher.js";
 import { type CompensatedAction, compensation } from "../../core/ledger/compensate.js";
 import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
 import { heldByJob, takeHanded } from "../invalidation/index.js";
 
 // A rejected solidarity message stops counting; approving it again makes it count again. Each
-// change is a ledger entry through the batcher, so every node's counter follows: the n-th
+// change is a compensating ledger entry written by the append statement (core/ledger/append.ts)
+// inside the decision's own transaction, so the message's status and its count change together
+// or not at all, and the announcement reaches every node's counter when it commits. The n-th
 // rejection that took the message out is keyed reject:<message>:<n>, the approval that put it
 // back approve:<message>:<n>. The message row holds how many of each were written
 // (rejections − restorations is 0 or 1), read and moved under its row lock, so repeated and
 // concurrent decisions stay exact.
 //
-// The entry is written before the message's transaction commits. If that transaction then fails,
-// the entry is found by its key at the next decision (`repair`), never written twice.
+// Why not the batcher: a decision holds its transaction (and a pooled connection) while it
+// writes, and a dozen decisions waiting on one message's row lock would hold every connection
+// the batcher needs. In the transaction there is nothing to wait for and nothing to repair.
 //
 // An action an invalidation job holds is already out: rejecting its message writes nothing (the
 // job's entry keeps it out), and approving it does not bring it back. A job reverted while the
 // message is rejected hands its actions to moderation (invalidated_actions.state 'handed'):
 // approving the message restores them.
 
-export type Submit = (entry: LedgerEntry) => Promise<Outcome>;
+/** Writes one entry in the decision's transaction. */
+export type Append = (entry: LedgerEntry) => Promise<void>;
 
 export interface CountedMessage {
   id: string;
@@ -68,27 +71,6 @@ async function byId(client: pg.PoolClient, id: string): Promise<EntryRow | undef
   return result.rows[0];
 }
 
-/** Counts in entries that reached the ledger while their transaction did not commit. */
-async function repair(
-  client: pg.PoolClient,
-  m: CountedMessage,
-): Promise<{ rejections: number; restorations: number }> {
-  let { rejections, restorations } = m;
-  for (;;) {
-    if (
-      rejections === restorations &&
-      (await byKey(client, m.campaign_id, `reject:${m.id}:${rejections + 1}`))
-    )
-      rejections++;
-    else if (
-      rejections > restorations &&
-      (await byKey(client, m.campaign_id, `approve:${m.id}:${rejections}`))
-    )
-      restorations++;
-    else return { rejections, restorations };
-  }
-}
-
 /**
  * Writes the entry a decision needs, if any, and returns the message's new counts; the caller
  * stores them with the status in the same transaction.
@@ -97,15 +79,15 @@ export async function countDecision(
   client: pg.PoolClient,
   m: CountedMessage,
   decision: "approve" | "reject",
-  submit: Submit,
+  append: Append,
 ): Promise<{ rejections: number; restorations: number }> {
-  let { rejections, restorations } = await repair(client, m);
+  let { rejections, restorations } = m;
   const action = await byKey(client, m.campaign_id, m.idempotency_key);
   if (decision === "reject") {
     // Nothing counted (the action never arrived) or a job holds it out already: nothing to write.
     if (rejections > restorations || !action || action.quantity <= 0 || (await heldByJob(client, action.id)))
       return { rejections, restorations };
-    await submit(
+    await append(
       compensation(
         asCompensated(action),
         "solidarity message rejected in moderation",
@@ -118,7 +100,7 @@ export async function countDecision(
   if (rejections > restorations) {
     const rejection = await byKey(client, m.campaign_id, `reject:${m.id}:${rejections}`);
     if (rejection)
-      await submit(
+      await append(
         compensation(
           asCompensated(rejection),
           "solidarity message approved again",
@@ -131,7 +113,7 @@ export async function countDecision(
     for (const handed of await takeHanded(client, action.id)) {
       const entry = await byId(client, handed.compensationId);
       if (entry)
-        await submit(
+        await append(
           compensation(
             asCompensated(entry),
             "solidarity message approved again",

@@ -1,10 +1,11 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
+import { appendEntries } from "../../core/ledger/append.js";
 import { isUuid } from "../../platform/rules.js";
 import { lockSelections } from "../invalidation/index.js";
 import type { Actor, OfficeUser } from "../office/index.js";
 import { audit, type SectionOf } from "../office/index.js";
-import { countDecision, type Submit } from "./counting.js";
+import { countDecision } from "./counting.js";
 import { moderatesMessage } from "./policy.js";
 
 // The moderation queue of solidarity messages. A coordinator sees and decides only about the
@@ -112,7 +113,7 @@ export class OutOfReach extends Error {}
  * person's reach throws OutOfReach before anything is written (the caller's transaction rolls
  * back). Returns how many messages changed; a message already in that state is left as is.
  * A rejection takes the message's action out of the counter and an approval puts it back
- * (counting.ts), through `submit`.
+ * (counting.ts), written in this transaction under the writer name `origin`.
  */
 export async function decide(
   client: pg.PoolClient,
@@ -121,7 +122,7 @@ export async function decide(
   ids: string[],
   decision: Decision,
   sectionOf: SectionOf,
-  submit: Submit,
+  origin: string,
 ): Promise<number> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
   if (!unique.every(isUuid)) throw new OutOfReach();
@@ -140,7 +141,9 @@ export async function decide(
   let changed = 0;
   for (const m of messages) {
     if (m.status === status) continue;
-    const counts = await countDecision(client, m, decision, submit);
+    const counts = await countDecision(client, m, decision, async (entry) => {
+      await appendEntries(client, origin, [entry]);
+    });
     const after = await client.query<DecidedState>(
       `UPDATE solidarity_messages SET status = $2, moderated_at = now(), moderated_by = $3,
               rejections = $4, restorations = $5
