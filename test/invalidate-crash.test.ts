@@ -93,7 +93,12 @@ test("a job killed mid-way resumes after the restart and finishes once; the CLI 
       const end = Date.now() + 180_000;
       while ((await jobRow(pool, id)).state !== "done" && Date.now() < end) await sleep(100);
       const done = await jobRow(pool, id);
-      assert.deepEqual(done, { state: "done", selected_actions: 20_000, taken_actions: 20_000, taken_quantity: 20_000 });
+      assert.deepEqual(done, {
+        state: "done",
+        selected_actions: 20_000,
+        taken_actions: 20_000,
+        taken_quantity: 20_000,
+      });
       const entries = await pool.query(
         `SELECT count(*)::int AS n, count(DISTINCT idempotency_key)::int AS keys, sum(quantity)::int AS q
            FROM actions WHERE idempotency_key LIKE $1`,
@@ -113,7 +118,10 @@ test("a job killed mid-way resumes after the restart and finishes once; the CLI 
       // The command line, joining the running server's database.
       await fillFromNetwork(pool, 500, { campaignId, caseId, country: "KZ", prefix: "192.0.2" });
       const before = await counter(restarted.url);
-      const dry = await runCli(["invalidate", "--network", "192.0.2.0/24", "--country", "kz", "--dry-run"], env);
+      const dry = await runCli(
+        ["invalidate", "--network", "192.0.2.0/24", "--country", "kz", "--dry-run"],
+        env,
+      );
       assert.equal(dry.code, 0, dry.stderr);
       assert.match(dry.stdout, /gao-zhisheng\tKZ\t500\t500/);
       assert.match(dry.stdout, /Total: 500 actions, counting 500\./);
@@ -121,7 +129,14 @@ test("a job killed mid-way resumes after the restart and finishes once; the CLI 
       assert.equal(refused.code, 2);
       assert.match(refused.stdout, /--network: Write an address/);
       const run = await runCli(
-        ["invalidate", "--network", "192.0.2.0/24", "--reason", "a flood from the documentation range", "--yes"],
+        [
+          "invalidate",
+          "--network",
+          "192.0.2.0/24",
+          "--reason",
+          "a flood from the documentation range",
+          "--yes",
+        ],
         env,
         120_000,
       );
