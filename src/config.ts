@@ -53,6 +53,9 @@ const EnvSchema = Type.Object({
   // Read by parseDataKey: 32 bytes in base64; the previous ones comma-separated.
   DATA_KEY: Type.Optional(Type.String()),
   DATA_KEY_PREVIOUS: Type.String({ default: "" }),
+  INVALIDATION_JOBS: Type.Boolean({ default: true }),
+  INVALIDATION_BATCH: Type.Integer({ minimum: 1, maximum: 20_000, default: 2_000 }),
+  INVALIDATION_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -122,6 +125,12 @@ export interface Config {
   dataKey: DataKey | undefined;
   /** Keys that only open values (during a rotation: `inkwell rotate-key`). */
   previousDataKeys: DataKey[];
+  /** Whether this node works on invalidation jobs in the background (any node may; one at a time per job). */
+  invalidationJobs: boolean;
+  /** How many actions an invalidation takes out (or a revert restores) per step. */
+  invalidationBatch: number;
+  /** An invalidation job whose node has not renewed its lease for this long is taken over by another node. */
+  invalidationLeaseMs: number;
 }
 
 export interface DatabaseTimeouts {
@@ -307,6 +316,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     packDownloadWaitMs: valid.PACK_DOWNLOAD_WAIT_MS,
     dataKey,
     previousDataKeys,
+    invalidationJobs: valid.INVALIDATION_JOBS,
+    invalidationBatch: valid.INVALIDATION_BATCH,
+    invalidationLeaseMs: valid.INVALIDATION_LEASE_MS,
   };
 }
 

@@ -9,6 +9,7 @@ import { demoLoginFile, seedDemoAccounts } from "./demo/accounts.js";
 import { seedDemo } from "./demo/seed.js";
 import { simulate } from "./demo/simulate.js";
 import { AccountInputError, createAccount } from "./features/accounts/create.js";
+import { invalidateCommand } from "./features/invalidation/cli.js";
 import { prepareWorld } from "./features/map/index.js";
 import { CLI_ACTOR } from "./features/office/audit.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
@@ -175,6 +176,27 @@ export function program(): Command {
         if (result.differences.length > 0 || result.orphans > 0) process.exitCode = 1;
       }),
     );
+  cli
+    .command("invalidate")
+    .description("take matching actions back out of the counter (a background job, with a preview first)")
+    .option("--case <slug>", "only this case")
+    .option("--type <type>", "only this type of action (letter, petition, …)")
+    .option("--network <cidr>", "only actions from this address or network (203.0.113.0/24)")
+    .option("--from <iso>", "only actions that happened from this time (ISO 8601, UTC unless given)")
+    .option("--to <iso>", "only actions that happened before this time")
+    .option("--domain <domain>", "only actions whose supporter's email is at this domain")
+    .option("--country <cc>", "only actions from this country (ISO code)")
+    .option("--reason <text>", "why these actions are taken out (needed with --yes)")
+    .option("--dry-run", "print the preview only")
+    .option("--yes", "run the invalidation to its end")
+    .action(async (options) => {
+      const config = loadConfig();
+      await withDatabase(config, async (db) => {
+        process.exitCode = await invalidateCommand(config, db, CLI_ACTOR, options, (line) =>
+          console.log(line),
+        );
+      });
+    });
   const user = cli.command("user").description("back-office accounts");
   user
     .command("create")

@@ -25,6 +25,7 @@ import { embedRoutes } from "../features/embed/routes.js";
 import { eventPageRoutes } from "../features/events/public/routes.js";
 import { healthRoutes } from "../features/health/routes.js";
 import { pageRoutes } from "../features/home/routes.js";
+import { startInvalidations } from "../features/invalidation/index.js";
 import { mapImageRoutes } from "../features/map/index.js";
 import { materialRoutes } from "../features/materials/index.js";
 import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
@@ -224,6 +225,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   officeRoutes(app, runtime, unavailable);
   // Every section's case packs, kept built in the background as content changes.
   startPackBuilds(app, runtime);
+  // Invalidation jobs, on whichever node holds their lease.
+  startInvalidations(app, runtime);
   if (!pages) throw new Error("the page routes were not registered");
   problemPage = pages.problemPage;
   notFoundPage = pages.notFound;

@@ -8,6 +8,7 @@ import { campaignOfficeRoutes } from "../features/campaigns/office/routes.js";
 import { caseRoutes } from "../features/cases/office/routes.js";
 import { dashboardRoutes } from "../features/dashboard/routes.js";
 import { eventRoutes } from "../features/events/office/routes.js";
+import { invalidationRoutes } from "../features/invalidation/index.js";
 import { moderationRoutes } from "../features/moderation/routes.js";
 import { installOfficeSessions, OFFICE } from "../features/office/context.js";
 import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
@@ -56,6 +57,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   sectionRoutes(office, runtime);
   packRoutes(office, runtime);
   moderationRoutes(office, runtime);
+  invalidationRoutes(office, runtime);
   eventRoutes(office, runtime);
   reportRoutes(office, runtime);
   // Fastify keeps one not-found handler per prefix: a child under /office holds ours, and runs

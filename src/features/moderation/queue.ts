@@ -1,9 +1,12 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
 import type { Privacy } from "../../platform/privacy/privacy.js";
+import { appendEntries } from "../../core/ledger/append.js";
 import { isUuid } from "../../platform/rules.js";
+import { lockSelections } from "../invalidation/index.js";
 import type { Actor, OfficeUser } from "../office/index.js";
 import { audit, type SectionOf } from "../office/index.js";
+import { countDecision } from "./counting.js";
 import { moderatesMessage } from "./policy.js";
 
 // The moderation queue of solidarity messages. A coordinator sees and decides only about the
@@ -51,6 +54,10 @@ interface DecidedRow {
   status: Status;
   moderated_at: Date | null;
   moderated_by: number | null;
+  campaign_id: number;
+  idempotency_key: string;
+  rejections: number;
+  restorations: number;
 }
 
 type DecidedState = Pick<DecidedRow, "status" | "moderated_at" | "moderated_by">;
@@ -108,6 +115,8 @@ export class OutOfReach extends Error {}
  * Decides about every message or none: a message that does not exist or is outside this
  * person's reach throws OutOfReach before anything is written (the caller's transaction rolls
  * back). Returns how many messages changed; a message already in that state is left as is.
+ * A rejection takes the message's action out of the counter and an approval puts it back
+ * (counting.ts), written in this transaction under the writer name `origin`.
  */
 export async function decide(
   client: pg.PoolClient,
@@ -116,11 +125,15 @@ export async function decide(
   ids: string[],
   decision: Decision,
   sectionOf: SectionOf,
+  origin: string,
 ): Promise<number> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
   if (!unique.every(isUuid)) throw new OutOfReach();
+  // An invalidation job fixing its selection and this decision see each other's outcome.
+  await lockSelections(client, "shared");
   const found = await client.query<DecidedRow>(
-    `SELECT id, case_id, country, status, moderated_at, moderated_by FROM solidarity_messages
+    `SELECT id, case_id, country, status, moderated_at, moderated_by, campaign_id, idempotency_key,
+            rejections, restorations FROM solidarity_messages
       WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [unique],
   );
@@ -131,10 +144,14 @@ export async function decide(
   let changed = 0;
   for (const m of messages) {
     if (m.status === status) continue;
+    const counts = await countDecision(client, m, decision, async (entry) => {
+      await appendEntries(client, origin, [entry]);
+    });
     const after = await client.query<DecidedState>(
-      `UPDATE solidarity_messages SET status = $2, moderated_at = now(), moderated_by = $3
+      `UPDATE solidarity_messages SET status = $2, moderated_at = now(), moderated_by = $3,
+              rejections = $4, restorations = $5
         WHERE id = $1 RETURNING status, moderated_at, moderated_by`,
-      [m.id, status, actor.id],
+      [m.id, status, actor.id, counts.rejections, counts.restorations],
     );
     const row = after.rows[0] as DecidedState;
     await audit(

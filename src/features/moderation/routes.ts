@@ -32,6 +32,9 @@ const queryOf = (filter: Filter, extra: Record<string, string> = {}) =>
 export function moderationRoutes(office: FastifyInstance, runtime: Runtime): void {
   const app = office.withTypeProvider<TypeBoxTypeProvider>();
   const { pool } = runtime.db;
+  // This node's writer name for decisions' entries: not the batcher's, whose batch numbers this
+  // node applies itself; these reach every node, this one too, by their announcement.
+  const moderationOrigin = `moderation-${runtime.origin}`;
 
   const page = async (
     reply: FastifyReply,
@@ -97,7 +100,7 @@ export function moderationRoutes(office: FastifyInstance, runtime: Runtime): voi
       let changed: number;
       try {
         changed = await withTransaction(pool, (client) =>
-          decide(client, user, actorOf(user), ids, decision, runtime.sectionOf),
+          decide(client, user, actorOf(user), ids, decision, runtime.sectionOf, moderationOrigin),
         );
       } catch (error) {
         // One message outside this person's reach fails the whole request: nothing is decided.

@@ -19,6 +19,7 @@ export {
   canEditCases,
   canEditSections,
   canExportCounts,
+  canInvalidate,
   canManageUsers,
   canModerate,
   canReadAudit,

@@ -5,6 +5,7 @@ import {
   type Capability,
   canEditCases,
   canEditSections,
+  canInvalidate,
   canManageUsers,
   canModerate,
   canReadAudit,
@@ -31,6 +32,7 @@ const MENU: [string, string, Capability][] = [
   ["/office/reports", "reports", canReport],
   ["/office/moderation", "moderation", canModerate],
   ["/office/users", "accounts", canManageUsers],
+  ["/office/invalidations", "invalidations", canInvalidate],
   ["/office/audit", "audit", canReadAudit],
   ["/office/outbox", "outbox", canReadOutbox],
 ];
@@ -78,6 +80,8 @@ export function OfficeLayout(props: {
   csrf?: string;
   /** The menu entry to mark as the current page. */
   current?: string;
+  /** Reloads the page after this many seconds (a job's progress), without a script. */
+  refreshSeconds?: number;
   children: ComponentChildren;
 }) {
   const { user } = props;
@@ -88,6 +92,7 @@ export function OfficeLayout(props: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{ot("office.layout.pageTitle", { title: props.title })}</title>
         <link rel="stylesheet" href="/assets/office.css" />
         <link rel="stylesheet" href="/assets/map.css" />

@@ -30,6 +30,8 @@ export interface Fixtures {
   userId: number;
   importA: string;
   loginEmail: string;
+  /** A finished invalidation job (it took nothing out). */
+  jobA: number;
 }
 
 export interface Row {
@@ -332,6 +334,42 @@ export const rows: Row[] = [
     form: (f) => ({ ids: [f.messageEs], decision: "approve" }),
     answers: { ...coordinators, coordinatorOther: 404 },
   },
+  { method: "GET", route: "/office/invalidations", url: () => "/office/invalidations", answers: adminOnly },
+  {
+    method: "GET",
+    route: "/office/invalidations/new",
+    url: () => "/office/invalidations/new?network=203.0.113.0%2F24",
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/invalidations",
+    url: () => "/office/invalidations",
+    // No reason: past the guard, the form is refused (422) and no job starts.
+    form: () => ({ country: "ZZ" }),
+    answers: adminOnly,
+  },
+  {
+    method: "GET",
+    route: "/office/invalidations/:id",
+    url: (f) => `/office/invalidations/${f.jobA}`,
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/invalidations/:id/cancel",
+    url: (f) => `/office/invalidations/${f.jobA}/cancel`,
+    // Finished: 409 past the guard.
+    form: () => ({}),
+    answers: adminOnly,
+  },
+  {
+    method: "POST",
+    route: "/office/invalidations/:id/revert",
+    url: (f) => `/office/invalidations/${f.jobA}/revert`,
+    form: () => ({}),
+    answers: adminOnly,
+  },
   { method: "GET", route: "/office/events", url: () => "/office/events", answers: runners },
   { method: "GET", route: "/office/events/new", url: () => "/office/events/new", answers: runners },
   {
@@ -457,6 +495,10 @@ export async function makeMatrixFixtures(node: TestApp): Promise<{ users: Matrix
   );
   const importA = /name="import" value="([^"]+)"/.exec(preview.body)?.[1];
   assert.ok(importA, `the preview offers to import: ${preview.statusCode}`);
+  const job = await pool.query<{ id: string }>(
+    `INSERT INTO invalidation_jobs (criteria, reason, state, created_by_label, selected_actions, selected_quantity, finished_at)
+     VALUES ('{"country":"ZZ"}', 'matrix', 'done', 'cli', 0, 0, now()) RETURNING id`,
+  );
   const fixtures: Fixtures = {
     caseId,
     sectionEs: node.runtime.sectionOf("ES") as number,
@@ -466,6 +508,7 @@ export async function makeMatrixFixtures(node: TestApp): Promise<{ users: Matrix
     userId: users.organizerOther.id,
     importA,
     loginEmail: users.organizerOther.email,
+    jobA: Number(job.rows[0]?.id),
   };
   return { users, fixtures };
 }

@@ -23,6 +23,7 @@ const isRole =
 export const isAdmin: Capability = named("administering the back office", isRole("admin"));
 export const canSeeOffice: Capability = named("using the back office", () => true);
 export const canManageUsers: Capability = named("managing accounts", isRole("admin"));
+export const canInvalidate: Capability = named("invalidating actions", isRole("admin"));
 export const canReadAudit: Capability = named("reading the audit log", isRole("admin"));
 export const canReadOutbox: Capability = named("reading the outbox", isRole("admin"));
 export const canEditCases: Capability = named("editing cases", isRole("admin"));
@@ -54,6 +55,7 @@ const CAPABILITY_KEYS: Record<string, string> = {
   "administering the back office": "administer",
   "using the back office": "use",
   "managing accounts": "manageUsers",
+  "invalidating actions": "invalidate",
   "reading the audit log": "readAudit",
   "reading the outbox": "readOutbox",
   "editing cases": "editCases",
