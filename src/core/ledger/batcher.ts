@@ -3,7 +3,7 @@ import { connectionLost } from "../../platform/db/connection-lost.js";
 import { databaseUnavailable } from "../../platform/db/errors.js";
 import { isDataError, isRetryable } from "../../platform/db/transaction.js";
 import { appendEntries, type Supporter } from "./append.js";
-import type { DeltaRow, LedgerEntry } from "./types.js";
+import type { DeltaRow, LedgerEntry, SignatureStep } from "./types.js";
 
 // Group commit: requests that arrive while a batch is being written wait together and are
 // written as the next batch, in one transaction. There is no timer: under light load a batch
@@ -46,11 +46,19 @@ interface ExistingRow {
   idempotency_key: string;
 }
 
-export type Outcome = { created: true; action: StoredRef } | { created: false; action: StoredRef };
+export type Outcome =
+  | { created: true; action: StoredRef }
+  | { created: false; action: StoredRef }
+  /**
+   * A signature step found its signature otherwise (signed already by this person, no longer
+   * pending, not counted): nothing was written. The caller reads the signature to say why.
+   */
+  | { created: false; action: null };
 
 interface Pending {
   entry: LedgerEntry;
   supporter: SupporterInput | undefined;
+  signature: SignatureStep | undefined;
   resolve(outcome: Outcome): void;
   reject(error: Error): void;
 }
@@ -109,8 +117,10 @@ function supportersOf(batch: Pending[]): { supporters: Supporter[]; emails: (str
     const email = p.supporter?.email ?? null;
     const name = p.supporter?.name ?? null;
     emails.push(email);
-    p.entry.supporterId = null;
+    // Without a supporter to write, the entry keeps the one its caller named (a confirmed
+    // signature's); with one, it is linked below (a retry starts again from null).
     if (email === null && name === null) continue;
+    p.entry.supporterId = null;
     if (email === null) {
       p.entry.supporterId = p.entry.id;
       byKey.set(`action:${p.entry.id}`, { id: p.entry.id, email: null, name });
@@ -134,11 +144,12 @@ export class Batcher {
 
   constructor(private readonly options: BatcherOptions) {}
 
-  submit(entry: LedgerEntry, supporter?: SupporterInput): Promise<Outcome> {
+  /** `signature`: what the entry does to a petition signature (see SignatureStep), if anything. */
+  submit(entry: LedgerEntry, supporter?: SupporterInput, signature?: SignatureStep): Promise<Outcome> {
     if (this.closed) return Promise.reject(new LedgerUnavailableError("The ledger is shutting down"));
     if (this.stalled) return Promise.reject(new LedgerUnavailableError("The database is not answering"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, supporter, resolve, reject });
+      this.queue.push({ entry, supporter, signature, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -245,19 +256,28 @@ export class Batcher {
   private async commit(batch: Pending[]): Promise<Outcome[]> {
     const entries = batch.map((p) => p.entry);
     const { supporters, emails } = supportersOf(batch);
-    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, emails);
+    const steps = batch.map((p) => p.signature);
+    const result = await appendEntries(
+      this.options.pool,
+      this.options.origin,
+      entries,
+      supporters,
+      emails,
+      steps,
+    );
     this.stats.batches++;
     this.stats.actions += result.inserted.size;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     if (result.seq > 0) this.options.onCommitted(result.seq, result.delta);
-    const missing = entries.filter((e) => !result.inserted.has(e.id));
+    const missing = entries.filter((e) => !result.inserted.has(e.id) && e.idempotencyKey !== null);
     const existing = missing.length > 0 ? await this.findExisting(missing) : new Map<string, StoredRef>();
-    return entries.map((e) => {
+    return entries.map((e, i) => {
       const recordedAt = result.inserted.get(e.id);
       if (recordedAt) return { created: true, action: stored(e, recordedAt) };
       const previous = existing.get(`${e.campaignId}|${e.idempotencyKey}`);
-      if (!previous) throw new LedgerUnavailableError("A repeated action could not be found");
-      return { created: false, action: previous };
+      if (previous) return { created: false, action: previous };
+      if (steps[i]) return { created: false, action: null };
+      throw new LedgerUnavailableError("A repeated action could not be found");
     });
   }
 

@@ -1,6 +1,6 @@
 // What other features may use of acting; everything else in this folder is its own.
 
-export type { FormName, FormState } from "./forms.js";
+export { type Done, doneOf, type FormName, type FormState } from "./forms.js";
 export { ActForms } from "./forms-view.js";
 export { actingRoutes } from "./routes.js";
 export type { WallMessage } from "./wall.js";

@@ -1,0 +1,239 @@
+import type pg from "pg";
+import type { LedgerEntry } from "../../core/ledger/types.js";
+import { type Link, linkHash } from "./links.js";
+
+// The signatures table's SQL (migration 019). A counted signature is written by the ledger's
+// append statement with its entry (SignatureStep); what is here writes no ledger entry: a
+// pending signature, the links, the look-ups, and the erasure of a withdrawn signature's person.
+
+type Db = pg.Pool | pg.PoolClient;
+
+export type SignatureStatus = "pending" | "counted" | "withdrawn";
+
+export interface Signature {
+  id: string;
+  campaignId: number;
+  caseId: number;
+  status: SignatureStatus;
+  idempotencyKey: string | null;
+  supporterId: string | null;
+  actionId: string | null;
+  country: string;
+  channel: string;
+  sectionId: number | null;
+  source: string | null;
+  occurredAt: Date;
+  language: string;
+  signedAt: Date;
+}
+
+interface SignatureRow {
+  id: string;
+  campaign_id: number;
+  case_id: number;
+  status: SignatureStatus;
+  idempotency_key: string | null;
+  supporter_id: string | null;
+  action_id: string | null;
+  country: string;
+  channel: string;
+  section_id: number | null;
+  source: string | null;
+  occurred_at: Date;
+  language: string;
+  signed_at: Date;
+}
+
+const COLUMNS = `s.id, s.campaign_id, s.case_id, s.status, s.idempotency_key, s.supporter_id, s.action_id,
+  s.country, s.channel, s.section_id, s.source, s.occurred_at, s.language, s.signed_at`;
+
+function signatureOf(row: SignatureRow): Signature {
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    caseId: row.case_id,
+    status: row.status,
+    idempotencyKey: row.idempotency_key,
+    supporterId: row.supporter_id,
+    actionId: row.action_id,
+    country: row.country.trim(),
+    channel: row.channel,
+    sectionId: row.section_id,
+    source: row.source,
+    occurredAt: row.occurred_at,
+    language: row.language,
+    signedAt: row.signed_at,
+  };
+}
+
+/** This person's signature of this case in this edition, if they signed it (and did not withdraw). */
+export async function signatureOfPerson(
+  db: Db,
+  campaignId: number,
+  caseId: number,
+  personKey: string,
+): Promise<Signature | undefined> {
+  const result = await db.query<SignatureRow>(
+    `SELECT ${COLUMNS} FROM signatures s WHERE s.campaign_id = $1 AND s.case_id = $2 AND s.person_key = $3`,
+    [campaignId, caseId, personKey],
+  );
+  const row = result.rows[0];
+  return row ? signatureOf(row) : undefined;
+}
+
+/** The signature a ledger entry counts. */
+export async function signatureOfAction(db: Db, actionId: string): Promise<Signature | undefined> {
+  const result = await db.query<SignatureRow>(`SELECT ${COLUMNS} FROM signatures s WHERE s.action_id = $1`, [
+    actionId,
+  ]);
+  const row = result.rows[0];
+  return row ? signatureOf(row) : undefined;
+}
+
+export interface FoundLink {
+  purpose: "confirm" | "withdraw";
+  expired: boolean;
+  signature: Signature;
+}
+
+/** The signature a link's token names, for that purpose; undefined for a token that names none. */
+export async function signatureOfLink(
+  db: Db,
+  token: string,
+  purpose: "confirm" | "withdraw",
+  now = new Date(),
+): Promise<FoundLink | undefined> {
+  const result = await db.query<SignatureRow & { expires_at: Date | null }>(
+    `SELECT ${COLUMNS}, l.expires_at FROM signature_links l JOIN signatures s ON s.id = l.signature_id
+      WHERE l.hash = $1 AND l.purpose = $2`,
+    [linkHash(token), purpose],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    purpose,
+    expired: row.expires_at !== null && row.expires_at <= now,
+    signature: signatureOf(row),
+  };
+}
+
+/** Keeps the links' hashes (never the tokens) for a signature. */
+export async function storeLinks(db: Db, signatureId: string, links: Link[]): Promise<void> {
+  await db.query(
+    `INSERT INTO signature_links (hash, signature_id, purpose, expires_at)
+     SELECT l.hash, $1, l.purpose, l.expires_at
+       FROM unnest($2::bytea[], $3::text[], $4::timestamptz[]) AS l (hash, purpose, expires_at)`,
+    [signatureId, links.map((l) => l.hash), links.map((l) => l.purpose), links.map((l) => l.expiresAt)],
+  );
+}
+
+/** Whether a pending signature has a confirmation link that still works (none: send a new one). */
+export async function hasLiveConfirmLink(db: Db, signatureId: string, now = new Date()): Promise<boolean> {
+  const result = await db.query(
+    "SELECT 1 FROM signature_links WHERE signature_id = $1 AND purpose = 'confirm' AND expires_at > $2",
+    [signatureId, now],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export interface PendingInput {
+  id: string;
+  entry: LedgerEntry;
+  personKey: string;
+  language: string;
+  supporter: { id: string; email: string; name: string | null };
+  links: Link[];
+}
+
+/**
+ * Stores a signature that counts only once confirmed: the supporter (by email, as the ledger's
+ * statement does), the signature — unless this person signed already, the unique key decides —
+ * and its links, in one statement. Returns whether it was stored.
+ */
+export async function insertPending(db: Db, p: PendingInput): Promise<boolean> {
+  const e = p.entry;
+  const result = await db.query<{ id: string | null }>(
+    `WITH person AS (
+       INSERT INTO supporters (id, email, name) VALUES ($1, $2, $3)
+       ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
+       RETURNING id
+     ), signed AS (
+       INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key, supporter_id,
+                               country, channel, section_id, source, occurred_at, language)
+       SELECT $4, $5, $6, $7, 'pending', $8, person.id, $9, $10, $11, $12, $13, $14 FROM person
+       ON CONFLICT DO NOTHING
+       RETURNING id
+     ), links AS (
+       INSERT INTO signature_links (hash, signature_id, purpose, expires_at)
+       SELECT l.hash, signed.id, l.purpose, l.expires_at
+         FROM signed, unnest($15::bytea[], $16::text[], $17::timestamptz[]) AS l (hash, purpose, expires_at)
+     )
+     SELECT (SELECT id FROM signed) AS id`,
+    [
+      p.supporter.id,
+      p.supporter.email,
+      p.supporter.name,
+      p.id,
+      e.campaignId,
+      e.caseId,
+      p.personKey,
+      e.idempotencyKey,
+      e.country,
+      e.channel,
+      e.sectionId,
+      e.source ?? null,
+      e.occurredAt,
+      p.language,
+      p.links.map((l) => l.hash),
+      p.links.map((l) => l.purpose),
+      p.links.map((l) => l.expiresAt),
+    ],
+  );
+  return result.rows[0]?.id != null;
+}
+
+/** A pending signature that was never counted is withdrawn (the person goes); false if it was not pending. */
+export async function withdrawPending(db: Db, signatureId: string): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE signatures SET status = 'withdrawn', person_key = NULL, withdrawn_at = now()
+      WHERE id = $1 AND status = 'pending'`,
+    [signatureId],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/**
+ * Erases the person of a withdrawn signature: its consent (the post's), and the supporter's
+ * name and email unless another signature of theirs still stands. The count is untouched (the
+ * ledger never held a name). Idempotent: a second withdrawal finds nothing left.
+ */
+export async function erasePerson(db: Db, signature: Signature): Promise<void> {
+  if (signature.idempotencyKey !== null) {
+    await db.query("DELETE FROM consents WHERE campaign_id = $1 AND idempotency_key = $2", [
+      signature.campaignId,
+      signature.idempotencyKey,
+    ]);
+  }
+  if (signature.supporterId === null) return;
+  await db.query(
+    `UPDATE supporters SET email = NULL, name = NULL
+      WHERE id = $1 AND (email IS NOT NULL OR name IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.supporter_id = $1 AND s.status <> 'withdrawn')`,
+    [signature.supporterId],
+  );
+}
+
+export interface PendingCount {
+  caseId: number;
+  pending: number;
+}
+
+/** Signatures waiting for their confirmation, per case of an edition. */
+export async function pendingByCase(db: Db, campaignId: number): Promise<PendingCount[]> {
+  const result = await db.query<{ case_id: number; n: number }>(
+    `SELECT case_id, count(*)::int AS n FROM signatures
+      WHERE campaign_id = $1 AND status = 'pending' GROUP BY case_id ORDER BY case_id`,
+    [campaignId],
+  );
+  return result.rows.map((r) => ({ caseId: r.case_id, pending: r.n }));
+}
