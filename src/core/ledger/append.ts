@@ -15,17 +15,13 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 // A petition signature's row (signatures) is written by the same statement as its entry, and
 // decides whether the entry is inserted at all (SignatureStep): a second signature by the same
 // person inserts no signature (ON CONFLICT DO NOTHING on the table's unique key, which waits for
-// a concurrent insert of the same key on any node) and so no action; a confirmation or a
-// withdrawal moves the row only from the state it expects, so a second click inserts nothing.
-// Rows without a step skip these parts, which then touch no row.
+// a concurrent insert of the same key on any node), and so no action and no supporter; a
+// confirmation or a withdrawal moves the row only from the state it expects, so a second click
+// inserts nothing. Rows without a step skip these parts, which then touch no row. A signature
+// counted here names its supporter through its action (signatures.action_id).
 const ROWS_PER_PART = 80;
 const APPEND_SQL = `
-WITH people AS (
-  INSERT INTO supporters (id, email, name)
-  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p
-  ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
-  RETURNING id, email
-), input AS (
+WITH input AS (
   SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
@@ -34,11 +30,11 @@ WITH people AS (
     FROM jsonb_array_elements($1::jsonb) AS r
 ), signed AS (
   -- Not when the key already names an action: that is the same post again, not a signature.
-  INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key, supporter_id,
-                          action_id, country, channel, section_id, source, occurred_at, language, counted_at)
-  SELECT i.sig_id, i.campaign_id, i.case_id, i.person_key, 'counted', i.idempotency_key, p.id, i.id,
+  INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key, action_id,
+                          country, channel, section_id, source, occurred_at, language, counted_at)
+  SELECT i.sig_id, i.campaign_id, i.case_id, i.person_key, 'counted', i.idempotency_key, i.id,
          i.country, i.channel, i.section_id, i.source, i.occurred_at, i.language, now()
-    FROM input i LEFT JOIN people p ON p.email = i.supporter_email
+    FROM input i
    WHERE i.sig_op = 'sign'
      AND NOT EXISTS (SELECT 1 FROM actions a
                       WHERE a.campaign_id = i.campaign_id AND a.idempotency_key = i.idempotency_key)
@@ -56,6 +52,15 @@ WITH people AS (
    WHERE i.sig_op IN ('confirm', 'withdraw') AND s.id = i.sig_id
      AND s.status = CASE WHEN i.sig_op = 'confirm' THEN 'pending' ELSE 'counted' END
   RETURNING i.id AS action_id
+), people AS (
+  INSERT INTO supporters (id, email, name)
+  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p
+   -- A person's second signature is no signature: nothing of it is kept.
+   WHERE p->>1 IS NULL OR EXISTS (
+           SELECT 1 FROM input i
+            WHERE i.supporter_email = p->>1 AND (i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed)))
+  ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
+  RETURNING id, email
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
                        reporter, reason, occurred_at, idempotency_key, source)

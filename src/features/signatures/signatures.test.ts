@@ -93,7 +93,14 @@ test("a second signature by the same person counts nothing, and the thanks says 
   assert.equal(second.headers.location, "/en/cases/gao-zhisheng?done=sign-again#act-sign");
   assert.equal(await petitions(), before + 1);
   assert.equal((await signaturesOf("jdoe@gmail.com")).length, 1);
-  // The second post keeps nothing of the person: no consent of its own.
+  // The second post keeps nothing of the person: no supporter, no consent of its own.
+  const supporters = await t.db.pool.query(
+    "SELECT email FROM supporters WHERE email LIKE '%doe%' ORDER BY email",
+  );
+  assert.deepEqual(
+    supporters.rows.map((r) => r.email),
+    ["j.doe+w4r@gmail.com"],
+  );
   const consents = await t.db.pool.query("SELECT idempotency_key FROM consents WHERE email LIKE '%doe%'");
   assert.deepEqual(
     consents.rows.map((r) => r.idempotency_key),

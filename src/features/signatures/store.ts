@@ -1,5 +1,7 @@
 import type pg from "pg";
 import type { LedgerEntry } from "../../core/ledger/types.js";
+import { withTransaction } from "../../platform/db/transaction.js";
+import { personKey } from "../../platform/person-key.js";
 import { type Link, linkHash } from "./links.js";
 
 // The signatures table's SQL (migration 019). A counted signature is written by the ledger's
@@ -44,8 +46,11 @@ interface SignatureRow {
   signed_at: Date;
 }
 
-const COLUMNS = `s.id, s.campaign_id, s.case_id, s.status, s.idempotency_key, s.supporter_id, s.action_id,
-  s.country, s.channel, s.section_id, s.source, s.occurred_at, s.language, s.signed_at`;
+// A signature counted at once names its supporter through its ledger entry (the append
+// statement writes the supporter only once the signature is in); a pending one names it itself.
+const COLUMNS = `s.id, s.campaign_id, s.case_id, s.status, s.idempotency_key,
+  coalesce(s.supporter_id, (SELECT a.supporter_id FROM actions a WHERE a.id = s.action_id)) AS supporter_id,
+  s.action_id, s.country, s.channel, s.section_id, s.source, s.occurred_at, s.language, s.signed_at`;
 
 function signatureOf(row: SignatureRow): Signature {
   return {
@@ -74,7 +79,7 @@ export async function signatureOfPerson(
   personKey: string,
 ): Promise<Signature | undefined> {
   const result = await db.query<SignatureRow>(
-    `SELECT ${COLUMNS} FROM signatures s WHERE s.campaign_id = $1 AND s.case_id = $2 AND s.person_key = $3`,
+    `SELECT ${COLUMNS} FROM signatures s WHERE s.person_key = $3 AND s.campaign_id = $1 AND s.case_id = $2`,
     [campaignId, caseId, personKey],
   );
   const row = result.rows[0];
@@ -146,50 +151,46 @@ export interface PendingInput {
 }
 
 /**
- * Stores a signature that counts only once confirmed: the supporter (by email, as the ledger's
- * statement does), the signature — unless this person signed already, the unique key decides —
- * and its links, in one statement. Returns whether it was stored.
+ * Stores a signature that counts only once confirmed: the signature — unless this person signed
+ * already, the unique key decides — then its supporter (by email, as the ledger's statement does)
+ * and its links, in one transaction: a second signature keeps nothing of its person. Returns
+ * whether it was stored.
  */
-export async function insertPending(db: Db, p: PendingInput): Promise<boolean> {
+export async function insertPending(pool: pg.Pool, p: PendingInput): Promise<boolean> {
   const e = p.entry;
-  const result = await db.query<{ id: string | null }>(
-    `WITH person AS (
-       INSERT INTO supporters (id, email, name) VALUES ($1, $2, $3)
-       ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
-       RETURNING id
-     ), signed AS (
-       INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key, supporter_id,
+  return withTransaction(pool, async (client) => {
+    const signed = await client.query(
+      `INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key,
                                country, channel, section_id, source, occurred_at, language)
-       SELECT $4, $5, $6, $7, 'pending', $8, person.id, $9, $10, $11, $12, $13, $14 FROM person
-       ON CONFLICT DO NOTHING
-       RETURNING id
-     ), links AS (
-       INSERT INTO signature_links (hash, signature_id, purpose, expires_at)
-       SELECT l.hash, signed.id, l.purpose, l.expires_at
-         FROM signed, unnest($15::bytea[], $16::text[], $17::timestamptz[]) AS l (hash, purpose, expires_at)
-     )
-     SELECT (SELECT id FROM signed) AS id`,
-    [
-      p.supporter.id,
-      p.supporter.email,
-      p.supporter.name,
-      p.id,
-      e.campaignId,
-      e.caseId,
-      p.personKey,
-      e.idempotencyKey,
-      e.country,
-      e.channel,
-      e.sectionId,
-      e.source ?? null,
-      e.occurredAt,
-      p.language,
-      p.links.map((l) => l.hash),
-      p.links.map((l) => l.purpose),
-      p.links.map((l) => l.expiresAt),
-    ],
-  );
-  return result.rows[0]?.id != null;
+       VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT DO NOTHING`,
+      [
+        p.id,
+        e.campaignId,
+        e.caseId,
+        p.personKey,
+        e.idempotencyKey,
+        e.country,
+        e.channel,
+        e.sectionId,
+        e.source ?? null,
+        e.occurredAt,
+        p.language,
+      ],
+    );
+    if (signed.rowCount !== 1) return false;
+    await client.query(
+      `WITH person AS (
+         INSERT INTO supporters (id, email, name) VALUES ($2, $3, $4)
+         ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
+         RETURNING id
+       )
+       UPDATE signatures SET supporter_id = person.id FROM person WHERE signatures.id = $1`,
+      [p.id, p.supporter.id, p.supporter.email, p.supporter.name],
+    );
+    await storeLinks(client, p.id, p.links);
+    return true;
+  });
 }
 
 /** A pending signature that was never counted is withdrawn (the person goes); false if it was not pending. */
@@ -204,8 +205,8 @@ export async function withdrawPending(db: Db, signatureId: string): Promise<bool
 
 /**
  * Erases the person of a withdrawn signature: its consent (the post's), and the supporter's
- * name and email unless another signature of theirs still stands. The count is untouched (the
- * ledger never held a name). Idempotent: a second withdrawal finds nothing left.
+ * name and email unless another signature of that person still stands. The count is untouched
+ * (the ledger never held a name). Idempotent: a second withdrawal finds nothing left.
  */
 export async function erasePerson(db: Db, signature: Signature): Promise<void> {
   if (signature.idempotencyKey !== null) {
@@ -215,10 +216,19 @@ export async function erasePerson(db: Db, signature: Signature): Promise<void> {
     ]);
   }
   if (signature.supporterId === null) return;
+  const supporter = await db.query<{ email: string | null }>("SELECT email FROM supporters WHERE id = $1", [
+    signature.supporterId,
+  ]);
+  const email = supporter.rows[0]?.email;
+  if (email) {
+    const standing = await db.query(
+      "SELECT 1 FROM signatures WHERE person_key = $1 AND status <> 'withdrawn' LIMIT 1",
+      [personKey(email)],
+    );
+    if ((standing.rowCount ?? 0) > 0) return;
+  }
   await db.query(
-    `UPDATE supporters SET email = NULL, name = NULL
-      WHERE id = $1 AND (email IS NOT NULL OR name IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.supporter_id = $1 AND s.status <> 'withdrawn')`,
+    "UPDATE supporters SET email = NULL, name = NULL WHERE id = $1 AND (email IS NOT NULL OR name IS NOT NULL)",
     [signature.supporterId],
   );
 }

@@ -19,6 +19,7 @@ CREATE TABLE signatures (
   -- The post's (or API call's) idempotency key: the same post sent again is told apart from a
   -- second signature by the same person.
   idempotency_key text,
+  -- Set for a pending signature; one counted at once names its supporter through its action.
   supporter_id uuid,
   -- The ledger entry that counts it, once counted; a withdrawal compensates this entry.
   action_id uuid,
@@ -34,7 +35,8 @@ CREATE TABLE signatures (
   counted_at timestamptz,
   reminded_at timestamptz,
   withdrawn_at timestamptz,
-  UNIQUE (campaign_id, case_id, person_key),
+  -- The person first: a person's signatures are found by it too (erasure, access requests).
+  UNIQUE (person_key, campaign_id, case_id),
   CHECK ((status = 'withdrawn') = (person_key IS NULL)),
   CHECK (status <> 'counted' OR action_id IS NOT NULL)
 );
