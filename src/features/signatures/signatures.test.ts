@@ -10,12 +10,10 @@ import { verifyCounters } from "../../core/ledger/verify.js";
 let t: TestApp;
 let b: TestApp;
 let campaignId: number;
-let caseId: number;
 before(async () => {
   t = await startTestApp();
   b = await startTestApp({}, t.config.databaseUrl);
   campaignId = t.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
-  caseId = t.runtime.catalog().campaigns.get("w4r-2012")?.cases.get("gao-zhisheng") ?? 0;
 });
 after(async () => {
   await b.close();

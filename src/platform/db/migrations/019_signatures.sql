@@ -37,7 +37,9 @@ CREATE TABLE signatures (
   withdrawn_at timestamptz,
   -- The person first: a person's signatures are found by it too (erasure, access requests).
   UNIQUE (person_key, campaign_id, case_id),
-  CHECK ((status = 'withdrawn') = (person_key IS NULL)),
+  -- A withdrawn signature has no person; a standing one loses its person only to an erasure
+  -- (an access request, retention), and then stays counted.
+  CHECK (status <> 'withdrawn' OR person_key IS NULL),
   CHECK (status <> 'counted' OR action_id IS NOT NULL)
 );
 
