@@ -5,4 +5,4 @@ export { isToken, linkPath } from "./links.js";
 export { sendReminders } from "./reminders.js";
 export { signatureRoutes } from "./routes.js";
 export { isPersonalSignature, type Signer, type SignResult, sign } from "./sign.js";
-export { type PendingCount, pendingByCase } from "./store.js";
+export { isWithdrawLink, type PendingCount, pendingByCase } from "./store.js";

@@ -215,6 +215,10 @@ test("it wasn't me, from the thanks: the signature stops counting on every node 
   assert.equal(thanks.headers["cache-control"], "private, no-store");
   assert.ok(thanks.body.includes(`href="/fr/signatures/withdraw?t=${token}"`));
   assert.match(thanks.body, /Ce n’était pas moi/);
+  // A made-up token is no link: the shared thanks, without one.
+  const madeUp = await t.app.inject({ url: `/fr/cases/gao-zhisheng?done=sign&w=${"B".repeat(43)}` });
+  assert.match(String(madeUp.headers["cache-control"]), /^public/);
+  assert.doesNotMatch(madeUp.body, /signatures\/withdraw/);
   // Following it changes nothing: a button does (mail scanners open links).
   const page = await t.app.inject({ url: `/fr/signatures/withdraw?t=${token}` });
   assert.equal(page.statusCode, 200);

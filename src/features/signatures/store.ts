@@ -122,6 +122,16 @@ export async function signatureOfLink(
   };
 }
 
+/** Whether a token is a withdrawal link's (of a signature not withdrawn yet). */
+export async function isWithdrawLink(db: Db, token: string): Promise<boolean> {
+  const result = await db.query(
+    `SELECT 1 FROM signature_links l JOIN signatures s ON s.id = l.signature_id
+      WHERE l.hash = $1 AND l.purpose = 'withdraw' AND s.status <> 'withdrawn'`,
+    [linkHash(token)],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** Keeps the links' hashes (never the tokens) for a signature. */
 export async function storeLinks(db: Db, signatureId: string, links: Link[]): Promise<void> {
   await db.query(

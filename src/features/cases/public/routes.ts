@@ -23,6 +23,7 @@ import { html, pageHeaders } from "../../../platform/views/parts.js";
 import type { FormState } from "../../acting/index.js";
 import { actingRoutes, doneOf, solidarityWall } from "../../acting/index.js";
 import { SHARE_IMAGE_SIZE, shareImagePath } from "../../sharing/index.js";
+import { isToken, isWithdrawLink } from "../../signatures/index.js";
 import { CasePage } from "./page.js";
 import { photoRoutes } from "./photos.js";
 
@@ -122,7 +123,10 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     const { campaign, detail } = await caseOf(request.params.slug);
     if (!campaign || !detail) return site.notFound(reply, locale, path);
     const base = pathLanguage ? `/${pathLanguage}${path}` : localHref(locale, path);
-    const done = doneOf(query?.done, query?.w, locale);
+    // A token that names no withdrawal link is dropped: made-up ones cannot make the shared
+    // thanks render once per request.
+    const token = isToken(query?.w) && (await isWithdrawLink(runtime.db.pool, query.w)) ? query.w : undefined;
+    const done = doneOf(query?.done, token, locale);
     const build = async () => {
       const counter = runtime.counters.get(campaign.id);
       const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
