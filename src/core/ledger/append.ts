@@ -17,17 +17,15 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 // person inserts no signature (ON CONFLICT DO NOTHING on the table's unique key, which waits for
 // a concurrent insert of the same key on any node), and so no action and no supporter; a
 // confirmation or a withdrawal moves the row only from the state it expects, so a second click
-// inserts nothing. Rows without a step skip these parts, which then touch no row. A signature
-// counted here names its supporter through its action (signatures.action_id).
+// inserts nothing. A signature counted here names its supporter through its action
+// (signatures.action_id). Those parts are in the statement only for a batch that carries a step:
+// a batch of letters runs the statement as it was (measured: docs/PERFORMANCE.md, "Signatures").
 const ROWS_PER_PART = 80;
-const APPEND_SQL = `
-WITH input AS (
-  SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
-         (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
-         (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
-         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source,
-         r->>15 AS sig_op, (r->>16)::uuid AS sig_id, r->>17 AS person_key, r->>18 AS language
-    FROM jsonb_array_elements($1::jsonb) AS r
+
+const SIGNATURE_INPUT = `,
+         r->>15 AS sig_op, (r->>16)::uuid AS sig_id, r->>17 AS person_key, r->>18 AS language`;
+
+const SIGNATURE_STEPS = `
 ), signed AS (
   -- Not when the key already names an action: that is the same post again, not a signature.
   INSERT INTO signatures (id, campaign_id, case_id, person_key, status, idempotency_key, action_id,
@@ -51,14 +49,24 @@ WITH input AS (
     FROM input i
    WHERE i.sig_op IN ('confirm', 'withdraw') AND s.id = i.sig_id
      AND s.status = CASE WHEN i.sig_op = 'confirm' THEN 'pending' ELSE 'counted' END
-  RETURNING i.id AS action_id
+  RETURNING i.id AS action_id`;
+
+function appendSql(steps: boolean): string {
+  const only = (text: string) => (steps ? text : "");
+  return `
+WITH input AS (
+  SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
+         (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
+         (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
+         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source${only(SIGNATURE_INPUT)}
+    FROM jsonb_array_elements($1::jsonb) AS r${only(SIGNATURE_STEPS)}
 ), people AS (
   INSERT INTO supporters (id, email, name)
-  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p
+  SELECT (p->>0)::uuid, p->>1, p->>2 FROM jsonb_array_elements($2::jsonb) AS p${only(`
    -- A person's second signature is no signature: nothing of it is kept.
    WHERE p->>1 IS NULL OR EXISTS (
            SELECT 1 FROM input i
-            WHERE i.supporter_email = p->>1 AND (i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed)))
+            WHERE i.supporter_email = p->>1 AND (i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed)))`)}
   ON CONFLICT (email) DO UPDATE SET name = COALESCE(EXCLUDED.name, supporters.name)
   RETURNING id, email
 ), inserted AS (
@@ -66,8 +74,8 @@ WITH input AS (
                        reporter, reason, occurred_at, idempotency_key, source)
   SELECT i.id, i.campaign_id, i.case_id, i.type, i.quantity, i.country, i.channel, i.section_id,
          coalesce(p.id, i.supporter_id), i.reporter, i.reason, i.occurred_at, i.idempotency_key, i.source
-    FROM input i LEFT JOIN people p ON p.email = i.supporter_email
-   WHERE i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed UNION ALL SELECT action_id FROM moved)
+    FROM input i LEFT JOIN people p ON p.email = i.supporter_email${only(`
+   WHERE i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed UNION ALL SELECT action_id FROM moved)`)}
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
 ), delta AS (
@@ -94,7 +102,11 @@ WITH input AS (
 -- recorded_at defaults to now(), the statement's transaction time: one value for the whole batch.
 SELECT (SELECT string_agg(id::text, ',') FROM inserted) AS ids, now() AS recorded_at,
        (SELECT seq FROM next) AS seq, (SELECT count(*) FROM announced) AS parts,
-       (SELECT string_agg(action_id::text, ',') FROM signed) AS signed`;
+       ${steps ? "(SELECT string_agg(action_id::text, ',') FROM signed)" : "NULL::text"} AS signed`;
+}
+
+const APPEND_SQL = appendSql(false);
+const SIGNATURE_APPEND_SQL = appendSql(true);
 
 export interface AppendResult {
   /** Inserted ids with their recorded time; entries missing here were already in the ledger. */
@@ -123,6 +135,7 @@ export async function appendEntries(
   /** `signatures[i]` is what entry i does to its signature, if it is one's. */
   signatures: (SignatureStep | null | undefined)[] = [],
 ): Promise<AppendResult> {
+  const withSteps = signatures.some((step) => step);
   // Rows travel as one JSON document: cheaper to produce and to read than 15 array parameters.
   const rows = entries.map((e, i) => [
     e.id,
@@ -140,7 +153,7 @@ export async function appendEntries(
     e.idempotencyKey,
     supporterEmails[i] ?? null,
     e.source ?? null,
-    ...signatureColumns(signatures[i]),
+    ...(withSteps ? signatureColumns(signatures[i]) : []),
   ]);
   const people = supporters.map((s) => [s.id, s.email, s.name]);
   const result = await db.query<{
@@ -149,8 +162,8 @@ export async function appendEntries(
     seq: number | null;
     signed: string | null;
   }>({
-    name: "inkwell_append",
-    text: APPEND_SQL,
+    name: withSteps ? "inkwell_append_signatures" : "inkwell_append",
+    text: withSteps ? SIGNATURE_APPEND_SQL : APPEND_SQL,
     values: [JSON.stringify(rows), JSON.stringify(people), origin],
   });
   const row = result.rows[0];
