@@ -48,6 +48,8 @@ export interface Runtime {
    * content change here or announced by another node); returns the unsubscribe.
    */
   onPublicChange(listener: () => void): () => void;
+  /** Settles when the start's pass over clear-text personal data has ended (sealed, or stopped). */
+  sealed: Promise<void>;
   /** Stops taking actions, writes what is queued, closes streams; the database stays open. */
   close(): Promise<void>;
 }
@@ -195,6 +197,7 @@ export async function startRuntime(config: Config, db: Database, log: Logger): P
       publicListeners.add(listener);
       return () => publicListeners.delete(listener);
     },
+    sealed: sealing.then(() => {}),
     close: async () => {
       closing = true;
       await sealing;

@@ -33,6 +33,7 @@ import { sendOfficeProblem } from "../features/office/problems.js";
 import { startPackBuilds } from "../features/packs/index.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { sharingRoutes } from "../features/sharing/index.js";
+import { signatureRoutes } from "../features/signatures/index.js";
 import { answerClientError, clientAddress } from "../platform/http/client.js";
 import { limitConnections } from "../platform/http/connections.js";
 import { crossOriginProtection } from "../platform/http/cross-origin.js";
@@ -217,6 +218,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     sectionRoutes(site, runtime, { casesOf: pages.casesOf });
     embedRoutes(site, runtime);
     eventPageRoutes(site, runtime);
+    signatureRoutes(site, runtime);
     sharingRoutes(site, runtime, { casesOf: pages.casesOf });
     mapImageRoutes(site);
     materialRoutes(site, runtime, { casesOf: pages.casesOf });

@@ -24,6 +24,8 @@ export interface CampaignInfo {
   timeZone: string;
   /** Reports for the edition are taken until this many days after it ends. */
   lateReportDays: number;
+  /** Signatures count only once confirmed by a link sent by email (signatures feature). */
+  confirmSignatures: boolean;
   /**
    * Language → field → the public title and intro (the default language's, and approved
    * translations); the event kit is long and read when it is asked for (loadCampaignText).
@@ -54,7 +56,7 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
   const [campaigns, cases, sections, texts] = await Promise.all([
     db.query(
       `SELECT id, slug, title, starts_at, ends_at, goal, previous_id, default_language, time_zone,
-              late_report_days
+              late_report_days, confirm_signatures
          FROM campaigns ORDER BY starts_at`,
     ),
     db.query(
@@ -83,6 +85,7 @@ export async function loadCatalog(db: pg.Pool | pg.PoolClient): Promise<Catalog>
       defaultLanguage: row.default_language,
       timeZone: row.time_zone,
       lateReportDays: row.late_report_days,
+      confirmSignatures: row.confirm_signatures,
       texts: new Map(),
       cases: new Map(),
     };

@@ -20,6 +20,7 @@ const edition = (id: number, slug: string, startsAt: string, endsAt: string): Ca
   defaultLanguage: "en",
   timeZone: "UTC",
   lateReportDays: 90,
+  confirmSignatures: false,
   texts: new Map(),
   cases: new Map(),
 });

@@ -18,6 +18,7 @@ const campaign: CampaignInfo = {
   defaultLanguage: "en",
   timeZone: "UTC",
   lateReportDays: 90,
+  confirmSignatures: false,
   texts: new Map(),
   cases: new Map([["gao-zhisheng", 1]]),
 };

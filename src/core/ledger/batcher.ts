@@ -5,7 +5,7 @@ import { isDataError, isRetryable } from "../../platform/db/transaction.js";
 import type { Privacy } from "../../platform/privacy/privacy.js";
 import { personalEmail } from "../../platform/rules.js";
 import { appendEntries, type Supporter } from "./append.js";
-import type { DeltaRow, LedgerEntry } from "./types.js";
+import type { DeltaRow, LedgerEntry, SignatureStep } from "./types.js";
 
 // Group commit: requests that arrive while a batch is being written wait together and are
 // written as the next batch, in one transaction. There is no timer: under light load a batch
@@ -48,11 +48,19 @@ interface ExistingRow {
   idempotency_key: string;
 }
 
-export type Outcome = { created: true; action: StoredRef } | { created: false; action: StoredRef };
+export type Outcome =
+  | { created: true; action: StoredRef }
+  | { created: false; action: StoredRef }
+  /**
+   * A signature step found its signature otherwise (signed already by this person, no longer
+   * pending, not counted): nothing was written. The caller reads the signature to say why.
+   */
+  | { created: false; action: null };
 
 interface Pending {
   entry: LedgerEntry;
   supporter: SupporterInput | undefined;
+  signature: SignatureStep | undefined;
   resolve(outcome: Outcome): void;
   reject(error: Error): void;
 }
@@ -115,18 +123,23 @@ function supportersOf(
   const byPerson = new Map<string, Supporter>();
   const keys: (Buffer | null)[] = [];
   for (const p of batch) {
-    p.entry.supporterId = null;
     const email = p.supporter?.email ?? null;
     const name = p.supporter?.name ?? null;
+    // Without a supporter to write, the entry keeps the one its caller named (a confirmed
+    // signature's); with one, it is linked below (a retry starts again from null).
+    if (email === null && name === null) {
+      keys.push(null);
+      continue;
+    }
+    p.entry.supporterId = null;
     if (email === null) {
       keys.push(null);
-      if (name === null) continue;
       p.entry.supporterId = p.entry.id;
       byPerson.set(`action:${p.entry.id}`, {
         id: p.entry.id,
         emailKey: null,
         email: null,
-        name: privacy.seal(name, "name"),
+        name: privacy.seal(name as string, "name"),
       });
       continue;
     }
@@ -156,11 +169,12 @@ export class Batcher {
 
   constructor(private readonly options: BatcherOptions) {}
 
-  submit(entry: LedgerEntry, supporter?: SupporterInput): Promise<Outcome> {
+  /** `signature`: what the entry does to a petition signature (see SignatureStep), if anything. */
+  submit(entry: LedgerEntry, supporter?: SupporterInput, signature?: SignatureStep): Promise<Outcome> {
     if (this.closed) return Promise.reject(new LedgerUnavailableError("The ledger is shutting down"));
     if (this.stalled) return Promise.reject(new LedgerUnavailableError("The database is not answering"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, supporter, resolve, reject });
+      this.queue.push({ entry, supporter, signature, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
@@ -267,19 +281,28 @@ export class Batcher {
   private async commit(batch: Pending[]): Promise<Outcome[]> {
     const entries = batch.map((p) => p.entry);
     const { supporters, keys } = supportersOf(batch, this.options.privacy);
-    const result = await appendEntries(this.options.pool, this.options.origin, entries, supporters, keys);
+    const steps = batch.map((p) => p.signature);
+    const result = await appendEntries(
+      this.options.pool,
+      this.options.origin,
+      entries,
+      supporters,
+      keys,
+      steps,
+    );
     this.stats.batches++;
     this.stats.actions += result.inserted.size;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     if (result.seq > 0) this.options.onCommitted(result.seq, result.delta);
-    const missing = entries.filter((e) => !result.inserted.has(e.id));
+    const missing = entries.filter((e) => !result.inserted.has(e.id) && e.idempotencyKey !== null);
     const existing = missing.length > 0 ? await this.findExisting(missing) : new Map<string, StoredRef>();
-    return entries.map((e) => {
+    return entries.map((e, i) => {
       const recordedAt = result.inserted.get(e.id);
       if (recordedAt) return { created: true, action: stored(e, recordedAt) };
       const previous = existing.get(`${e.campaignId}|${e.idempotencyKey}`);
-      if (!previous) throw new LedgerUnavailableError("A repeated action could not be found");
-      return { created: false, action: previous };
+      if (previous) return { created: false, action: previous };
+      if (steps[i]) return { created: false, action: null };
+      throw new LedgerUnavailableError("A repeated action could not be found");
     });
   }
 

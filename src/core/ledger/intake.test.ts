@@ -22,6 +22,7 @@ const catalog: Catalog = {
         defaultLanguage: "en",
         timeZone: "UTC",
         lateReportDays: 30,
+        confirmSignatures: false,
         texts: new Map(),
         cases: new Map([["gao-zhisheng", 3]]),
       },

@@ -20,6 +20,20 @@ export interface LedgerEntry {
   idempotencyKey: string | null;
 }
 
+/**
+ * What a petition signature does in the same statement as its ledger entry (the signatures
+ * table, migration 019), so that a signature is counted exactly when its row says so:
+ * - `sign`: a new signature, counted at once; the entry is inserted only if the row is, i.e. if
+ *   this person had not signed this case of this edition yet (the table's unique key decides);
+ * - `confirm`: a pending signature becomes counted; the entry is inserted only if it was pending;
+ * - `withdraw`: a counted signature is withdrawn and its person erased; the entry (its
+ *   compensation) is inserted only if it was counted.
+ */
+export type SignatureStep =
+  | { op: "sign"; id: string; personKey: string; language: string }
+  | { op: "confirm"; id: string }
+  | { op: "withdraw"; id: string };
+
 /** [campaignId, country, caseId, type, hour (epoch ms), count]: one rollup key's change. */
 export type DeltaRow = [number, string, number, string, number, number];
 

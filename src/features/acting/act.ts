@@ -5,11 +5,13 @@ import type { ActionType } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
+import { type SignResult, sign } from "../signatures/index.js";
 import { recordConsent } from "./consents.js";
 import type { Acting, FormName } from "./forms.js";
 
 // What a case page form does once it is valid: one ledger entry, plus the record that belongs
-// with it (a consent, a message to moderate). Both carry the post's idempotency key (the
+// with it (a consent, a message to moderate). A signature goes through features/signatures: one
+// per person, counted at once or once confirmed by email, as the edition says. Both carry the post's idempotency key (the
 // browser's, or the one the server recognised it by: resubmission.ts), so a double submit or a
 // retry after an error stores each exactly once.
 
@@ -28,7 +30,7 @@ export async function act(
   key: string,
   /** The share link that brought the visitor (features/sharing's list). */
   source?: string,
-): Promise<void> {
+): Promise<SignResult | undefined> {
   const entry = buildEntry(
     { campaign: campaign.slug, case: caseSlug, type: TYPES[form], country: acting.country },
     runtime.catalog(),
@@ -54,6 +56,21 @@ export async function act(
       },
       source: "form",
     });
+    const signed = await sign(
+      runtime,
+      campaign,
+      entry,
+      { email: acting.email, name: acting.name, language },
+      { withdrawLink: true },
+    );
+    // A second signature is no signature: nothing of this post is kept.
+    if (signed.status === "already") {
+      await db.query("DELETE FROM consents WHERE campaign_id = $1 AND idempotency_key = $2", [
+        campaign.id,
+        key,
+      ]);
+    }
+    return signed;
   }
   if (form === "solidarity") {
     await db.query(
@@ -71,11 +88,20 @@ export async function act(
       ],
     );
   }
-  const supporter =
-    form === "sign"
-      ? { name: acting.name, email: acting.email }
-      : form === "solidarity"
-        ? { name: acting.name }
-        : undefined;
-  await runtime.batcher.submit(entry, supporter);
+  await runtime.batcher.submit(entry, form === "solidarity" ? { name: acting.name } : undefined);
+  return undefined;
+}
+
+/** The thank-you a sign post is answered with (the case page's ?done=), by what became of it. */
+export function signDone(result: SignResult): string {
+  switch (result.status) {
+    case "counted":
+      return "sign";
+    case "pending":
+      return "sign-confirm";
+    case "replayed":
+      return result.pending ? "sign-confirm" : "sign";
+    case "already":
+      return result.existing === "pending" ? "sign-again-pending" : "sign-again";
+  }
 }

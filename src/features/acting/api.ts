@@ -1,14 +1,16 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { type Static, Type } from "typebox";
 import { type ReporterGate, verifiedReporter } from "../../core/ledger/auth.js";
 import type { StoredRef } from "../../core/ledger/batcher.js";
 import { buildEntry, sameAction } from "../../core/ledger/intake.js";
-import { ACTION_TYPES, type ActionType } from "../../core/ledger/types.js";
+import { ACTION_TYPES, type ActionType, type LedgerEntry } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { problemResponses } from "../../platform/http/schemas.js";
+import { negotiateLocale } from "../../platform/i18n/locales.js";
 import { Email, normalizeEmail } from "../../platform/rules.js";
+import { isPersonalSignature, sign } from "../signatures/index.js";
 
 export const ActionBody = Type.Object(
   {
@@ -59,6 +61,27 @@ const StoredAction = Type.Object(
   { title: "StoredAction" },
 );
 
+const SIGNATURE_CODES = ["already_signed", "confirmation_sent"] as const;
+const SignatureAnswer = Type.Object(
+  {
+    code: Type.Unsafe<(typeof SIGNATURE_CODES)[number]>(
+      Type.String({
+        enum: [...SIGNATURE_CODES],
+        description:
+          "`confirmation_sent`: stored, counted once its signer follows the link emailed to them; " +
+          "`already_signed`: this person (their email as one person) signed this case of this edition before — nothing was counted",
+      }),
+    ),
+    message: Type.String(),
+    campaign: Type.String(),
+    case: Type.String(),
+    signature: Type.Unsafe<"pending" | "counted">(
+      Type.String({ enum: ["pending", "counted"], description: "Where that person's signature is" }),
+    ),
+  },
+  { title: "SignatureAnswer" },
+);
+
 /** A small body is all an action needs; anything larger is refused before parsing. */
 const BODY_LIMIT = 16 * 1024;
 
@@ -79,6 +102,26 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
     recordedAt: action.recordedAt.toISOString(),
   });
 
+  /** The action a repeated Idempotency-Key names, if it is the same action; else 422. */
+  const replayed = (
+    action: StoredRef,
+    entry: LedgerEntry,
+    campaign: string,
+    fallbackCase: string,
+    reply: FastifyReply,
+  ) => {
+    if (!sameAction(entry, action)) {
+      throw new Problem(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different action.",
+      );
+    }
+    reply.header("idempotent-replayed", "true");
+    const caseSlug = runtime.catalog().caseSlugs.get(action.caseId) ?? fallbackCase;
+    return reply.code(200).send(present(action, campaign, caseSlug));
+  };
+
   app.withTypeProvider<TypeBoxTypeProvider>().post(
     "/api/v1/actions",
     {
@@ -88,13 +131,26 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
         summary: "Record an action, or one reported batch",
         description:
           "JSON only. The answer comes only after the action is committed: a 201 or 200 is never " +
-          "lost. A bearer reporter token allows `quantity > 1` and past dates within the campaign.",
+          "lost. A bearer reporter token allows `quantity > 1` and past dates within the campaign.\n\n" +
+          "A petition of quantity 1 with `supporter.email` is a person's signature: one per person, " +
+          "case and edition, the email read as one person (case and spaces; dots and +tags only " +
+          "for providers that ignore them, e.g. gmail.com). A second one counts nothing and is " +
+          "answered 200 `already_signed`. When the edition asks for confirmation, a signature is " +
+          "answered 202 `confirmation_sent` and counts once its signer follows the emailed link " +
+          "(the email is in the language Accept-Language names).",
         security: [{}, { reporterToken: [] }],
         body: ActionBody,
         headers: ActionHeaders,
         response: {
-          200: { ...StoredAction, description: "Replayed: the key was used before for the same action" },
+          200: Type.Union([StoredAction, SignatureAnswer], {
+            description:
+              "Replayed: the key was used before for the same action (a StoredAction); or `already_signed` (a SignatureAnswer)",
+          }),
           201: { ...StoredAction, description: "Stored" },
+          202: {
+            ...SignatureAnswer,
+            description: "`confirmation_sent`: a signature awaiting its confirmation",
+          },
           ...problemResponses({
             400: "`malformed_json`, `empty_body`, `validation_failed`",
             401: "`invalid_token`, `invalid_authorization`",
@@ -120,24 +176,43 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
       const email = supporter?.email === undefined ? undefined : normalizeEmail(supporter.email);
       // A LedgerUnavailableError is answered 503 ledger_unavailable with Retry-After by the
       // error handler, which also logs an outage once rather than once per action.
+      const campaign = catalog.campaignsById.get(entry.campaignId);
+      if (campaign && isPersonalSignature(entry, email)) {
+        const language = negotiateLocale(request.headers["accept-language"]);
+        const signed = await sign(runtime, campaign, entry, { email, name: supporter?.name, language });
+        const answer = (code: (typeof SIGNATURE_CODES)[number], status: "pending" | "counted") => ({
+          code,
+          message:
+            code === "already_signed"
+              ? "This person had already signed this case: nothing was counted."
+              : "Stored; it counts once its signer follows the link sent by email.",
+          campaign: campaign.slug,
+          case: request.body.case,
+          signature: status,
+        });
+        if (signed.status === "already")
+          return reply.code(200).send(answer("already_signed", signed.existing));
+        if (signed.status === "pending") return reply.code(202).send(answer("confirmation_sent", "pending"));
+        if (signed.status === "counted")
+          return reply.code(201).send(present(signed.action, campaign.slug, request.body.case));
+        reply.header("idempotent-replayed", "true");
+        // Replayed, with no action under this key: a signature awaiting confirmation, or one
+        // counted since by its confirmation's own entry.
+        if (!signed.action)
+          return signed.pending
+            ? reply.code(202).send(answer("confirmation_sent", "pending"))
+            : reply.code(200).send(answer("already_signed", "counted"));
+        return replayed(signed.action, entry, request.body.campaign, request.body.case, reply);
+      }
       const outcome = await runtime.batcher.submit(
         entry,
         supporter ? { name: supporter.name, email } : undefined,
       );
+      if (!outcome.action) throw new Error("An action without a signature step was skipped");
+      if (!outcome.created)
+        return replayed(outcome.action, entry, request.body.campaign, request.body.case, reply);
       const caseSlug = catalog.caseSlugs.get(outcome.action.caseId) ?? request.body.case;
-      if (!outcome.created) {
-        if (!sameAction(entry, outcome.action)) {
-          throw new Problem(
-            422,
-            "idempotency_key_reused",
-            "This Idempotency-Key was already used for a different action.",
-          );
-        }
-        reply.header("idempotent-replayed", "true");
-      }
-      return reply
-        .code(outcome.created ? 201 : 200)
-        .send(present(outcome.action, request.body.campaign, caseSlug));
+      return reply.code(201).send(present(outcome.action, request.body.campaign, caseSlug));
     },
   );
 }

@@ -1,6 +1,6 @@
 import countries from "i18n-iso-countries";
 import type { Messages } from "../../platform/i18n/messages.js";
-import type { FormName, FormState } from "./forms.js";
+import type { Done, FormName, FormState } from "./forms.js";
 import { KEY_PATTERN, MAX_LETTERS, MAX_MESSAGE } from "./forms.js";
 
 // The three ways to act on a case page. Plain HTML forms that work without scripts; errors are
@@ -13,7 +13,7 @@ export interface ActFormsProps {
   m: Messages;
   action: (form: FormName | "letter.pdf") => string;
   state: FormState | undefined;
-  done: FormName | undefined;
+  done: Done | undefined;
   caseName: string;
   /** The letter's possible addressees, by position; the PDF is addressed to the one chosen. */
   targets: string[];
@@ -86,11 +86,16 @@ export function ActForms(p: ActFormsProps) {
   const summary = (form: FormName) => {
     const state = stateOf(form);
     if (!state)
-      return p.done === form ? (
+      return p.done?.form === form ? (
         <>
           <p class="done" role="status">
-            {m.t(`act.done.${form}`)}
+            {m.t(p.done.notice)}
           </p>
+          {p.done.withdrawHref ? (
+            <p class="withdraw">
+              <a href={p.done.withdrawHref}>{m.t("signature.withdraw.link")}</a>
+            </p>
+          ) : null}
           {p.afterDone}
         </>
       ) : null;

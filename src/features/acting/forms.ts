@@ -3,6 +3,7 @@ import { type Static, Type } from "typebox";
 import { isCountryCode } from "../../core/ledger/intake.js";
 import { formErrors, formValues, messages } from "../../platform/http/forms.js";
 import { Email, normalizeEmail } from "../../platform/rules.js";
+import { isToken, linkPath } from "../signatures/index.js";
 
 // The case page's forms, each one TypeBox schema: the route validates a post with it, and each
 // rule names the message (an i18n key) shown beside its field in the reader's language.
@@ -57,6 +58,36 @@ export const LetterForm = Type.Object({
 });
 
 export const FORM_SCHEMAS = { sign: SignForm, solidarity: SolidarityForm, letter: LetterForm } as const;
+
+/** The thank-you after a form was sent: which form, its notice, and a signature's "it wasn't me" link. */
+export interface Done {
+  form: FormName;
+  notice: string;
+  withdrawHref?: string;
+}
+
+// The case page's ?done= values: a form, or what became of a signature.
+const DONE: Record<string, Omit<Done, "withdrawHref">> = {
+  sign: { form: "sign", notice: "act.done.sign" },
+  "sign-confirm": { form: "sign", notice: "act.done.signConfirm" },
+  "sign-again": { form: "sign", notice: "act.done.signAgain" },
+  "sign-again-pending": { form: "sign", notice: "act.done.signAgainPending" },
+  solidarity: { form: "solidarity", notice: "act.done.solidarity" },
+  letter: { form: "letter", notice: "act.done.letter" },
+};
+
+/**
+ * The thanks a ?done= value names (undefined for any other value), with the withdrawal link of
+ * the signature just made when the address carries its token (`w`).
+ */
+export function doneOf(value: string | undefined, withdrawToken?: string, locale?: string): Done | undefined {
+  const done = value === undefined || !Object.hasOwn(DONE, value) ? undefined : DONE[value];
+  if (!done) return undefined;
+  const signed = value === "sign" || value === "sign-confirm";
+  return signed && locale && isToken(withdrawToken)
+    ? { ...done, withdrawHref: linkPath(locale, "withdraw", withdrawToken) }
+    : done;
+}
 
 export interface Acting {
   /** The browser's key, when its script ran. */

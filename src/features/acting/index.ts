@@ -2,7 +2,7 @@
 
 export type { Consent, ConsentInput, ConsentSource, Notice } from "./consents.js";
 export { consentsOf, noticeHash, recordConsent, withdrawConsents } from "./consents.js";
-export type { FormName, FormState } from "./forms.js";
+export { type Done, doneOf, type FormName, type FormState } from "./forms.js";
 export { ActForms } from "./forms-view.js";
 export { actingRoutes } from "./routes.js";
 export type { WallMessage } from "./wall.js";

@@ -13,7 +13,7 @@ import type { UiLocale } from "../../platform/i18n/locales.js";
 import { hourly } from "../../platform/jobs/hourly.js";
 import { readdressed, renderLetterPdf, salutationFor, wordingFor } from "../materials/index.js";
 import { sourceOfPost } from "../sharing/index.js";
-import { act } from "./act.js";
+import { act, signDone } from "./act.js";
 import { type AnyForm, checkForm, FORM_SCHEMAS, type FormName, type FormState } from "./forms.js";
 import { purgeOldSubmissions, submissionKey } from "./resubmission.js";
 
@@ -83,6 +83,8 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         request.headers.host,
         new URL(runtime.config.publicUrl).host,
       ]);
+      let done: string = form;
+      let withdraw: string | undefined;
       try {
         const key = await submissionKey(runtime.db.pool, {
           campaignId: campaign.id,
@@ -91,7 +93,11 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
           acting: result.acting,
           request,
         });
-        await act(runtime, campaign, slug, form, result.acting, locale, key, source);
+        const signed = await act(runtime, campaign, slug, form, result.acting, locale, key, source);
+        if (signed) {
+          done = signDone(signed);
+          withdraw = signed.status === "already" ? undefined : signed.withdrawToken;
+        }
       } catch (error) {
         const code =
           error instanceof LedgerUnavailableError
@@ -102,8 +108,9 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         if (!code) throw error;
         return deps.renderCase(request, reply, { state: { ...result, errors: { form: code } }, status: 409 });
       }
-      // The source goes on to the thanks, so a second action from there is counted to it too.
-      const query = source ? `?done=${form}&source=${source}` : `?done=${form}`;
+      // The source goes on to the thanks, so a second action from there is counted to it too. A
+      // signature's thanks carries its "it wasn't me" link's token: that page is the signer's only.
+      const query = `?done=${done}${withdraw ? `&w=${withdraw}` : ""}${source ? `&source=${source}` : ""}`;
       // Back to the page the form was on: its address may name a language the interface does not speak.
       const back = `/${request.params.lang ?? locale}/cases/${request.params.slug}${query}#act-${form}`;
       return reply.code(303).header("location", back).send();

@@ -235,7 +235,8 @@ export class InvalidationRunner {
        UPDATE invalidation_jobs SET taken_actions = taken_actions + (SELECT count(*) FROM changed),
                                    taken_quantity = taken_quantity + (SELECT coalesce(sum(quantity), 0) FROM changed)
         WHERE id = $1`,
-      [job.id, rows.rows.map((r) => r.id), outcomes.map((o) => o.action.id)],
+      // A compensation carries no signature step, so each outcome names its entry.
+      [job.id, rows.rows.map((r) => r.id), outcomes.map((o) => o.action?.id ?? null)],
     );
     return true;
   }
@@ -325,7 +326,7 @@ export class InvalidationRunner {
        UPDATE invalidation_jobs SET restored_actions = restored_actions + (SELECT count(*) FROM changed),
                                    restored_quantity = restored_quantity + (SELECT coalesce(sum(quantity), 0) FROM changed)
         WHERE id = $1`,
-      [job.id, entries.rows.map((r) => actionOf.get(r.id)), outcomes.map((o) => o.action.id)],
+      [job.id, entries.rows.map((r) => actionOf.get(r.id)), outcomes.map((o) => o.action?.id ?? null)],
     );
     return true;
   }

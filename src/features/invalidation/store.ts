@@ -242,7 +242,7 @@ export async function lockSelections(client: pg.PoolClient, mode: "exclusive" | 
 }
 
 /** Whether a job holds the action out (selected or taken out, not restored). */
-export async function heldByJob(client: pg.PoolClient, actionId: string): Promise<boolean> {
+export async function heldByJob(client: pg.Pool | pg.PoolClient, actionId: string): Promise<boolean> {
   const result = await client.query(
     "SELECT 1 FROM invalidated_actions WHERE action_id = $1 AND state IN ('pending', 'out') LIMIT 1",
     [actionId],

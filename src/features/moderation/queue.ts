@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
-import type { Privacy } from "../../platform/privacy/privacy.js";
 import { appendEntries } from "../../core/ledger/append.js";
+import type { Privacy } from "../../platform/privacy/privacy.js";
 import { isUuid } from "../../platform/rules.js";
 import { lockSelections } from "../invalidation/index.js";
 import type { Actor, OfficeUser } from "../office/index.js";

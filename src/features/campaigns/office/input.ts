@@ -22,6 +22,8 @@ export interface EditionInput {
   previous: string | null;
   defaultLanguage: string;
   lateReportDays: number;
+  /** Signatures count only once confirmed by email (features/signatures). */
+  confirmSignatures: boolean;
   /** Case ids, in the form's order. */
   cases: number[];
   /** Creating only: also feature every case of the previous edition, in its order. */
@@ -41,6 +43,7 @@ export interface EditionForm {
   previous: string;
   defaultLanguage: string;
   lateReportDays: string;
+  confirmSignatures: boolean;
   cases: string[];
   carryOver: boolean;
 }
@@ -89,6 +92,7 @@ export const EditionFormBody = Type.Object({
   previous: Type.Optional(Type.String({ maxLength: 100, ...messages(ERRORS.previous) })),
   default_language: LanguageTag(messages(ERRORS.defaultLanguage)),
   late_report_days: Type.Optional(Type.String({ pattern: "^\\d{1,4}$", ...messages(ERRORS.lateReportDays) })),
+  confirm_signatures: Type.Optional(Type.String({ maxLength: 10 })),
   cases: Type.Optional(Type.Array(Type.String({ pattern: "^\\d{1,9}$" }), messages(ERRORS.cases))),
   carry_over: Type.Optional(Type.String({ maxLength: 10 })),
 });
@@ -108,6 +112,8 @@ export function readEditionForm(body: EditionBody): EditionForm {
     previous: body.previous ?? "",
     defaultLanguage: body.default_language ?? "",
     lateReportDays: body.late_report_days ?? String(DEFAULT_LATE_REPORT_DAYS),
+    // A checkbox: sent when ticked, absent when not (a form without scripts says no other way).
+    confirmSignatures: body.confirm_signatures !== undefined,
     cases: body.cases ?? [],
     carryOver: body.carry_over !== undefined,
   };
@@ -195,6 +201,7 @@ export function checkEditionForm(
       previous,
       defaultLanguage: defaultLanguage ?? "en",
       lateReportDays: days,
+      confirmSignatures: form.confirmSignatures,
       cases,
       carryOver: form.carryOver,
     },

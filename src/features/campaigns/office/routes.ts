@@ -22,6 +22,7 @@ import {
   ot,
   sendPage,
 } from "../../office/index.js";
+import { pendingByCase } from "../../signatures/index.js";
 import { languagesInUse } from "../../translations/index.js";
 import { compareEditions } from "./compare.js";
 import {
@@ -78,6 +79,7 @@ function formOfRecord(e: EditionRecord): EditionForm {
     previous: e.previousSlug ?? "",
     defaultLanguage: e.defaultLanguage,
     lateReportDays: String(e.lateReportDays),
+    confirmSignatures: e.confirmSignatures,
     cases: e.cases.map(String),
     carryOver: false,
   };
@@ -103,6 +105,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
       o.slug ? languagesInUse(pool) : Promise.resolve([]),
     ]);
     const record = o.slug ? await loadEdition(pool, o.slug) : undefined;
+    const pending = record ? await pendingByCase(pool, record.id) : [];
     const translations = record
       ? languages
           .filter((l) => l.toLowerCase() !== record.defaultLanguage.toLowerCase())
@@ -121,6 +124,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
       cases,
       timeZones: TIME_ZONES,
       translations,
+      pending,
     });
     return sendPage(reply, page, status);
   };
@@ -174,6 +178,7 @@ export function campaignOfficeRoutes(fastify: FastifyInstance, runtime: Runtime)
         previous: latest?.slug ?? "",
         defaultLanguage: latest?.defaultLanguage ?? "en",
         lateReportDays: String(latest?.lateReportDays ?? DEFAULT_LATE_REPORT_DAYS),
+        confirmSignatures: latest?.confirmSignatures ?? false,
         cases: [],
         carryOver: latest !== undefined,
       };

@@ -23,6 +23,7 @@ export interface EditionRecord {
   previousSlug: string | null;
   defaultLanguage: string;
   lateReportDays: number;
+  confirmSignatures: boolean;
   /** Featured case ids, in the edition's order. */
   cases: number[];
   texts: EntityText[];
@@ -47,6 +48,7 @@ interface EditionRow {
   previous_slug: string | null;
   default_language: string;
   late_report_days: number;
+  confirm_signatures: boolean;
   cases: number[];
 }
 
@@ -57,7 +59,7 @@ export async function lockEditions(client: pg.PoolClient): Promise<void> {
 export async function loadEdition(db: Db, slug: string): Promise<EditionRecord | undefined> {
   const result = await db.query<EditionRow>(
     `SELECT c.id, c.slug, c.title, c.starts_at, c.ends_at, c.time_zone, c.goal, c.previous_id,
-            p.slug AS previous_slug, c.default_language, c.late_report_days,
+            p.slug AS previous_slug, c.default_language, c.late_report_days, c.confirm_signatures,
             COALESCE((SELECT array_agg(cc.case_id ORDER BY cc.position, cc.case_id)
                         FROM campaign_cases cc WHERE cc.campaign_id = c.id), '{}') AS cases
        FROM campaigns c LEFT JOIN campaigns p ON p.id = c.previous_id
@@ -79,6 +81,7 @@ export async function loadEdition(db: Db, slug: string): Promise<EditionRecord |
     previousSlug: row.previous_slug,
     defaultLanguage: row.default_language,
     lateReportDays: row.late_report_days,
+    confirmSignatures: row.confirm_signatures,
     cases: row.cases,
     texts,
   };
@@ -167,8 +170,8 @@ export async function insertEdition(
 ): Promise<number> {
   const inserted = await client.query<{ id: number }>(
     `INSERT INTO campaigns (slug, title, starts_at, ends_at, time_zone, goal, previous_id, default_language,
-                            late_report_days)
-     VALUES ($1, $2, $3, $4, $5, $6, (SELECT id FROM campaigns WHERE slug = $7), $8, $9)
+                            late_report_days, confirm_signatures)
+     VALUES ($1, $2, $3, $4, $5, $6, (SELECT id FROM campaigns WHERE slug = $7), $8, $9, $10)
      RETURNING id`,
     [
       input.slug,
@@ -180,6 +183,7 @@ export async function insertEdition(
       input.previous,
       input.defaultLanguage,
       input.lateReportDays,
+      input.confirmSignatures,
     ],
   );
   const id = inserted.rows[0]?.id;
@@ -199,7 +203,7 @@ export async function updateEdition(
     `UPDATE campaigns
         SET title = $2, starts_at = $3, ends_at = $4, time_zone = $5, goal = $6,
             previous_id = (SELECT id FROM campaigns WHERE slug = $7), default_language = $8,
-            late_report_days = $9, updated_at = now()
+            late_report_days = $9, confirm_signatures = $10, updated_at = now()
       WHERE id = $1`,
     [
       id,
@@ -211,6 +215,7 @@ export async function updateEdition(
       input.previous,
       input.defaultLanguage,
       input.lateReportDays,
+      input.confirmSignatures,
     ],
   );
   await setCases(client, id, await featuredCases(client, input));
@@ -233,6 +238,7 @@ export function auditView(e: EditionRecord, slugs: Map<number, string>) {
     previous: e.previousSlug,
     defaultLanguage: e.defaultLanguage,
     lateReportDays: e.lateReportDays,
+    confirmSignatures: e.confirmSignatures,
     cases: e.cases.map((id) => slugs.get(id) ?? id),
   };
 }

@@ -17,6 +17,7 @@ import {
 } from "../../office/index.js";
 import type { Comparison } from "./compare.js";
 import type { EditionForm } from "./input.js";
+import { type PendingCount, PendingSignatures } from "./pending.js";
 import type { CaseChoice } from "./store.js";
 
 // The editions in the back office: side by side, one edition's form, and the translation of
@@ -166,6 +167,8 @@ export interface EditionPageProps {
   cases: CaseChoice[];
   timeZones: string[];
   translations: TranslationLink[];
+  /** Signatures awaiting their confirmation, per case (an edition being edited). */
+  pending: PendingCount[];
 }
 
 export function EditionPage(o: EditionPageProps) {
@@ -269,6 +272,12 @@ export function EditionPage(o: EditionPageProps) {
           errors={errors}
           attrs={{ min: 0, max: 3650, step: 1, inputmode: "numeric" }}
         />
+        <Checkbox
+          name="confirm_signatures"
+          label={ot("office.campaigns.confirmSignatures")}
+          checked={form.confirmSignatures}
+          hint={ot("office.campaigns.confirmSignaturesHint")}
+        />
         <Field
           name="goal"
           label={ot("office.campaigns.goal")}
@@ -325,6 +334,7 @@ export function EditionPage(o: EditionPageProps) {
         </fieldset>
         <button type="submit">{ot(creating ? "office.campaigns.create" : "office.campaigns.save")}</button>
       </form>
+      {creating ? null : <PendingSignatures pending={o.pending} cases={o.cases} />}
       {!creating && o.translations.length > 0 ? (
         <section>
           <h2>{ot("office.campaigns.translations")}</h2>

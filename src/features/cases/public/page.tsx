@@ -10,7 +10,7 @@ import type { CounterView } from "../../../core/counter/presenter.js";
 import { direction } from "../../../platform/i18n/locales.js";
 import { Layout, localHref, type PageContext } from "../../../platform/views/layout.js";
 import { CountryList } from "../../../platform/views/parts.js";
-import type { FormName, FormState, WallMessage } from "../../acting/index.js";
+import type { Done, FormState, WallMessage } from "../../acting/index.js";
 import { ActForms, SolidarityWall } from "../../acting/index.js";
 import { appealLetterText, CaseMaterialLinks, toMaterialCase, wordingFor } from "../../materials/index.js";
 import { ShareLinks } from "../../sharing/index.js";
@@ -18,7 +18,7 @@ import { ShareLinks } from "../../sharing/index.js";
 export interface CaseData {
   acting: {
     state: FormState | undefined;
-    done: FormName | undefined;
+    done: Done | undefined;
     /** The case page's own path, in the reader's language; forms post below it. */
     actionBase: string;
   };

@@ -20,9 +20,10 @@ import {
 import { canonicalLanguage, LanguageTag, Slug } from "../../../platform/rules.js";
 import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders } from "../../../platform/views/parts.js";
-import type { FormName, FormState } from "../../acting/index.js";
-import { actingRoutes, solidarityWall } from "../../acting/index.js";
+import type { FormState } from "../../acting/index.js";
+import { actingRoutes, doneOf, solidarityWall } from "../../acting/index.js";
 import { SHARE_IMAGE_SIZE, shareImagePath } from "../../sharing/index.js";
+import { isToken, isWithdrawLink } from "../../signatures/index.js";
 import { CasePage } from "./page.js";
 import { photoRoutes } from "./photos.js";
 
@@ -44,14 +45,22 @@ export const CasePageParams = Type.Object({
 });
 
 export const CasePageQuery = Type.Object({
-  done: Type.Optional(Type.String({ description: "The form just sent: sign, solidarity or letter" })),
+  done: Type.Optional(
+    Type.String({
+      description:
+        "The form just sent: sign, solidarity or letter; for a signature sign-confirm (awaits its email's confirmation), sign-again, sign-again-pending (signed before)",
+    }),
+  ),
+  w: Type.Optional(
+    Type.String({
+      description: "The token of the signature's \"it wasn't me\" link: the page is then private",
+    }),
+  ),
   source: Type.Optional(
     Type.String({ description: "The share link that brought the visitor; the page's forms record it" }),
   ),
 });
 export type CaseParams = { lang?: string; slug?: string };
-
-const FORMS: readonly string[] = ["sign", "solidarity", "letter"] satisfies FormName[];
 
 /**
  * The interface language of a page in a language the interface does not speak: the first of
@@ -73,9 +82,6 @@ export interface PageLanguage {
   /** Set when the address names a language the interface does not speak. */
   pathLanguage?: string;
 }
-const isFormName = (value: string | undefined): value is FormName =>
-  value !== undefined && FORMS.includes(value);
-
 export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: SiteDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   photoRoutes(app, runtime);
@@ -107,7 +113,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     request: FastifyRequest<{ Params: CaseParams }>,
     reply: FastifyReply,
     form?: { state: FormState; status: number },
-    done?: string,
+    query?: { done?: string; w?: string },
   ) => {
     const languages = await pageLanguage(request);
     if (!languages)
@@ -117,7 +123,10 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     const { campaign, detail } = await caseOf(request.params.slug);
     if (!campaign || !detail) return site.notFound(reply, locale, path);
     const base = pathLanguage ? `/${pathLanguage}${path}` : localHref(locale, path);
-    const doneForm = isFormName(done) ? done : undefined;
+    // A token that names no withdrawal link is dropped: made-up ones cannot make the shared
+    // thanks render once per request.
+    const token = isToken(query?.w) && (await isWithdrawLink(runtime.db.pool, query.w)) ? query.w : undefined;
+    const done = doneOf(query?.done, token, locale);
     const build = async () => {
       const counter = runtime.counters.get(campaign.id);
       const countries = [...(counter?.byCaseCountry.get(detail.id) ?? new Map<string, number>())].sort(
@@ -125,7 +134,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       );
       const view = counterView(runtime.counters, campaign);
       const wall = await solidarityWall(runtime.db.pool, runtime.db.privacy, detail.id);
-      const acting = { state: form?.state, done: doneForm, actionBase: base };
+      const acting = { state: form?.state, done, actionBase: base };
       // The languages the case is public in that have an address of their own (/ca/cases/…).
       const otherLanguages = Object.keys(detail.texts).filter(
         (l) => !isUiLocale(l) && canonicalLanguage(l) === l,
@@ -151,9 +160,10 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
         h(CasePage, { ctx, data: { campaign, detail, language, view, countries, acting, wall, share } }),
       );
     };
-    // A refused post's page holds what that person typed, and is theirs only.
-    if (form) {
-      return pageHeaders(reply, locale, form.status)
+    // A refused post's page holds what that person typed, and is theirs only; so does the thanks
+    // for a signature that carries its withdrawal link.
+    if (form || done?.withdrawHref) {
+      return pageHeaders(reply, locale, form?.status ?? 200)
         .header("cache-control", "private, no-store")
         .send(await build());
     }
@@ -161,7 +171,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
     // per version and shared. Moderation (the wall) and case edits move the version.
     pageHeaders(reply, locale, 200);
     return sharedPage(request, reply, {
-      key: `case|${locale}|${language}|${detail.id}|${doneForm ?? ""}`,
+      key: `case|${locale}|${language}|${detail.id}|${done?.notice ?? ""}`,
       version: `${runtime.publicVersion()}|${campaignStatus(campaign)}`,
       tick: runtime.counters.get(campaign.id)?.version ?? 0,
       type: "text/html; charset=utf-8",
@@ -192,7 +202,7 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
           return site.notFound(reply, negotiateLocale(request.headers["accept-language"]), request.url);
         }
         // A malformed query string only loses its notice.
-        return renderCase(request, reply, undefined, failure ? undefined : request.query.done);
+        return renderCase(request, reply, undefined, failure ? undefined : request.query);
       },
     );
   }
