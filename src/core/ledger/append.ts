@@ -6,7 +6,7 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 
 // One statement does a whole batch, so a batch costs one round trip and commits on its own:
 // it upserts the batch's supporters, inserts the actions (a repeated idempotency key inserts
-// nothing and so counts nothing), upserts the rollups from exactly the rows inserted — one
+// nothing and so counts nothing) with where each came from (action_origins), upserts the rollups from exactly the rows inserted — one
 // upsert per distinct key, in key order, so that two nodes writing the same keys lock them in
 // the same order — numbers the batch for its writer and announces its delta with NOTIFY (the
 // notification is delivered only when the statement commits). The announcement is split into
@@ -22,7 +22,8 @@ WITH people AS (
   SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
-         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source
+         r->>12 AS idempotency_key, r->>13 AS supporter_email, r->>14 AS source,
+         (r->>15)::inet AS address, r->>16 AS email_domain
     FROM jsonb_array_elements($1::jsonb) AS r
 ), inserted AS (
   INSERT INTO actions (id, campaign_id, case_id, type, quantity, country, channel, section_id, supporter_id,
@@ -32,6 +33,11 @@ WITH people AS (
     FROM input i LEFT JOIN people p ON p.email = i.supporter_email
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
+), origins AS (
+  INSERT INTO action_origins (action_id, campaign_id, case_id, quantity, recorded_at, address, email_domain)
+  SELECT i.id, i.campaign_id, i.case_id, i.quantity, now(), i.address, i.email_domain
+    FROM inserted n JOIN input i ON i.id = n.id
+   WHERE i.address IS NOT NULL OR i.email_domain IS NOT NULL
 ), delta AS (
   SELECT campaign_id, country, case_id, type, date_trunc('hour', occurred_at, 'UTC') AS hour, sum(quantity) AS n
     FROM inserted GROUP BY 1, 2, 3, 4, 5
@@ -82,7 +88,7 @@ export async function appendEntries(
   supporters: Supporter[] = [],
   supporterEmails: (string | null)[] = [],
 ): Promise<AppendResult> {
-  // Rows travel as one JSON document: cheaper to produce and to read than 15 array parameters.
+  // Rows travel as one JSON document: cheaper to produce and to read than 17 array parameters.
   const rows = entries.map((e, i) => [
     e.id,
     e.campaignId,
@@ -99,6 +105,8 @@ export async function appendEntries(
     e.idempotencyKey,
     supporterEmails[i] ?? null,
     e.source ?? null,
+    e.address ?? null,
+    e.emailDomain ?? null,
   ]);
   const people = supporters.map((s) => [s.id, s.email, s.name]);
   const result = await db.query<{ ids: string | null; recorded_at: Date; seq: number | null }>({

@@ -21,6 +21,7 @@ export {
   canExportCounts,
   canManageUsers,
   canModerate,
+  canReadActivity,
   canReadAudit,
   canReadOutbox,
   canReport,

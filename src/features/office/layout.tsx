@@ -7,6 +7,7 @@ import {
   canEditSections,
   canManageUsers,
   canModerate,
+  canReadActivity,
   canReadAudit,
   canReadOutbox,
   canReport,
@@ -33,6 +34,7 @@ const MENU: [string, string, Capability][] = [
   ["/office/users", "accounts", canManageUsers],
   ["/office/audit", "audit", canReadAudit],
   ["/office/outbox", "outbox", canReadOutbox],
+  ["/office/activity", "activity", canReadActivity],
 ];
 
 /** Each language by its own name, so that anyone can find theirs whatever the page's language. */

@@ -25,6 +25,8 @@ export const canSeeOffice: Capability = named("using the back office", () => tru
 export const canManageUsers: Capability = named("managing accounts", isRole("admin"));
 export const canReadAudit: Capability = named("reading the audit log", isRole("admin"));
 export const canReadOutbox: Capability = named("reading the outbox", isRole("admin"));
+/** Who acted most, by client address, network and email domain: personal data, admins only. */
+export const canReadActivity: Capability = named("reading the activity", isRole("admin"));
 export const canEditCases: Capability = named("editing cases", isRole("admin"));
 export const canTranslate: Capability = named("translating cases", isRole("admin", "translator"));
 /** Coordinators review (approve) translations into their sections' languages; translators write them. */
@@ -56,6 +58,7 @@ const CAPABILITY_KEYS: Record<string, string> = {
   "managing accounts": "manageUsers",
   "reading the audit log": "readAudit",
   "reading the outbox": "readOutbox",
+  "reading the activity": "readActivity",
   "editing cases": "editCases",
   "translating cases": "translate",
   "reviewing translations": "review",
