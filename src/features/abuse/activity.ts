@@ -50,7 +50,7 @@ const HOUR_SQL = `
 WITH hour AS (
   SELECT case_id, host(address) AS address, ${NETWORK}::text AS network, email_domain, quantity
     FROM action_origins
-   WHERE campaign_id = $1 AND recorded_at >= $2 AND recorded_at < $2 + interval '1 hour'
+   WHERE campaign_id = $1 AND recorded_at >= $2::timestamptz AND recorded_at < $2::timestamptz + interval '1 hour'
 ), grouped AS (
   SELECT CASE WHEN GROUPING(address) = 0 THEN 'address' WHEN GROUPING(network) = 0 THEN 'network' ELSE 'domain' END AS kind,
          case_id, coalesce(address, network, email_domain) AS key, sum(quantity) AS actions
@@ -65,7 +65,7 @@ SELECT kind, case_id, key, actions FROM ranked WHERE rank <= ${TOP} ORDER BY cas
 // One branch per kind, each with the index that finds its rows: an address by equality, a
 // network by inclusion (<<=, which the btree on address serves), a domain by equality.
 const SCOPE =
-  "o.campaign_id = $1 AND o.case_id = w.case_id AND o.recorded_at >= $2 - make_interval(hours => $4) AND o.recorded_at < $2";
+  "o.campaign_id = $1 AND o.case_id = w.case_id AND o.recorded_at >= $2::timestamptz - make_interval(hours => $4::int) AND o.recorded_at < $2::timestamptz";
 const HISTORY_SQL = `
 WITH wanted AS (
   SELECT w->>0 AS kind, (w->>1)::int AS case_id, w->>2 AS key FROM jsonb_array_elements($3::jsonb) AS w
