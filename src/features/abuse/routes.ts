@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import { hourly } from "../../platform/jobs/hourly.js";
 import type { ActionGate } from "./gate.js";
 
@@ -20,7 +21,11 @@ declare module "fastify" {
 
 export function abuseRoutes(app: FastifyInstance, gate: ActionGate): void {
   const worker = readFileSync(fileURLToPath(import.meta.resolve("altcha/workers/sha")));
-  app.get(WORKER_PATH, { schema: { hide: true } }, (_request, reply) =>
+  const schema = {
+    hide: true,
+    response: { 200: { content: { "text/javascript": { schema: Type.String() } } } },
+  };
+  app.get(WORKER_PATH, { schema }, (_request, reply) =>
     reply
       .type("text/javascript; charset=utf-8")
       // Like the other assets: it changes only with a release.
