@@ -179,6 +179,21 @@ async function main(): Promise<number> {
       stored: () => appStored(appUrl),
     },
     {
+      // Every action checked against its address's four budgets (one address here: the
+      // load generator's), none of which it reaches.
+      name: "limited",
+      start: () =>
+        startApp(appUrl, {
+          LOG_LEVEL: "warn",
+          ACTION_RATE_LIMIT: "1000000000",
+          ACTION_RATE_LIMIT_HOUR: "1000000000",
+          ACTION_RATE_LIMIT_CASE: "1000000000",
+          ACTION_RATE_LIMIT_CASE_HOUR: "1000000000",
+          RATE_LIMIT_ALLOW: "",
+        }),
+      stored: () => appStored(appUrl),
+    },
+    {
       name: "bare",
       start: () =>
         startServer({

@@ -4,6 +4,7 @@ import path from "node:path";
 import proxyAddr from "@fastify/proxy-addr";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { DEMO_ALLOW, parseAllowList } from "./platform/http/allow.js";
 import { type DataKey, parseDataKey } from "./platform/privacy/keys.js";
 
 // The configuration is checked with TypeBox 0.34's Value (its messages are the ones operators know);
@@ -21,6 +22,12 @@ const EnvSchema = Type.Object({
   LOG_LEVEL: Type.String({ pattern: "^(fatal|error|warn|info|debug|trace|silent)$", default: "info" }),
   REPORTER_TOKENS: Type.String({ default: "" }),
   ACTION_RATE_LIMIT: Type.Integer({ minimum: 0, default: 120 }),
+  ACTION_RATE_LIMIT_HOUR: Type.Integer({ minimum: 0, default: 1000 }),
+  ACTION_RATE_LIMIT_CASE: Type.Integer({ minimum: 0, default: 60 }),
+  ACTION_RATE_LIMIT_CASE_HOUR: Type.Integer({ minimum: 0, default: 500 }),
+  // Read by parseAllowList; unset and empty differ (see rateLimitAllow).
+  RATE_LIMIT_ALLOW: Type.Optional(Type.String()),
+  CHALLENGE_WORK: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 50_000 }),
   // Read by parseTrustProxy: false, a hop count, or the proxies' addresses and CIDRs.
   TRUST_PROXY: Type.String({ default: "false" }),
   SEED_DEMO: Type.Boolean({ default: true }),
@@ -70,8 +77,19 @@ export interface Config {
   logLevel: string;
   /** Bearer tokens allowed to post reported batches (quantity > 1) and late reports. */
   reporterTokens: string[];
-  /** Online actions per client address per minute; 0 turns the limit off. */
+  /** Online actions per client address per minute, in all; 0 turns every action limit off. */
   actionRateLimit: number;
+  /** Every budget of one client address, in actions; 0 for one of them: that one is not limited. */
+  actionLimits: ActionLimits;
+  /**
+   * Addresses and CIDRs exempt from the action limits (`a.b.c.d/32`, `::1/128`); empty exempts
+   * nobody. Unset, the demo (embedded database, listening on loopback) exempts this machine.
+   */
+  rateLimitAllow: string[];
+  /** Whether rateLimitAllow is the demo's own default rather than the operator's setting. */
+  rateLimitAllowDefaulted: boolean;
+  /** Attempts a proof-of-work challenge takes on average, over the limits; 0: no challenge, forms wait. */
+  challengeWork: number;
   /** Which peers are proxies whose X-Forwarded-For is believed (src/platform/http/proxy.ts applies it). */
   trustProxy: TrustProxy;
   seedDemo: boolean;
@@ -131,6 +149,17 @@ export interface Config {
   invalidationBatch: number;
   /** An invalidation job whose node has not renewed its lease for this long is taken over by another node. */
   invalidationLeaseMs: number;
+}
+
+export interface ActionLimits {
+  /** Burst: actions per minute, all cases together (ACTION_RATE_LIMIT). */
+  minute: number;
+  /** Sustained: actions per hour, all cases together. */
+  hour: number;
+  /** Burst for one case: actions per minute. */
+  caseMinute: number;
+  /** Sustained for one case: actions per hour. */
+  caseHour: number;
 }
 
 export interface DatabaseTimeouts {
@@ -215,6 +244,7 @@ export class ConfigError extends Error {
 }
 
 const MIN_TOKEN_LENGTH = 16;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const raw: Record<string, unknown> = {};
@@ -250,8 +280,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const trustProxy = parseTrustProxy(String(valid.TRUST_PROXY ?? "false"));
   if (typeof trustProxy === "string")
     problems.push(`TRUST_PROXY: ${trustProxy} (got ${JSON.stringify(source.TRUST_PROXY ?? null)})`);
-  if (problems.length > 0 || typeof trustProxy === "string" || typeof dataKey === "string")
+  // Unset is not empty here: empty exempts nobody, unset lets the demo exempt this machine.
+  const allowSetting = source.RATE_LIMIT_ALLOW;
+  const allowed = parseAllowList(allowSetting ?? "");
+  if (typeof allowed === "string") problems.push(`RATE_LIMIT_ALLOW: ${allowed}`);
+  if (
+    problems.length > 0 ||
+    typeof trustProxy === "string" ||
+    typeof allowed === "string" ||
+    typeof dataKey === "string"
+  )
     throw new ConfigError(problems);
+  // The out-of-the-box demo is the embedded database on a loopback address: nobody else can
+  // reach it, and `inkwell simulate` on this machine should not be limited.
+  const demo = allowSetting === undefined && !valid.DATABASE_URL && LOOPBACK_HOSTS.has(valid.HOST);
   const fileLimit = openFileLimit();
   if (valid.MAX_CONNECTIONS !== undefined && fileLimit !== undefined && valid.MAX_CONNECTIONS >= fileLimit) {
     problems.push(
@@ -282,6 +324,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: valid.LOG_LEVEL,
     reporterTokens,
     actionRateLimit: valid.ACTION_RATE_LIMIT,
+    actionLimits: {
+      minute: valid.ACTION_RATE_LIMIT,
+      hour: valid.ACTION_RATE_LIMIT_HOUR,
+      caseMinute: valid.ACTION_RATE_LIMIT_CASE,
+      caseHour: valid.ACTION_RATE_LIMIT_CASE_HOUR,
+    },
+    rateLimitAllow: demo ? [...DEMO_ALLOW] : allowed,
+    rateLimitAllowDefaulted: demo,
+    challengeWork: valid.CHALLENGE_WORK,
     trustProxy,
     seedDemo: valid.SEED_DEMO,
     dbPoolSize: valid.DB_POOL_SIZE,

@@ -30,8 +30,8 @@ let fixtures: Fixtures;
 const logs = new LogLines();
 
 before(async () => {
-  // The limits are on (loopback is exempt from the action limit, not from the login limit), so
-  // the limiter sees every request too.
+  // The limits are on and nobody is exempt (no RATE_LIMIT_ALLOW), so the limiters see every
+  // request too.
   node = await startTestApp({ ACTION_RATE_LIMIT: "60" }, undefined, { logs, logLevel: "info" });
   ({ users, fixtures } = await makeMatrixFixtures(node));
   base = await listen(node);

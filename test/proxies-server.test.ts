@@ -3,10 +3,13 @@ import http from "node:http";
 import { test } from "node:test";
 import { action, REPORTER_TOKEN } from "./support/app.js";
 import { createTestDatabase } from "./support/db.js";
+import { roomInWindow } from "./support/limits.js";
 import { killGroup, type ServerProcess, startServer } from "./support/process.js";
 
 // The same rules over real sockets: `inkwell start` as a child process, clients on 127.0.0.1 and
 // on 127.0.0.2 (a second address of this machine, so a client of its own for the limits).
+// RATE_LIMIT_ALLOW exempts 127.0.0.1 only; the limits count per minute, and each test starts
+// where the minute leaves it room.
 
 /** node:http, because it binds the client's address (undici's fetch does not take one). */
 function post(
@@ -47,15 +50,17 @@ async function statuses(count: number, send: () => Promise<{ status: number }>):
 
 const UNDECLARED = "does not declare that address as a proxy";
 
-test("without TRUST_PROXY: this machine is exempt, an undeclared local proxy is not and is named once", {
-  timeout: 120_000,
+test("without TRUST_PROXY: an allowed address is exempt, an undeclared local proxy is not and is named once", {
+  timeout: 180_000,
 }, async () => {
   const server = await startServer({
     DATABASE_URL: await createTestDatabase(),
     ACTION_RATE_LIMIT: "3",
     REPORTER_TOKENS: REPORTER_TOKEN,
+    RATE_LIMIT_ALLOW: "127.0.0.1",
   });
   try {
+    await roomInWindow(60, 25);
     assert.deepEqual(await statuses(6, () => post(server, "127.0.0.1")), [201, 201, 201, 201, 201, 201]);
     const proxied = await statuses(5, () => post(server, "127.0.0.1", { "x-forwarded-for": "198.51.100.7" }));
     assert.deepEqual(proxied, [201, 201, 201, 429, 429]);
@@ -98,14 +103,16 @@ test("without TRUST_PROXY: this machine is exempt, an undeclared local proxy is 
 });
 
 test("with TRUST_PROXY=127.0.0.1: the address the proxy appended is the client", {
-  timeout: 120_000,
+  timeout: 180_000,
 }, async () => {
   const server = await startServer({
     DATABASE_URL: await createTestDatabase(),
     ACTION_RATE_LIMIT: "3",
     TRUST_PROXY: "127.0.0.1",
+    RATE_LIMIT_ALLOW: "127.0.0.1",
   });
   try {
+    await roomInWindow(60, 25);
     // The proxy on 127.0.0.1 appends what it saw; whatever the client wrote before it is ignored.
     let n = 0;
     const viaProxy = () =>

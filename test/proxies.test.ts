@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { test } from "node:test";
 import { action, REPORTER_TOKEN, startTestApp, type TestApp } from "./support/app.js";
+import { roomInWindow } from "./support/limits.js";
 
-// The rate limits behind proxies, on whole nodes: who is exempt, whose bucket a request lands
-// in, and how wrong reporter tokens are counted. In-process, with app.inject's remoteAddress as
-// the socket's peer.
+// The rate limits behind proxies, on whole nodes: who is exempt (RATE_LIMIT_ALLOW only), whose
+// budget a request spends, and how wrong reporter tokens are counted. In-process, with
+// app.inject's remoteAddress as the socket's peer. The action limits count per minute here:
+// each test starts where the minute leaves it room (support/limits.ts).
 
 function post(node: TestApp, remoteAddress: string, headers: Record<string, string> = {}, body = action()) {
   return node.app.inject({
@@ -39,14 +41,15 @@ function warnings(node: TestApp): string[] {
 
 const randomAddress = () => `${randomInt(1, 224)}.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-test("X-Forwarded-For: 127.0.0.1 never earns the loopback exemption", async () => {
+test("X-Forwarded-For: 127.0.0.1 never earns the allow list's exemption of this machine", async () => {
   for (const TRUST_PROXY of ["true", "1", "127.0.0.1", "2"]) {
-    const node = await startTestApp({ ACTION_RATE_LIMIT: "3", TRUST_PROXY });
+    const node = await startTestApp({ ACTION_RATE_LIMIT: "3", TRUST_PROXY, RATE_LIMIT_ALLOW: "127.0.0.1" });
     try {
+      await roomInWindow(60, 15);
       const claimed = await statuses(10, () => post(node, "127.0.0.1", { "x-forwarded-for": "127.0.0.1" }));
       assert.equal(claimed.get(201), 3, `TRUST_PROXY=${TRUST_PROXY}: ${JSON.stringify([...claimed])}`);
       assert.equal(claimed.get(429), 7);
-      // The simulator on this machine posts without forwarding headers: still exempt.
+      // The simulator on this machine posts without forwarding headers: exempt, as listed.
       const local = await statuses(10, () => post(node, "127.0.0.1"));
       assert.equal(local.get(201), 10, `TRUST_PROXY=${TRUST_PROXY}: the simulator is exempt`);
     } finally {
@@ -56,9 +59,10 @@ test("X-Forwarded-For: 127.0.0.1 never earns the loopback exemption", async () =
 });
 
 test("behind an undeclared proxy on this machine nobody is exempt, and the operator is told once", async () => {
-  const node = await startTestApp({ ACTION_RATE_LIMIT: "3" });
+  const node = await startTestApp({ ACTION_RATE_LIMIT: "3", RATE_LIMIT_ALLOW: "127.0.0.1, ::1" });
   const said = warnings(node);
   try {
+    await roomInWindow(60, 15);
     const proxied = await statuses(10, () => post(node, "127.0.0.1", { "x-forwarded-for": randomAddress() }));
     assert.equal(proxied.get(201), 3, JSON.stringify([...proxied]));
     assert.equal(proxied.get(429), 7);
@@ -79,6 +83,7 @@ test("behind an undeclared proxy on this machine nobody is exempt, and the opera
 test("random X-Forwarded-For values do not make fresh buckets: 200 letters, the limit per real client holds", async () => {
   const node = await startTestApp({ ACTION_RATE_LIMIT: "5", TRUST_PROXY: "1" });
   try {
+    await roomInWindow(60, 40);
     let n = 0;
     // nginx on this machine appends the address it saw to whatever the client sent.
     const letter = (client: string) =>
@@ -111,6 +116,7 @@ test("random X-Forwarded-For values do not make fresh buckets: 200 letters, the 
 test("only a valid reporter token is exempt from the action limit", async () => {
   const node = await startTestApp({ ACTION_RATE_LIMIT: "2", REPORTER_TOKEN_FAILURE_LIMIT: "0" });
   try {
+    await roomInWindow(60, 20);
     const reporter = { authorization: `Bearer ${REPORTER_TOKEN}` };
     assert.equal((await statuses(5, () => post(node, "203.0.113.50", reporter))).get(201), 5);
     // A wrong token is refused before the limiter runs, and is not a way around it either.

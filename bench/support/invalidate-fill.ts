@@ -21,7 +21,8 @@ WITH src AS MATERIALIZED (
   SELECT id, $1, case_id, type, 1, country, 'web', at, at FROM src
   RETURNING campaign_id, country, case_id, type, quantity, occurred_at
 ), origins AS (
-  INSERT INTO action_origins (action_id, address, email_domain) SELECT id, address, 'flood.example' FROM src
+  INSERT INTO action_origins (action_id, campaign_id, case_id, quantity, recorded_at, address, email_domain)
+  SELECT id, $1, case_id, 1, at, address, 'flood.example' FROM src
 ), delta AS (
   SELECT campaign_id, country, case_id, type, date_trunc('hour', occurred_at, 'UTC') AS hour, sum(quantity) AS n
     FROM inserted GROUP BY 1, 2, 3, 4, 5

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { listen, startTestApp, type TestApp } from "../../test/support/app.js";
+import { listen, REPORTER_TOKEN, startTestApp, type TestApp } from "../../test/support/app.js";
+import { roomInWindow } from "../../test/support/limits.js";
 import { simulate } from "./simulate.js";
 
 let t: TestApp;
@@ -30,4 +31,35 @@ test("simulate posts a weighted stream at the chosen rate, for the chosen time, 
   assert.equal(row.n, result.accepted);
   assert.equal(row.keys, result.accepted, "each simulated action has its own idempotency key");
   assert.ok(row.countries >= 10 && row.cases >= 4 && row.types >= 4, JSON.stringify(row));
+});
+
+test("against a limited server the simulator is one client: the demo's allow list or a reporter token lets it through", async () => {
+  const limited = await startTestApp(
+    { ACTION_RATE_LIMIT: "10", REPORTER_TOKENS: REPORTER_TOKEN },
+    t.config.databaseUrl,
+  );
+  const exempt = await startTestApp(
+    { ACTION_RATE_LIMIT: "10", RATE_LIMIT_ALLOW: "127.0.0.1,::1" },
+    t.config.databaseUrl,
+  );
+  try {
+    await roomInWindow(60, 15);
+    const urls = new Map([
+      [limited, await listen(limited)],
+      [exempt, await listen(exempt)],
+    ]);
+    const run = (node: TestApp, token?: string) =>
+      simulate({ url: urls.get(node) ?? "", rate: 50, seconds: 1, connections: 4, token });
+    const plain = await run(limited);
+    assert.ok(plain.accepted <= 10 && (plain.failed["429"] ?? 0) > 0, JSON.stringify(plain));
+    const reporter = await run(limited, REPORTER_TOKEN);
+    assert.deepEqual(reporter.failed, {}, "a verified reporter spends no budget");
+    assert.equal(reporter.accepted, reporter.sent);
+    const allowed = await run(exempt);
+    assert.deepEqual(allowed.failed, {}, "RATE_LIMIT_ALLOW=127.0.0.1,::1, as the demo sets for itself");
+    assert.ok(allowed.accepted > 10, JSON.stringify(allowed));
+  } finally {
+    await limited.close();
+    await exempt.close();
+  }
 });

@@ -13,9 +13,10 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from "fastify";
-import { reporterGate, verifiedReporter } from "../core/ledger/auth.js";
+import { reporterGate } from "../core/ledger/auth.js";
 import { unavailability } from "../core/ledger/batcher.js";
 import type { Runtime } from "../core/runtime.js";
+import { ActionGate, abuseRoutes } from "../features/abuse/index.js";
 import { actionRoutes } from "../features/acting/api.js";
 import { apiDocsRoutes, registerOpenApi } from "../features/api-docs/index.js";
 import { campaignRoutes } from "../features/campaigns/api.js";
@@ -48,12 +49,7 @@ import {
   type ProblemPage,
   sendProblem,
 } from "../platform/http/problems.js";
-import {
-  loopbackVerdict,
-  proxyTrust,
-  trustProxyWarning,
-  UNDECLARED_PROXY_WARNING,
-} from "../platform/http/proxy.js";
+import { proxyTrust, trustProxyWarning } from "../platform/http/proxy.js";
 import { listRoutes } from "../platform/http/route-list.js";
 import { registerSecurityHeaders, setSecurityHeaders } from "../platform/http/security-headers.js";
 import { SharedPages } from "../platform/http/shared-pages.js";
@@ -142,8 +138,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // The API speaks JSON only; any other body type is answered 415 instead of being parsed.
   app.removeContentTypeParser("text/plain");
 
-  // Registered always; each limited route says its own limit (or false when it is switched off).
-  let warnedUndeclaredProxy = false;
+  // Every action, whichever route, form or language it comes by, spends one budget per client
+  // address, kept in PostgreSQL for every node (features/abuse). Nobody is exempt but verified
+  // reporters and RATE_LIMIT_ALLOW's addresses.
+  const gate = new ActionGate(runtime, app.log);
+  app.decorate("actionGate", gate);
+  if (config.rateLimitAllowDefaulted)
+    app.log.info(
+      "RATE_LIMIT_ALLOW is not set: this demo (embedded database on a loopback address) exempts 127.0.0.1 and ::1 from the action limits; set RATE_LIMIT_ALLOW= (empty) to limit everyone",
+    );
+  // What is not an action but costs the node (the letter's PDF, RSVPs, logins) keeps a limit
+  // per route and node; each limited route says its own (or false when it is switched off), and
+  // the same addresses are exempt.
   await app.register(rateLimit, {
     global: false,
     max: Math.max(config.actionRateLimit, 1),
@@ -151,18 +157,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     // The plugin's own key (an IPv6 address's /56, a mapped IPv4 as IPv4), of an address that
     // is still there (see clientAddress).
     keyGenerator: (request) => normalizeIP(clientAddress(request)),
-    // This machine itself (the simulator, tests, the demo) and verified reporters are not limited.
-    // A proxy on this machine that TRUST_PROXY does not declare would make every visitor local:
-    // its requests are limited like anyone's, and the operator is told once.
-    allowList: (request) => {
-      if (verifiedReporter(request)) return true;
-      const verdict = loopbackVerdict(request, proxies.isTrustedProxy);
-      if (verdict === "undeclared-proxy" && !warnedUndeclaredProxy) {
-        warnedUndeclaredProxy = true;
-        app.log.warn(UNDECLARED_PROXY_WARNING);
-      }
-      return verdict === "local";
-    },
+    allowList: (request) => gate.exempt(request),
     errorResponseBuilder: (_request, context) =>
       new Problem(
         429,
@@ -170,6 +165,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
         `Too many requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`,
       ),
   });
+  abuseRoutes(app, gate);
 
   const reporters = reporterGate(
     config.reporterTokens,

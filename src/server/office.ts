@@ -1,6 +1,7 @@
 import formbody from "@fastify/formbody";
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import type { Runtime } from "../core/runtime.js";
+import { activityRoutes } from "../features/abuse/index.js";
 import { accountRoutes } from "../features/accounts/routes.js";
 import { userRoutes } from "../features/accounts/users-routes.js";
 import { auditRoutes } from "../features/audit/routes.js";
@@ -60,6 +61,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   invalidationRoutes(office, runtime);
   eventRoutes(office, runtime);
   reportRoutes(office, runtime);
+  activityRoutes(office, runtime);
   // Fastify keeps one not-found handler per prefix: a child under /office holds ours, and runs
   // after the plugin's hooks (the session), so the page shows the person's menu.
   await office.register(async (child) => child.setNotFoundHandler(officeNotFound), { prefix: OFFICE });

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { action, listen, postAction, startTestApp, type TestApp } from "../support/app.js";
 import { assertAccessible, startBrowserApp, withPage } from "../support/browser.js";
+import { roomInWindow } from "../support/limits.js";
 
 // axe-core on every public page, in the states a visitor can reach: WCAG 2.1 A and AA, no
 // violation allowed and no rule turned off.
@@ -70,10 +71,12 @@ test("the 404 page has no violations", () =>
   }));
 
 test("the 'please wait' page (429) has no violations", async () => {
-  // Loopback is never limited (it is the simulator or an undeclared proxy), so the browser
-  // comes through a declared proxy with an address of its own.
-  const limited = await startTestApp({ ACTION_RATE_LIMIT: "1", TRUST_PROXY: "1" });
+  // The browser comes through a declared proxy with an address of its own; without a proof of
+  // work (CHALLENGE_WORK=0) the page stays the one that says how long to wait, rather than
+  // solving the challenge and sending the form again by itself.
+  const limited = await startTestApp({ ACTION_RATE_LIMIT: "1", TRUST_PROXY: "1", CHALLENGE_WORK: "0" });
   try {
+    await roomInWindow(60, 20);
     const limitedBase = await listen(limited);
     await withPage(
       browser,

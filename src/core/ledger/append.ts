@@ -7,7 +7,8 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 // One statement does a whole batch, so a batch costs one round trip and commits on its own:
 // it upserts the batch's supporters (by the keyed hash of their email; names and emails arrive
 // sealed, encrypted in Node before the statement), inserts the actions (a repeated idempotency key inserts
-// nothing and so counts nothing), upserts the rollups from exactly the rows inserted — one
+// nothing and so counts nothing) with where each came from (action_origins), upserts the rollups
+// from exactly the rows inserted — one
 // upsert per distinct key, in key order, so that two nodes writing the same keys lock them in
 // the same order — numbers the batch for its writer and announces its delta with NOTIFY (the
 // notification is delivered only when the statement commits). The announcement is split into
@@ -24,7 +25,7 @@ export const COUNTER_CHANNEL = "inkwell_counter";
 const ROWS_PER_PART = 80;
 
 const SIGNATURE_INPUT = `,
-         r->>15 AS sig_op, (r->>16)::uuid AS sig_id, r->>17 AS person_key, r->>18 AS language`;
+         r->>17 AS sig_op, (r->>18)::uuid AS sig_id, r->>19 AS person_key, r->>20 AS language`;
 
 const SIGNATURE_STEPS = `
 ), signed AS (
@@ -59,7 +60,8 @@ WITH input AS (
   SELECT (r->>0)::uuid AS id, (r->>1)::int AS campaign_id, (r->>2)::int AS case_id, r->>3 AS type,
          (r->>4)::int AS quantity, r->>5 AS country, r->>6 AS channel, (r->>7)::int AS section_id,
          (r->>8)::uuid AS supporter_id, r->>9 AS reporter, r->>10 AS reason, (r->>11)::timestamptz AS occurred_at,
-         r->>12 AS idempotency_key, decode(r->>13, 'base64') AS supporter_key, r->>14 AS source${only(SIGNATURE_INPUT)}
+         r->>12 AS idempotency_key, decode(r->>13, 'base64') AS supporter_key, r->>14 AS source,
+         (r->>15)::inet AS address, r->>16 AS email_domain${only(SIGNATURE_INPUT)}
     FROM jsonb_array_elements($1::jsonb) AS r${only(SIGNATURE_STEPS)}
 ), people AS (
   INSERT INTO supporters (id, email_key, email_sealed, name_sealed)
@@ -81,6 +83,11 @@ WITH input AS (
    WHERE i.sig_op IS NULL OR i.id IN (SELECT action_id FROM signed UNION ALL SELECT action_id FROM moved)`)}
   ON CONFLICT (campaign_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, campaign_id, country, case_id, type, quantity, occurred_at
+), origins AS (
+  INSERT INTO action_origins (action_id, campaign_id, case_id, quantity, recorded_at, address, email_domain)
+  SELECT i.id, i.campaign_id, i.case_id, i.quantity, now(), i.address, i.email_domain
+    FROM inserted n JOIN input i ON i.id = n.id
+   WHERE i.address IS NOT NULL OR i.email_domain IS NOT NULL
 ), delta AS (
   SELECT campaign_id, country, case_id, type, date_trunc('hour', occurred_at, 'UTC') AS hour, sum(quantity) AS n
     FROM inserted GROUP BY 1, 2, 3, 4, 5
@@ -143,7 +150,7 @@ export async function appendEntries(
   signatures: (SignatureStep | null | undefined)[] = [],
 ): Promise<AppendResult> {
   const withSteps = signatures.some((step) => step);
-  // Rows travel as one JSON document: cheaper to produce and to read than 15 array parameters.
+  // Rows travel as one JSON document: cheaper to produce and to read than 17 array parameters.
   const rows = entries.map((e, i) => [
     e.id,
     e.campaignId,
@@ -160,6 +167,8 @@ export async function appendEntries(
     e.idempotencyKey,
     base64(supporterKeys[i]),
     e.source ?? null,
+    e.address ?? null,
+    e.emailDomain ?? null,
     ...(withSteps ? signatureColumns(signatures[i]) : []),
   ]);
   const people = supporters.map((s) => [s.id, base64(s.emailKey), base64(s.email), base64(s.name)]);

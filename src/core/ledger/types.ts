@@ -12,6 +12,13 @@ export interface LedgerEntry {
   channel: string;
   /** The share link that brought it (features/sharing's list), when one did. */
   source?: string | null;
+  /**
+   * Where an online action came from, kept in action_origins: the client address (as
+   * `request.ip` resolves it) and the email's domain in lower case. Neither for reports,
+   * imports and compensations.
+   */
+  address?: string | null;
+  emailDomain?: string | null;
   sectionId: number | null;
   supporterId: string | null;
   reporter: string | null;

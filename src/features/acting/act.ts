@@ -28,6 +28,8 @@ export async function act(
   acting: Acting,
   language: UiLocale,
   key: string,
+  /** Where the post came from, kept with the action (action_origins). */
+  origin: { address: string; emailDomain: string | null },
   /** The share link that brought the visitor (features/sharing's list). */
   source?: string,
 ): Promise<SignResult | undefined> {
@@ -40,6 +42,8 @@ export async function act(
   // The letter form is the site's own trusted path for "I wrote several" (bounded by the form).
   entry.quantity = acting.quantity;
   entry.source = source ?? null;
+  entry.address = origin.address;
+  entry.emailDomain = origin.emailDomain;
   const db = runtime.db.pool;
   const privacy = runtime.db.privacy;
   if (form === "sign") {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { roomInWindow } from "../../../test/support/limits.js";
 import { emailKey, opened } from "../../../test/support/personal.js";
 import { consentsOf, withdrawConsents } from "./consents.js";
 
@@ -203,6 +204,7 @@ test("the letter becomes a print-ready PDF", async () => {
 test("acting is limited per address, with Retry-After and a friendly page", async () => {
   const limited = await startTestApp({ ACTION_RATE_LIMIT: "2" });
   try {
+    await roomInWindow(60, 20);
     const post = (key: string) =>
       limited.app.inject({
         method: "POST",
@@ -217,7 +219,10 @@ test("acting is limited per address, with Retry-After and a friendly page", asyn
     assert.equal(refused.statusCode, 429);
     assert.ok(Number(refused.headers["retry-after"]) > 0);
     assert.match(String(refused.headers["content-type"]), /^text\/html/);
-    assert.match(refused.body, /Please wait a moment/);
+    // The case page again, the form kept, saying how long to wait (or, with scripts, solving a
+    // proof of work: features/abuse).
+    assert.match(refused.body, /Please wait \d+ seconds? and send this form again\./);
+    assert.match(refused.body, /data-challenge=/);
   } finally {
     await limited.close();
   }

@@ -6,10 +6,12 @@ import type { StoredRef } from "../../core/ledger/batcher.js";
 import { buildEntry, sameAction } from "../../core/ledger/intake.js";
 import { ACTION_TYPES, type ActionType, type LedgerEntry } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
-import { Problem } from "../../platform/http/problems.js";
+import { clientAddress } from "../../platform/http/client.js";
+import { Problem, sendProblem } from "../../platform/http/problems.js";
 import { problemResponses } from "../../platform/http/schemas.js";
 import { negotiateLocale } from "../../platform/i18n/locales.js";
 import { Email, normalizeEmail } from "../../platform/rules.js";
+import { emailDomain } from "../abuse/index.js";
 import { isPersonalSignature, sign } from "../signatures/index.js";
 
 export const ActionBody = Type.Object(
@@ -86,10 +88,13 @@ const SignatureAnswer = Type.Object(
 const BODY_LIMIT = 16 * 1024;
 
 /**
- * `reporters` is the bearer-token check (reporterGate), shared with the rate limiter's allow list;
- * it runs first on the route, before the body is parsed.
+ * `reporters` is the bearer-token check (reporterGate); it runs first on the route, before the
+ * body is parsed. Every other action spends its address's budgets (features/abuse): over them,
+ * 429 with Retry-After, and nothing is stored.
  */
 export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: ReporterGate): void {
+  const gate = app.actionGate;
+  if (!gate) throw new Error("The action routes need the app's actionGate");
   const present = (action: StoredRef, campaign: string, caseSlug: string): Static<typeof StoredAction> => ({
     id: action.id,
     campaign,
@@ -159,12 +164,13 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
             413: "`body_too_large`: over 16 KB",
             415: "`unsupported_media_type`: not application/json",
             422: "`unknown_campaign`, `unknown_case`, `unknown_country`, `occurred_at_out_of_range`, `idempotency_key_reused`",
-            429: "`rate_limited`, `too_many_token_failures`: too many wrong bearer tokens from this address (Retry-After)",
+            429:
+              "`rate_limited`: this address used its budget of actions (per minute or hour, per case or in all; Retry-After says when it starts again); " +
+              "`too_many_token_failures`: too many wrong bearer tokens from this address (Retry-After)",
             503: "`ledger_unavailable`: nothing was stored (Retry-After)",
           }),
         },
       },
-      config: { rateLimit: runtime.config.actionRateLimit > 0 ? {} : false },
       onRequest: reporters,
     },
     async (request, reply) => {
@@ -174,6 +180,20 @@ export function actionRoutes(app: FastifyInstance, runtime: Runtime, reporters: 
       const entry = buildEntry(request.body, catalog, reporter, key);
       const supporter = request.body.supporter;
       const email = supporter?.email === undefined ? undefined : normalizeEmail(supporter.email);
+      const verdict = await gate.check(request, { caseId: entry.caseId, quantity: entry.quantity });
+      if (!verdict.allowed) {
+        return sendProblem(
+          reply.header("retry-after", String(verdict.retryAfter)),
+          new Problem(
+            429,
+            "rate_limited",
+            `Too many actions from this address; try again in ${verdict.retryAfter} s.`,
+            { retryAfter: verdict.retryAfter },
+          ),
+        );
+      }
+      entry.address = clientAddress(request);
+      entry.emailDomain = emailDomain(email);
       // A LedgerUnavailableError is answered 503 ledger_unavailable with Retry-After by the
       // error handler, which also logs an outage once rather than once per action.
       const campaign = catalog.campaignsById.get(entry.campaignId);

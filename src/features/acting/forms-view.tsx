@@ -1,6 +1,7 @@
 import countries from "i18n-iso-countries";
 import type { Messages } from "../../platform/i18n/messages.js";
-import type { Done, FormName, FormState } from "./forms.js";
+import { WORKER_PATH } from "../abuse/index.js";
+import type { Done, FormName, FormState, LimitNotice } from "./forms.js";
 import { KEY_PATTERN, MAX_LETTERS, MAX_MESSAGE } from "./forms.js";
 
 // The three ways to act on a case page. Plain HTML forms that work without scripts; errors are
@@ -77,6 +78,47 @@ function KeptKey(props: { state: FormState | undefined }) {
   return key && KEY_PATTERN.test(key) ? <input type="hidden" name="key" value={key} /> : null;
 }
 
+/**
+ * A post over its address's budgets. Without scripts: how long to wait. With them,
+ * assets/challenge.js solves the proof of work (in ALTCHA's worker), puts it in the `altcha`
+ * field and sends the form again by itself — once: after a refused solution it waits for a click.
+ */
+function LimitSummary(props: { m: Messages; limit: LimitNotice }) {
+  const { m, limit } = props;
+  const wait =
+    limit.retryAfter < 120
+      ? m.t("form.limit.waitSeconds", { seconds: limit.retryAfter })
+      : m.t("form.limit.waitMinutes", { minutes: Math.ceil(limit.retryAfter / 60) });
+  return (
+    <>
+      <div class="form-error" role="alert">
+        {limit.refusedSolution ? <p>{m.t("form.limit.refused")}</p> : null}
+        <p data-limit-wait>{wait}</p>
+        {limit.challenge ? (
+          <>
+            <p data-limit-solving hidden>
+              {m.t("form.limit.solving")}
+            </p>
+            <p data-limit-ready hidden>
+              {m.t("form.limit.ready")}
+            </p>
+          </>
+        ) : null}
+      </div>
+      {limit.challenge ? (
+        <input
+          type="hidden"
+          name="altcha"
+          value=""
+          data-challenge={limit.challenge}
+          data-worker={WORKER_PATH}
+          data-auto={limit.refusedSolution ? "no" : "yes"}
+        />
+      ) : null}
+    </>
+  );
+}
+
 export function ActForms(p: ActFormsProps) {
   const { m } = p;
   const stateOf = (form: FormName) => (p.state?.form === form ? p.state : undefined);
@@ -99,6 +141,7 @@ export function ActForms(p: ActFormsProps) {
           {p.afterDone}
         </>
       ) : null;
+    if (state.limit) return <LimitSummary m={m} limit={state.limit} />;
     return (
       <p class="form-error" role="alert">
         {m.t(state.errors.form ?? "form.errorSummary")}
@@ -203,6 +246,7 @@ export function ActForms(p: ActFormsProps) {
             type="checkbox"
             value="yes"
             required
+            checked={value("sign", "consent") === "yes"}
             {...invalid("sign-consent", error("sign", "consent"))}
           />{" "}
           <label for="sign-consent">{m.t("act.sign.consent", { name: p.caseName })}</label>

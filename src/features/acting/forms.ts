@@ -15,6 +15,17 @@ export interface FormState {
   form: FormName;
   values: Record<string, string>;
   errors: FieldErrors;
+  /** The post was over its address's budgets: wait, or (with scripts) solve the challenge. */
+  limit?: LimitNotice;
+}
+
+export interface LimitNotice {
+  /** Seconds until the address may act again without a challenge. */
+  retryAfter: number;
+  /** The proof-of-work challenge as JSON, for assets/challenge.js; none when they are off. */
+  challenge?: string;
+  /** A solution came with the post and was refused (used before, expired or wrong). */
+  refusedSolution: boolean;
 }
 
 export const MAX_MESSAGE = 500;
@@ -124,7 +135,8 @@ export function checkForm(
       name: body.name ?? "",
       email: normalizeEmail(body.email ?? ""),
       message: body.message ?? "",
-      quantity: body.quantity ?? 1,
+      // Only the letter form says how many: a quantity sent with another form is not read.
+      quantity: form === "letter" ? (body.quantity ?? 1) : 1,
     },
   };
 }

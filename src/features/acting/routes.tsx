@@ -5,12 +5,14 @@ import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { pickText } from "../../core/catalog/texts.js";
 import { LedgerUnavailableError } from "../../core/ledger/batcher.js";
 import type { Runtime } from "../../core/runtime.js";
+import { clientAddress } from "../../platform/http/client.js";
 import { formRoute, textFields } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, HtmlPage } from "../../platform/http/responses.js";
 import { withoutPagePolicy } from "../../platform/http/security-headers.js";
 import type { UiLocale } from "../../platform/i18n/locales.js";
 import { hourly } from "../../platform/jobs/hourly.js";
+import { emailDomain } from "../abuse/index.js";
 import { readdressed, renderLetterPdf, salutationFor, wordingFor } from "../materials/index.js";
 import { sourceOfPost } from "../sharing/index.js";
 import { act, signDone } from "./act.js";
@@ -18,9 +20,10 @@ import { type AnyForm, checkForm, FORM_SCHEMAS, type FormName, type FormState } 
 import { purgeOldSubmissions, submissionKey } from "./resubmission.js";
 
 // The case page's forms: validated on the server, protected against cross-site posts (by the
-// site's cross-origin check: platform/http/cross-origin.ts), limited per address, counted once
-// when sent twice (resubmission.ts), and answered with a redirect (so a reload does not post
-// again) or with the page and its errors.
+// site's cross-origin check: platform/http/cross-origin.ts), spending their address's budgets
+// of actions like the API (features/abuse: over them the page asks for a proof of work, or to
+// wait without scripts), counted once when sent twice (resubmission.ts), and answered with a
+// redirect (so a reload does not post again) or with the page and its errors.
 
 /** The case page's path: its optional language prefix and the case. */
 type Params = { lang?: string; slug?: string };
@@ -63,7 +66,10 @@ const FORMS: FormName[] = ["sign", "solidarity", "letter"];
 
 export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: ActingDeps): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const gate = parent.actionGate;
+  if (!gate) throw new Error("The case page's forms need the app's actionGate");
   hourly(parent, "deleting old form fingerprints", () => purgeOldSubmissions(runtime.db.pool));
+  // The letter's PDF records nothing but costs the node: a limit of its own, per node.
   const limit =
     runtime.config.actionRateLimit > 0
       ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
@@ -78,8 +84,29 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
       if (!result.acting || !campaign || !locale)
         return deps.renderCase(request, reply, { state: result, status: 422 });
       const slug = request.params.slug ?? "";
+      const caseId = campaign.cases.get(slug);
+      const fields = textFields(request.body);
+      // An unknown case is refused by act() below, before anything is stored or spent.
+      const verdict =
+        caseId === undefined
+          ? ({ allowed: true } as const)
+          : await gate.check(request, {
+              caseId,
+              quantity: result.acting.quantity,
+              form: { solution: fields.altcha },
+            });
+      if (!verdict.allowed) {
+        const limit = {
+          retryAfter: verdict.retryAfter,
+          challenge: verdict.challenge ? JSON.stringify(verdict.challenge) : undefined,
+          refusedSolution: verdict.refusedSolution === true,
+        };
+        reply.header("retry-after", String(verdict.retryAfter));
+        return deps.renderCase(request, reply, { state: { ...result, limit }, status: 429 });
+      }
+      const origin = { address: clientAddress(request), emailDomain: emailDomain(result.acting.email) };
       // Which share link brought the visitor, if one did (never anything else: sharing/sources.ts).
-      const source = sourceOfPost(textFields(request.body).source, request.headers.referer, [
+      const source = sourceOfPost(fields.source, request.headers.referer, [
         request.headers.host,
         new URL(runtime.config.publicUrl).host,
       ]);
@@ -93,7 +120,7 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
           acting: result.acting,
           request,
         });
-        const signed = await act(runtime, campaign, slug, form, result.acting, locale, key, source);
+        const signed = await act(runtime, campaign, slug, form, result.acting, locale, key, origin, source);
         if (signed) {
           done = signDone(signed);
           withdraw = signed.status === "already" ? undefined : signed.withdrawToken;
@@ -171,9 +198,8 @@ export function actingRoutes(parent: FastifyInstance, runtime: Runtime, deps: Ac
         {
           ...formRoute(FORM_SCHEMAS[form], {
             params: ActParams,
-            response: formResponses(409, 422),
+            response: formResponses(409, 422, 429),
           }),
-          config: { rateLimit: limit },
         },
         post(form),
       );

@@ -45,14 +45,12 @@ export async function fillFromNetwork(
         // Spread over the last hours, so the selection crosses several rollup keys.
         occurredAt: new Date(now - (i % 180) * 60_000),
         idempotencyKey: null,
+        // Where it came from, written by the append statement as an online action's is.
+        address: `${f.prefix}.${1 + ((i + 1) % 254)}`,
+        emailDomain: f.domain ?? null,
       });
     }
     await appendEntries(db, origin, entries);
-    await db.query(
-      `INSERT INTO action_origins (action_id, address, email_domain)
-       SELECT id, ($2 || '.' || (1 + (ord % 254)))::inet, $3 FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, ord)`,
-      [entries.map((e) => e.id), f.prefix, f.domain ?? null],
-    );
     ids.push(...entries.map((e) => e.id));
   }
   return ids;

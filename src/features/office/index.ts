@@ -22,6 +22,7 @@ export {
   canInvalidate,
   canManageUsers,
   canModerate,
+  canReadActivity,
   canReadAudit,
   canReadOutbox,
   canReport,

@@ -8,6 +8,7 @@ import {
   canInvalidate,
   canManageUsers,
   canModerate,
+  canReadActivity,
   canReadAudit,
   canReadOutbox,
   canReport,
@@ -35,6 +36,7 @@ const MENU: [string, string, Capability][] = [
   ["/office/invalidations", "invalidations", canInvalidate],
   ["/office/audit", "audit", canReadAudit],
   ["/office/outbox", "outbox", canReadOutbox],
+  ["/office/activity", "activity", canReadActivity],
 ];
 
 /** Each language by its own name, so that anyone can find theirs whatever the page's language. */

@@ -152,6 +152,7 @@ export const rows: Row[] = [
   },
   { method: "GET", route: "/office/audit", url: () => "/office/audit", answers: adminOnly },
   { method: "GET", route: "/office/outbox", url: () => "/office/outbox", answers: adminOnly },
+  { method: "GET", route: "/office/activity", url: () => "/office/activity", answers: adminOnly },
   { method: "GET", route: "/office/export.csv", url: () => "/office/export.csv", answers: coordinators },
   { method: "GET", route: "/office/cases", url: () => "/office/cases", answers: adminOnly },
   { method: "GET", route: "/office/cases/new", url: () => "/office/cases/new", answers: adminOnly },

@@ -26,6 +26,8 @@ export const canManageUsers: Capability = named("managing accounts", isRole("adm
 export const canInvalidate: Capability = named("invalidating actions", isRole("admin"));
 export const canReadAudit: Capability = named("reading the audit log", isRole("admin"));
 export const canReadOutbox: Capability = named("reading the outbox", isRole("admin"));
+/** Who acted most, by client address, network and email domain: personal data, admins only. */
+export const canReadActivity: Capability = named("reading the activity", isRole("admin"));
 export const canEditCases: Capability = named("editing cases", isRole("admin"));
 export const canTranslate: Capability = named("translating cases", isRole("admin", "translator"));
 /** Coordinators review (approve) translations into their sections' languages; translators write them. */
@@ -58,6 +60,7 @@ const CAPABILITY_KEYS: Record<string, string> = {
   "invalidating actions": "invalidate",
   "reading the audit log": "readAudit",
   "reading the outbox": "readOutbox",
+  "reading the activity": "readActivity",
   "editing cases": "editCases",
   "translating cases": "translate",
   "reviewing translations": "review",

@@ -46,30 +46,9 @@ function trustFunction(setting: TrustProxy): TrustFunction | false {
   }
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-
 /** Whether the request names an earlier hop: X-Forwarded-For, or RFC 7239's Forwarded. */
 export function isForwarded(request: FastifyRequest): boolean {
   return request.headers["x-forwarded-for"] !== undefined || request.headers.forwarded !== undefined;
-}
-
-export type LoopbackVerdict = "local" | "not-local" | "undeclared-proxy";
-
-/**
- * Whether a request comes from this machine itself (the simulator, a test, the demo): a loopback
- * peer that names no earlier hop. A forwarded address is never "local", whatever it says — with a
- * wrong hop count `X-Forwarded-For: 127.0.0.1` could otherwise resolve to loopback. A loopback peer
- * that forwards while it is not a declared proxy is a proxy nobody told the node about: every
- * visitor behind it would share the loopback address.
- */
-export function loopbackVerdict(
-  request: FastifyRequest,
-  isTrustedProxy: (address: string) => boolean,
-): LoopbackVerdict {
-  const peer = request.socket.remoteAddress ?? "";
-  if (!LOOPBACK.has(peer)) return "not-local";
-  if (!isForwarded(request)) return LOOPBACK.has(request.ip) ? "local" : "not-local";
-  return isTrustedProxy(peer) ? "not-local" : "undeclared-proxy";
 }
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -95,7 +74,7 @@ export function trustProxyWarning(setting: TrustProxy, host: string): string | u
 }
 
 export const UNDECLARED_PROXY_WARNING =
-  "A request from a loopback address carried X-Forwarded-For or Forwarded, but TRUST_PROXY does not " +
-  "declare that address as a proxy: every visitor behind it shares one address and one rate limit, " +
-  "and none is exempt. Set TRUST_PROXY to the proxy's address (e.g. TRUST_PROXY=127.0.0.1) or its " +
-  "hop count (TRUST_PROXY=1). This is logged once.";
+  "A request from an address RATE_LIMIT_ALLOW exempts carried X-Forwarded-For or Forwarded, but " +
+  "TRUST_PROXY does not declare that address as a proxy: every visitor behind it shares one address " +
+  "and one budget, and none is exempt. Set TRUST_PROXY to the proxy's address (e.g. " +
+  "TRUST_PROXY=127.0.0.1) or its hop count (TRUST_PROXY=1). This is logged once.";

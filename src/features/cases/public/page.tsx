@@ -151,7 +151,13 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
     <Layout
       ctx={ctx}
       title={text.title}
-      scripts={["/assets/live.js", "/assets/forms.js", "/assets/share.js"]}
+      scripts={[
+        "/assets/live.js",
+        "/assets/forms.js",
+        "/assets/share.js",
+        // Only on the page answering a post over its limits (a page for that person only).
+        ...(data.acting.state?.limit?.challenge ? ["/assets/challenge.js"] : []),
+      ]}
     >
       <p>
         <a href={localHref(m.locale, "/")}>{m.t("case.back")}</a>

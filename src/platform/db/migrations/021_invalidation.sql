@@ -7,13 +7,8 @@
 -- Where an action came from: its client address and its supporter's email domain. Written by
 -- the append path once the abuse defence records them; created here if it is not there yet, so
 -- the invalidation's address, network and domain criteria have a table to read.
-CREATE TABLE IF NOT EXISTS action_origins (
-  action_id uuid PRIMARY KEY,
-  address inet NOT NULL,
-  email_domain text
-);
-CREATE INDEX IF NOT EXISTS action_origins_address ON action_origins USING gist (address inet_ops);
-CREATE INDEX IF NOT EXISTS action_origins_domain ON action_origins (email_domain) WHERE email_domain IS NOT NULL;
+-- Address, network and email-domain criteria read action_origins (migration 020: the client
+-- address and email domain the append statement records with each action).
 
 CREATE TABLE invalidation_jobs (
   id bigserial PRIMARY KEY,

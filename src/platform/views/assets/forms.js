@@ -15,11 +15,12 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   };
 
-  // What the form sends, but for its key.
+  // What the form sends, but for its key and a solved challenge (challenge.js): sent again with
+  // one, the post is still the same action.
   const filled = (form) => {
     const fields = new URLSearchParams();
     for (const [name, value] of new FormData(form)) {
-      if (name !== "key" && typeof value === "string") fields.append(name, value);
+      if (name !== "key" && name !== "altcha" && typeof value === "string") fields.append(name, value);
     }
     return fields.toString();
   };
