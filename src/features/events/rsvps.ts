@@ -1,29 +1,129 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { countRsvps, getEvent, hasRsvp, insertRsvp } from "./queries.js";
+import { personalEmail } from "../../platform/rules.js";
+import { countRsvps, getEvent, type PublicEvent, publicEvent } from "./queries.js";
 
-// The RSVP itself: one place per person, never more than the capacity.
+// The RSVP itself: one per person and event, confirmed by email before it takes a place, never
+// more places taken than the capacity.
+//
+// A post stores the RSVP pending, with the sha-256 of a random one-time token, and the token
+// goes out by email. A pending RSVP holds no place: a client that posts made-up addresses
+// fills nothing, because only someone who can read the mail can confirm. Following the link
+// confirms it while the event's row is locked, so two confirmations cannot both take the last
+// place. A pending RSVP expires after RSVP_CONFIRM_HOURS; the hourly clean-up deletes it.
 
-export type RsvpOutcome = "registered" | "already" | "full" | "past" | "not_found";
+export const RSVP_CONFIRM_HOURS = 24;
+
+export type RsvpRequest =
+  | { outcome: "pending"; token: string; event: PublicEvent }
+  | { outcome: "already" | "full" | "past" | "not_found" };
+
+export type RsvpConfirmation =
+  | "confirmed"
+  | "already"
+  | "full"
+  | "past"
+  | "expired"
+  | "invalid"
+  | "not_found";
+
+/** The link's secret: 32 random bytes, as it travels in a URL. */
+const newToken = () => randomBytes(32).toString("base64url");
+/** What is stored of a token: its hash, so a copy of the database confirms nothing. */
+export const tokenHash = (token: string) => createHash("sha256").update(token, "utf8").digest();
 
 /**
- * Registers a person for an event. The event row is locked while the RSVPs are counted, so two
- * people cannot both take the last place; the same email twice is one RSVP (the first name kept).
+ * Stores an RSVP as pending and returns the token to mail. The same person again (the same
+ * address, as one person: platform/rules.ts personalEmail) while pending gets a fresh link; once
+ * confirmed, nothing changes ("already"). Full and past are said before any mail is sent.
  */
-export async function registerRsvp(
+export async function requestRsvp(
   pool: pg.Pool,
   eventId: string,
   person: { name: string; email: string },
   now = new Date(),
-): Promise<RsvpOutcome> {
+): Promise<RsvpRequest> {
+  const event = await publicEvent(pool, eventId);
+  if (!event) return { outcome: "not_found" };
+  if (event.endsAt <= now) return { outcome: "past" };
+  const email = personalEmail(person.email);
+  if (event.capacity !== null && event.rsvps >= event.capacity) {
+    // Someone already on the list hears so, even when the list is full now.
+    const mine = await pool.query(
+      "SELECT 1 FROM event_rsvps WHERE event_id = $1 AND email = $2 AND confirmed_at IS NOT NULL",
+      [event.id, email],
+    );
+    return { outcome: (mine.rowCount ?? 0) > 0 ? "already" : "full" };
+  }
+  const token = newToken();
+  const stored = await pool.query(
+    `INSERT INTO event_rsvps (id, event_id, name, email, token_hash, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6::timestamptz + make_interval(hours => $7))
+     ON CONFLICT (event_id, email) DO UPDATE
+        SET name = EXCLUDED.name, token_hash = EXCLUDED.token_hash, expires_at = EXCLUDED.expires_at,
+            created_at = now()
+      WHERE event_rsvps.confirmed_at IS NULL
+     RETURNING id`,
+    [randomUUID(), event.id, person.name, email, tokenHash(token), now, RSVP_CONFIRM_HOURS],
+  );
+  if ((stored.rowCount ?? 0) === 0) return { outcome: "already" };
+  return { outcome: "pending", token, event };
+}
+
+interface PendingRow {
+  id: string;
+  confirmed_at: Date | null;
+  expires_at: Date | null;
+}
+
+async function findByToken(db: pg.Pool | pg.PoolClient, eventId: string, token: string, lock: boolean) {
+  const result = await db.query<PendingRow>(
+    `SELECT id, confirmed_at, expires_at FROM event_rsvps
+      WHERE event_id = $1 AND token_hash = $2${lock ? " FOR UPDATE" : ""}`,
+    [eventId, tokenHash(token)],
+  );
+  return result.rows[0];
+}
+
+/** What following a link would do, without doing it (the page with the confirm button). */
+export async function rsvpLinkState(
+  pool: pg.Pool,
+  eventId: string,
+  token: string,
+  now = new Date(),
+): Promise<"pending" | "already" | "expired" | "invalid"> {
+  const row = await findByToken(pool, eventId, token, false);
+  if (!row) return "invalid";
+  if (row.confirmed_at) return "already";
+  return row.expires_at && row.expires_at <= now ? "expired" : "pending";
+}
+
+/**
+ * Confirms the pending RSVP the token names, taking a place if one is free. The event row is
+ * locked while the confirmed RSVPs are counted (as the office's capacity change does), so
+ * concurrent confirmations take places one at a time and a full event refuses the rest.
+ */
+export async function confirmRsvp(
+  pool: pg.Pool,
+  eventId: string,
+  token: string,
+  now = new Date(),
+): Promise<RsvpConfirmation> {
   return withTransaction(pool, async (client) => {
     const event = await getEvent(client, eventId, true);
     if (!event?.public || event.cancelledAt) return "not_found";
-    if (await hasRsvp(client, eventId, person.email)) return "already";
+    const row = await findByToken(client, event.id, token, true);
+    if (!row) return "invalid";
+    if (row.confirmed_at) return "already";
+    if (row.expires_at && row.expires_at <= now) return "expired";
     if (event.endsAt <= now) return "past";
-    if (event.capacity !== null && (await countRsvps(client, eventId)) >= event.capacity) return "full";
-    await insertRsvp(client, { id: randomUUID(), eventId, ...person });
-    return "registered";
+    if (event.capacity !== null && (await countRsvps(client, event.id)) >= event.capacity) return "full";
+    // The token stays, so that following the link again says "you are on the list".
+    await client.query("UPDATE event_rsvps SET confirmed_at = $2, expires_at = NULL WHERE id = $1", [
+      row.id,
+      now,
+    ]);
+    return "confirmed";
   });
 }

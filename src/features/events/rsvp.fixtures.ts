@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import type { TestApp } from "../../../test/support/app.js";
+
+// What the RSVP tests share: the confirmation link as the email carries it, and pressing the
+// button of the page it opens, as a browser does from that page.
+
+export interface ConfirmLink {
+  /** The page's path, with its language: /en/events/<id>/confirm. */
+  path: string;
+  token: string;
+}
+
+/** The link in the newest mail to `email`. */
+export async function confirmLink(t: TestApp, email: string): Promise<ConfirmLink> {
+  const mail = await t.db.pool.query<{ body: string }>(
+    "SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
+    [email],
+  );
+  const body = mail.rows[0]?.body ?? "";
+  const found = /https?:\/\/[^/\s]+(\/[^\s?]+\/confirm)\?token=([\w-]+)/.exec(body);
+  assert.ok(found?.[1] && found[2], `a confirmation link was mailed to ${email}`);
+  return { path: found[1], token: found[2] };
+}
+
+export const pressConfirm = (t: TestApp, link: ConfirmLink, token = link.token) =>
+  t.app.inject({
+    method: "POST",
+    url: link.path,
+    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+    payload: new URLSearchParams({ token }).toString(),
+  });
