@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { personalEmail } from "../../platform/rules.js";
+import { newToken, hashToken as tokenHash } from "../office/index.js";
 import { countRsvps, getEvent, type PublicEvent, publicEvent } from "./queries.js";
 
 // The RSVP itself: one per person and event, confirmed by email before it takes a place, never
@@ -27,11 +28,6 @@ export type RsvpConfirmation =
   | "expired"
   | "invalid"
   | "not_found";
-
-/** The link's secret: 32 random bytes, as it travels in a URL. */
-const newToken = () => randomBytes(32).toString("base64url");
-/** What is stored of a token: its hash, so a copy of the database confirms nothing. */
-export const tokenHash = (token: string) => createHash("sha256").update(token, "utf8").digest();
 
 /**
  * Stores an RSVP as pending and returns the token to mail. The same person again (the same

@@ -3,7 +3,7 @@
 -- the link confirms it (confirmed_at) if a place is free; pending ones that expire are deleted.
 -- The RSVPs that existed before were places taken: they count as confirmed.
 ALTER TABLE event_rsvps ADD COLUMN confirmed_at timestamptz;
-ALTER TABLE event_rsvps ADD COLUMN token_hash bytea;
+ALTER TABLE event_rsvps ADD COLUMN token_hash text;
 ALTER TABLE event_rsvps ADD COLUMN expires_at timestamptz;
 UPDATE event_rsvps SET confirmed_at = created_at;
 ALTER TABLE event_rsvps ADD CONSTRAINT event_rsvps_pending
