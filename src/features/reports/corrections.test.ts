@@ -5,6 +5,7 @@ import { verifyCounters } from "../../core/ledger/verify.js";
 import {
   count,
   counterReaches,
+  csvFile,
   es,
   esOrganizer,
   formKey,
@@ -15,6 +16,7 @@ import {
   settledTotal,
   setUp,
   tearDown,
+  today,
 } from "./reports.fixtures.js";
 
 // Corrections ask for a report's new total and record the difference; the report's page shows
