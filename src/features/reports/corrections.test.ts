@@ -281,4 +281,14 @@ test("a report above 20 letters a place of its event asks 'are you sure?' first;
       .statusCode,
     303,
   );
+  // A CSV file's preview, its own "are you sure?" step, names the rows above 20 a place.
+  const csv = `case,country,date,quantity,event\ngao-zhisheng,ES,${today()},1200,${event}\ngao-zhisheng,ES,${today()},5000,${event}\n`;
+  const preview = await es.postMultipart("/office/reports/import", {}, csvFile(csv));
+  assert.equal(preview.statusCode, 200, preview.body);
+  assert.match(
+    preview.body,
+    /<h2>Are you sure\?<\/h2><p>1 row reports more than 20 letters for each place of its event/,
+  );
+  assert.match(preview.body, /<li>Line 3: 5,000 for the 60 places of “[^”]+”<\/li>/);
+  assert.doesNotMatch(preview.body, /Line 2: 1,200/);
 });
