@@ -58,7 +58,8 @@ import {
 } from "./views.js";
 
 // Offline reports in the back office: the list and the form (a report's page and corrections are
-// in corrections.tsx, CSV imports in imports.tsx). Every report lands in the ledger in the transaction that stores it (queries.ts).
+// in corrections.tsx, CSV imports in imports.tsx). Every report lands in the ledger in the
+// transaction that stores it (queries.ts).
 
 function errorsOf(problems: RowProblem[]): Errors {
   const errors: Errors = {};

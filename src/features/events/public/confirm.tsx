@@ -30,13 +30,13 @@ export async function mailConfirmation(
   await runtime.mailer.send({
     to: person.email,
     subject: m.t("events.mail.subject", { title: event.title }),
-    text: m.t("events.mail.body", {
-      name: person.name,
-      title: event.title,
-      when: whenOf(m, event),
-      link,
-      hours: RSVP_CONFIRM_HOURS,
-    }),
+    // Paragraphs of their own, so that a translator never handles line breaks (nor the link).
+    text: [
+      m.t("events.mail.hello", { name: person.name }),
+      m.t("events.mail.asked", { title: event.title, when: whenOf(m, event) }),
+      `${m.t("events.mail.open", { hours: RSVP_CONFIRM_HOURS })}\n${link}`,
+      m.t("events.mail.ignore"),
+    ].join("\n\n"),
   });
 }
 
