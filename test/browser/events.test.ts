@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
+import { confirmLink } from "../../src/features/events/rsvp.fixtures.js";
 import { listen, startTestApp, type TestApp } from "../support/app.js";
 import { assertAccessible, launchBrowser, withPage } from "../support/browser.js";
 import { makeEvent as makeTestEvent } from "../support/events.js";
@@ -79,7 +80,7 @@ for (const lang of ["en", "ar"]) {
 test("a full event's page has no violations", async () => {
   const full = await makeEvent({ title: "A small event", capacity: 1 });
   await t.db.pool.query(
-    "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Ana', 'ana@example.org')",
+    "INSERT INTO event_rsvps (id, event_id, name, email, confirmed_at) VALUES ($1, $2, 'Ana', 'ana@example.org', now())",
     [randomUUID(), full],
   );
   await withPage(browser, async (page) => {
@@ -89,7 +90,7 @@ test("a full event's page has no violations", async () => {
   });
 });
 
-test("an RSVP works with scripts switched off, and its thank-you state has no violations", () =>
+test("an RSVP and its confirmation from the email work with scripts switched off, and their pages have no violations", () =>
   withPage(
     browser,
     async (page) => {
@@ -103,19 +104,43 @@ test("an RSVP works with scripts switched off, and its thank-you state has no vi
       assert.equal(await page.locator(".done[role=status]").count(), 1);
       const rows = await opened(
         t.db,
-        "SELECT name_sealed FROM event_rsvps WHERE event_id = $1 AND email_key = $2",
+        "SELECT name_sealed, confirmed_at FROM event_rsvps WHERE event_id = $1 AND email_key = $2",
         [eventId, emailKey(t.db, "nadia@example.org")],
       );
       assert.deepEqual(
-        rows.map((r) => r.name),
-        ["Nadia"],
+        rows.map((r) => [r.name, r.confirmed_at]),
+        [["Nadia", null]],
       );
+      // The link in the email, then its button.
+      const link = await confirmLink(t, "nadia@example.org");
+      await page.goto(`${base}${link.path}?token=${link.token}`);
+      await Promise.all([page.waitForURL(/done=confirmed/), page.click("button[type=submit]")]);
+      assert.match((await page.locator(".done[role=status]").textContent()) ?? "", /You are on the list/);
+      const confirmed = await t.db.pool.query(
+        "SELECT count(*)::int AS n FROM event_rsvps WHERE event_id = $1 AND confirmed_at IS NOT NULL",
+        [eventId],
+      );
+      assert.equal(confirmed.rows[0].n, 1);
     },
     { javaScriptEnabled: false },
   ).then(() =>
-    // axe runs as a script, so the thank-you state is checked in a page that runs scripts.
+    // axe runs as a script, so the states are checked in a page that runs scripts.
     withPage(browser, async (page) => {
       await page.goto(`${base}/en/events/${eventId}?done=rsvp#rsvp`);
+      await assertAccessible(page, "check your email");
+      await page.goto(`${base}/en/events/${eventId}?done=confirmed#rsvp`);
       await assertAccessible(page, "thank you");
+      await t.db.pool.query(
+        `INSERT INTO event_rsvps (id, event_id, name, email, token_hash, expires_at)
+         VALUES ($1, $2, 'Omar', 'omar@example.org', $3, now() + interval '1 day')`,
+        [randomUUID(), eventId, createHash("sha256").update("browser-token").digest("hex")],
+      );
+      for (const lang of ["en", "ar"]) {
+        assert.equal(
+          (await page.goto(`${base}/${lang}/events/${eventId}/confirm?token=browser-token`))?.status(),
+          200,
+        );
+        await assertAccessible(page, `/${lang}/events/:id/confirm`);
+      }
     }),
   ));

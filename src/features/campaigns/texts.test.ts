@@ -141,7 +141,8 @@ test("late reports are taken within the edition's period and refused after it", 
     // A correction of the late report is a report too: refused once the period is over.
     const correction = await coordinator.post(`/office/reports/${within.key}/correct`, {
       key: randomUUID(),
-      quantity: "-2",
+      counted: "7",
+      total: "5",
       reason: "Counted twice",
     });
     assert.equal(correction.statusCode, 409, correction.body);

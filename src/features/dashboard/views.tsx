@@ -271,7 +271,8 @@ export function Dashboard(p: DashboardProps) {
                   <td>{ot(`office.action.${r.type}`)}</td>
                   <td>{m.country(r.country)}</td>
                   <td class="number">
-                    {m.number(r.quantity)}
+                    {/* What the report counts now, with its corrections. */}
+                    <a href={`/office/reports/${r.id}`}>{m.number(r.net)}</a>
                     {r.reason ? <span class="hint"> ({r.reason})</span> : null}
                   </td>
                   <td>{r.date}</td>

@@ -215,12 +215,16 @@ test("managers see RSVPs and reported letters; capacity cannot drop below the RS
     ["Ana", "ana@example.org"],
     ["Ben", "ben@example.org"],
   ])
-    await node.db.pool.query("INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, $3, $4)", [
-      randomUUID(),
-      id,
-      name,
-      email,
-    ]);
+    await node.db.pool.query(
+      "INSERT INTO event_rsvps (id, event_id, name, email, confirmed_at) VALUES ($1, $2, $3, $4, now())",
+      [randomUUID(), id, name, email],
+    );
+  // Someone who has not confirmed from the email takes no place and is not on the list.
+  await node.db.pool.query(
+    `INSERT INTO event_rsvps (id, event_id, name, email, token_hash, expires_at)
+     VALUES ($1, $2, 'Pending Person', 'pending@example.org', 'x', now() + interval '1 day')`,
+    [randomUUID(), id],
+  );
   const row = await eventRow(id);
   const caseId = node.runtime.catalog().campaigns.get("w4r-2012")?.cases.get("gao-zhisheng");
   await node.db.pool.query(
@@ -231,6 +235,7 @@ test("managers see RSVPs and reported letters; capacity cannot drop below the RS
   const page = await client.get(`/office/events/${id}`);
   assert.ok(page.body.includes("ana@example.org") && page.body.includes("Ben"));
   assert.match(page.body, /RSVPs: 2 of 5/);
+  assert.ok(!page.body.includes("pending@example.org"));
   assert.match(page.body, /<dt>Letters reported<\/dt><dd>120<\/dd>/);
   const list = await client.get("/office/events");
   assert.match(list.body, /<td class="number">2 \/ 5<\/td><td class="number">120<\/td>/);
@@ -278,7 +283,7 @@ test("RSVPs are deleted 30 days after their event ends, not before", async () =>
       hours: 3,
     });
     await node.db.pool.query(
-      "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Ana', 'ana@example.org')",
+      "INSERT INTO event_rsvps (id, event_id, name, email, confirmed_at) VALUES ($1, $2, 'Ana', 'ana@example.org', now())",
       [randomUUID(), id],
     );
     return id;

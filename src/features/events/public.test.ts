@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { type EventSpec, makeEvent as makeEventIn } from "../../../test/support/events.js";
 import { makeUser } from "../../../test/support/office.js";
 import { emailKey, opened } from "../../../test/support/personal.js";
+import { confirmLink, pressConfirm } from "./rsvp.fixtures.js";
 
 let t: TestApp;
 let organizerId: number;
@@ -51,6 +52,18 @@ const rsvpCount = async (id: string) =>
   Number(
     (await t.db.pool.query("SELECT count(*) AS n FROM event_rsvps WHERE event_id = $1", [id])).rows[0].n,
   );
+/** Places taken: confirmed RSVPs. */
+const placesTaken = async (id: string) =>
+  Number(
+    (
+      await t.db.pool.query(
+        "SELECT count(*) AS n FROM event_rsvps WHERE event_id = $1 AND confirmed_at IS NOT NULL",
+        [id],
+      )
+    ).rows[0].n,
+  );
+/** Follows the confirmation link mailed to `email` last, and presses its button. */
+const confirmFor = (email: string) => confirmLink(t, email).then((link) => pressConfirm(t, link));
 
 test("the list shows upcoming public events of the edition only, on a map and in a list", async () => {
   const shown = await makeEvent({ title: "Shown in Madrid" });
@@ -140,7 +153,7 @@ test("private, cancelled and unknown events are not found; past ones have no for
   assert.ok(!page.body.includes('id="rsvp-form"'));
 });
 
-test("an RSVP is stored and answered with a redirect to the thank-you state", async () => {
+test("an RSVP is stored pending, answered 'check your email', and takes its place from the email's link", async () => {
   const id = await makeEvent({ capacity: 10 });
   const page = await get(`/en/events/${id}`);
   assert.equal(
@@ -162,12 +175,12 @@ test("an RSVP is stored and answered with a redirect to the thank-you state", as
   assert.equal(response.headers.location, `/en/events/${id}?done=rsvp#rsvp`);
   const [row] = await opened(
     t.db,
-    "SELECT name_sealed, email_sealed, name AS clear FROM event_rsvps WHERE event_id = $1",
+    "SELECT name_sealed, email_sealed, name AS clear, confirmed_at FROM event_rsvps WHERE event_id = $1",
     [id],
   );
   assert.deepEqual(
-    { name: row?.name, email: row?.email, clear: row?.clear },
-    { name: "Ana", email: "ana@example.org", clear: null },
+    { name: row?.name, email: row?.email, clear: row?.clear, confirmed_at: row?.confirmed_at },
+    { name: "Ana", email: "ana@example.org", clear: null, confirmed_at: null },
   );
   const [consent] = await opened(
     t.db,
@@ -178,16 +191,27 @@ test("an RSVP is stored and answered with a redirect to the thank-you state", as
     { ...consent },
     { email_sealed: consent?.email_sealed, email: "ana@example.org", purpose: `rsvp:${id}`, source: "form" },
   );
-  const thanks = await get(`/en/events/${id}?done=rsvp`);
+  const sent = await get(`/en/events/${id}?done=rsvp`);
+  assert.match(sent.body, /<p class="done" role="status">Almost there! We have sent you an email/);
+  assert.ok(!sent.body.includes('id="rsvp-form"'));
+  assert.ok((await get(`/en/events/${id}`)).body.includes("10 places left"), "pending holds no place");
+
+  const confirmed = await confirmFor("ana@example.org");
+  assert.equal(confirmed.statusCode, 303);
+  assert.equal(confirmed.headers.location, `/en/events/${id}?done=confirmed#rsvp`);
+  assert.equal(await placesTaken(id), 1);
+  const thanks = await get(`/en/events/${id}?done=confirmed`);
   assert.match(thanks.body, /<p class="done" role="status">Thank you! You are on the list/);
-  assert.ok(!thanks.body.includes('id="rsvp-form"'));
+  assert.ok((await get(`/en/events/${id}`)).body.includes("9 places left"), "a confirmed RSVP takes a place");
 });
 
-test("capacity 2: the third person gets the 'full' page, and nothing is stored for them", async () => {
+test("capacity 2: once two have confirmed, the third person gets the 'full' page, and nothing is stored for them", async () => {
   const id = await makeEvent({ capacity: 2 });
   const post = await visitor(`/en/events/${id}`);
   assert.equal((await post(rsvp("a1"))).statusCode, 303);
   assert.equal((await post(rsvp("a2"))).statusCode, 303);
+  assert.equal((await confirmFor(rsvp("a1").email)).statusCode, 303);
+  assert.equal((await confirmFor(rsvp("a2").email)).statusCode, 303);
   const third = await post(rsvp("a3"));
   assert.equal(third.statusCode, 409);
   assert.match(third.body, /This event is full\. Thank you for your interest!/);
@@ -199,19 +223,25 @@ test("capacity 2: the third person gets the 'full' page, and nothing is stored f
   assert.match(list, new RegExp(`${id}">[^<]+</a></h3>.*?<strong>Full</strong>`, "s"));
 });
 
-test("RSVPs racing for the last places: the capacity holds", async () => {
+test("confirmations racing for the last places: the capacity holds", async () => {
   const id = await makeEvent({ capacity: 2 });
   const post = await visitor(`/en/events/${id}`);
-  const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => post(rsvp(`race-${n}`))));
+  const people = [1, 2, 3, 4, 5, 6].map((n) => rsvp(`race-${n}`));
+  for (const answer of await Promise.all(people.map((p) => post(p)))) assert.equal(answer.statusCode, 303);
+  assert.equal(await placesTaken(id), 0, "six pending RSVPs take no place");
+  const links = await Promise.all(people.map((p) => confirmLink(t, p.email)));
+  const answers = await Promise.all(links.map((link) => pressConfirm(t, link)));
   const statuses = answers.map((a) => a.statusCode).sort();
   assert.deepEqual(statuses, [303, 303, 409, 409, 409, 409]);
-  assert.equal(await rsvpCount(id), 2);
+  assert.equal(await placesTaken(id), 2);
+  assert.match(answers.find((a) => a.statusCode === 409)?.body ?? "", /This event is full/);
 });
 
 test("the same email twice is counted once, and answered as a success", async () => {
   const id = await makeEvent({ capacity: 1 });
   const post = await visitor(`/en/events/${id}`);
   assert.equal((await post({ name: "Ben", email: "ben@example.org", consent: "yes" })).statusCode, 303);
+  assert.equal((await confirmFor("ben@example.org")).statusCode, 303);
   const again = await post({ name: "Benjamin", email: " BEN@example.org ", consent: "yes" });
   assert.equal(again.statusCode, 303, "already on the list: success, even though the event is now full");
   assert.equal(await rsvpCount(id), 1);

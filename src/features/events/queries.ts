@@ -100,7 +100,7 @@ export async function listEvents(
 ): Promise<EventSummary[]> {
   const result = await db.query<SummaryDbRow>(
     `SELECT ${COLUMNS.replace(/(\w+)/g, "e.$1")},
-            (SELECT count(*) FROM event_rsvps r WHERE r.event_id = e.id)::int AS rsvps,
+            (SELECT count(*) FROM event_rsvps r WHERE r.event_id = e.id AND r.confirmed_at IS NOT NULL)::int AS rsvps,
             (SELECT COALESCE(sum(quantity), 0) FROM reports p WHERE p.event_id = e.id)::int AS letters
        FROM events e
       WHERE e.campaign_id = $1 AND ($2 OR e.organizer_id = $3 OR e.country = ANY($4::text[]))
@@ -156,14 +156,16 @@ export async function cancelEvent(client: Db, id: string): Promise<Date | undefi
   return result.rows[0]?.cancelled_at;
 }
 
+/** The places taken: confirmed RSVPs only (a pending one holds no place, see rsvps.ts). */
 export async function countRsvps(db: Db, eventId: string): Promise<number> {
-  const result = await db.query<CountRow>("SELECT count(*)::int AS n FROM event_rsvps WHERE event_id = $1", [
-    eventId,
-  ]);
+  const result = await db.query<CountRow>(
+    "SELECT count(*)::int AS n FROM event_rsvps WHERE event_id = $1 AND confirmed_at IS NOT NULL",
+    [eventId],
+  );
   return result.rows[0]?.n ?? 0;
 }
 
-/** Letters reported for an event, in every report that names it. */
+/** Letters reported for an event, net: every report that names it, with its corrections. */
 export async function lettersOf(db: Db, eventId: string): Promise<number> {
   const result = await db.query<CountRow>(
     "SELECT COALESCE(sum(quantity), 0)::int AS n FROM reports WHERE event_id = $1",
@@ -178,11 +180,11 @@ export interface Rsvp {
   createdAt: Date;
 }
 
-/** The people coming, opened for the event's organizers (the only ones who see them). */
+/** The people coming (confirmed RSVPs, since they confirmed), opened for the event's organizers. */
 export async function rsvpsOf(db: Db, privacy: Privacy, eventId: string): Promise<Rsvp[]> {
   const result = await db.query<RsvpDbRow>(
-    `SELECT name, email, name_sealed, email_sealed, created_at FROM event_rsvps
-      WHERE event_id = $1 ORDER BY created_at, id`,
+    `SELECT name, email, name_sealed, email_sealed, confirmed_at AS created_at FROM event_rsvps
+      WHERE event_id = $1 AND confirmed_at IS NOT NULL ORDER BY confirmed_at, id`,
     [eventId],
   );
   return result.rows.map((row) => ({
@@ -192,26 +194,33 @@ export async function rsvpsOf(db: Db, privacy: Privacy, eventId: string): Promis
   }));
 }
 
-/** Keeps the promise the RSVP form makes: names and emails go 30 days after the event ends. */
+/**
+ * Keeps the promise the RSVP form makes: names and emails go 30 days after the event ends, and
+ * those of RSVPs never confirmed as soon as their link expires.
+ */
 export async function purgeOldRsvps(db: Db, now = new Date()): Promise<number> {
-  const result = await db.query(
+  const old = await db.query(
     `DELETE FROM event_rsvps r USING events e
       WHERE r.event_id = e.id AND e.ends_at < $1::timestamptz - make_interval(days => $2)`,
     [now, RSVP_RETENTION_DAYS],
   );
-  return result.rowCount ?? 0;
+  const expired = await db.query(
+    "DELETE FROM event_rsvps WHERE confirmed_at IS NULL AND expires_at <= $1::timestamptz",
+    [now],
+  );
+  return (old.rowCount ?? 0) + (expired.rowCount ?? 0);
 }
 
 // --- The public site ------------------------------------------------------------------------
 
 export interface PublicEvent extends EventRow {
-  /** RSVPs so far, to say "full" before anyone fills in the form. */
+  /** Places taken (confirmed RSVPs), to say "full" before anyone fills in the form. */
   rsvps: number;
 }
 
 const visible = "e.public AND e.cancelled_at IS NULL";
 const counted = `${COLUMNS.replace(/(\w+)/g, "e.$1")},
-  (SELECT count(*) FROM event_rsvps r WHERE r.event_id = e.id)::int AS rsvps`;
+  (SELECT count(*) FROM event_rsvps r WHERE r.event_id = e.id AND r.confirmed_at IS NOT NULL)::int AS rsvps`;
 const publicOf = (row: CountedDbRow): PublicEvent => ({ ...eventFromRow(row), rsvps: row.rsvps });
 
 /** Public events of an edition that have not ended yet, soonest first; one country or all. */
@@ -246,35 +255,4 @@ export async function publicEvent(db: Db, id: string): Promise<PublicEvent | und
     [id],
   );
   return result.rows[0] ? publicOf(result.rows[0]) : undefined;
-}
-
-/**
- * Whether this person has already said they are coming: by the keyed hash of their address, or
- * by the address itself in a row from before encryption that the encryption pass has not reached.
- */
-export async function hasRsvp(db: Db, privacy: Privacy, eventId: string, email: string): Promise<boolean> {
-  const result = await db.query(
-    "SELECT 1 FROM event_rsvps WHERE event_id = $1 AND (email_key = $2 OR (email_key IS NULL AND email = $3))",
-    [eventId, privacy.emailKey(email), email],
-  );
-  return (result.rowCount ?? 0) > 0;
-}
-
-export async function insertRsvp(
-  db: Db,
-  privacy: Privacy,
-  o: { id: string; eventId: string; name: string; email: string },
-): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO event_rsvps (id, event_id, email_key, name_sealed, email_sealed) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (event_id, email_key) DO NOTHING`,
-    [
-      o.id,
-      o.eventId,
-      privacy.emailKey(o.email),
-      privacy.seal(o.name, "name"),
-      privacy.seal(o.email, "email"),
-    ],
-  );
-  return (result.rowCount ?? 0) > 0;
 }

@@ -405,6 +405,12 @@ export const rows: Row[] = [
   },
   {
     method: "GET",
+    route: "/office/reports/:id",
+    url: (f) => `/office/reports/${f.reportA}`,
+    answers: ownEvent,
+  },
+  {
+    method: "GET",
     route: "/office/reports/:id/correct",
     url: (f) => `/office/reports/${f.reportA}/correct`,
     answers: ownEvent,
@@ -413,7 +419,7 @@ export const rows: Row[] = [
     method: "POST",
     route: "/office/reports/:id/correct",
     url: (f) => `/office/reports/${f.reportA}/correct`,
-    form: () => ({ quantity: "0" }),
+    form: () => ({ total: "x" }),
     answers: ownEvent,
   },
   { method: "GET", route: "/office/reports/import", url: () => "/office/reports/import", answers: runners },

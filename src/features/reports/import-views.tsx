@@ -1,7 +1,7 @@
 import type { CampaignInfo } from "../../core/catalog/catalog.js";
 import { CsrfField, Field, Notice, ot } from "../office/index.js";
 import { type CsvRow, MAX_ROWS } from "./csv.js";
-import { type CheckedReport, REPORT_COLUMNS, type RowProblem } from "./reports.js";
+import { type CheckedReport, PLAUSIBLE_PER_PLACE, REPORT_COLUMNS, type RowProblem } from "./reports.js";
 import { fmt, HERE } from "./views.js";
 
 // The pages of a CSV import: the upload form, and the preview of every row that comes before
@@ -18,6 +18,8 @@ export interface CheckedFile {
   quantity: number;
   /** Case slug → letters in the valid rows. */
   byCase: Map<string, number>;
+  /** Valid rows above 20 letters a place of their event: asked about before the import. */
+  unusual: { line: number; quantity: number; capacity: number; event: string }[];
 }
 
 export function ImportForm(p: { csrf: string; error?: string }) {
@@ -77,6 +79,29 @@ export function ImportPreview(p: {
           })}
         </Notice>
       )}
+      {file.bad === 0 && file.unusual.length > 0 ? (
+        <div class="are-you-sure" role="alert" id="are-you-sure">
+          <h2>{ot("office.reports.sure.title")}</h2>
+          <p>
+            {ot("office.reports.import.unusual", {
+              count: file.unusual.length,
+              perPlace: PLAUSIBLE_PER_PLACE,
+            })}
+          </p>
+          <ul>
+            {file.unusual.map((u) => (
+              <li>
+                {ot("office.reports.import.unusualRow", {
+                  line: u.line,
+                  quantity: fmt(u.quantity),
+                  capacity: fmt(u.capacity),
+                  title: u.event,
+                })}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {p.importId ? (
         <form method="post" action={`${HERE}/import/confirm`}>
           <CsrfField token={p.csrf} />

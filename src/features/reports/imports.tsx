@@ -14,7 +14,13 @@ import { actorOf, audit, canReport, currentUser, guard, notFound, ot } from "../
 import { type CsvRow, readReportCsv, templateCsv } from "./csv.js";
 import { type CheckedFile, ImportForm, ImportPreview } from "./import-views.js";
 import { confirmImport, loadEvents, lockImport, recordReports, savePendingImport } from "./queries.js";
-import { type CheckedReport, campaignDays, campaignToReport, checkReport } from "./reports.js";
+import {
+  type CheckedReport,
+  campaignDays,
+  campaignToReport,
+  checkReport,
+  needsConfirmation,
+} from "./reports.js";
 import { CsvResponse, ImportConfirm, ImportUpload } from "./schemas.js";
 import { HERE, sendReportsPage } from "./views.js";
 
@@ -44,7 +50,7 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
       rows.map((r) => r.input.event),
     );
     const ctx = { campaign, user, sectionOf, events, now: new Date() };
-    const file: CheckedFile = { rows: [], bad: 0, quantity: 0, byCase: new Map() };
+    const file: CheckedFile = { rows: [], bad: 0, quantity: 0, byCase: new Map(), unusual: [] };
     for (const row of rows) {
       const { report, problems } = checkReport(row.input, ctx);
       if (row.extraCells > 0) {
@@ -58,6 +64,16 @@ export function importRoutes(app: FastifyInstance, runtime: Runtime): void {
       file.rows.push({ ...row, report: ok ? report : undefined, problems });
       if (!ok) file.bad++;
       else {
+        // The preview is the file's "are you sure?": rows far above their event's places are named.
+        const event = report.eventId ? events.get(report.eventId) : undefined;
+        if (event && needsConfirmation(report.quantity, event)) {
+          file.unusual.push({
+            line: row.line,
+            quantity: report.quantity,
+            capacity: event.capacity ?? 0,
+            event: event.title,
+          });
+        }
         file.quantity += report.quantity;
         file.byCase.set(report.caseSlug, (file.byCase.get(report.caseSlug) ?? 0) + report.quantity);
       }

@@ -25,10 +25,11 @@ interface EventDbRow {
   country: string;
   starts_at: Date;
   time_zone: string;
+  capacity: number | null;
   cancelled_at: Date | null;
 }
 
-const EVENT_COLUMNS = `id, campaign_id, organizer_id, title, country, starts_at, time_zone, cancelled_at`;
+const EVENT_COLUMNS = `id, campaign_id, organizer_id, title, country, starts_at, time_zone, capacity, cancelled_at`;
 
 function eventOf(row: EventDbRow): ReportEvent {
   return {
@@ -40,6 +41,7 @@ function eventOf(row: EventDbRow): ReportEvent {
     country: row.country.trim(),
     startsAt: row.starts_at,
     timeZone: row.time_zone,
+    capacity: row.capacity,
     cancelled: row.cancelled_at !== null,
   };
 }
@@ -177,6 +179,10 @@ export interface ReportRow {
   reporterEmail: string;
   late: boolean;
   createdAt: Date;
+  /** What the report counts with all its corrections (a correction's own row: the same as its original's). */
+  net: number;
+  /** How many corrections the report has had. */
+  corrections: number;
 }
 
 interface ReportDbRow {
@@ -198,13 +204,20 @@ interface ReportDbRow {
   email: string;
   late: boolean;
   created_at: Date;
+  net: number;
+  corrections: number;
 }
 
+// A report's net total and corrections are its own row and those that correct it (indexed:
+// reports_corrects), so every list shows what a report counts now, never what was typed first.
 const REPORT_SELECT = `
   SELECT r.id, r.campaign_id, r.case_id, c.slug AS case_slug, r.type, r.country, r.quantity,
          to_char(r.occurred_on, 'YYYY-MM-DD') AS date, r.event_id, e.title AS event_title, r.reason,
          r.corrects, r.import_id, r.reported_by, coalesce(nullif(u.name, ''), u.email) AS reporter, u.email,
-         r.late, r.created_at
+         r.late, r.created_at,
+         (SELECT sum(x.quantity) FROM reports x
+           WHERE x.id = coalesce(r.corrects, r.id) OR x.corrects = coalesce(r.corrects, r.id))::int AS net,
+         (SELECT count(*) FROM reports x WHERE x.corrects = coalesce(r.corrects, r.id))::int AS corrections
     FROM reports r
     JOIN cases c ON c.id = r.case_id
     JOIN users u ON u.id = r.reported_by
@@ -230,6 +243,8 @@ function reportOf(row: ReportDbRow): ReportRow {
     reporterEmail: row.email,
     late: row.late,
     createdAt: row.created_at,
+    net: row.net,
+    corrections: row.corrections,
   };
 }
 
@@ -248,7 +263,8 @@ export const REPORT_PAGE = 100;
  * The newest reports a person may see (their own, and for coordinators those of their
  * countries; admins all), a page at a time, older than the report `before` when given, of one
  * edition when `campaignId` is given. The visibility is in the query, so that a page holds the
- * newest reports the person sees.
+ * newest reports the person sees. Corrections are not rows of their own here: each report
+ * carries its net total, and its page (reportHistory) its corrections.
  */
 export async function listReports(
   db: Db,
@@ -265,11 +281,21 @@ export async function listReports(
         : [];
   const result = await db.query<ReportDbRow>(
     `${REPORT_SELECT}
-      WHERE ($1::bpchar[] IS NULL OR r.reported_by = $2 OR r.country = ANY($1::bpchar[]))
+      WHERE r.corrects IS NULL
+        AND ($1::bpchar[] IS NULL OR r.reported_by = $2 OR r.country = ANY($1::bpchar[]))
         AND ($3::uuid IS NULL OR (r.created_at, r.id) < (SELECT created_at, id FROM reports WHERE id = $3))
         AND ($4::int IS NULL OR r.campaign_id = $4)
       ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit}`,
     [countries, user.id, before && isUuid(before) ? before : null, campaignId],
+  );
+  return result.rows.map(reportOf);
+}
+
+/** A report and its corrections, oldest first: the report's page shows them all. */
+export async function reportHistory(db: Db, id: string): Promise<ReportRow[]> {
+  const result = await db.query<ReportDbRow>(
+    `${REPORT_SELECT} WHERE r.id = $1 OR r.corrects = $1 ORDER BY (r.corrects IS NOT NULL), r.created_at, r.id`,
+    [id],
   );
   return result.rows.map(reportOf);
 }

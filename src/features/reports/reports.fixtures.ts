@@ -52,8 +52,14 @@ export async function settledTotal(): Promise<number> {
 }
 
 /** An event of `organizer` that ended an hour ago, so its letters can be reported. */
-export const makeEvent = (organizer: UserRow, country: string, campaignId = campaign.id): Promise<string> =>
+export const makeEvent = (
+  organizer: UserRow,
+  country: string,
+  campaignId = campaign.id,
+  capacity: number | null = null,
+): Promise<string> =>
   makeTestEvent(node, {
+    capacity,
     organizerId: organizer.id,
     campaignId,
     country,

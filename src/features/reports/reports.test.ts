@@ -25,7 +25,7 @@ import {
   today,
 } from "./reports.fixtures.js";
 
-// Offline reports over HTTP: the form and corrections, each checked in the database, the ledger
+// Offline reports over HTTP: the form (corrections: corrections.test.ts), each checked in the database, the ledger
 // and this node's live counter.
 
 before(setUp);
@@ -90,6 +90,11 @@ test("a form report of 120 letters lands in reports and the ledger, and raises t
   assert.equal(list.statusCode, 200);
   assert.match(list.body, /Recorded: 120 letters/);
   assert.match(list.body, new RegExp(`/office/reports/${key}/correct`));
+  assert.match(
+    list.body,
+    new RegExp(`<a href="/office/reports/${key}">120</a>`),
+    "its net total, linked to its page",
+  );
 
   // Another organizer does not see it.
   assert.doesNotMatch((await fr.get("/office/reports")).body, new RegExp(key));
@@ -187,69 +192,6 @@ test("a forged CSRF token is refused, for the form and for an upload", async () 
   );
   assert.equal(upload.statusCode, 403);
   assert.equal(await count("SELECT count(*) AS n FROM reports"), before);
-});
-
-test("a correction is a new report with a reason; none may bring a report below zero", async () => {
-  const key = await formKey(es);
-  assert.equal((await es.post("/office/reports/new", report(key, { quantity: "100" }))).statusCode, 303);
-  const before = await settledTotal();
-  const url = `/office/reports/${key}/correct`;
-  const correction = await formKey(es, url);
-
-  const noReason = await es.post(url, { key: correction, quantity: "-20", reason: "" });
-  assert.equal(noReason.statusCode, 422);
-  assert.match(noReason.body, /Give the reason/);
-  const zero = await es.post(url, { key: correction, quantity: "0", reason: "nothing" });
-  assert.equal(zero.statusCode, 422);
-  const belowZero = await es.post(url, { key: correction, quantity: "-101", reason: "too many" });
-  assert.equal(belowZero.statusCode, 422);
-  assert.match(belowZero.body, /below zero/);
-  assert.equal(await count("SELECT count(*) AS n FROM reports WHERE corrects = $1", [key]), 0);
-
-  const done = await es.post(url, { key: correction, quantity: "-20", reason: "Counted one box twice" });
-  assert.equal(done.statusCode, 303, done.body);
-  const again = await es.post(url, { key: correction, quantity: "-20", reason: "Counted one box twice" });
-  assert.equal(again.statusCode, 303, "the same correction form sent twice counts once");
-  const rows = await node.db.pool.query(
-    "SELECT quantity, reason, corrects FROM reports WHERE corrects = $1",
-    [key],
-  );
-  assert.deepEqual(rows.rows, [{ quantity: -20, reason: "Counted one box twice", corrects: key }]);
-  const action = await node.db.pool.query("SELECT quantity, reason FROM actions WHERE idempotency_key = $1", [
-    `report:${correction}`,
-  ]);
-  assert.deepEqual(action.rows, [{ quantity: -20, reason: "Counted one box twice" }]);
-  // The counter falls by exactly 20: wait for the next report's 1 to arrive after it.
-  assert.equal(
-    (await es.post("/office/reports/new", report(await formKey(es), { quantity: "1" }))).statusCode,
-    303,
-  );
-  await counterReaches(before - 20 + 1);
-
-  // 80 are left; correcting the correction corrects the original.
-  const second = await formKey(es, `/office/reports/${correction}/correct`);
-  const tooMuch = await es.post(`/office/reports/${correction}/correct`, {
-    key: second,
-    quantity: "-81",
-    reason: "x",
-  });
-  assert.equal(tooMuch.statusCode, 422);
-  const all = await es.post(`/office/reports/${correction}/correct`, {
-    key: second,
-    quantity: "-80",
-    reason: "Wrong case",
-  });
-  assert.equal(all.statusCode, 303);
-  assert.equal(
-    await count("SELECT sum(quantity) AS n FROM reports WHERE id = $1 OR corrects = $1", [key]),
-    0,
-  );
-
-  const list = await es.get("/office/reports");
-  assert.match(list.body, /Correction: Counted one box twice/);
-  assert.equal((await fr.post(url, { key: randomUUID(), quantity: "5", reason: "mine" })).statusCode, 404);
-  assert.equal((await es.get(`/office/reports/${randomUUID()}/correct`)).statusCode, 404);
-  assert.equal((await es.get("/office/reports/nonsense/correct")).statusCode, 404);
 });
 
 test("reports after the campaign's end are accepted and shown as late", async () => {

@@ -36,6 +36,8 @@ export interface ReportEvent {
   country: string;
   startsAt: Date;
   timeZone: string;
+  /** Places at the event, when it has a limit: how many letters are plausible. */
+  capacity: number | null;
   cancelled: boolean;
 }
 
@@ -222,6 +224,18 @@ export function checkReport(
       occurredAt: occurredAtOf(date, campaign, ctx.now),
     },
   };
+}
+
+/**
+ * Above this many letters per place of the event's capacity, a report (or a correction's new
+ * total) asks "are you sure?" first: 2,000 letters from a 60-place event is more likely a typo
+ * than a record.
+ */
+export const PLAUSIBLE_PER_PLACE = 20;
+
+/** Whether `quantity` for `event` needs a second "yes": an event with a capacity, and above 20 a place. */
+export function needsConfirmation(quantity: number, event: ReportEvent | undefined | null): boolean {
+  return event?.capacity != null && quantity > PLAUSIBLE_PER_PLACE * event.capacity;
 }
 
 /** The day of an event as its organizer sees it, to prefill a report. */

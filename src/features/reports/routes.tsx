@@ -2,11 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import countries from "i18n-iso-countries";
-import type pg from "pg";
 import { countriesOfSections } from "../../core/catalog/catalog.js";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
-import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
+import { formErrors, formRoute } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { single } from "../../platform/http/query.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
@@ -22,6 +21,7 @@ import {
   officeMessages,
   ot,
 } from "../office/index.js";
+import { correctionRoutes } from "./corrections.js";
 import { importRoutes } from "./imports.js";
 import { seesReport } from "./policy.js";
 import {
@@ -31,11 +31,7 @@ import {
   getReport,
   listReports,
   loadEvents,
-  netQuantity,
-  occurredAtOfReport,
-  type ReportRow,
   recordReports,
-  reporterOf,
 } from "./queries.js";
 import {
   type CheckedReport,
@@ -43,35 +39,27 @@ import {
   campaignToReport,
   checkReport,
   eventDay,
-  occurredAtOf,
+  needsConfirmation,
   REPORT_COLUMNS,
   type ReportEvent,
   type ReportInput,
   type RowProblem,
 } from "./reports.js";
+import { FORM_INCOMPLETE, ListQuery, NewQuery, ReportForm as ReportBody } from "./schemas.js";
 import {
-  CorrectionForm as CorrectionBody,
-  changeError,
-  FORM_INCOMPLETE,
-  ListQuery,
-  NewQuery,
-  ReportForm as ReportBody,
-  ReportParams,
-} from "./schemas.js";
-import {
-  CorrectionForm,
-  type CorrectionState,
   countryName,
   fmt,
   HERE,
   ReportForm,
   ReportList,
+  type SureQuestion,
   sendReportsPage,
   typeLabel,
 } from "./views.js";
 
-// Offline reports in the back office: the list, the form and corrections (CSV imports are in
-// imports.ts). Every report lands in the ledger in the transaction that stores it (queries.ts).
+// Offline reports in the back office: the list and the form (a report's page and corrections are
+// in corrections.tsx, CSV imports in imports.tsx). Every report lands in the ledger in the
+// transaction that stores it (queries.ts).
 
 function errorsOf(problems: RowProblem[]): Errors {
   const errors: Errors = {};
@@ -154,7 +142,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
   async function reportForm(
     reply: FastifyReply,
     user: OfficeUser,
-    state: { key: string; input: ReportInput; errors?: Errors },
+    state: { key: string; input: ReportInput; errors?: Errors; sure?: SureQuestion },
     status = 200,
   ) {
     const catalog = runtime.catalog();
@@ -187,6 +175,7 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
         cases={cases.map(([slug, id]): [string, string] => [slug, titles.get(id) ?? slug])}
         countries={countryOptions}
         events={events}
+        sure={state.sure}
       />,
       status,
     );
@@ -251,6 +240,12 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
       const forbidden = problems.find((p) => p.kind === "forbidden");
       if (forbidden) throw new Problem(403, "forbidden", forbidden.message);
       if (!report) return reportForm(reply, user, { key, input, errors: errorsOf(problems) }, 422);
+      // Far more letters than the event has places: asked once more, answered by the same number.
+      const event = report.eventId ? events.get(report.eventId) : undefined;
+      if (event && needsConfirmation(report.quantity, event) && body.sure !== String(report.quantity)) {
+        const sure = { quantity: report.quantity, capacity: event.capacity ?? 0, event: event.title };
+        return reportForm(reply, user, { key, input, sure }, 422);
+      }
 
       const repeated = await withTransaction(pool, async (client) => {
         const { ids, late } = await recordReports(client, campaign, user, sectionOf, [
@@ -268,129 +263,6 @@ export function reportRoutes(server: FastifyInstance, runtime: Runtime): void {
     },
   );
 
-  // ——— Corrections ———
-
-  /** The report to correct (the original when a correction is named), if this person sees it. */
-  async function reportToCorrect(user: OfficeUser, id: string, client?: pg.PoolClient): Promise<ReportRow> {
-    const db = client ?? pool;
-    const named = await getReport(db, id);
-    if (!named || !seesReport(user, named, sectionOf)) throw notFound("office.problem.notFound.report");
-    // Within a transaction the original is locked, so its corrections are summed one at a time.
-    const original =
-      named.corrects || client
-        ? await getReport(db, named.corrects ?? named.id, client !== undefined)
-        : named;
-    if (!original || !seesReport(user, original, sectionOf)) throw notFound("office.problem.notFound.report");
-    return original;
-  }
-
-  async function correctionForm(
-    reply: FastifyReply,
-    user: OfficeUser,
-    original: ReportRow,
-    state: CorrectionState,
-    status = 200,
-  ) {
-    const net = await netQuantity(pool, original.id);
-    const titles = await caseTitles(pool, [original.caseId]);
-    return sendReportsPage(
-      reply,
-      user,
-      ot("office.reports.correctTitle"),
-      <CorrectionForm
-        csrf={reply.generateCsrf()}
-        original={original}
-        title={titles.get(original.caseId) ?? original.caseSlug}
-        net={net}
-        state={state}
-      />,
-      status,
-    );
-  }
-
-  app.get(
-    `${HERE}/:id/correct`,
-    { ...guarded, schema: { params: ReportParams, response: pageResponses(404) } },
-    async (request, reply) => {
-      const user = currentUser(request);
-      const original = await reportToCorrect(user, request.params.id);
-      return correctionForm(reply, user, original, { key: randomUUID(), quantity: "", reason: "" });
-    },
-  );
-
-  const correctionPost = formRoute(CorrectionBody);
-  app.post(
-    `${HERE}/:id/correct`,
-    {
-      ...correctionPost,
-      ...posted,
-      schema: { ...correctionPost.schema, params: ReportParams, response: formResponses(400, 404, 409, 422) },
-    },
-    async (request, reply) => {
-      const user = currentUser(request);
-      const { id } = request.params;
-      const original = await reportToCorrect(user, id);
-      const errors = formErrors(request);
-      if (errors.key) throw formIncomplete();
-      const values = formValues(request);
-      const key = (values.key ?? "").toLowerCase();
-      const quantityText = (values.quantity ?? "").replace(/^−/, "-");
-      const reason = values.reason ?? "";
-      const delta = Number(quantityText);
-      if (!errors.quantity) {
-        const error = changeError(delta);
-        if (error) errors.quantity = error;
-      }
-      const again = () =>
-        correctionForm(reply, user, original, { key, quantity: quantityText, reason, errors }, 422);
-      if (Object.keys(errors).length > 0) return again();
-
-      const outcome = await withTransaction(pool, async (client) => {
-        const locked = await reportToCorrect(user, id, client);
-        const reporter = await reporterOf(client, key);
-        if (reporter !== undefined) return reporter === user.id ? "repeated" : "used";
-        const net = await netQuantity(client, locked.id);
-        if (net + delta < 0) return { net };
-        const campaign = runtime.catalog().campaignsById.get(locked.campaignId);
-        if (!campaign) throw new Problem(409, "no_campaign", ot("office.reports.error.campaignGone"));
-        // Into the same hour as the original, so the correction meets it in every rollup.
-        const occurredAt =
-          (await occurredAtOfReport(client, locked)) ?? occurredAtOf(locked.date, campaign, new Date());
-        const correction: CheckedReport = {
-          caseId: locked.caseId,
-          caseSlug: locked.caseSlug,
-          type: locked.type,
-          country: locked.country,
-          date: locked.date,
-          quantity: delta,
-          eventId: locked.eventId,
-          reason,
-          occurredAt,
-        };
-        const { late } = await recordReports(client, campaign, user, sectionOf, [
-          { ...correction, id: key, corrects: locked.id },
-        ]);
-        await audit(
-          client,
-          actorOf(user),
-          "correct",
-          "report",
-          key,
-          { report: locked.id, counted: net },
-          auditView(correction, { corrects: locked.id, counted: net + delta, late }),
-        );
-        return "done";
-      });
-      if (outcome === "used") {
-        throw new Problem(409, "form_used", ot("office.reports.error.formUsed"));
-      }
-      if (typeof outcome === "object") {
-        errors.quantity = ot("office.reports.error.belowZero", { net: fmt(outcome.net) });
-        return again();
-      }
-      return reply.redirect(`${HERE}?done=${key}`, 303);
-    },
-  );
-
+  correctionRoutes(server, runtime);
   importRoutes(server, runtime);
 }

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { FILE, messages } from "../../platform/http/forms.js";
 import { QueryText } from "../../platform/http/query.js";
 import { Uuid } from "../../platform/rules.js";
-import { officeKey, ot } from "../office/index.js";
+import { officeKey } from "../office/index.js";
 import { MAX_QUANTITY, MAX_REASON } from "./reports.js";
 
 // The schemas of the reports' routes. A report's own fields (case, type, country, date,
@@ -33,6 +33,8 @@ export const ReportForm = Type.Object({
   date: Text,
   quantity: Text,
   event: Text,
+  /** The quantity confirmed after "are you sure?" (above 20 letters a place of the event). */
+  sure: Text,
 });
 
 export const ReportParams = Type.Object({
@@ -40,12 +42,18 @@ export const ReportParams = Type.Object({
   id: Type.String(),
 });
 
-const CHANGE = officeKey("office.reports.error.change", { max: MAX_QUANTITY });
+const TOTAL = officeKey("office.reports.error.total", { max: MAX_QUANTITY });
+// Hidden fields, read as text: a forged or missing one is a stale form, not an error to show.
+const Count = Text;
 
 export const CorrectionForm = Type.Object({
   key: Key,
-  // People type a minus sign (−) as often as a hyphen.
-  quantity: Type.String({ pattern: "^[+\\-−]?\\d{1,7}$", ...messages(CHANGE) }),
+  /** The new total of the report, not a change: what was typed is what counts. */
+  total: Type.String({ pattern: "^\\d{1,7}$", ...messages(TOTAL) }),
+  /** The total the form was opened with; a different one now means someone corrected it meanwhile. */
+  counted: Count,
+  /** The total confirmed after "are you sure?". */
+  sure: Count,
   reason: Type.String({
     maxLength: MAX_REASON,
     ...messages(officeKey("office.reports.error.reasonLong", { max: MAX_REASON }), {
@@ -53,13 +61,6 @@ export const CorrectionForm = Type.Object({
     }),
   }),
 });
-
-/** Beyond the pattern: the change is at most MAX_QUANTITY either way, and not zero. */
-export function changeError(delta: number): string | undefined {
-  if (Math.abs(delta) > MAX_QUANTITY) return CHANGE;
-  if (delta === 0) return ot("office.reports.error.zero");
-  return undefined;
-}
 
 export const ImportUpload = Type.Object({
   // A Buffer from @fastify/multipart; text when a client sent the file as a plain field.

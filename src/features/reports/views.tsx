@@ -16,10 +16,16 @@ import {
   sendPage,
 } from "../office/index.js";
 import { REPORT_PAGE, type ReportRow } from "./queries.js";
-import { eventDay, MAX_QUANTITY, MAX_REASON, type ReportEvent, type ReportInput } from "./reports.js";
+import {
+  eventDay,
+  MAX_QUANTITY,
+  PLAUSIBLE_PER_PLACE,
+  type ReportEvent,
+  type ReportInput,
+} from "./reports.js";
 
-// The pages of offline reports: the list, the form and the correction form (the CSV import's
-// pages are in import-views.tsx). Components get what they show; the handlers load it.
+// The pages of offline reports: the list and the form (a report's page and its correction form
+// are in correction-views.tsx, the CSV import's pages in import-views.tsx). Components get what they show; the handlers load it.
 
 export const HERE = "/office/reports";
 
@@ -43,6 +49,34 @@ export function sendReportsPage(
       {body}
     </OfficeLayout>,
     status,
+  );
+}
+
+/** A change as people read it: +20, −1,800. */
+export const signed = (n: number) => (n < 0 ? `−${fmt(-n)}` : `+${fmt(n)}`);
+
+/** The question a report far larger than its event asks before it counts. */
+export interface SureQuestion {
+  quantity: number;
+  capacity: number;
+  event: string;
+}
+
+export function AreYouSure(p: { question: SureQuestion }) {
+  const { question } = p;
+  return (
+    <div class="are-you-sure" role="alert" id="are-you-sure">
+      <h2>{ot("office.reports.sure.title")}</h2>
+      <p>
+        {ot("office.reports.sure.text", {
+          quantity: fmt(question.quantity),
+          perPlace: PLAUSIBLE_PER_PLACE,
+          title: question.event,
+          capacity: fmt(question.capacity),
+        })}
+      </p>
+      <p>{ot("office.reports.sure.how")}</p>
+    </div>
   );
 }
 
@@ -73,7 +107,7 @@ export function ReportList(p: { reports: ReportRow[]; titles: Map<number, string
               <th scope="col">{ot("office.reports.type")}</th>
               <th scope="col">{ot("office.reports.country")}</th>
               <th scope="col" class="number">
-                {ot("office.reports.quantity")}
+                {ot("office.reports.counted")}
               </th>
               <th scope="col">{ot("office.reports.event")}</th>
               <th scope="col">{ot("office.reports.reportedBy")}</th>
@@ -100,17 +134,26 @@ export function ReportList(p: { reports: ReportRow[]; titles: Map<number, string
                 <td>{p.titles.get(r.caseId) ?? r.caseSlug}</td>
                 <td>{typeLabel(r.type)}</td>
                 <td>{countryName(r.country)}</td>
-                <td class="number">{r.quantity > 0 ? fmt(r.quantity) : `−${fmt(-r.quantity)}`}</td>
+                <td class="number">
+                  <a href={`${HERE}/${r.id}`}>{fmt(r.net)}</a>
+                  {r.corrections > 0 ? (
+                    <span class="hint">
+                      {" "}
+                      {ot("office.reports.correctedTimes", {
+                        count: r.corrections,
+                        reported: fmt(r.quantity),
+                      })}
+                    </span>
+                  ) : null}
+                </td>
                 <td>{r.eventTitle ?? "—"}</td>
                 <td>{r.reporter}</td>
                 <td>
-                  {r.corrects
-                    ? ot("office.reports.correction", { reason: r.reason ?? "" })
-                    : (r.reason ?? "")}
+                  {r.reason ?? ""}
                   {r.importId ? <span class="hint"> {ot("office.reports.imported")}</span> : null}
                 </td>
                 <td>
-                  <a href={`${HERE}/${r.corrects ?? r.id}/correct`}>
+                  <a href={`${HERE}/${r.id}/correct`}>
                     {ot("office.reports.correct")}
                     <span class="sr-only"> {ot("office.reports.correctOf", { date: r.date })}</span>
                   </a>
@@ -144,6 +187,8 @@ export interface ReportFormProps {
   cases: [string, string][];
   countries: [string, string][];
   events: ReportEvent[];
+  /** Set when the quantity needs a second "yes" (above 20 letters a place of the event). */
+  sure?: SureQuestion;
 }
 
 export function ReportForm(p: ReportFormProps) {
@@ -160,9 +205,12 @@ export function ReportForm(p: ReportFormProps) {
           : null}
       </p>
       <ErrorSummary errors={errors} />
+      {p.sure ? <AreYouSure question={p.sure} /> : null}
       <form class="stack" method="post" action={`${HERE}/new`} novalidate>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="key" value={p.formKey} />
+        {/* The number confirmed: a different one asks again. */}
+        {p.sure ? <input type="hidden" name="sure" value={String(p.sure.quantity)} /> : null}
         <Field
           name="case"
           label={ot("office.reports.case")}
@@ -225,75 +273,11 @@ export function ReportForm(p: ReportFormProps) {
             ]}
           />
         ) : null}
-        <button type="submit">{ot("office.reports.submit")}</button>
-      </form>
-    </>
-  );
-}
-
-// ——— Corrections ———
-
-export interface CorrectionState {
-  key: string;
-  quantity: string;
-  reason: string;
-  errors?: Errors;
-}
-
-export function CorrectionForm(p: {
-  csrf: string;
-  original: ReportRow;
-  title: string;
-  net: number;
-  state: CorrectionState;
-}) {
-  const { original, net, state } = p;
-  const errors = state.errors ?? {};
-  return (
-    <>
-      <dl class="card">
-        <dt>{ot("office.reports.case")}</dt>
-        <dd>{p.title}</dd>
-        <dt>{ot("office.reports.type")}</dt>
-        <dd>{typeLabel(original.type)}</dd>
-        <dt>{ot("office.reports.country")}</dt>
-        <dd>{countryName(original.country)}</dd>
-        <dt>{ot("office.reports.date")}</dt>
-        <dd>{original.date}</dd>
-        <dt>{ot("office.reports.event")}</dt>
-        <dd>{original.eventTitle ?? "—"}</dd>
-        <dt>{ot("office.reports.reported")}</dt>
-        <dd>{fmt(original.quantity)}</dd>
-        <dt>{ot("office.reports.countedNow")}</dt>
-        <dd>{fmt(net)}</dd>
-      </dl>
-      <p>{ot("office.reports.correctionIntro")}</p>
-      <ErrorSummary errors={errors} />
-      <form class="stack" method="post" action={`${HERE}/${original.id}/correct`} novalidate>
-        <CsrfField token={p.csrf} />
-        <input type="hidden" name="key" value={state.key} />
-        <Field
-          name="quantity"
-          label={ot("office.reports.change")}
-          type="number"
-          value={state.quantity}
-          errors={errors}
-          hint={ot("office.reports.changeHint", { max: fmt(net) })}
-          required
-          attrs={{ step: 1, min: -net, max: MAX_QUANTITY }}
-        />
-        <Field
-          name="reason"
-          label={ot("office.reports.reason")}
-          textarea
-          rows={3}
-          value={state.reason}
-          errors={errors}
-          hint={ot("office.reports.reasonHint")}
-          required
-          attrs={{ maxlength: MAX_REASON }}
-        />
-        <button type="submit">{ot("office.reports.saveCorrection")}</button>
+        <button type="submit">
+          {p.sure
+            ? ot("office.reports.sure.submit", { quantity: fmt(p.sure.quantity) })
+            : ot("office.reports.submit")}
+        </button>
       </form>
     </>
   );

@@ -3,6 +3,7 @@ import { Layout, localHref, type PageContext } from "../../../platform/views/lay
 import { EventKitLink } from "../../materials/index.js";
 import { RSVP_RETENTION_DAYS } from "../model.js";
 import type { PublicEvent } from "../queries.js";
+import { RSVP_CONFIRM_HOURS } from "../rsvps.js";
 import { EventsMap, type MapPoint } from "./map.js";
 
 // The public events pages: the list of upcoming public events with their map, and one event
@@ -156,7 +157,8 @@ export interface EventData {
   now: Date;
   /** Where the form posts. */
   action: string;
-  done: boolean;
+  /** After a post: check your email; after following its link: on the list. */
+  done?: "rsvp" | "confirmed";
   /** Why no one can register any more, when a post found it so. */
   refused?: "full" | "past";
   form?: RsvpState;
@@ -271,7 +273,9 @@ export function EventPage(props: { ctx: PageContext; data: EventData }) {
         <h2 id="rsvp-title">{m.t("events.rsvp.title")}</h2>
         {data.done ? (
           <p class="done" role="status">
-            {m.t("events.rsvp.done")}
+            {data.done === "confirmed"
+              ? m.t("events.rsvp.done")
+              : m.t("events.rsvp.sent", { hours: RSVP_CONFIRM_HOURS })}
           </p>
         ) : past ? (
           <p role={data.refused ? "alert" : undefined}>{m.t("events.past")}</p>

@@ -13,7 +13,8 @@ import { localHref, type PageContext } from "../../../platform/views/layout.js";
 import { html, pageHeaders, sendNotFound } from "../../../platform/views/parts.js";
 import { isCountry, RSVP_NOTICE_VERSION, RSVP_RETENTION_DAYS } from "../model.js";
 import { countriesWithEvents, publicEvent, upcomingPublicEvents } from "../queries.js";
-import { registerRsvp } from "../rsvps.js";
+import { requestRsvp } from "../rsvps.js";
+import { confirmRoutes, mailConfirmation } from "./confirm.js";
 import { checkRsvp, RsvpForm } from "./forms.js";
 import { EventPage, EventsListPage, type RsvpState } from "./pages.js";
 
@@ -64,14 +65,14 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
     locale: UiLocale,
     path: string,
     event: NonNullable<Awaited<ReturnType<typeof publicEvent>>>,
-    o: { done?: boolean; refused?: "full" | "past"; form?: RsvpState },
+    o: { done?: "rsvp" | "confirmed"; refused?: "full" | "past"; form?: RsvpState },
   ) => ({
     ctx: context(locale, path),
     data: {
       event,
       now: new Date(),
       action: localHref(locale, path),
-      done: o.done ?? false,
+      done: o.done,
       refused: o.refused,
       form: o.form,
     },
@@ -86,10 +87,11 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
     const locale = localeOf(request, o.lang);
     const path = `/events/${o.id}`;
     if (!locale) return notFound(request, reply, locale, path);
-    const done = o.done === "rsvp";
+    // After a post ("check your email") and after following the link ("you are on the list").
+    const done = o.done === "rsvp" || o.done === "confirmed" ? o.done : undefined;
     pageHeaders(reply, locale, 200);
     return sharedPage(request, reply, {
-      key: `event|${locale}|${o.id}|${done ? "done" : ""}`,
+      key: `event|${locale}|${o.id}|${done ?? ""}`,
       // Edits, cancellations and RSVPs (the places left) announce themselves (contentChanged);
       // an event that ends turns past by the clock, checked at most once a second.
       version: runtime.publicVersion(),
@@ -120,7 +122,8 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
       .send(html(h(EventPage, eventData(locale, path, event, post))));
   };
 
-  // One RSVP per person and event (rsvps.ts): a form sent twice registers once, without a key.
+  // One RSVP per person and event (rsvps.ts): a form sent twice registers once, without a key;
+  // it takes a place only once confirmed from the email.
   const rsvpRoute = formRoute(RsvpForm);
 
   for (const prefix of ["", "/:lang"]) {
@@ -189,15 +192,20 @@ export function eventPageRoutes(fastify: FastifyInstance, runtime: Runtime): voi
           language: locale,
           text: messagesFor(locale).t("events.rsvp.privacy", { days: RSVP_RETENTION_DAYS }),
         };
-        const outcome = await registerRsvp(pool, runtime.db.privacy, id, form.values, notice);
-        // The places left are on the public pages of every node.
-        if (outcome === "registered") await runtime.contentChanged();
+        const asked = await requestRsvp(pool, runtime.db.privacy, id, form.values, notice);
+        const { outcome } = asked;
         if (outcome === "not_found") return notFound(request, reply, locale, `/events/${id}`);
         if (outcome === "full" || outcome === "past")
           return refuse(request, reply, request.params, { status: 409, refused: outcome });
-        // Registered now or before: the same answer, so the page does not tell who is coming.
+        // Nothing public changed: a pending RSVP takes no place until it is confirmed.
+        if (asked.outcome === "pending") {
+          await mailConfirmation(runtime, locale, asked.event, form.values, asked.token);
+        }
+        // Pending now or registered before: the same answer, so the page does not tell who is coming.
         return reply.redirect(`/${locale}/events/${id}?done=rsvp#rsvp`, 303);
       },
     );
+
+    confirmRoutes(app, runtime, { prefix, localeOf, notFound, context, rateLimit: limit });
   }
 }
