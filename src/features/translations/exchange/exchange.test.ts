@@ -80,6 +80,12 @@ test("the export holds every translatable field as a unit with its source, targe
   // The whole edition: this case and the demo's, and nobody exports a language they do not translate.
   const edition = await exportFile(spanish, "language=es&format=po");
   assert.ok((edition.body.match(/^msgctxt /gm) ?? []).length > 5);
+  // The panel's "every case" option sends an empty case, campaign named: the same file.
+  const fromPanel = await exportFile(spanish, "campaign=w4r-2012&language=es&format=po&case=");
+  assert.equal(
+    (fromPanel.body.match(/^msgctxt /gm) ?? []).length,
+    (edition.body.match(/^msgctxt /gm) ?? []).length,
+  );
   assert.equal((await spanish.get(`/office/translations/export?language=fr&format=po`)).statusCode, 403);
   assert.equal((await spanish.get("/office/translations/export?language=es&format=docx")).statusCode, 400);
   assert.equal(
