@@ -27,7 +27,7 @@ function IndexPage({ plan, now }: { plan: PackPlan; now: Date }) {
           <span lang={plan.campaign.defaultLanguage}>{plan.campaign.title}</span>
           {` — case pack in ${language} (${manifest.language})`}
         </h1>
-        <p>{`Built ${now.toISOString().slice(0, 16).replace("T", " ")} UTC. Printed on A4; every document also exists in US Letter on the site.`}</p>
+        <p>{`Built ${now.toISOString().slice(0, 16).replace("T", " ")} UTC. Printed on ${manifest.paper === "letter" ? "US Letter; every document also exists in A4" : "A4; every document also exists in US Letter"} on the site.`}</p>
         <table>
           <thead>
             <tr>

@@ -3,7 +3,13 @@ import type pg from "pg";
 import type { CaseDetail } from "../../core/catalog/case-details.js";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
 import { currentCampaign } from "../../core/catalog/current.js";
-import { eventKitText, type MaterialCase, servesLanguage, toMaterialCase } from "../materials/index.js";
+import {
+  eventKitText,
+  type MaterialCase,
+  packPaper,
+  servesLanguage,
+  toMaterialCase,
+} from "../materials/index.js";
 import type { Section } from "../sections/index.js";
 import { FIELDS, fieldState, loadTranslations } from "../translations/index.js";
 
@@ -43,6 +49,8 @@ export interface Manifest {
   version: 1;
   campaign: string;
   language: string;
+  /** The paper every document of the pack is laid out on (the section's country's). */
+  paper: "a4" | "letter";
   cases: ManifestCase[];
   kit: { language: string; digest: string };
 }
@@ -122,6 +130,7 @@ export async function planPack(
     version: 1,
     campaign: campaign.slug,
     language,
+    paper: packPaper(section.country, language),
     cases,
     kit: { language: kit.language, digest: sha256([campaign.title, kit.text]) },
   };

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import yauzl from "yauzl";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
+import { readPdf } from "../../../test/support/pdf.js";
 import type { UserRow } from "../office/index.js";
 import type { Section } from "../sections/index.js";
 import { packBuilderOf } from "./builder.js";
@@ -99,6 +100,33 @@ test("a pack holds the five materials of each featured case and an index", async
   assert.match(index, /title r\d+/);
   // Rendered off the main thread, as in every node.
   assert.equal(renderedOnThread(), expected.length - 1);
+});
+
+test("packs of sections in US Letter countries are on US Letter, the others on A4", async () => {
+  const us = node.runtime.sectionOf("US");
+  await node.db.pool.query(
+    "INSERT INTO section_featured_cases (section_id, campaign_id, case_id, position) VALUES ($1, $2, $3, 0)",
+    [us, campaignId, caseIds.get("rosa-franco")],
+  );
+  await node.runtime.catalogChanged();
+  const client = await officeClient(node, admin);
+  const sizes = async (country: string, language: string) => {
+    const response = await client.get(`/office/materials/${country}/${language}.zip`);
+    assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+    const entries = await unzip(response.rawPayload);
+    const found = new Set<string>();
+    for (const [name, bytes] of entries)
+      if (name.endsWith(".pdf"))
+        for (const page of readPdf(new Uint8Array(bytes)))
+          found.add(`${Math.round(page.width)}x${Math.round(page.height)}`);
+    return { found: [...found], index: entries.get("index.html")?.toString("utf8") ?? "" };
+  };
+  const letter = await sizes("US", "en");
+  assert.deepEqual(letter.found, ["612x792"], "every page of every document on US Letter");
+  assert.match(letter.index, /Printed on US Letter/);
+  const a4 = await sizes("FR", "fr");
+  assert.deepEqual(a4.found, ["595x842"]);
+  assert.match(a4.index, /Printed on A4/);
 });
 
 test("the materials page says per case what is ready, outdated, or missing and which language fills in", async () => {
