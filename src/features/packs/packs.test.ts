@@ -178,6 +178,24 @@ test("the manifest's hash moves when a case text the pack shows changes, and not
   assert.notEqual(changed, undefined);
 });
 
+test("a pack is planned once per catalog version: the materials page finds the plans made", async () => {
+  const builder = packBuilderOf(node.runtime);
+  const fr = await sectionOf("FR");
+  const first = builder.plan(fr, "fr");
+  assert.equal(builder.plan(fr, "fr"), first, "the same plan while nothing changed");
+  const page = await (await officeClient(node, admin)).get("/office/materials");
+  assert.equal(page.statusCode, 200);
+  assert.equal(builder.plan(fr, "fr"), first, "the page used it too");
+  await node.db.pool.query(
+    "UPDATE case_texts SET ask = ask || ' Maintenant.' WHERE case_id = $1 AND language = 'fr'",
+    [caseIds.get("rosa-franco")],
+  );
+  await node.runtime.catalogChanged();
+  const second = builder.plan(await sectionOf("FR"), "fr");
+  assert.notEqual(second, first, "planned again after the change");
+  assert.notEqual((await second)?.hash, (await first)?.hash);
+});
+
 test("the coordinators are told what is new and what was updated in their language", async () => {
   const builder = packBuilderOf(node.runtime);
   const section = await sectionOf("FR");

@@ -37,6 +37,18 @@ export async function findPack(db: pg.Pool, hash: string): Promise<StoredPack | 
   return result.rows[0] && ofRow(result.rows[0]);
 }
 
+/** The state of each pack named, in one query (the materials page asks for all of them). */
+export async function packStates(
+  db: pg.Pool,
+  hashes: string[],
+): Promise<Map<string, { state: StoredPack["state"]; builtAt: Date | null }>> {
+  const result = await db.query<{ hash: string; state: StoredPack["state"]; built_at: Date | null }>(
+    "SELECT hash, state, built_at FROM material_packs WHERE hash = ANY($1)",
+    [hashes],
+  );
+  return new Map(result.rows.map((r) => [r.hash, { state: r.state, builtAt: r.built_at }]));
+}
+
 /** Whether this node may build `hash` now (true once, whoever asks, until the claim goes stale). */
 export async function claimPack(
   db: pg.Pool,
