@@ -150,8 +150,12 @@ test("an edition carried over, translated through XLIFF with four eyes, reaches 
     "carried over with their Spanish translations",
   );
 
-  // 2. Spain's coordinator asks for a second person on Spanish translations (four eyes).
+  // 2. Spain's coordinator chooses Spanish for her back office, and asks for a second person
+  // on Spanish translations (four eyes).
   const co = await logIn(coordinator, { acceptDownloads: true });
+  await co.selectOption("#office-locale", "es");
+  await submit(co, 'form[action="/office/account/language"]');
+  assert.equal(await co.getAttribute("html", "lang"), "es");
   await co.goto(`${base}/office/translations`);
   await co.check(`#f-review-${spainId}-es`);
   await submit(co, 'form[action="/office/translations/review"]');
@@ -227,12 +231,15 @@ test("an edition carried over, translated through XLIFF with four eyes, reaches 
   await buildSpanishPack();
   const mails = (await outboxTo(coordinator.email)).slice(mailsBefore);
   assert.equal(mails.length, 1, JSON.stringify(mails));
-  assert.match(mails[0]?.subject ?? "", /Write for Rights Spain/);
-  assert.match(mails[0]?.body ?? "", /the Rosa Franco poster/);
+  // In the language she chose: "new in Spanish: the Rosa Franco poster", in Spanish.
+  assert.match(mails[0]?.subject ?? "", /^Paquete de casos modificado: Write for Rights Spain, español$/);
+  assert.match(mails[0]?.body ?? "", /^- actualizado: el póster de Rosa Franco$/m);
+  assert.match(mails[0]?.body ?? "", /^- actualizado: la hoja del caso de Rosa Franco$/m);
   assert.match(mails[0]?.body ?? "", /\/office\/materials\/ES\/es\.zip/);
 
   // 7. She downloads it from the materials page; the poster inside has the new ask.
   await co.goto(`${base}/office/materials`);
+  assert.equal(await co.textContent("h1"), "Materiales");
   const [zip] = await Promise.all([
     co.waitForEvent("download", WAIT),
     co.click('a[href="/office/materials/ES/es.zip"]'),

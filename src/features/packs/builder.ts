@@ -1,5 +1,7 @@
 import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
+import { DEFAULT_LOCALE } from "../../platform/i18n/locales.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
 import { caseCache } from "../home/index.js";
 import { type Section, sectionsCache } from "../sections/index.js";
 import { type CaseTranslations, loadTranslations } from "../translations/index.js";
@@ -204,21 +206,28 @@ export class PackBuilder {
     const { moved, previous } = await pointPack(db.pool, section.id, plan.manifest.language, plan.hash);
     // A section's first pack is no news: only a change to one is announced.
     if (!moved || !previous) return;
-    const lines = packChanges(previous, plan.manifest);
-    if (lines.length === 0) return;
-    const language = languageName(plan.manifest.language);
     const base = `${this.runtime.config.publicUrl.replace(/\/+$/, "")}/office/materials`;
     const url = `${base}/${section.country}/${plan.manifest.language}.zip`;
-    const text = [
-      `The ${language} case pack of ${section.name} has changed:`,
-      "",
-      ...lines.map((line) => `- ${line}`),
-      "",
-      `Download it: ${url}`,
-      `What is ready in each language: ${base}`,
-    ].join("\n");
-    for (const to of await coordinatorEmails(db.pool, section.id))
-      await mailer.send({ to, subject: `Case pack changed: ${section.name}, ${language}`, text });
+    // Each coordinator in the language she chose for the back office (English if none).
+    for (const { email, locale } of await coordinatorEmails(db.pool, section.id)) {
+      const m = messagesFor(locale ?? DEFAULT_LOCALE);
+      const lines = packChanges(previous, plan.manifest, m);
+      if (lines.length === 0) return;
+      const language = languageName(plan.manifest.language, m.locale);
+      const text = [
+        m.t("office.packs.mail.intro", { language, section: section.name }),
+        "",
+        ...lines.map((line) => `- ${line}`),
+        "",
+        m.t("office.packs.mail.download", { url }),
+        m.t("office.packs.mail.overview", { url: base }),
+      ].join("\n");
+      await mailer.send({
+        to: email,
+        subject: m.t("office.packs.mail.subject", { section: section.name, language }),
+        text,
+      });
+    }
   }
 }
 

@@ -6,7 +6,15 @@ import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { pageResponses } from "../../platform/http/responses.js";
-import { canEditSections, currentUser, guard, notFound, type OfficeUser, sendPage } from "../office/index.js";
+import {
+  canEditSections,
+  currentUser,
+  guard,
+  notFound,
+  type OfficeUser,
+  ot,
+  sendPage,
+} from "../office/index.js";
 import type { Section } from "../sections/index.js";
 import { languageProgress } from "../translations/index.js";
 import { type PackBuilder, packBuilderOf } from "./builder.js";
@@ -135,12 +143,12 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
       const country = request.params.country.toUpperCase();
       const language = /^([A-Za-z0-9-]{2,35})\.zip$/.exec(request.params.file)?.[1];
       const section = /^[A-Z]{2}$/.test(country) ? (await builder.sections()).get(country) : undefined;
-      if (!section || !language) throw notFound("This pack");
-      if (!runsSection(user, section)) throw new Problem(403, "forbidden", "You do not run this section.");
+      if (!section || !language) throw notFound("office.problem.notFound.pack");
+      if (!runsSection(user, section)) throw new Problem(403, "forbidden", ot("office.materials.notYours"));
       const tag = section.languages.find((l) => l.toLowerCase() === language.toLowerCase());
-      if (!tag) throw notFound("This pack");
+      if (!tag) throw notFound("office.problem.notFound.pack");
       const plan = await builder.plan(section, tag);
-      if (!plan) throw notFound("This pack");
+      if (!plan) throw notFound("office.problem.notFound.pack");
       // Built already (the usual case), or built now — here or by the node that claimed it.
       // With an earlier pack of this section's language to fall back on, the wait is short
       // (PACK_DOWNLOAD_WAIT_MS) and the earlier pack goes out saying so; without one, the
@@ -160,14 +168,14 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
         if (!ready) {
           if (!last) {
             reply.header("retry-after", "30");
-            throw new Problem(503, "pack_building", "This pack is being built; try again in a minute.");
+            throw new Problem(503, "pack_building", ot("office.materials.building"));
           }
           hash = last.hash;
           note = "outdated: the pack with the latest changes is being built";
         }
       }
       const zip = await packZip(pool, hash);
-      if (!zip) throw notFound("This pack");
+      if (!zip) throw notFound("office.problem.notFound.pack");
       await logDownload(pool, section.id, tag, hash, user.id);
       if (note) reply.header("inkwell-pack-note", note);
       return reply

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isUiLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import type { Manifest } from "./manifest.js";
 
 // The packs' tables (migration 018). A pack row is claimed before it is built; the claim is what
@@ -187,11 +188,18 @@ export async function recentDownloads(db: pg.Pool, limit = 200): Promise<Downloa
 }
 
 /** The section's coordinators' addresses (accounts that can sign in). */
-export async function coordinatorEmails(db: pg.Pool, sectionId: number): Promise<string[]> {
-  const result = await db.query<{ email: string }>(
-    `SELECT email FROM users
+/** The section's coordinators, with the back office's language each chose (if any). */
+export async function coordinatorEmails(
+  db: pg.Pool,
+  sectionId: number,
+): Promise<{ email: string; locale: UiLocale | undefined }[]> {
+  const result = await db.query<{ email: string; locale: string | null }>(
+    `SELECT email, locale FROM users
       WHERE role = 'coordinator' AND $1 = ANY(section_ids) AND disabled_at IS NULL ORDER BY email`,
     [sectionId],
   );
-  return result.rows.map((r) => r.email);
+  return result.rows.map((r) => ({
+    email: r.email,
+    locale: r.locale && isUiLocale(r.locale) ? r.locale : undefined,
+  }));
 }
