@@ -75,6 +75,57 @@ test("the campaign's title and intro in Spanish show on the Spanish home page on
   );
 });
 
+test("the API gives the edition's title and intro per language: ?lang=, else Accept-Language, each cached apart", async () => {
+  // The Spanish title approved by the test before.
+  const get = (url: string, headers: Record<string, string> = {}) => a.app.inject({ url, headers });
+  const edition = (body: string) =>
+    (JSON.parse(body) as { campaigns: Record<string, unknown>[] }).campaigns.find(
+      (c) => c.slug === "w4r-2012",
+    );
+
+  const plain = await get("/api/v1/campaigns");
+  assert.equal(plain.statusCode, 200);
+  assert.match(String(plain.headers.vary), /accept-language/i, "it could have depended on it");
+  const english = edition(plain.body);
+  assert.equal(english?.title, "Write for Rights 2012");
+  assert.equal(english?.language, "en");
+  assert.deepEqual(
+    (english?.texts as Record<string, { title: string }>).es?.title,
+    "Escribe por los derechos 2012",
+  );
+
+  const asked = await get("/api/v1/campaigns?lang=es", { "accept-language": "fr" });
+  assert.equal(edition(asked.body)?.title, "Escribe por los derechos 2012");
+  assert.equal(edition(asked.body)?.intro, "Una carta puede cambiar una vida.");
+  assert.equal(edition(asked.body)?.language, "es");
+  assert.doesNotMatch(String(asked.headers.vary), /accept-language/i, "the address names the language");
+
+  // A Mexican or Catalan browser reads the Spanish; a French one the default, as the same page.
+  for (const header of ["es-MX,es;q=0.9", "ca"]) {
+    const browser = await get("/api/v1/campaigns", { "accept-language": header });
+    assert.equal(edition(browser.body)?.title, "Escribe por los derechos 2012", header);
+  }
+  const french = await get("/api/v1/campaigns", { "accept-language": "fr-FR" });
+  assert.equal(edition(french.body)?.title, "Write for Rights 2012");
+  assert.equal(french.headers.etag, plain.headers.etag, "one page for every language without a text");
+  // The cache keeps the languages apart, with their own ETags.
+  assert.notEqual(asked.headers.etag, plain.headers.etag);
+  const again = await get("/api/v1/campaigns", {
+    "accept-language": "es",
+    "if-none-match": String(asked.headers.etag),
+  });
+  assert.equal(again.statusCode, 304);
+
+  const detail = await get("/api/v1/campaigns/w4r-2012?lang=es-AR");
+  assert.equal(detail.statusCode, 200);
+  const body = JSON.parse(detail.body) as { title: string; language: string; cases: unknown[] };
+  assert.equal(body.title, "Escribe por los derechos 2012");
+  assert.equal(body.language, "es");
+  assert.ok(body.cases.length > 0);
+  assert.equal(JSON.parse((await get("/api/v1/campaigns/w4r-2012")).body).title, "Write for Rights 2012");
+  assert.equal((await get("/api/v1/campaigns?lang=not%20a%20tag")).statusCode, 400);
+});
+
 test("late reports are taken within the edition's period and refused after it", async () => {
   const { pool } = a.db;
   const campaign = a.runtime.catalog().campaigns.get("w4r-2012");
