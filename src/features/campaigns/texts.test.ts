@@ -91,10 +91,8 @@ test("the API gives the edition's title and intro per language: ?lang=, else Acc
   const english = edition(plain.body);
   assert.equal(english?.title, "Write for Rights 2012");
   assert.equal(english?.language, "en");
-  assert.deepEqual(
-    (english?.texts as Record<string, { title: string }>).es?.title,
-    "Escribe por los derechos 2012",
-  );
+  const texts = (english?.texts ?? {}) as Record<string, { title: string }>;
+  assert.equal(texts.es?.title, "Escribe por los derechos 2012");
 
   const asked = await get("/api/v1/campaigns?lang=es", { "accept-language": "fr" });
   assert.equal(edition(asked.body)?.title, "Escribe por los derechos 2012");
