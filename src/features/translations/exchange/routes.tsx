@@ -134,25 +134,15 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     if (file.kind !== kind)
       throw fileProblem(
         "wrong_kind",
-        file.kind === "catalog"
-          ? "This file holds interface messages: import it under Interface messages"
-          : "This file holds case texts: import it under Export / Import",
+        file.kind === "catalog" ? "wrongKindCatalog" : "wrongKindCases",
+        {},
         file.signatureLine,
       );
     const language = canonicalLanguage(file.targetLanguage);
-    if (!language)
-      throw fileProblem(
-        "no_language",
-        "The file names no target language (trgLang, target-language or Language)",
-        file.languageLine,
-      );
+    if (!language) throw fileProblem("no_language", "noLanguage", {}, file.languageLine);
     const chosen = query.language ?? body.language;
     if (chosen && canonicalLanguage(chosen)?.toLowerCase() !== language.toLowerCase())
-      throw fileProblem(
-        "wrong_language",
-        `The file is a translation into ${language}, not ${chosen}`,
-        file.languageLine,
-      );
+      throw fileProblem("wrong_language", "wrongLanguage", { language, chosen }, file.languageLine);
     return { ...file, targetLanguage: language };
   };
 
