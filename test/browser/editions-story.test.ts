@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import yauzl from "yauzl";
 import type { UserRow } from "../../src/features/office/users.js";
 import { packBuilderOf } from "../../src/features/packs/index.js";
 import { fillXliff } from "../../src/features/translations/exchange/exchange.fixtures.js";
@@ -10,6 +9,7 @@ import type { TestApp } from "../support/app.js";
 import { startBrowserApp } from "../support/browser.js";
 import { makeUser, TEST_PASSWORD } from "../support/office.js";
 import { readPdf, squash } from "../support/pdf.js";
+import { unzip } from "../support/zip.js";
 
 // Issue 11's story, each person in a browser of her own: an admin creates the 2013 edition
 // carrying two of 2012's cases over; Spain asks for four eyes on Spanish; a Spanish translator —
@@ -60,29 +60,6 @@ async function pdfText(path: string): Promise<string> {
       .map((p) => p.text)
       .join("\n"),
   );
-}
-
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
 }
 
 /** The pack builder's pass for Spain in Spanish: what the background does for every section. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import yauzl from "yauzl";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
 import { readPdf } from "../../../test/support/pdf.js";
+import { unzip } from "../../../test/support/zip.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
 import type { UserRow } from "../office/index.js";
 import type { Section } from "../sections/index.js";
@@ -21,30 +21,6 @@ let coordinatorEs: UserRow;
 let translator: UserRow;
 let caseIds: Map<string, number>;
 let campaignId: number;
-
-/** The entries of a ZIP, read back with yauzl: name → bytes. */
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
 
 async function sectionOf(country: string): Promise<Section> {
   const section = (await packBuilderOf(node.runtime).sections()).get(country);
