@@ -26,12 +26,14 @@ export interface EntityText {
   status: TextStatus;
   revision: number;
   sourceRevision: number | null;
+  /** Who last changed the text (not who only changed its status): four eyes keys on it. */
+  editedBy: number | null;
 }
 
 /** Where each kind of entity keeps its texts: fixed names, never from input. */
 const TABLES = {
-  campaign: { table: "campaign_texts", key: "campaign_id" },
-  section: { table: "section_texts", key: "section_id" },
+  campaign: { table: "campaign_texts", key: "campaign_id", revisions: "campaign_source_revisions" },
+  section: { table: "section_texts", key: "section_id", revisions: "section_source_revisions" },
 } as const;
 export type TextOwner = keyof typeof TABLES;
 
@@ -45,6 +47,7 @@ interface Row {
   status: TextStatus;
   revision: number;
   source_revision: number | null;
+  edited_by: number | null;
 }
 
 const fromRow = (row: Row): EntityText => ({
@@ -54,6 +57,7 @@ const fromRow = (row: Row): EntityText => ({
   status: row.status,
   revision: row.revision,
   sourceRevision: row.source_revision,
+  editedBy: row.edited_by,
 });
 
 /** Every stored text of the given editions or sections, by owner id. */
@@ -64,7 +68,7 @@ export async function loadEntityTexts(
 ): Promise<Map<number, EntityText[]>> {
   const { table, key } = TABLES[owner];
   const result = await db.query<Row>(
-    `SELECT ${key} AS id, language, field, text, status, revision, source_revision FROM ${table}
+    `SELECT ${key} AS id, language, field, text, status, revision, source_revision, edited_by FROM ${table}
       ${ids ? `WHERE ${key} = ANY($1)` : ""} ORDER BY ${key}, language, field`,
     ids ? [ids] : [],
   );
@@ -136,7 +140,7 @@ export async function saveEntityTexts(
   status: TextStatus,
   userId: number | null,
 ): Promise<string[]> {
-  const { table, key } = TABLES[owner];
+  const { table, key, revisions } = TABLES[owner];
   const current = (await loadEntityTexts(client, owner, [id])).get(id) ?? [];
   const isSource = same(language, source);
   const changed: string[] = [];
@@ -147,15 +151,76 @@ export async function saveEntityTexts(
     if (row && row.text === text && row.status === wanted && row.sourceRevision === matches) continue;
     if (!row && text === "") continue;
     const revision = row ? (row.text === text ? row.revision : row.revision + 1) : 1;
+    const editedBy = row && row.text === text ? row.editedBy : userId;
     await client.query(
-      `INSERT INTO ${table} (${key}, language, field, text, status, revision, source_revision, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO ${table} (${key}, language, field, text, status, revision, source_revision, updated_by, edited_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (${key}, language, field) DO UPDATE
          SET text = EXCLUDED.text, status = EXCLUDED.status, revision = EXCLUDED.revision,
-             source_revision = EXCLUDED.source_revision, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [id, row?.language ?? language, field, text, wanted, revision, matches, userId],
+             source_revision = EXCLUDED.source_revision, updated_by = EXCLUDED.updated_by,
+             edited_by = EXCLUDED.edited_by, updated_at = now()`,
+      [id, row?.language ?? language, field, text, wanted, revision, matches, userId, editedBy],
     );
+    // Each source revision's text is kept, for the word diff a translator of it sees.
+    if (isSource && (!row || row.text !== text))
+      await client.query(
+        `INSERT INTO ${revisions} (${key}, field, revision, text) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING`,
+        [id, field, revision, text],
+      );
     changed.push(field);
   }
   return changed;
+}
+
+/**
+ * Who wrote each text that a save would approve: the saver where the save changes the text,
+ * else the one who last changed it. The routes ask the translations policy (mayApprove) whether
+ * the saver may approve them; empty when the save approves nothing.
+ */
+export function writersOfApproved(
+  current: EntityText[],
+  source: string,
+  language: string,
+  values: Record<string, string>,
+  status: TextStatus,
+  userId: number,
+): Map<string, number | null> {
+  const writers = new Map<string, number | null>();
+  if (status !== "approved") return writers;
+  for (const [field, text] of Object.entries(values)) {
+    const row = current.find((t) => same(t.language, language) && t.field === field);
+    if (!row && text === "") continue;
+    // Approved already, against the current source: the save leaves it as it is.
+    if (
+      row &&
+      row.text === text &&
+      row.status === "approved" &&
+      row.sourceRevision === sourceRevision(current, source, field)
+    )
+      continue;
+    writers.set(field, row && row.text === text ? row.editedBy : userId);
+  }
+  return writers;
+}
+
+/** The source's text at each of the given revisions of its fields: field → revision → text. */
+export async function sourceTextsAt(
+  db: Db,
+  owner: TextOwner,
+  id: number,
+  fields: string[],
+): Promise<Map<string, Map<number, string>>> {
+  const { key, revisions } = TABLES[owner];
+  const result = await db.query<{ field: string; revision: number; text: string }>(
+    `SELECT field, revision, text FROM ${revisions} WHERE ${key} = $1 AND field = ANY($2)`,
+    [id, fields],
+  );
+  const byField = new Map<string, Map<number, string>>();
+  for (const r of result.rows) {
+    const kept = byField.get(r.field) ?? new Map<number, string>();
+    kept.set(r.revision, r.text);
+    byField.set(r.field, kept);
+  }
+  return byField;
 }

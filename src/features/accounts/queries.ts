@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isUiLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { type Role, USER_COLUMNS, type UserDbRow, type UserRow, userFromRow } from "../office/index.js";
 import { emailKeySql, forgetLoginState } from "./throttle.js";
 
@@ -77,4 +78,13 @@ export async function setPassword(
     user.id,
   ]);
   await forgetLoginState(client, user.id, user.email);
+}
+
+/** The back office language an account chose, if any (emails to it are written in it). */
+export async function chosenLocale(db: Db, userId: number): Promise<UiLocale | undefined> {
+  const result = await db.query<{ locale: string | null }>("SELECT locale FROM users WHERE id = $1", [
+    userId,
+  ]);
+  const locale = result.rows[0]?.locale;
+  return locale && isUiLocale(locale) ? locale : undefined;
 }

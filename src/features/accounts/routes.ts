@@ -6,6 +6,7 @@ import { secureCookies } from "../../platform/http/csrf.js";
 import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
 import { Problem } from "../../platform/http/problems.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
 import { hourly } from "../../platform/jobs/hourly.js";
 import { normalizeEmail } from "../../platform/rules.js";
 import {
@@ -19,6 +20,7 @@ import {
   getUser,
   guard,
   OFFICE,
+  officeMessages,
   ot,
   purgeExpiredSessions,
   SESSION_COOKIE,
@@ -31,7 +33,7 @@ import { consumeAccountToken, findAccountToken, issueAccountToken } from "./acco
 import { ChooseForms, EmptyForm, LoginForm, LoginQuery, ResetForm, TokenParams } from "./forms.js";
 import { languageRoutes } from "./language.js";
 import { checkPassword, hashPassword, passwordRule } from "./passwords.js";
-import { setPassword } from "./queries.js";
+import { chosenLocale, setPassword } from "./queries.js";
 import {
   admitLogin,
   DEVICE_COOKIE,
@@ -174,10 +176,16 @@ export function accountRoutes(office: FastifyInstance, runtime: Runtime): void {
       const user = await findUserByEmail(pool, email);
       if (user && !user.disabledAt) {
         const token = await issueAccountToken(pool, user.id, "reset");
+        // In the language the person chose for the back office, else the one asking's browser's.
+        const locale = await chosenLocale(pool, user.id);
+        const m = locale ? messagesFor(locale) : officeMessages();
         await runtime.mailer.send({
           to: user.email,
-          subject: "Choose a new Inkwell password",
-          text: `Someone (hopefully you) asked to reset the password of ${user.email}.\n\nChoose a new password here within one hour:\n${runtime.config.publicUrl}/office/reset/${token}\n\nIf it was not you, ignore this email; your password stays as it is.`,
+          subject: m.t("office.mail.reset.subject"),
+          text: m.t("office.mail.reset.body", {
+            email: user.email,
+            url: `${runtime.config.publicUrl}/office/reset/${token}`,
+          }),
         });
       }
       return sendPage(reply, ResetRequestPage({ csrf: reply.generateCsrf(), email, sent: true }));

@@ -4,6 +4,7 @@ import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { formErrors, formRoute, formValues } from "../../platform/http/forms.js";
 import { formResponses, pageResponses } from "../../platform/http/responses.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
 import { canonicalLanguage, normalizeEmail } from "../../platform/rules.js";
 import type { Errors } from "../office/index.js";
 import {
@@ -18,6 +19,7 @@ import {
   insertUser,
   notFound,
   type OfficeUser,
+  officeMessages,
   ot,
   type Role,
   sendPage,
@@ -25,8 +27,8 @@ import {
 } from "../office/index.js";
 import { issueAccountToken } from "./account-tokens.js";
 import { EmptyForm, NewUserForm, type UserBody, UserForm, UserParams, UsersQuery } from "./forms.js";
-import { emailTaken, listUsers, sectionChoices, updateUser } from "./queries.js";
-import { type Draft, ROLE_HELP, UserFormPage, UsersPage } from "./users-views.js";
+import { chosenLocale, emailTaken, listUsers, sectionChoices, updateUser } from "./queries.js";
+import { type Draft, UserFormPage, UsersPage } from "./users-views.js";
 
 // Accounts, managed by admins: invite a person with a role (and their sections or languages),
 // change it later, disable it. The person chooses their own password through the invitation.
@@ -68,12 +70,25 @@ export function userRoutes(office: FastifyInstance, runtime: Runtime): void {
   const guarded = [guard(canManageUsers)];
   const posting = [guard(canManageUsers), app.csrfProtection];
 
-  /** Mails an invitation link issued (with its audit entry) in a committed transaction. */
+  /**
+   * Mails an invitation link issued (with its audit entry) in a committed transaction. The
+   * invited person has chosen no language yet: it is written in the inviting admin's.
+   */
   async function invite(user: UserRow, token: string): Promise<void> {
+    const locale = await chosenLocale(pool, user.id);
+    const m = locale ? messagesFor(locale) : officeMessages();
+    const greeting = user.name
+      ? m.t("office.mail.greeting", { name: user.name })
+      : m.t("office.mail.greetingNoName");
+    const body = m.t("office.mail.invite.body", {
+      role: m.t(`office.role.${user.role}`),
+      help: m.t(`office.users.roleHelp.${user.role}`),
+      url: `${runtime.config.publicUrl}/office/invite/${token}`,
+    });
     await runtime.mailer.send({
       to: user.email,
-      subject: "You are invited to the Inkwell back office",
-      text: `Hello${user.name ? ` ${user.name}` : ""},\n\nYou have been given a ${user.role} account in the Inkwell back office (${ROLE_HELP[user.role]}).\n\nChoose your password here within seven days:\n${runtime.config.publicUrl}/office/invite/${token}\n\nIf you did not expect this, you can ignore this email.`,
+      subject: m.t("office.mail.invite.subject"),
+      text: `${greeting}\n\n${body}`,
     });
   }
 

@@ -11,20 +11,11 @@ import {
   officeText,
   ot,
   ROLES,
-  type Role,
   type UserRow,
 } from "../office/index.js";
 import type { ListedUser, SectionChoice } from "./queries.js";
 
 // The account pages of admins: the list of accounts, and the form to invite or change one.
-
-/** What each role may do, in English: the invitation email says it (emails are in English). */
-export const ROLE_HELP: Record<Role, string> = {
-  admin: "everything, including accounts and the audit log",
-  coordinator: "their sections: languages, featured cases, goal, moderation, reports",
-  translator: "translations into their languages",
-  organizer: "their own events and their reports",
-};
 
 /** An account as its form shows it (the values sent, when the form comes back with errors). */
 export interface Draft {

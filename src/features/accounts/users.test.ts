@@ -271,3 +271,36 @@ test("sending an invitation again replaces the old link; an active account gets 
   const active = await makeUser(node, "organizer");
   assert.equal((await admin.post(`/office/users/${active.id}/invite`)).statusCode, 409);
 });
+
+test("account emails speak the person's chosen language, else the language of the browser asking", async () => {
+  const chosen = await makeUser(node, "translator", { languages: ["es"] });
+  await node.db.pool.query("UPDATE users SET locale = 'es' WHERE id = $1", [chosen.id]);
+  await (await officeClient(node, undefined, { acceptLanguage: "en" })).post("/office/reset", {
+    email: chosen.email,
+  });
+  const spanish = mailTo(chosen.email);
+  assert.equal(spanish?.subject, "Elige una nueva contraseña de Inkwell");
+  assert.match(spanish?.text ?? "", /Elige una nueva contraseña aquí en la próxima hora/);
+  assert.ok(linkIn(spanish, "reset"));
+
+  const unchosen = await makeUser(node, "translator", { languages: ["fr"] });
+  await (await officeClient(node, undefined, { acceptLanguage: "fr-FR,fr;q=0.9" })).post("/office/reset", {
+    email: unchosen.email,
+  });
+  assert.equal(mailTo(unchosen.email)?.subject, "Choisissez un nouveau mot de passe Inkwell");
+
+  // An invitation is in the inviting admin's language: the person invited has chosen none yet.
+  const admin = await officeClient(node, await makeUser(node, "admin"), { acceptLanguage: "pl" });
+  const invited = await admin.post("/office/users", {
+    email: "ola@example.org",
+    name: "Ola",
+    role: "translator",
+    languages: "pl",
+  });
+  assert.equal(invited.statusCode, 303, invited.body);
+  const polish = mailTo("ola@example.org");
+  assert.equal(polish?.subject, "Zaproszenie do biura Inkwell");
+  assert.match(polish?.text ?? "", /^Dzień dobry, Ola,/);
+  assert.match(polish?.text ?? "", /rola: tłumacz \(tłumaczenia na swoje języki\)/);
+  assert.ok(linkIn(polish, "invite"));
+});

@@ -4,6 +4,8 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, type OfficeClient, officeClient } from "../../../test/support/office.js";
+import { saveEntityTexts } from "../../core/catalog/entity-texts.js";
+import { withTransaction } from "../../platform/db/transaction.js";
 import { loadCampaignText } from "./index.js";
 
 // An edition's texts translated in the back office and shown on the public home page, and its
@@ -73,6 +75,116 @@ test("the campaign's title and intro in Spanish show on the Spanish home page on
     (await loadCampaignText(a.db.pool, campaignId, "es-AR", "title"))?.text,
     "Escribe por los derechos 2012",
   );
+});
+
+test("the API gives the edition's title and intro per language: ?lang=, else Accept-Language, each cached apart", async () => {
+  // The Spanish title approved by the test before.
+  const get = (url: string, headers: Record<string, string> = {}) => a.app.inject({ url, headers });
+  const edition = (body: string) =>
+    (JSON.parse(body) as { campaigns: Record<string, unknown>[] }).campaigns.find(
+      (c) => c.slug === "w4r-2012",
+    );
+
+  const plain = await get("/api/v1/campaigns");
+  assert.equal(plain.statusCode, 200);
+  assert.match(String(plain.headers.vary), /accept-language/i, "it could have depended on it");
+  const english = edition(plain.body);
+  assert.equal(english?.title, "Write for Rights 2012");
+  assert.equal(english?.language, "en");
+  const texts = (english?.texts ?? {}) as Record<string, { title: string }>;
+  assert.equal(texts.es?.title, "Escribe por los derechos 2012");
+
+  const asked = await get("/api/v1/campaigns?lang=es", { "accept-language": "fr" });
+  assert.equal(edition(asked.body)?.title, "Escribe por los derechos 2012");
+  assert.equal(edition(asked.body)?.intro, "Una carta puede cambiar una vida.");
+  assert.equal(edition(asked.body)?.language, "es");
+  assert.doesNotMatch(String(asked.headers.vary), /accept-language/i, "the address names the language");
+
+  // A Mexican or Catalan browser reads the Spanish; a French one the default, as the same page.
+  for (const header of ["es-MX,es;q=0.9", "ca"]) {
+    const browser = await get("/api/v1/campaigns", { "accept-language": header });
+    assert.equal(edition(browser.body)?.title, "Escribe por los derechos 2012", header);
+  }
+  const french = await get("/api/v1/campaigns", { "accept-language": "fr-FR" });
+  assert.equal(edition(french.body)?.title, "Write for Rights 2012");
+  assert.equal(french.headers.etag, plain.headers.etag, "one page for every language without a text");
+  // The cache keeps the languages apart, with their own ETags.
+  assert.notEqual(asked.headers.etag, plain.headers.etag);
+  const again = await get("/api/v1/campaigns", {
+    "accept-language": "es",
+    "if-none-match": String(asked.headers.etag),
+  });
+  assert.equal(again.statusCode, 304);
+
+  const detail = await get("/api/v1/campaigns/w4r-2012?lang=es-AR");
+  assert.equal(detail.statusCode, 200);
+  const body = JSON.parse(detail.body) as { title: string; language: string; cases: unknown[] };
+  assert.equal(body.title, "Escribe por los derechos 2012");
+  assert.equal(body.language, "es");
+  assert.ok(body.cases.length > 0);
+  assert.equal(JSON.parse((await get("/api/v1/campaigns/w4r-2012")).body).title, "Write for Rights 2012");
+  assert.equal((await get("/api/v1/campaigns?lang=not%20a%20tag")).statusCode, 400);
+});
+
+test("an edition's texts: four eyes where a section asks for them, and the source's word diff", async () => {
+  const url = "/office/campaigns/w4r-2012/texts/es";
+  const spain = a.runtime.sectionOf("ES");
+  await a.db.pool.query("UPDATE sections SET review_languages = ARRAY['es'] WHERE id = $1", [spain]);
+  const writer = await officeClient(a, await makeUser(a, "translator", { languages: ["es"] }));
+  const reviewer = await officeClient(a, await makeUser(a, "translator", { languages: ["es"] }));
+  const texts = {
+    "text-title": "Escribe por los derechos 2012",
+    "text-intro": "Una carta puede cambiar una vida, y muchas cartas más.",
+  };
+  const stored = async () =>
+    (
+      await a.db.pool.query(
+        `SELECT t.status, t.text, t.edited_by FROM campaign_texts t JOIN campaigns c ON c.id = t.campaign_id
+          WHERE c.slug = 'w4r-2012' AND t.language = 'es' AND t.field = 'intro'`,
+      )
+    ).rows[0];
+  assert.match((await writer.get(url)).body, /a second person reviews|second person/i);
+  const own = await writer.post(url, { ...texts, status: "approved" });
+  assert.equal(own.statusCode, 403);
+  assert.match(own.body, /Someone else must approve this text/);
+  assert.equal((await stored()).text, "Una carta puede cambiar una vida.", "nothing written");
+  assert.equal((await writer.post(url, { ...texts, status: "needs_review" })).statusCode, 303);
+  assert.equal((await writer.post(url, { ...texts, status: "approved" })).statusCode, 403, "still hers");
+  const approved = await reviewer.post(url, { ...texts, status: "approved" });
+  assert.equal(approved.statusCode, 303, approved.body);
+  assert.equal((await stored()).status, "approved");
+  assert.equal((await stored()).edited_by, writer.user?.id);
+
+  // The English intro moves on after the Spanish one was translated from it: outdated, and
+  // its page shows, word by word, what changed (the edition form saves the source the same way).
+  const campaignId = a.runtime.catalog().campaigns.get("w4r-2012")?.id ?? 0;
+  const saveEnglish = (intro: string) =>
+    withTransaction(a.db.pool, (client) =>
+      saveEntityTexts(client, "campaign", campaignId, "en", "en", { intro }, "approved", null),
+    );
+  await saveEnglish("One letter can change a life.");
+  await a.db.pool.query(
+    `UPDATE campaign_texts SET source_revision = (SELECT revision FROM campaign_texts
+        WHERE campaign_id = $1 AND language = 'en' AND field = 'intro')
+      WHERE campaign_id = $1 AND language = 'es' AND field = 'intro'`,
+    [campaignId],
+  );
+  assert.doesNotMatch((await reviewer.get(url)).body, /diff-added/, "up to date: no diff");
+  await saveEnglish("One letter can change a life, and many letters more.");
+  const kept = await a.db.pool.query(
+    "SELECT text FROM campaign_source_revisions WHERE campaign_id = $1 AND field = 'intro' ORDER BY revision",
+    [campaignId],
+  );
+  assert.deepEqual(kept.rows.map((r) => r.text).slice(-2), [
+    "One letter can change a life.",
+    "One letter can change a life, and many letters more.",
+  ]);
+  const page = (await reviewer.get(url)).body;
+  assert.ok(
+    page.includes('One letter can change a life<ins class="diff-added">, and many letters more</ins>.'),
+    "the words added to the source since",
+  );
+  await a.db.pool.query("UPDATE sections SET review_languages = '{}' WHERE id = $1", [spain]);
 });
 
 test("late reports are taken within the edition's period and refused after it", async () => {

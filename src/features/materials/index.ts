@@ -19,6 +19,7 @@ export {
   servesLanguage,
   toMaterialCase,
 } from "./model.js";
+export { defaultPaper, LETTER_TERRITORIES, packPaper } from "./paper.js";
 export {
   CASE_MATERIALS,
   type CaseMaterial,

@@ -138,6 +138,51 @@ describe("materials over HTTP", () => {
     assert.equal(decodeQr(bytes(kit), 0, 150), `${PUBLIC_URL}/office/reports/new`);
   });
 
+  it("every material in A4 and US Letter; without ?paper= the reader's region decides", async () => {
+    const SIZE = { a4: [595.28, 841.89], letter: [612, 792] } as const;
+    const paths = [
+      ...["case-sheet", "letters", "solidarity-cards", "poster"].map((m) => `/es/cases/rosa-franco/${m}.pdf`),
+      "/es/event-kit.pdf",
+    ];
+    const sizeOf = async (url: string, headers: Record<string, string> = {}) => {
+      const response = await get(url, headers);
+      assert.equal(response.statusCode, 200, url);
+      const pages = readPdf(bytes(response));
+      assert.ok(pages.length > 0, url);
+      // Every page of the document is on the one paper.
+      const sizes = new Set(pages.map((p) => `${Math.round(p.width)}x${Math.round(p.height)}`));
+      assert.equal(sizes.size, 1, `${url}: ${[...sizes].join(", ")}`);
+      return { response, width: pages[0]?.width ?? 0, height: pages[0]?.height ?? 0 };
+    };
+    const assertPaper = (
+      found: { width: number; height: number },
+      paper: keyof typeof SIZE,
+      what: string,
+    ) => {
+      assert.ok(Math.abs(found.width - SIZE[paper][0]) < 0.5, `${what}: width ${found.width}`);
+      assert.ok(Math.abs(found.height - SIZE[paper][1]) < 0.5, `${what}: height ${found.height}`);
+    };
+    for (const path of paths) {
+      for (const paper of ["a4", "letter"] as const) {
+        const found = await sizeOf(`${path}?paper=${paper}`, { "accept-language": "es-MX" });
+        assertPaper(found, paper, `${path} ${paper}`);
+        assert.equal(found.response.headers.vary, undefined, "asked for: the same for everyone");
+      }
+      // A reader in Mexico or the United States gets Letter, one in Spain A4, one who says
+      // nothing A4; the answer says it depends on Accept-Language.
+      for (const [language, paper] of [
+        ["es-MX,es;q=0.9", "letter"],
+        ["en-US", "letter"],
+        ["es-ES,es;q=0.9", "a4"],
+      ] as const) {
+        const found = await sizeOf(path, { "accept-language": language });
+        assertPaper(found, paper, `${path} for ${language}`);
+        assert.match(String(found.response.headers.vary), /accept-language/i);
+      }
+      assertPaper(await sizeOf(path), "a4", `${path} with no Accept-Language`);
+    }
+  });
+
   it("answers 404 for an unknown case or language and 400 for a paper the material has not", async () => {
     for (const url of [
       "/en/cases/nobody/case-sheet.pdf",

@@ -21,6 +21,7 @@ import {
 } from "./documents.js";
 import { eventKitText } from "./event-kit.js";
 import { loadMaterialCase, type MaterialCase, servesLanguage } from "./model.js";
+import { defaultPaper } from "./paper.js";
 
 // GET /:lang/cases/:slug/{case-sheet,letters,solidarity-cards,poster}.pdf and /:lang/event-kit.pdf.
 // The same for every visitor: rendered once per (material, case, language, paper, content
@@ -42,7 +43,7 @@ export const eventKitPath = (language: string, paper?: Paper) =>
 /** Where an event's organizer reports its letters (the back office's report form). */
 export const REPORT_PATH = "/office/reports/new";
 
-/** A4 unless asked: the paper of most of the world; US Letter and (posters) A3 on request. */
+/** The papers of each material; without `?paper=` the reader's (paper.ts: A4 or US Letter). */
 const PAPERS: Record<CaseMaterial | "event-kit", readonly Paper[]> = {
   "case-sheet": ["a4", "letter"],
   letters: ["a4", "letter"],
@@ -59,7 +60,12 @@ const CaseParams = Type.Object({
 });
 const KitParams = Type.Object({ lang: LanguageTag({ description: "The kit's language" }) });
 const PaperQuery = Type.Object({
-  paper: Type.Optional(Type.String({ description: "a4 (the default), letter; posters also a3" })),
+  paper: Type.Optional(
+    Type.String({
+      description:
+        "a4 or letter, posters also a3. Without it: US Letter when the language's region, else the reader's first Accept-Language region, is one that uses it (US, CA, MX, PH …), A4 otherwise",
+    }),
+  ),
 });
 const Pdf = {
   200: {
@@ -77,9 +83,19 @@ export interface MaterialDeps {
 
 const notFound = () => new Problem(404, "not_found", "There is no such material.");
 
-function paperOf(material: CaseMaterial | "event-kit", asked: string | undefined): Paper | Problem {
+function paperOf(
+  material: CaseMaterial | "event-kit",
+  request: FastifyRequest<{ Querystring: { paper?: string }; Params: { lang: string } }>,
+  reply: FastifyReply,
+): Paper | Problem {
   const papers = PAPERS[material];
-  if (asked === undefined) return "a4";
+  const asked = request.query.paper;
+  if (asked === undefined) {
+    const { paper, varies } = defaultPaper(request.params.lang, request.headers["accept-language"]);
+    // The same address gives another paper to another reader: caches must tell them apart.
+    if (varies) reply.header("vary", "Accept-Language");
+    return paper;
+  }
   const found = papers.find((p) => p === asked);
   // Answered as problem+json whoever asks: the one who follows a PDF link with a wrong paper
   // is a program or a hand-edited address, and the page for a form would say nothing useful.
@@ -129,7 +145,7 @@ export function materialRoutes(parent: FastifyInstance, runtime: Runtime, deps: 
       },
       async (request, reply) => {
         if (request.validationError?.validationContext === "params") throw notFound();
-        const paper = paperOf(material, request.query.paper);
+        const paper = paperOf(material, request, reply);
         if (paper instanceof Problem) return sendProblem(reply, paper);
         const { lang, slug } = request.params;
         const catalog = runtime.catalog();
@@ -164,7 +180,7 @@ export function materialRoutes(parent: FastifyInstance, runtime: Runtime, deps: 
     },
     async (request, reply) => {
       if (request.validationError?.validationContext === "params") throw notFound();
-      const paper = paperOf("event-kit", request.query.paper);
+      const paper = paperOf("event-kit", request, reply);
       if (paper instanceof Problem) return sendProblem(reply, paper);
       const { lang } = request.params;
       const campaign = currentCampaign(runtime.catalog());

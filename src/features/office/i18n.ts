@@ -59,6 +59,14 @@ export const officeLocale = (): UiLocale => officeMessages().locale;
 export const officeDirection = (): "ltr" | "rtl" => direction(officeLocale());
 export const officeContext = (): OfficeContext | undefined => storage.getStore();
 
+/**
+ * Runs `work` in the back office's language `locale` outside a request: a worker thread reading
+ * a request's upload words its refusals in the language of the request it reads for.
+ */
+export function inOfficeLocale<T>(locale: UiLocale, work: () => T): T {
+  return storage.run({ messages: messagesFor(locale), url: "", method: "" }, work);
+}
+
 /** Runs `render` in a request's context, for answers made outside it (errors in body parsing). */
 export function inOfficeContext<T>(request: FastifyRequest, render: () => T): T {
   return request.officeContext ? storage.run(request.officeContext, render) : render();

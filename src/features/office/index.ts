@@ -12,7 +12,7 @@ export {
   signOut,
 } from "./context.js";
 export { sendPage } from "./form.js";
-export { officeKey, officeMessages, officeText, ot } from "./i18n.js";
+export { inOfficeLocale, officeKey, officeMessages, officeText, ot } from "./i18n.js";
 export { OfficeLayout } from "./layout.js";
 export type { SectionOf } from "./policy.js";
 export {

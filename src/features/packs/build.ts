@@ -6,8 +6,8 @@ import { indexHtml } from "./index-page.js";
 import { entryName, type PackPlan } from "./manifest.js";
 import { render } from "./render.js";
 
-// A pack's ZIP: every material of every case in the plan (A4: the paper of most of the world),
-// the event kit, and index.html saying what is in it. Documents are rendered on the render
+// A pack's ZIP: every material of every case in the plan on the pack's paper (US Letter for the
+// sections in countries that use it, A4 for the others), the event kit, and index.html saying what is in it. Documents are rendered on the render
 // thread (render.ts), one at a time, so public pages keep being answered during a launch; and a
 // document several packs share (two sections featuring one case in one language) is rendered
 // once per node, from a memory bounded by bytes.
@@ -64,12 +64,12 @@ export async function buildPack(
     let withPhoto: MaterialCase | undefined;
     for (const material of c.materials) {
       // Letters carry the day's date.
-      const key = `${material}|${c.digest}|${c.photo}|${manifest.language}|${material === "letters" ? day : ""}`;
+      const key = `${material}|${c.digest}|${c.photo}|${manifest.language}|${manifest.paper}|${material === "letters" ? day : ""}`;
       const pdf = await memo(
         key,
         async () => {
           withPhoto ??= { ...found.material, photo: await materialPhoto(db, found.detail) };
-          return render({ kind: material, material: withPhoto, now });
+          return render({ kind: material, material: withPhoto, now, paper: manifest.paper });
         },
         signal,
       );
@@ -77,7 +77,7 @@ export async function buildPack(
     }
   }
   const kit = await memo(
-    `event-kit|${manifest.campaign}|${manifest.kit.digest}|${manifest.language}`,
+    `event-kit|${manifest.campaign}|${manifest.kit.digest}|${manifest.language}|${manifest.paper}`,
     () =>
       render({
         kind: "event-kit",
@@ -88,6 +88,7 @@ export async function buildPack(
           textLanguage: plan.kit.language,
           reportUrl: `${publicUrl.replace(/\/+$/, "")}${REPORT_PATH}`,
         },
+        paper: manifest.paper,
       }),
     signal,
   );

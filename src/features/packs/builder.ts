@@ -1,6 +1,10 @@
+import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
+import { DEFAULT_LOCALE } from "../../platform/i18n/locales.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
 import { caseCache } from "../home/index.js";
 import { type Section, sectionsCache } from "../sections/index.js";
+import { type CaseTranslations, loadTranslations } from "../translations/index.js";
 import { buildPack } from "./build.js";
 import { languageName, type PackPlan, packChanges, planPack } from "./manifest.js";
 import { claimPack, completePack, coordinatorEmails, failPack, findPack, pointPack } from "./store.js";
@@ -14,6 +18,34 @@ import { claimPack, completePack, coordinatorEmails, failPack, findPack, pointPa
 
 export type Outcome = "ready" | "built" | "pending";
 
+/**
+ * Promises kept while a version (read on every call) stays the same; a new version forgets
+ * them all, so what is kept is one version's, bounded by the sections' languages. A failed
+ * promise is forgotten, to be tried again.
+ */
+class VersionMemo {
+  private version: string | undefined;
+  private readonly kept = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly current: () => string) {}
+
+  get<T>(key: string, make: () => Promise<T>): Promise<T> {
+    const version = this.current();
+    if (version !== this.version) {
+      this.kept.clear();
+      this.version = version;
+    }
+    const found = this.kept.get(key) as Promise<T> | undefined;
+    if (found) return found;
+    const made = make();
+    this.kept.set(key, made);
+    made.catch(() => {
+      if (this.kept.get(key) === made) this.kept.delete(key);
+    });
+    return made;
+  }
+}
+
 export class PackBuilder {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -23,12 +55,17 @@ export class PackBuilder {
   private unsubscribe: (() => void) | undefined;
   readonly casesOf: ReturnType<typeof caseCache>;
   readonly sections: () => Promise<Map<string, Section>>;
+  private readonly plans: VersionMemo;
   /** Packs this node built (for tests and the bench). */
   built = 0;
 
   constructor(readonly runtime: Runtime) {
     this.casesOf = caseCache(runtime);
     this.sections = sectionsCache(runtime);
+    this.plans = new VersionMemo(() => {
+      const catalog = runtime.catalog();
+      return `${catalog.version}|${currentCampaign(catalog)?.id ?? ""}`;
+    });
   }
 
   private onError: (error: unknown) => void = () => {};
@@ -94,18 +131,46 @@ export class PackBuilder {
     if (pending) this.schedule(Math.max(1000, Math.min(this.runtime.config.packDebounceMs, 5000)));
   }
 
+  /**
+   * What the content says `section`'s pack in `language` holds, worked out once per catalog
+   * version (and current edition) per node: the background pass after a change plans every
+   * pack, and the materials page and downloads then find the plans made. Everything a plan
+   * reads moves the catalog's version when it changes (texts, translations, photos, sections,
+   * the edition's event kit: each announced with catalogChanged), so a plan is never older
+   * than the catalog the node serves.
+   */
   plan(section: Section, language: string): Promise<PackPlan | undefined> {
     const runtime = this.runtime;
-    return planPack(
-      {
-        db: runtime.db.pool,
-        catalog: runtime.catalog(),
-        publicUrl: runtime.config.publicUrl,
-        casesOf: this.casesOf,
-      },
-      section,
-      language,
+    return this.plans.get(`${section.id}|${language}`, () =>
+      planPack(
+        {
+          db: runtime.db.pool,
+          catalog: runtime.catalog(),
+          publicUrl: runtime.config.publicUrl,
+          casesOf: this.casesOf,
+        },
+        section,
+        language,
+      ),
     );
+  }
+
+  /** Anything worked out from the catalog, kept as long as its version is the same (see plan). */
+  remember<T>(key: string, make: () => Promise<T>): Promise<T> {
+    return this.plans.get(`remembered|${key}`, make);
+  }
+
+  /** The translations of the current edition's cases, read once per catalog version. */
+  translations(): Promise<Map<number, CaseTranslations>> {
+    return this.plans.get("translations", async () => {
+      const campaign = currentCampaign(this.runtime.catalog());
+      if (!campaign) return new Map<number, CaseTranslations>();
+      const cases = await this.casesOf(campaign.id);
+      return loadTranslations(
+        this.runtime.db.pool,
+        cases.map((c) => c.id),
+      );
+    });
   }
 
   /** The section's pack in `language` at what the content says now: found, built here, or being built elsewhere. */
@@ -141,21 +206,28 @@ export class PackBuilder {
     const { moved, previous } = await pointPack(db.pool, section.id, plan.manifest.language, plan.hash);
     // A section's first pack is no news: only a change to one is announced.
     if (!moved || !previous) return;
-    const lines = packChanges(previous, plan.manifest);
-    if (lines.length === 0) return;
-    const language = languageName(plan.manifest.language);
     const base = `${this.runtime.config.publicUrl.replace(/\/+$/, "")}/office/materials`;
     const url = `${base}/${section.country}/${plan.manifest.language}.zip`;
-    const text = [
-      `The ${language} case pack of ${section.name} has changed:`,
-      "",
-      ...lines.map((line) => `- ${line}`),
-      "",
-      `Download it: ${url}`,
-      `What is ready in each language: ${base}`,
-    ].join("\n");
-    for (const to of await coordinatorEmails(db.pool, section.id))
-      await mailer.send({ to, subject: `Case pack changed: ${section.name}, ${language}`, text });
+    // Each coordinator in the language she chose for the back office (English if none).
+    for (const { email, locale } of await coordinatorEmails(db.pool, section.id)) {
+      const m = messagesFor(locale ?? DEFAULT_LOCALE);
+      const lines = packChanges(previous, plan.manifest, m);
+      if (lines.length === 0) return;
+      const language = languageName(plan.manifest.language, m.locale);
+      const text = [
+        m.t("office.packs.mail.intro", { language, section: section.name }),
+        "",
+        ...lines.map((line) => `- ${line}`),
+        "",
+        m.t("office.packs.mail.download", { url }),
+        m.t("office.packs.mail.overview", { url: base }),
+      ].join("\n");
+      await mailer.send({
+        to: email,
+        subject: m.t("office.packs.mail.subject", { section: section.name, language }),
+        text,
+      });
+    }
   }
 }
 

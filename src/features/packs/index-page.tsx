@@ -1,9 +1,12 @@
+import { closeUiLocale, DEFAULT_LOCALE, direction } from "../../platform/i18n/locales.js";
+import { type Messages, messagesFor } from "../../platform/i18n/messages.js";
 import { html } from "../../platform/views/parts.js";
-import { entryName, languageName, MATERIAL_NAMES, type PackPlan } from "./manifest.js";
+import { entryName, languageName, type PackPlan } from "./manifest.js";
 
 // index.html at the top of a pack: what is in it, per case, the language each part is in and
 // the revision of its texts, so an office sees at a glance what it prints in which language.
-// No style or script: it opens from a folder on any computer.
+// No style or script: it opens from a folder on any computer. It speaks the pack's language, or
+// the interface language closest to it (Catalan → Spanish), else English.
 
 const RTL = new Set(["ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv", "sd", "ug"]);
 const dirOf = (tag: string) => (RTL.has(tag.split("-")[0]?.toLowerCase() ?? "") ? "rtl" : "ltr");
@@ -13,29 +16,31 @@ function revisionsText(revisions: Record<string, number>): string {
   return entries.length === 0 ? "—" : entries.map(([field, revision]) => `${field} r${revision}`).join(", ");
 }
 
-function IndexPage({ plan, now }: { plan: PackPlan; now: Date }) {
+function IndexPage({ plan, now, m }: { plan: PackPlan; now: Date; m: Messages }) {
   const { manifest } = plan;
-  const language = languageName(manifest.language);
+  const name = (tag: string) => languageName(tag, m.locale);
+  const language = name(manifest.language);
+  const built = now.toISOString().slice(0, 16).replace("T", " ");
   return (
-    <html lang="en" dir="ltr">
+    <html lang={m.locale} dir={direction(m.locale)}>
       <head>
         <meta charset="utf-8" />
-        <title>{`${plan.campaign.title} — case pack, ${language}`}</title>
+        <title>{m.t("office.packs.index.title", { campaign: plan.campaign.title, language })}</title>
       </head>
       <body>
         <h1>
           <span lang={plan.campaign.defaultLanguage}>{plan.campaign.title}</span>
-          {` — case pack in ${language} (${manifest.language})`}
+          {m.t("office.packs.index.heading", { language, tag: manifest.language })}
         </h1>
-        <p>{`Built ${now.toISOString().slice(0, 16).replace("T", " ")} UTC. Printed on A4; every document also exists in US Letter on the site.`}</p>
+        <p>{`${m.t("office.packs.index.built", { time: built })} ${m.t(`office.packs.index.paper.${manifest.paper}`)}`}</p>
         <table>
           <thead>
             <tr>
-              <th>Case</th>
-              <th>Material</th>
-              <th>Language</th>
-              <th>Texts (revision)</th>
-              <th>File</th>
+              <th>{m.t("office.materials.case")}</th>
+              <th>{m.t("office.packs.index.material")}</th>
+              <th>{m.t("office.materials.language")}</th>
+              <th>{m.t("office.packs.index.revisions")}</th>
+              <th>{m.t("office.packs.index.file")}</th>
             </tr>
           </thead>
           <tbody>
@@ -45,13 +50,17 @@ function IndexPage({ plan, now }: { plan: PackPlan; now: Date }) {
                   <td lang={c.textLanguage} dir={dirOf(c.textLanguage)}>
                     {c.title}
                   </td>
-                  <td>{MATERIAL_NAMES[material]}</td>
+                  <td>{m.t(`office.packs.material.${material}`)}</td>
                   <td>
                     {c.textLanguage === manifest.language
-                      ? `${languageName(c.textLanguage)} (${c.textLanguage})`
-                      : `${languageName(c.textLanguage)} (${c.textLanguage}), filling in for ${language}`}
+                      ? `${name(c.textLanguage)} (${c.textLanguage})`
+                      : m.t("office.packs.index.fillingIn", {
+                          language: name(c.textLanguage),
+                          tag: c.textLanguage,
+                          packLanguage: language,
+                        })}
                   </td>
-                  <td>{`${revisionsText(c.revisions)}${c.photo ? `; photo ${c.photo}` : ""}`}</td>
+                  <td>{`${revisionsText(c.revisions)}${c.photo ? `; ${m.t("office.packs.index.photo", { id: c.photo })}` : ""}`}</td>
                   <td>
                     <a href={entryName(c.slug, material, manifest.language)}>
                       {entryName(c.slug, material, manifest.language)}
@@ -62,9 +71,9 @@ function IndexPage({ plan, now }: { plan: PackPlan; now: Date }) {
             )}
             <tr>
               <td>—</td>
-              <td>{MATERIAL_NAMES["event-kit"]}</td>
-              <td>{`${languageName(manifest.kit.language)} (${manifest.kit.language})`}</td>
-              <td>{`text ${manifest.kit.digest.slice(0, 12)}`}</td>
+              <td>{m.t("office.packs.material.event-kit")}</td>
+              <td>{`${name(manifest.kit.language)} (${manifest.kit.language})`}</td>
+              <td>{m.t("office.packs.index.kitText", { digest: manifest.kit.digest.slice(0, 12) })}</td>
               <td>
                 <a href={entryName("", "event-kit", manifest.language)}>
                   {entryName("", "event-kit", manifest.language)}
@@ -78,4 +87,11 @@ function IndexPage({ plan, now }: { plan: PackPlan; now: Date }) {
   );
 }
 
-export const indexHtml = (plan: PackPlan, now: Date) => html(<IndexPage plan={plan} now={now} />);
+export const indexHtml = (plan: PackPlan, now: Date) =>
+  html(
+    <IndexPage
+      plan={plan}
+      now={now}
+      m={messagesFor(closeUiLocale(plan.manifest.language) ?? DEFAULT_LOCALE)}
+    />,
+  );

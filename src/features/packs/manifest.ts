@@ -3,7 +3,14 @@ import type pg from "pg";
 import type { CaseDetail } from "../../core/catalog/case-details.js";
 import type { CampaignInfo, Catalog } from "../../core/catalog/catalog.js";
 import { currentCampaign } from "../../core/catalog/current.js";
-import { eventKitText, type MaterialCase, servesLanguage, toMaterialCase } from "../materials/index.js";
+import type { Messages } from "../../platform/i18n/messages.js";
+import {
+  eventKitText,
+  type MaterialCase,
+  packPaper,
+  servesLanguage,
+  toMaterialCase,
+} from "../materials/index.js";
 import type { Section } from "../sections/index.js";
 import { FIELDS, fieldState, loadTranslations } from "../translations/index.js";
 
@@ -14,13 +21,6 @@ import { FIELDS, fieldState, loadTranslations } from "../translations/index.js";
 
 export const PACK_MATERIALS = ["case-sheet", "letters", "solidarity-cards", "poster"] as const;
 export type PackMaterial = (typeof PACK_MATERIALS)[number];
-export const MATERIAL_NAMES: Record<PackMaterial | "event-kit", string> = {
-  "case-sheet": "case sheet",
-  letters: "letters",
-  "solidarity-cards": "solidarity cards",
-  poster: "poster",
-  "event-kit": "event kit",
-};
 
 /** Where a material stands in the ZIP. */
 export const entryName = (slug: string, material: PackMaterial | "event-kit", language: string) =>
@@ -43,6 +43,8 @@ export interface Manifest {
   version: 1;
   campaign: string;
   language: string;
+  /** The paper every document of the pack is laid out on (the section's country's). */
+  paper: "a4" | "letter";
   cases: ManifestCase[];
   kit: { language: string; digest: string };
 }
@@ -122,15 +124,17 @@ export async function planPack(
     version: 1,
     campaign: campaign.slug,
     language,
+    paper: packPaper(section.country, language),
     cases,
     kit: { language: kit.language, digest: sha256([campaign.title, kit.text]) },
   };
   return { manifest, hash: sha256(manifest), campaign, materials, kit };
 }
 
-const languageName = (tag: string) => {
+/** A language's name in `locale` (English unless said), or its tag when it has none. */
+const languageName = (tag: string, locale = "en") => {
   try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(tag) ?? tag;
+    return new Intl.DisplayNames([locale], { type: "language" }).of(tag) ?? tag;
   } catch {
     return tag;
   }
@@ -140,27 +144,37 @@ export { languageName };
 
 /**
  * What changed in a section's language from one pack to the next, as lines for its
- * coordinators: a case or a material now in the pack's own language is new; one whose texts or
- * photo moved is updated.
+ * coordinators, in `m`'s language: a case or a material now in the pack's own language is new;
+ * one whose texts or photo moved is updated.
  */
-export function packChanges(before: Manifest | undefined, after: Manifest): string[] {
-  const language = languageName(after.language);
+export function packChanges(before: Manifest | undefined, after: Manifest, m: Messages): string[] {
+  const name = (tag: string) => languageName(tag, m.locale);
+  const language = name(after.language);
   const lines: string[] = [];
   const old = new Map((before?.cases ?? []).map((c) => [c.slug, c]));
   const inOwnLanguage = (c: { textLanguage: string }) => c.textLanguage === after.language;
   for (const c of after.cases) {
     const was = old.get(c.slug);
     for (const material of c.materials) {
-      const what = `the ${c.title} ${MATERIAL_NAMES[material]}`;
-      const fills = inOwnLanguage(c) ? "" : ` (in ${languageName(c.textLanguage)} until translated)`;
-      if (!was?.materials.includes(material)) lines.push(`new in ${language}: ${what}${fills}`);
-      else if (inOwnLanguage(c) && !inOwnLanguage(was)) lines.push(`new in ${language}: ${what}`);
-      else if (was.digest !== c.digest || was.photo !== c.photo) lines.push(`updated: ${what}${fills}`);
+      const what = m.t(`office.packs.what.${material}`, { title: c.title });
+      const fills = inOwnLanguage(c) ? undefined : name(c.textLanguage);
+      if (!was?.materials.includes(material) || (inOwnLanguage(c) && !inOwnLanguage(was)))
+        lines.push(
+          fills
+            ? m.t("office.packs.change.newFilling", { language, what, fills })
+            : m.t("office.packs.change.new", { language, what }),
+        );
+      else if (was.digest !== c.digest || was.photo !== c.photo)
+        lines.push(
+          fills
+            ? m.t("office.packs.change.updatedFilling", { what, fills })
+            : m.t("office.packs.change.updated", { what }),
+        );
     }
   }
   const removed = [...old.values()].filter((c) => !after.cases.some((n) => n.slug === c.slug));
-  for (const c of removed) lines.push(`no longer in the pack: ${c.title}`);
-  if (before && before.kit.digest !== after.kit.digest) lines.push(`updated: the event kit`);
-  if (!before) lines.push(`new in ${language}: the event kit`);
+  for (const c of removed) lines.push(m.t("office.packs.change.removed", { title: c.title }));
+  if (before && before.kit.digest !== after.kit.digest) lines.push(m.t("office.packs.change.kitUpdated"));
+  if (!before) lines.push(m.t("office.packs.change.kitNew", { language }));
   return lines;
 }

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import yauzl from "yauzl";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
+import { readPdf } from "../../../test/support/pdf.js";
 import { emailKey, opened } from "../../../test/support/personal.js";
+import { unzip } from "../../../test/support/zip.js";
+import { messagesFor } from "../../platform/i18n/messages.js";
 import type { UserRow } from "../office/index.js";
 import type { Section } from "../sections/index.js";
 import { packBuilderOf } from "./builder.js";
-import { PACK_MATERIALS } from "./manifest.js";
+import { PACK_MATERIALS, packChanges } from "./manifest.js";
 import { renderedOnThread } from "./render.js";
 
 // Case packs: what a ZIP holds, what names it, who is told when it changes, who may download it
@@ -20,30 +22,6 @@ let coordinatorEs: UserRow;
 let translator: UserRow;
 let caseIds: Map<string, number>;
 let campaignId: number;
-
-/** The entries of a ZIP, read back with yauzl: name → bytes. */
-function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const entries = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err);
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(entries));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
 
 async function sectionOf(country: string): Promise<Section> {
   const section = (await packBuilderOf(node.runtime).sections()).get(country);
@@ -94,13 +72,42 @@ test("a pack holds the five materials of each featured case and an index", async
   for (const [name, bytes] of entries)
     if (name.endsWith(".pdf")) assert.equal(bytes.subarray(0, 4).toString("latin1"), "%PDF", name);
   const index = entries.get("index.html")?.toString("utf8") ?? "";
-  assert.match(index, /case pack in French \(fr\)/);
+  // The index speaks the pack's language.
+  assert.match(index, /<html lang="fr"/);
+  assert.match(index, /dossier des cas en français \(fr\)/);
   assert.match(index, /Rosa Franco/);
   // Azza's case has no French text: the index says which language fills in.
-  assert.match(index, /English \(en\), filling in for French/);
+  assert.match(index, /anglais \(en\), à la place du français/);
   assert.match(index, /title r\d+/);
   // Rendered off the main thread, as in every node.
   assert.equal(renderedOnThread(), expected.length - 1);
+});
+
+test("packs of sections in US Letter countries are on US Letter, the others on A4", async () => {
+  const us = node.runtime.sectionOf("US");
+  await node.db.pool.query(
+    "INSERT INTO section_featured_cases (section_id, campaign_id, case_id, position) VALUES ($1, $2, $3, 0)",
+    [us, campaignId, caseIds.get("rosa-franco")],
+  );
+  await node.runtime.catalogChanged();
+  const client = await officeClient(node, admin);
+  const sizes = async (country: string, language: string) => {
+    const response = await client.get(`/office/materials/${country}/${language}.zip`);
+    assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+    const entries = await unzip(response.rawPayload);
+    const found = new Set<string>();
+    for (const [name, bytes] of entries)
+      if (name.endsWith(".pdf"))
+        for (const page of readPdf(new Uint8Array(bytes)))
+          found.add(`${Math.round(page.width)}x${Math.round(page.height)}`);
+    return { found: [...found], index: entries.get("index.html")?.toString("utf8") ?? "" };
+  };
+  const letter = await sizes("US", "en");
+  assert.deepEqual(letter.found, ["612x792"], "every page of every document on US Letter");
+  assert.match(letter.index, /Printed on US Letter/);
+  const a4 = await sizes("FR", "fr");
+  assert.deepEqual(a4.found, ["595x842"]);
+  assert.match(a4.index, /Imprimé en A4/, "in the pack's language");
 });
 
 test("the materials page says per case what is ready, outdated, or missing and which language fills in", async () => {
@@ -152,6 +159,24 @@ test("the manifest's hash moves when a case text the pack shows changes, and not
   assert.notEqual(changed, undefined);
 });
 
+test("a pack is planned once per catalog version: the materials page finds the plans made", async () => {
+  const builder = packBuilderOf(node.runtime);
+  const fr = await sectionOf("FR");
+  const first = builder.plan(fr, "fr");
+  assert.equal(builder.plan(fr, "fr"), first, "the same plan while nothing changed");
+  const page = await (await officeClient(node, admin)).get("/office/materials");
+  assert.equal(page.statusCode, 200);
+  assert.equal(builder.plan(fr, "fr"), first, "the page used it too");
+  await node.db.pool.query(
+    "UPDATE case_texts SET ask = ask || ' Maintenant.' WHERE case_id = $1 AND language = 'fr'",
+    [caseIds.get("rosa-franco")],
+  );
+  await node.runtime.catalogChanged();
+  const second = builder.plan(await sectionOf("FR"), "fr");
+  assert.notEqual(second, first, "planned again after the change");
+  assert.notEqual((await second)?.hash, (await first)?.hash);
+});
+
 test("the coordinators are told what is new and what was updated in their language", async () => {
   const builder = packBuilderOf(node.runtime);
   const section = await sectionOf("FR");
@@ -182,6 +207,36 @@ test("the coordinators are told what is new and what was updated in their langua
   assert.equal((await outboxTo(coordinatorFr.email)).length, before + 1);
   // Spain's coordinator hears nothing of France's pack.
   assert.equal((await outboxTo(coordinatorEs.email)).filter((m) => /France/.test(m.subject)).length, 0);
+});
+
+test("what changed, and the materials page, in the reader's language", async () => {
+  const builder = packBuilderOf(node.runtime);
+  const after = (await builder.plan(await sectionOf("FR"), "fr"))?.manifest;
+  assert.ok(after);
+  const before = {
+    ...after,
+    cases: after.cases.map((c) => (c.slug === "rosa-franco" ? { ...c, digest: "older" } : c)),
+  };
+  const spanish = packChanges(before, after, messagesFor("es"));
+  assert.ok(spanish.includes("actualizado: el póster de Rosa Franco"), spanish.join("\n"));
+  assert.ok(spanish.includes("actualizado: la hoja del caso de Rosa Franco"), spanish.join("\n"));
+  const first = packChanges(undefined, after, messagesFor("ru"));
+  assert.ok(first.includes("новое (французский): руководство по мероприятию"), first.join("\n"));
+
+  const page = await (await officeClient(node, coordinatorFr, { acceptLanguage: "es" })).get(
+    "/office/materials",
+  );
+  assert.equal(page.statusCode, 200);
+  assert.equal(page.body.match(/<h1>Materiales<\/h1>/g)?.length, 1);
+  assert.match(page.body, /Descargar el paquete en francés/);
+  assert.match(page.body, /<th scope="col">Caso<\/th>/);
+  assert.match(page.body, /desactualizado: 1 de \d+ textos cambiaron en el original/);
+  assert.doesNotMatch(page.body, /Download the|fills in|office\.materials\./);
+  const refused = await (await officeClient(node, coordinatorFr, { acceptLanguage: "fr" })).get(
+    "/office/materials/ES/es.zip",
+  );
+  assert.equal(refused.statusCode, 403);
+  assert.match(refused.body, /Vous ne coordonnez pas cette section/);
 });
 
 test("a download is logged and the international team sees it; other sections' coordinators are refused", async () => {

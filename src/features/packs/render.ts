@@ -15,21 +15,21 @@ import type { PackMaterial } from "./manifest.js";
 // first pack and not keeping the process alive; if it cannot start, documents are rendered here.
 
 export type RenderJob =
-  | { kind: PackMaterial; material: MaterialCase; now: Date }
-  | { kind: "event-kit"; kit: Parameters<typeof renderEventKit>[0] };
+  | { kind: PackMaterial; material: MaterialCase; now: Date; paper: "a4" | "letter" }
+  | { kind: "event-kit"; kit: Parameters<typeof renderEventKit>[0]; paper: "a4" | "letter" };
 
 export function renderJob(job: RenderJob): Promise<Uint8Array> {
   switch (job.kind) {
     case "case-sheet":
-      return renderCaseSheet(job.material, "a4");
+      return renderCaseSheet(job.material, job.paper);
     case "letters":
-      return renderAppealLetters(job.material, "a4", job.now);
+      return renderAppealLetters(job.material, job.paper, job.now);
     case "solidarity-cards":
-      return renderSolidarityCards(job.material, "a4");
+      return renderSolidarityCards(job.material, job.paper);
     case "poster":
-      return renderPoster(job.material, "a4");
+      return renderPoster(job.material, job.paper);
     case "event-kit":
-      return renderEventKit(job.kit, "a4");
+      return renderEventKit(job.kit, job.paper);
   }
 }
 

@@ -6,12 +6,20 @@ import { currentCampaign } from "../../core/catalog/current.js";
 import type { Runtime } from "../../core/runtime.js";
 import { Problem } from "../../platform/http/problems.js";
 import { pageResponses } from "../../platform/http/responses.js";
-import { canEditSections, currentUser, guard, notFound, type OfficeUser, sendPage } from "../office/index.js";
+import {
+  canEditSections,
+  currentUser,
+  guard,
+  notFound,
+  type OfficeUser,
+  ot,
+  sendPage,
+} from "../office/index.js";
 import type { Section } from "../sections/index.js";
-import { languageProgress, loadTranslations } from "../translations/index.js";
+import { languageProgress } from "../translations/index.js";
 import { type PackBuilder, packBuilderOf } from "./builder.js";
 import { type PackPlan, packCases } from "./manifest.js";
-import { currentPacks, findPack, logDownload, packZip, recentDownloads } from "./store.js";
+import { currentPacks, findPack, logDownload, packStates, packZip, recentDownloads } from "./store.js";
 import { type CaseReadiness, type LanguagePack, MaterialsPage, type SectionPacks } from "./views.js";
 
 // /office/materials and /office/materials/{country}/{lang}.zip: a section's coordinators and
@@ -41,10 +49,8 @@ async function readiness(
   const campaign = currentCampaign(builder.runtime.catalog());
   if (!campaign || !plan) return [];
   const details = packCases(await builder.casesOf(campaign.id), section, campaign.id);
-  const entries = await loadTranslations(
-    builder.runtime.db.pool,
-    details.map((d) => d.id),
-  );
+  // Read once per catalog version for every section's languages, not once per language.
+  const entries = await builder.translations();
   return plan.manifest.cases.map((c) => {
     const detail = details.find((d) => d.slug === c.slug);
     const entry = detail && entries.get(detail.id);
@@ -55,6 +61,12 @@ async function readiness(
     const status = c.textLanguage !== language ? "missing" : progress.outdated > 0 ? "outdated" : "ready";
     return { title: c.title, status, textLanguage: c.textLanguage, ...progress };
   });
+}
+
+interface Planned {
+  language: string;
+  plan: PackPlan | undefined;
+  cases: CaseReadiness[];
 }
 
 /** The work's result, or "late" after `ms`. */
@@ -72,28 +84,48 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
     async (request, reply) => {
       const user = currentUser(request);
       const mine = [...(await builder.sections()).values()].filter((s) => runsSection(user, s));
-      const current = await currentPacks(
-        pool,
-        mine.map((s) => s.id),
-      );
-      const sections: SectionPacks[] = [];
+      // What the content says each pack holds is planned once per catalog version (the
+      // background pass after a change has usually planned them all); what is built is read
+      // in two queries for every section at once.
+      // One after the other, as the background pass goes: after a change, planning 80
+      // sections' packs at once would hold every connection of the pool.
+      const planned: { section: Section; plans: Planned[] }[] = [];
       for (const section of mine) {
-        const languages: LanguagePack[] = [];
+        const plans: Planned[] = [];
         for (const language of section.languages) {
           const plan = await builder.plan(section, language);
-          const last = current.find((c) => c.sectionId === section.id && c.language === language);
-          const built = plan && (await findPack(pool, plan.hash));
-          languages.push({
-            language,
-            cases: await readiness(builder, section, language, plan),
-            href: `/office/materials/${section.country}/${encodeURIComponent(language)}.zip`,
-            upToDate: built?.state === "ready",
-            builtAt: built?.state === "ready" ? built.builtAt : (last?.builtAt ?? null),
-            hash: built?.state === "ready" ? built.hash : (last?.hash ?? null),
-          });
+          const cases = await builder.remember(`readiness|${section.id}|${language}`, () =>
+            readiness(builder, section, language, plan),
+          );
+          plans.push({ language, plan, cases });
         }
-        sections.push({ country: section.country, name: section.name, languages });
+        planned.push({ section, plans });
       }
+      const hashes = planned.flatMap((p) => p.plans.flatMap((l) => (l.plan ? [l.plan.hash] : [])));
+      const [current, states] = await Promise.all([
+        currentPacks(
+          pool,
+          mine.map((s) => s.id),
+        ),
+        packStates(pool, hashes),
+      ]);
+      const sections: SectionPacks[] = planned.map(({ section, plans }) => ({
+        country: section.country,
+        name: section.name,
+        languages: plans.map(({ language, plan, cases }): LanguagePack => {
+          const last = current.find((c) => c.sectionId === section.id && c.language === language);
+          const built = plan && states.get(plan.hash);
+          const ready = built?.state === "ready";
+          return {
+            language,
+            cases,
+            href: `/office/materials/${section.country}/${encodeURIComponent(language)}.zip`,
+            upToDate: ready,
+            builtAt: ready ? built.builtAt : (last?.builtAt ?? null),
+            hash: ready && plan ? plan.hash : (last?.hash ?? null),
+          };
+        }),
+      }));
       const downloads = user.role === "admin" ? await recentDownloads(pool) : undefined;
       return sendPage(reply, h(MaterialsPage, { user, csrf: reply.generateCsrf(), sections, downloads }));
     },
@@ -111,12 +143,12 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
       const country = request.params.country.toUpperCase();
       const language = /^([A-Za-z0-9-]{2,35})\.zip$/.exec(request.params.file)?.[1];
       const section = /^[A-Z]{2}$/.test(country) ? (await builder.sections()).get(country) : undefined;
-      if (!section || !language) throw notFound("This pack");
-      if (!runsSection(user, section)) throw new Problem(403, "forbidden", "You do not run this section.");
+      if (!section || !language) throw notFound("office.problem.notFound.pack");
+      if (!runsSection(user, section)) throw new Problem(403, "forbidden", ot("office.materials.notYours"));
       const tag = section.languages.find((l) => l.toLowerCase() === language.toLowerCase());
-      if (!tag) throw notFound("This pack");
+      if (!tag) throw notFound("office.problem.notFound.pack");
       const plan = await builder.plan(section, tag);
-      if (!plan) throw notFound("This pack");
+      if (!plan) throw notFound("office.problem.notFound.pack");
       // Built already (the usual case), or built now — here or by the node that claimed it.
       // With an earlier pack of this section's language to fall back on, the wait is short
       // (PACK_DOWNLOAD_WAIT_MS) and the earlier pack goes out saying so; without one, the
@@ -136,14 +168,14 @@ export function packRoutes(server: FastifyInstance, runtime: Runtime): void {
         if (!ready) {
           if (!last) {
             reply.header("retry-after", "30");
-            throw new Problem(503, "pack_building", "This pack is being built; try again in a minute.");
+            throw new Problem(503, "pack_building", ot("office.materials.building"));
           }
           hash = last.hash;
           note = "outdated: the pack with the latest changes is being built";
         }
       }
       const zip = await packZip(pool, hash);
-      if (!zip) throw notFound("This pack");
+      if (!zip) throw notFound("office.problem.notFound.pack");
       await logDownload(pool, section.id, tag, hash, user.id);
       if (note) reply.header("inkwell-pack-note", note);
       return reply

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { isUiLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import type { Manifest } from "./manifest.js";
 
 // The packs' tables (migration 018). A pack row is claimed before it is built; the claim is what
@@ -35,6 +36,18 @@ export async function findPack(db: pg.Pool, hash: string): Promise<StoredPack | 
     [hash],
   );
   return result.rows[0] && ofRow(result.rows[0]);
+}
+
+/** The state of each pack named, in one query (the materials page asks for all of them). */
+export async function packStates(
+  db: pg.Pool,
+  hashes: string[],
+): Promise<Map<string, { state: StoredPack["state"]; builtAt: Date | null }>> {
+  const result = await db.query<{ hash: string; state: StoredPack["state"]; built_at: Date | null }>(
+    "SELECT hash, state, built_at FROM material_packs WHERE hash = ANY($1)",
+    [hashes],
+  );
+  return new Map(result.rows.map((r) => [r.hash, { state: r.state, builtAt: r.built_at }]));
 }
 
 /** Whether this node may build `hash` now (true once, whoever asks, until the claim goes stale). */
@@ -175,11 +188,18 @@ export async function recentDownloads(db: pg.Pool, limit = 200): Promise<Downloa
 }
 
 /** The section's coordinators' addresses (accounts that can sign in). */
-export async function coordinatorEmails(db: pg.Pool, sectionId: number): Promise<string[]> {
-  const result = await db.query<{ email: string }>(
-    `SELECT email FROM users
+/** The section's coordinators, with the back office's language each chose (if any). */
+export async function coordinatorEmails(
+  db: pg.Pool,
+  sectionId: number,
+): Promise<{ email: string; locale: UiLocale | undefined }[]> {
+  const result = await db.query<{ email: string; locale: string | null }>(
+    `SELECT email, locale FROM users
       WHERE role = 'coordinator' AND $1 = ANY(section_ids) AND disabled_at IS NULL ORDER BY email`,
     [sectionId],
   );
-  return result.rows.map((r) => r.email);
+  return result.rows.map((r) => ({
+    email: r.email,
+    locale: r.locale && isUiLocale(r.locale) ? r.locale : undefined,
+  }));
 }

@@ -1,4 +1,7 @@
-import { formatTime, OfficeLayout, type OfficeUser } from "../office/index.js";
+import { formatTime, OfficeLayout, type OfficeUser, officeMessages, ot } from "../office/index.js";
+
+const officeLocale = () => officeMessages().locale;
+
 import { languageName } from "./manifest.js";
 import type { Download } from "./store.js";
 
@@ -33,35 +36,30 @@ export interface SectionPacks {
   languages: LanguagePack[];
 }
 
-const STATUS_TEXT: Record<CaseReadiness["status"], string> = {
-  ready: "ready",
-  outdated: "outdated",
-  missing: "missing",
-};
-
 function statusText(c: CaseReadiness, language: string): string {
   if (c.textLanguage !== language)
-    return `missing: ${languageName(c.textLanguage)} (${c.textLanguage}) fills in`;
+    return ot("office.materials.status.missing", {
+      language: languageName(c.textLanguage, officeLocale()),
+      tag: c.textLanguage,
+    });
   if (c.status === "outdated")
-    return `outdated: ${c.outdated} of ${c.total} texts changed in the source since`;
-  if (c.missing > 0) return `ready (${c.missing} optional texts untranslated)`;
-  return STATUS_TEXT[c.status];
+    return ot("office.materials.status.outdated", { outdated: c.outdated, total: c.total });
+  if (c.missing > 0) return ot("office.materials.status.readyOptional", { missing: c.missing });
+  return ot(`office.materials.status.${c.status}`);
 }
 
 function PackLine({ pack }: { pack: LanguagePack }) {
-  if (pack.upToDate)
-    return (
-      <p>
-        <a href={pack.href}>{`Download the ${languageName(pack.language)} pack`}</a>
-        {` — version ${pack.hash?.slice(0, 12)}, built ${formatTime(pack.builtAt)}`}
-      </p>
-    );
+  const download = ot("office.materials.download", { language: languageName(pack.language, officeLocale()) });
+  const version = pack.hash?.slice(0, 12) ?? "";
+  const time = formatTime(pack.builtAt);
   return (
     <p>
-      <a href={pack.href}>{`Download the ${languageName(pack.language)} pack`}</a>
-      {pack.hash
-        ? ` — being rebuilt with the latest changes; until then the download is version ${pack.hash.slice(0, 12)}, built ${formatTime(pack.builtAt)}`
-        : " — being built for the first time"}
+      <a href={pack.href}>{download}</a>
+      {pack.upToDate
+        ? ot("office.materials.version", { version, time })
+        : pack.hash
+          ? ot("office.materials.rebuilding", { version, time })
+          : ot("office.materials.first")}
     </p>
   );
 }
@@ -73,24 +71,25 @@ export function MaterialsPage(props: {
   downloads: Download[] | undefined;
 }) {
   return (
-    <OfficeLayout title="Materials" user={props.user} csrf={props.csrf} current="/office/materials">
-      <h1>Materials</h1>
-      <p>
-        Each language of a section gets one pack: the case sheet, letters, solidarity cards and poster of
-        every case the section features, the event kit, and an index of what is in which language.
-      </p>
-      {props.sections.length === 0 && <p>You run no section.</p>}
+    <OfficeLayout
+      title={ot("office.menu.materials")}
+      user={props.user}
+      csrf={props.csrf}
+      current="/office/materials"
+    >
+      <p>{ot("office.materials.intro")}</p>
+      {props.sections.length === 0 && <p>{ot("office.materials.none")}</p>}
       {props.sections.map((section) => (
         <section key={section.country} aria-labelledby={`s-${section.country}`}>
           <h2 id={`s-${section.country}`}>{`${section.name} (${section.country})`}</h2>
           {section.languages.map((pack) => (
             <div key={pack.language}>
-              <h3 lang="en">{`${languageName(pack.language)} (${pack.language})`}</h3>
+              <h3>{`${languageName(pack.language, officeLocale())} (${pack.language})`}</h3>
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Case</th>
-                    <th scope="col">Texts</th>
+                    <th scope="col">{ot("office.materials.case")}</th>
+                    <th scope="col">{ot("office.materials.texts")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -109,18 +108,18 @@ export function MaterialsPage(props: {
       ))}
       {props.downloads && (
         <section aria-labelledby="downloads">
-          <h2 id="downloads">Downloads</h2>
+          <h2 id="downloads">{ot("office.materials.downloads")}</h2>
           {props.downloads.length === 0 ? (
-            <p>No pack has been downloaded yet.</p>
+            <p>{ot("office.materials.noDownloads")}</p>
           ) : (
             <table>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Section</th>
-                  <th scope="col">Language</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">By</th>
+                  <th scope="col">{ot("office.materials.when")}</th>
+                  <th scope="col">{ot("office.materials.section")}</th>
+                  <th scope="col">{ot("office.materials.language")}</th>
+                  <th scope="col">{ot("office.materials.versionColumn")}</th>
+                  <th scope="col">{ot("office.materials.by")}</th>
                 </tr>
               </thead>
               <tbody>

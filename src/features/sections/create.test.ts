@@ -153,3 +153,48 @@ test("a section's intro and contacts, translated and approved, show in the reade
   );
   assert.equal(audits.rows[0].n, 3);
 });
+
+test("a section's texts: the word diff of the source since the translated revision, and four eyes", async () => {
+  const id = t.runtime.sectionOf("ES");
+  assert.ok(id);
+  // The test before: Catalan translated from revision 1, the source intro now at revision 2.
+  const writer = await officeClient(t, await makeUser(t, "coordinator", { countries: ["ES"] }));
+  const editor = await writer.get(`/office/sections/${id}/texts/ca`);
+  assert.ok(
+    editor.body.includes('Somos la sección española<ins class="diff-added"> de Amnistía</ins>.'),
+    "the words added to the source since",
+  );
+
+  await t.db.pool.query("UPDATE sections SET review_languages = ARRAY['ca'] WHERE id = $1", [id]);
+  const written = await writer.post(`/office/sections/${id}/texts/ca`, {
+    "text-intro": "Som la secció espanyola d'Amnistia.",
+    status: "needs_review",
+  });
+  assert.equal(written.statusCode, 303);
+  assert.match((await writer.get(`/office/sections/${id}/texts/ca`)).body, /a second person|second person/i);
+  // She may not approve what she wrote; nothing changes.
+  const own = await writer.post(`/office/sections/${id}/texts/ca`, {
+    "text-intro": "Som la secció espanyola d'Amnistia.",
+    status: "approved",
+  });
+  assert.equal(own.statusCode, 403);
+  assert.match(own.body, /Someone else must approve this text/);
+  const status = async () =>
+    (
+      await t.db.pool.query(
+        "SELECT status, edited_by FROM section_texts WHERE section_id = $1 AND language = 'ca' AND field = 'intro'",
+        [id],
+      )
+    ).rows[0];
+  assert.equal((await status()).status, "needs_review");
+  // Another coordinator of the section approves it; the writer stays the one who wrote it.
+  const second = await officeClient(t, await makeUser(t, "coordinator", { countries: ["ES"] }));
+  const approved = await second.post(`/office/sections/${id}/texts/ca`, {
+    "text-intro": "Som la secció espanyola d'Amnistia.",
+    status: "approved",
+  });
+  assert.equal(approved.statusCode, 303, approved.body);
+  assert.equal((await status()).status, "approved");
+  assert.equal((await status()).edited_by, writer.user?.id);
+  await t.db.pool.query("UPDATE sections SET review_languages = '{}' WHERE id = $1", [id]);
+});

@@ -1,5 +1,12 @@
 import { diffWordsWithSpace } from "diff";
 import type pg from "pg";
+import {
+  type EntityText,
+  sourceRevision,
+  sourceTextsAt,
+  type TextOwner,
+  textState,
+} from "../../core/catalog/entity-texts.js";
 import type { CaseTranslations, FieldName } from "./fields.js";
 import { fieldState, translatableFields } from "./fields.js";
 
@@ -61,6 +68,41 @@ export async function sourceChanges(
       to,
       changes: before === undefined ? undefined : wordDiff(before, current),
       substantial: revisions.some((r) => r.substantial && r.revision > from && r.revision <= to),
+    });
+  }
+  return result;
+}
+
+/**
+ * The same for an edition's or a section's own texts: each outdated field of `language`, with
+ * the word diff of its source from the revision translated to the current one (revisions from
+ * before the history was kept have no text: the change is then named without its words).
+ */
+export async function entitySourceChanges(
+  db: pg.Pool | pg.PoolClient,
+  owner: TextOwner,
+  id: number,
+  texts: EntityText[],
+  source: string,
+  language: string,
+  fields: readonly string[],
+): Promise<Map<string, SourceChange>> {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const wanted = fields.filter((f) => textState(texts, source, language, f) === "outdated");
+  const result = new Map<string, SourceChange>();
+  if (wanted.length === 0) return result;
+  const kept = await sourceTextsAt(db, owner, id, wanted);
+  for (const field of wanted) {
+    const row = texts.find((t) => same(t.language, language) && t.field === field);
+    const from = row?.sourceRevision ?? 0;
+    const before = kept.get(field)?.get(from);
+    const current = texts.find((t) => same(t.language, source) && t.field === field)?.text ?? "";
+    result.set(field, {
+      from,
+      to: sourceRevision(texts, source, field),
+      changes: before === undefined ? undefined : wordDiff(before, current),
+      // Editions and sections have no "substantial" mark: an outdated text stays public.
+      substantial: false,
     });
   }
   return result;

@@ -22,9 +22,12 @@ export {
   TARGET_PARTS,
   targetField,
 } from "./fields.js";
-export { translatesInto } from "./policy.js";
+export { entitySourceChanges, type SourceChange } from "./history.js";
+export { SourceDiff } from "./parts.js";
+export { mayApprove, translatesInto } from "./policy.js";
 export type { TranslationProgress } from "./progress.js";
 export { translationProgress } from "./progress.js";
 export { languagesInUse, materialize, refreshPublic, withdrawPublished } from "./publication.js";
+export { reviewRequired } from "./queries.js";
 export type { TranslationUnit } from "./units.js";
 export { translationUnits } from "./units.js";

@@ -2,7 +2,12 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { h } from "preact";
 import { Type } from "typebox";
-import { CAMPAIGN_FIELDS, saveEntityTexts } from "../../../core/catalog/entity-texts.js";
+import {
+  CAMPAIGN_FIELDS,
+  loadEntityTexts,
+  saveEntityTexts,
+  writersOfApproved,
+} from "../../../core/catalog/entity-texts.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
 import { formErrors, formRoute } from "../../../platform/http/forms.js";
@@ -20,7 +25,7 @@ import {
   ot,
   sendPage,
 } from "../../office/index.js";
-import { translatesInto } from "../../translations/index.js";
+import { entitySourceChanges, mayApprove, reviewRequired, translatesInto } from "../../translations/index.js";
 import { DoneQuery, MAX_EVENT_KIT, MAX_INTRO, MAX_TITLE, TEXT_BODY_LIMIT } from "./input.js";
 import { type EditionRecord, loadEdition, lockEditions } from "./store.js";
 import { readTexts, StatusField, TextField, TextsEditor } from "./texts.js";
@@ -28,7 +33,9 @@ import { campaignNotice, FIELD_LABELS } from "./views.js";
 
 // An edition's title, introduction and event kit in another language than its default: written
 // by admins and by translators into that language, with a status; audited, then announced with
-// catalogChanged() (the titles and introductions are the catalog's).
+// catalogChanged() (the titles and introductions are the catalog's). As for case texts, a
+// language a section asks four eyes for is approved by someone other than its text's writer,
+// and an outdated field shows the word diff of its source since the revision translated.
 
 // Any text: a slug or language that names nothing is the page not found, not a bad request.
 const TextsParams = Type.Object({
@@ -48,6 +55,9 @@ const textFields = () =>
   CAMPAIGN_FIELDS.map((name) => ({ name, label: ot(FIELD_LABELS[name]), textarea: name !== "title" }));
 
 const textsForm = formRoute(CampaignTextsBody);
+
+/** A save's outcome: the fields refused to their writer (four eyes), or whether anything changed. */
+type Saved = { refused: string[] } | { changed: boolean };
 
 export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -71,7 +81,7 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
     return { record, language };
   };
 
-  const textsPage = (
+  const textsPage = async (
     reply: FastifyReply,
     user: OfficeUser,
     record: EditionRecord,
@@ -103,6 +113,16 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
         language,
         fields: textFields(),
         texts: record.texts,
+        changes: await entitySourceChanges(
+          pool,
+          "campaign",
+          record.id,
+          record.texts,
+          record.defaultLanguage,
+          language,
+          CAMPAIGN_FIELDS,
+        ),
+        reviewRequired: await reviewRequired(pool, language),
         ...extra,
       }),
       status,
@@ -142,8 +162,18 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
       if (Object.keys(errors).length > 0)
         return textsPage(reply, user, record, language, { values, errors }, 422);
       const status = request.body.status;
-      const changed = await withTransaction(pool, async (client) => {
+      const changed = await withTransaction(pool, async (client): Promise<Saved> => {
         await lockEditions(client);
+        // Four eyes, read under the lock: who wrote each text this save would approve.
+        const current = (await loadEntityTexts(client, "campaign", [record.id])).get(record.id) ?? [];
+        const required = await reviewRequired(client, language);
+        const own = [
+          ...writersOfApproved(current, record.defaultLanguage, language, values, status, user.id),
+        ].filter(
+          ([, editedBy]) =>
+            !mayApprove(user, language, { reviewRequired: required, editedBy, reviews: false }),
+        );
+        if (own.length > 0) return { refused: own.map(([field]) => field) };
         const fields = await saveEntityTexts(
           client,
           "campaign",
@@ -154,7 +184,7 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
           status,
           user.id,
         );
-        if (fields.length === 0) return false;
+        if (fields.length === 0) return { changed: false };
         const before = Object.fromEntries(
           record.texts
             .filter((t) => t.language === language)
@@ -170,10 +200,15 @@ export function campaignTextRoutes(fastify: FastifyInstance, runtime: Runtime): 
           before,
           after,
         );
-        return true;
+        return { changed: true };
       });
+      if ("refused" in changed) {
+        const refused: Errors = { status: "office.translations.error.ownWork" };
+        for (const field of changed.refused) refused[`text-${field}`] = "office.translations.error.ownWork";
+        return textsPage(reply, user, record, language, { values, errors: refused, status }, 403);
+      }
       // The title and introduction are the catalog's: every node's pages move with it.
-      if (changed) await runtime.catalogChanged();
+      if (changed.changed) await runtime.catalogChanged();
       return reply.redirect(`/office/campaigns/${record.slug}/texts/${language}?done=translated`, 303);
     },
   );

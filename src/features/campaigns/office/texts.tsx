@@ -19,6 +19,7 @@ import {
   officeKey,
   ot,
 } from "../../office/index.js";
+import { type SourceChange, SourceDiff } from "../../translations/index.js";
 
 // The translation of an edition's or a section's own texts into one language: the source text
 // beside each field, the field's state (outdated once the source moved on), and one status for
@@ -73,6 +74,10 @@ export interface TextsEditorProps {
   status?: TextStatus;
   errors?: Errors;
   notice?: string;
+  /** Field → what changed in its source since the revision translated (outdated fields). */
+  changes?: Map<string, SourceChange>;
+  /** A second person approves translations into this language (four eyes). */
+  reviewRequired?: boolean;
 }
 
 const STATE_LABELS: Record<TextState, string> = {
@@ -95,6 +100,7 @@ export function TextsEditor(p: TextsEditorProps) {
       <ErrorSummary errors={p.errors ?? {}} />
       <p>
         <a href={p.back.href}>{p.back.label}</a> · {ot("office.texts.sourceLanguage", { language: p.source })}
+        {p.reviewRequired ? ` ${ot("office.translations.fourEyes")}` : ""}
       </p>
       <form class="stack" method="post" action={p.action}>
         <CsrfField token={p.csrf} />
@@ -106,6 +112,9 @@ export function TextsEditor(p: TextsEditorProps) {
               <h2>
                 {f.label} <span class={`state-${state}`}>({ot(STATE_LABELS[state])})</span>
               </h2>
+              {p.changes?.get(f.name) ? (
+                <SourceDiff change={p.changes.get(f.name) as SourceChange} language={p.source} />
+              ) : null}
               <blockquote lang={p.source} dir={direction(p.source)} class="source">
                 {source === "" ? ot("office.texts.noSource") : source}
               </blockquote>

@@ -1,7 +1,12 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { type Static, Type } from "typebox";
-import { loadEntityTexts, SECTION_FIELDS, saveEntityTexts } from "../../../core/catalog/entity-texts.js";
+import {
+  loadEntityTexts,
+  SECTION_FIELDS,
+  saveEntityTexts,
+  writersOfApproved,
+} from "../../../core/catalog/entity-texts.js";
 import { isCountryCode } from "../../../core/ledger/intake.js";
 import type { Runtime } from "../../../core/runtime.js";
 import { withTransaction } from "../../../platform/db/transaction.js";
@@ -28,6 +33,7 @@ import {
   ot,
   sendPage,
 } from "../../office/index.js";
+import { entitySourceChanges, mayApprove, reviewRequired } from "../../translations/index.js";
 import { runsSection } from "../policy.js";
 import { checkSectionForm, readSectionForm } from "./input.js";
 import { loadSection } from "./store.js";
@@ -107,6 +113,8 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
   const admins = guard(isAdmin);
   const newForm = formRoute(NewSectionBody);
   const textsForm = formRoute(SectionTextsBody);
+  /** A save's outcome: the fields refused to their writer (four eyes), or whether anything changed. */
+  type Saved = { refused: string[] } | { changed: boolean };
 
   const newPage = (
     reply: FastifyReply,
@@ -207,6 +215,10 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
         language={language}
         fields={textFields()}
         texts={texts}
+        changes={
+          await entitySourceChanges(pool, "section", section.id, texts, source, language, SECTION_FIELDS)
+        }
+        reviewRequired={await reviewRequired(pool, language)}
         {...extra}
       />,
       status,
@@ -242,9 +254,21 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
       if (Object.keys(errors).length > 0) return textsPage(reply, user, target, { values, errors }, 422);
       const { section, language, source } = target;
       const status = request.body.status;
-      const changed = await withTransaction(pool, async (client) => {
+      const changed = await withTransaction(pool, async (client): Promise<Saved> => {
         await loadSection(client, section.id, null, true);
         const before = (await loadEntityTexts(client, "section", [section.id])).get(section.id) ?? [];
+        // Four eyes, under the section's lock: who wrote each text this save would approve.
+        // A coordinator of the section reviews its languages (the translations policy).
+        const required = await reviewRequired(client, language);
+        const own = [...writersOfApproved(before, source, language, values, status, user.id)].filter(
+          ([, editedBy]) =>
+            !mayApprove(user, language, {
+              reviewRequired: required,
+              editedBy,
+              reviews: user.role === "coordinator",
+            }),
+        );
+        if (own.length > 0) return { refused: own.map(([field]) => field) };
         const fields = await saveEntityTexts(
           client,
           "section",
@@ -255,7 +279,7 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
           status,
           user.id,
         );
-        if (fields.length === 0) return false;
+        if (fields.length === 0) return { changed: false };
         const view = (list: typeof before) =>
           Object.fromEntries(
             list
@@ -272,10 +296,15 @@ export function sectionCreateRoutes(fastify: FastifyInstance, runtime: Runtime):
           view(before),
           view(after),
         );
-        return true;
+        return { changed: true };
       });
+      if ("refused" in changed) {
+        const refused: Errors = { status: "office.translations.error.ownWork" };
+        for (const field of changed.refused) refused[`text-${field}`] = "office.translations.error.ownWork";
+        return textsPage(reply, user, target, { values, errors: refused }, 403);
+      }
       // The section pages read sections once per catalog version.
-      if (changed) await runtime.catalogChanged();
+      if (changed.changed) await runtime.catalogChanged();
       return reply.redirect(`/office/sections/${section.id}/texts/${language}?done=saved`, 303);
     },
   );

@@ -113,12 +113,7 @@ export async function importCaseFile(
       const match = /^case\/([^/]+)\/([^/]+)$/.exec(unit.id);
       const field = match?.[2];
       if (!match || !field || !isFieldName(field))
-        throw fileProblem(
-          "unknown_unit",
-          `Unit "${unit.id}" is not a case text exported here`,
-          unit.line,
-          unit.id,
-        );
+        throw fileProblem("unknown_unit", "unknownUnit", { id: unit.id }, unit.line, unit.id);
       slugs.add(match[1] as string);
       return { unit, slug: match[1] as string, field };
     });
@@ -137,27 +132,18 @@ export async function importCaseFile(
     for (const { unit, slug, field } of parsed) {
       const entry = states.get(idOf.get(slug) ?? -1);
       if (!entry || !translatableFields(entry).includes(field))
-        throw fileProblem(
-          "unknown_unit",
-          `Unit "${unit.id}" names no case text to translate`,
-          unit.line,
-          unit.id,
-        );
+        throw fileProblem("unknown_unit", "noCaseText", { id: unit.id }, unit.line, unit.id);
       if (entry.sourceLanguage !== file.sourceLanguage || entry.sourceLanguage === language)
         throw fileProblem(
           "wrong_source_language",
-          `Unit "${unit.id}" is written in ${entry.sourceLanguage}, the file says ${file.sourceLanguage}`,
+          "wrongSourceLanguage",
+          { id: unit.id, written: entry.sourceLanguage, says: file.sourceLanguage },
           unit.line,
           unit.id,
         );
       const revision = String(entry.sourceRevisions[field]);
       if (unit.revision === revision && unit.source !== fieldState(entry, entry.sourceLanguage, field).text)
-        throw fileProblem(
-          "source_altered",
-          `The source text of unit "${unit.id}" is not the one exported: only targets may be changed`,
-          unit.line,
-          unit.id,
-        );
+        throw fileProblem("source_altered", "sourceAltered", { id: unit.id }, unit.line, unit.id);
       placed.push({ unit, caseId: entry.caseId, field });
       if (unit.revision !== revision)
         refused.push({
@@ -169,11 +155,7 @@ export async function importCaseFile(
     }
     if (placed.length === 0) throw new Problem(422, "no_units", "The file has no units to import.");
     if (!signatureMatches(secret, file))
-      throw fileProblem(
-        "signature_mismatch",
-        "The file's signature does not match its units (ids, source texts or revisions were changed, or units added or removed)",
-        file.signatureLine,
-      );
+      throw fileProblem("signature_mismatch", "signatureMismatch", {}, file.signatureLine);
     const drafts = new Map<number, Draft>();
     let unchanged = 0;
     const imported: ImportOutcome["imported"] = [];
@@ -183,7 +165,8 @@ export async function importCaseFile(
       if (max && target.length > max)
         throw fileProblem(
           "target_too_long",
-          `The target of unit "${unit.id}" has ${target.length.toLocaleString("en")} characters; at most ${max.toLocaleString("en")} fit`,
+          "targetTooLong",
+          { id: unit.id, length: target.length, max },
           unit.line,
           unit.id,
         );

@@ -101,7 +101,7 @@ export async function importCatalogFile(
     const key = unit.id.startsWith("message/") ? unit.id.slice("message/".length) : undefined;
     const source = key === undefined ? undefined : english[key];
     if (key === undefined)
-      throw fileProblem("unknown_unit", `Unit "${unit.id}" is not an interface message`, unit.line, unit.id);
+      throw fileProblem("unknown_unit", "notMessage", { id: unit.id }, unit.line, unit.id);
     if (source === undefined) {
       // A release since the export removed it: nothing to translate any more.
       refused.push({ id: unit.id, line: unit.line, reason: ot("office.exchange.reason.gone") });
@@ -109,12 +109,7 @@ export async function importCatalogFile(
     }
     const revision = revisionOf(source);
     if (unit.revision === revision && unit.source !== source)
-      throw fileProblem(
-        "source_altered",
-        `The English text of "${key}" is not the one exported: only targets may be changed`,
-        unit.line,
-        unit.id,
-      );
+      throw fileProblem("source_altered", "messageAltered", { key }, unit.line, unit.id);
     if (unit.revision !== revision)
       refused.push({
         id: unit.id,
@@ -124,11 +119,7 @@ export async function importCatalogFile(
     else current.push({ key, unit });
   }
   if (!signatureMatches(secret, file))
-    throw fileProblem(
-      "signature_mismatch",
-      "The file's signature does not match its units (ids, source texts or revisions were changed, or units added or removed)",
-      file.signatureLine,
-    );
+    throw fileProblem("signature_mismatch", "signatureMismatch", {}, file.signatureLine);
   for (const { key, unit } of current) {
     const message = unit.target;
     if (message.trim() === "") {
@@ -141,7 +132,8 @@ export async function importCatalogFile(
     } catch (error) {
       throw fileProblem(
         "invalid_message",
-        `The message "${key}" is not valid ICU MessageFormat (${(error as Error).message})`,
+        "invalidMessage",
+        { key, detail: (error as Error).message },
         unit.line,
         unit.id,
       );
@@ -152,7 +144,12 @@ export async function importCatalogFile(
     if (!same.success || wanted.join(" ") !== got.join(" "))
       throw fileProblem(
         "placeholders_differ",
-        `The message "${key}" must use the placeholders of the English one (${wanted.join(" ") || "none"}), not ${got.join(" ") || "none"}`,
+        "placeholdersDiffer",
+        {
+          key,
+          wanted: wanted.join(" ") || ot("office.exchange.file.none"),
+          got: got.join(" ") || ot("office.exchange.file.none"),
+        },
         unit.line,
         unit.id,
       );

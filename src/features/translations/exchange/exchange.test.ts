@@ -80,6 +80,12 @@ test("the export holds every translatable field as a unit with its source, targe
   // The whole edition: this case and the demo's, and nobody exports a language they do not translate.
   const edition = await exportFile(spanish, "language=es&format=po");
   assert.ok((edition.body.match(/^msgctxt /gm) ?? []).length > 5);
+  // The panel's "every case" option sends an empty case, campaign named: the same file.
+  const fromPanel = await exportFile(spanish, "campaign=w4r-2012&language=es&format=po&case=");
+  assert.equal(
+    (fromPanel.body.match(/^msgctxt /gm) ?? []).length,
+    (edition.body.match(/^msgctxt /gm) ?? []).length,
+  );
   assert.equal((await spanish.get(`/office/translations/export?language=fr&format=po`)).statusCode, 403);
   assert.equal((await spanish.get("/office/translations/export?language=es&format=docx")).statusCode, 400);
   assert.equal(
@@ -216,6 +222,19 @@ test("a large file is read on a worker thread, and refused there like a small on
   const broken = await importFile(admin, `${padding}\n${filled.replace("</unit>", "</unt>")}`);
   assert.equal(broken.statusCode, 422);
   assert.match(broken.body, /not well-formed XML.*\(line \d+\)/);
+  // The worker words it in the language of the request it reads for, as a small file's is.
+  const spanishAdmin = await officeClient(t, admin.user, { acceptLanguage: "es" });
+  for (const text of [
+    `${padding}\n${filled.replace("</unit>", "</unt>")}`,
+    filled.replace("</unit>", "</unt>"),
+  ]) {
+    const refused = await importFile(spanishAdmin, text);
+    assert.equal(refused.statusCode, 422);
+    assert.match(refused.body, /El archivo no es XML bien formado: .*\(línea \d+\)/);
+  }
+  const polish = await officeClient(t, admin.user, { acceptLanguage: "pl" });
+  const empty = await importFile(polish, " ");
+  assert.match(empty.body, /Plik jest pusty \(wiersz 1\)/);
 });
 
 test("answers JSON to a client that asks for it, and problem+json for a bad file", async () => {

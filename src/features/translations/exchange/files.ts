@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { Problem } from "../../../platform/http/problems.js";
+import { officeMessages } from "../../office/index.js";
 import { readPo, writePo } from "./po.js";
 import { type ExportFile, type Format, fileProblem, type ReadFile } from "./units.js";
 import { readXliff, writeXliff2, writeXliff12 } from "./xliff.js";
@@ -19,10 +20,10 @@ export async function readExchangeFile(data: Buffer): Promise<ReadFile> {
   try {
     text = utf8.decode(data);
   } catch {
-    throw fileProblem("not_text", "The file is not UTF-8 text: export it again and save it as UTF-8", 1);
+    throw fileProblem("not_text", "notText", {}, 1);
   }
   text = text.replace(/^\uFEFF/, "");
-  if (text.trim() === "") throw fileProblem("empty_file", "The file is empty", 1);
+  if (text.trim() === "") throw fileProblem("empty_file", "empty", {}, 1);
   return text.trimStart().startsWith("<") ? readXliff(text) : readPo(text);
 }
 
@@ -42,7 +43,10 @@ type FromWorker =
 export function readUpload(data: Buffer): Promise<ReadFile> {
   if (data.length < OFF_THREAD_BYTES) return readExchangeFile(data);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./reader-entry.mjs", import.meta.url), { workerData: data });
+    // The worker words a refusal in the request's language, as a file read here would be.
+    const worker = new Worker(new URL("./reader-entry.mjs", import.meta.url), {
+      workerData: { data, locale: officeMessages().locale },
+    });
     worker.once("message", (message: FromWorker) => {
       if ("file" in message) resolve(message.file);
       else if ("problem" in message) {

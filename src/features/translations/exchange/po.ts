@@ -59,7 +59,7 @@ export function readPo(source: string): ReadFile {
     const message = (error as Error).message
       .replace(/^Error parsing PO data: /, "")
       .replace(/ at line \d+.*$/s, "");
-    throw fileProblem("malformed_po", `The file is neither XLIFF nor a readable PO file: ${message}`, line);
+    throw fileProblem("malformed_po", "malformedPo", { detail: message }, line);
   }
   const headers = parsed.headers ?? {};
   const header = (name: string) =>
@@ -69,11 +69,7 @@ export function readPo(source: string): ReadFile {
   const signature = header("X-Inkwell-Signature");
   const exportedAt = header("X-Inkwell-Exported-At");
   if ((kind !== "cases" && kind !== "catalog") || !signature || !exportedAt)
-    throw fileProblem(
-      "unsigned",
-      "The file has no Inkwell export header (X-Inkwell-Kind, -Exported-At, -Signature): import only files exported here",
-      signatureLine,
-    );
+    throw fileProblem("unsigned", "unsignedPo", {}, signatureLine);
   const contextLines = linesOf(source, /^msgctxt ("(?:[^"\\]|\\.)*")/gm);
   const lineOfContext = (context: string | undefined) =>
     contextLines.get(quoted(context ?? "")) ?? lineOf(source, `msgctxt ${quoted(context ?? "")}`);
@@ -84,12 +80,7 @@ export function readPo(source: string): ReadFile {
       const line = entry.msgctxt
         ? lineOfContext(entry.msgctxt)
         : lineOf(source, `msgid ${quoted(entry.msgid)}`);
-      if (!entry.msgctxt)
-        throw fileProblem(
-          "unknown_unit",
-          "An entry has no msgctxt (its unit id); it was not exported here",
-          line,
-        );
+      if (!entry.msgctxt) throw fileProblem("unknown_unit", "noContext", {}, line);
       const flags = (entry.comments?.flag ?? "").split(",").map((f) => f.trim());
       units.push({
         id: entry.msgctxt,

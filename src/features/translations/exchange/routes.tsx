@@ -77,35 +77,27 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
         ? catalog.campaigns.get(request.query.campaign)
         : currentCampaign(catalog);
       if (!campaign) throw notFound("office.problem.notFound.edition");
+      // The panel's "every case" option sends an empty case: the same as none.
+      const caseSlug = request.query.case || undefined;
       const found = await pool.query<{ id: number; slug: string; source_language: string }>(
-        request.query.case
+        caseSlug
           ? "SELECT id, slug, source_language FROM cases WHERE slug = $1"
           : `SELECT c.id, c.slug, c.source_language FROM campaign_cases cc JOIN cases c ON c.id = cc.case_id
               WHERE cc.campaign_id = $1 ORDER BY cc.position, c.slug`,
-        [request.query.case ?? campaign.id],
+        [caseSlug ?? campaign.id],
       );
       const cases: ExchangeCase[] = found.rows.map((r) => ({
         id: r.id,
         slug: r.slug,
         sourceLanguage: r.source_language,
       }));
-      if (request.query.case && cases.length === 0) throw notFound("office.problem.notFound.case");
+      if (caseSlug && cases.length === 0) throw notFound("office.problem.notFound.case");
       // An XLIFF 2.0 document has one source language: the single case's, or the edition's.
-      const sourceLanguage = request.query.case
-        ? (cases[0] as ExchangeCase).sourceLanguage
-        : campaign.defaultLanguage;
+      const sourceLanguage = caseSlug ? (cases[0] as ExchangeCase).sourceLanguage : campaign.defaultLanguage;
       if (sourceLanguage.toLowerCase() === language.toLowerCase())
         throw new Problem(409, "source_language", ot("office.exchange.sourceLanguage", { language }));
       const units = await caseUnits(pool, cases, sourceLanguage, language);
-      return download(
-        reply,
-        format,
-        "cases",
-        sourceLanguage,
-        language,
-        units,
-        request.query.case ?? campaign.slug,
-      );
+      return download(reply, format, "cases", sourceLanguage, language, units, caseSlug ?? campaign.slug);
     },
   );
 
@@ -142,25 +134,15 @@ export function exchangeRoutes(parent: FastifyInstance, runtime: Runtime): void 
     if (file.kind !== kind)
       throw fileProblem(
         "wrong_kind",
-        file.kind === "catalog"
-          ? "This file holds interface messages: import it under Interface messages"
-          : "This file holds case texts: import it under Export / Import",
+        file.kind === "catalog" ? "wrongKindCatalog" : "wrongKindCases",
+        {},
         file.signatureLine,
       );
     const language = canonicalLanguage(file.targetLanguage);
-    if (!language)
-      throw fileProblem(
-        "no_language",
-        "The file names no target language (trgLang, target-language or Language)",
-        file.languageLine,
-      );
+    if (!language) throw fileProblem("no_language", "noLanguage", {}, file.languageLine);
     const chosen = query.language ?? body.language;
     if (chosen && canonicalLanguage(chosen)?.toLowerCase() !== language.toLowerCase())
-      throw fileProblem(
-        "wrong_language",
-        `The file is a translation into ${language}, not ${chosen}`,
-        file.languageLine,
-      );
+      throw fileProblem("wrong_language", "wrongLanguage", { language, chosen }, file.languageLine);
     return { ...file, targetLanguage: language };
   };
 

@@ -11,7 +11,10 @@ export const ExportQuery = Type.Object({
     { description: "xliff2 (XLIFF 2.0), xliff12 (XLIFF 1.2) or po (gettext PO)" },
   ),
   case: Type.Optional(
-    Type.String({ maxLength: 100, description: "One case's slug; every case of the edition when absent" }),
+    Type.String({
+      maxLength: 100,
+      description: "One case's slug; every case of the edition when absent or empty",
+    }),
   ),
   campaign: Type.Optional(
     Type.String({ maxLength: 100, description: "An edition's slug; the current one when absent" }),

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type pg from "pg";
 import { Problem } from "../../../platform/http/problems.js";
+import { ot } from "../../office/index.js";
 
 // What an exchange file holds, whatever its format (XLIFF 2.0, XLIFF 1.2, PO): a header naming
 // what was exported and signed, and units, each with a stable id, the source text, the current
@@ -64,9 +65,23 @@ export interface ReadFile extends Header {
   units: ReadUnit[];
 }
 
-/** A file that cannot be imported as it is: 422 naming the problem and its line. */
-export function fileProblem(code: string, message: string, line: number, unit?: string): Problem {
-  return new Problem(422, code, `${message} (line ${line})`, { line, ...(unit ? { unit } : {}) });
+/**
+ * A file that cannot be imported as it is: 422 naming the problem and its line, in the back
+ * office's language (`office.exchange.file.<message>` with its values; a reader on a worker
+ * thread runs in the request's language too, see files.ts).
+ */
+export function fileProblem(
+  code: string,
+  message: string,
+  values: Record<string, string | number>,
+  line: number,
+  unit?: string,
+): Problem {
+  const text = ot("office.exchange.file.atLine", {
+    message: ot(`office.exchange.file.${message}`, values),
+    line,
+  });
+  return new Problem(422, code, text, { line, ...(unit ? { unit } : {}) });
 }
 
 /** The 1-based line of a character offset. */

@@ -187,27 +187,17 @@ export async function readXliff(source: string): Promise<ReadFile> {
     const message = (error as Error).message;
     // sax counts lines from 0.
     const line = Number(/Line: (\d+)/.exec(message)?.[1] ?? 0) + 1;
-    throw fileProblem("malformed_xml", `The file is not well-formed XML: ${message.split("\n")[0]}`, line);
+    throw fileProblem("malformed_xml", "malformedXml", { detail: message.split("\n")[0] ?? "" }, line);
   }
   const root = children(tree)[0];
   if (!root || local(root.name) !== "xliff")
-    throw fileProblem("not_xliff", `The file is XML but not XLIFF (its root is <${root?.name ?? ""}>)`, 1);
+    throw fileProblem("not_xliff", "notXliff", { root: root?.name ?? "" }, 1);
   const rootLine = lineOf(source, "<xliff");
   const version = attr(root, "version") ?? "";
   const v2 = ["2.0", "2.1", "2.2"].includes(version);
-  if (!v2 && version !== "1.2")
-    throw fileProblem(
-      "xliff_version",
-      `XLIFF version "${version}" cannot be imported: use XLIFF 2.0 or 1.2, as exported`,
-      rootLine,
-    );
+  if (!v2 && version !== "1.2") throw fileProblem("xliff_version", "xliffVersion", { version }, rootLine);
   const files = children(root, "file");
-  if (files.length !== 1)
-    throw fileProblem(
-      "xliff_files",
-      `The file has ${files.length} <file> elements; an export has one`,
-      rootLine,
-    );
+  if (files.length !== 1) throw fileProblem("xliff_files", "xliffFiles", { count: files.length }, rootLine);
   const fileElement = files[0] as Element;
   const parsed = v2 ? await xliff2js(source) : await xliff12ToJs(source);
   const texts = flatUnits(Object.values(parsed.resources ?? {})[0] ?? {});
@@ -233,21 +223,11 @@ export async function readXliff(source: string): Promise<ReadFile> {
     const line = lineOfUnit(id);
     const value = texts.get(id);
     if (v2 && children(unit, "segment").length !== 1)
-      throw fileProblem(
-        "segmented",
-        `Unit "${id}" must have exactly one segment; join its segments`,
-        line,
-        id,
-      );
+      throw fileProblem("segmented", "segmented", { id }, line, id);
     const textOf = (part: "source" | "target") => {
       const content = value?.[part] ?? "";
       if (typeof content !== "string")
-        throw fileProblem(
-          "inline_markup",
-          `The ${part} of unit "${id}" holds inline markup; use plain text`,
-          line,
-          id,
-        );
+        throw fileProblem("inline_markup", "inlineMarkup", { part, id }, line, id);
       return uniform(content);
     };
     let state: string | undefined;
@@ -274,11 +254,7 @@ export async function readXliff(source: string): Promise<ReadFile> {
   const signatureLine = lineOf(source, "signature");
   const kind = header.kind;
   if ((kind !== "cases" && kind !== "catalog") || !header.signature || !header["exported-at"])
-    throw fileProblem(
-      "unsigned",
-      "The file has no Inkwell export header (kind, time and signature): import only files exported here",
-      signatureLine > 1 ? signatureLine : rootLine,
-    );
+    throw fileProblem("unsigned", "unsignedXliff", {}, signatureLine > 1 ? signatureLine : rootLine);
   const srcLang = v2 ? attr(root, "srcLang") : attr(fileElement, "source-language");
   const trgLang = v2 ? attr(root, "trgLang") : attr(fileElement, "target-language");
   return {
