@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
 import { type EventSpec, makeEvent as makeEventIn } from "../../../test/support/events.js";
 import { makeUser } from "../../../test/support/office.js";
+import { opened } from "../../../test/support/personal.js";
 import { countRsvps, purgeOldRsvps, rsvpsOf } from "./queries.js";
 import { confirmLink, pressConfirm } from "./rsvp.fixtures.js";
 
@@ -42,8 +43,10 @@ test("the link opens a private page with a button; only the button takes the pla
   const id = await makeEvent({ capacity: 3, title: "Cartas en Sevilla" });
   assert.equal((await post(`/es/events/${id}`, person("lola@example.org"))).statusCode, 303);
   const mail = (
-    await t.db.pool.query("SELECT subject, body FROM outbox WHERE recipient = 'lola@example.org'")
-  ).rows;
+    await opened(t.db, "SELECT subject_sealed, body_sealed FROM outbox WHERE recipient_key = $1", [
+      t.db.privacy.emailKey("lola@example.org"),
+    ])
+  ).map((row) => ({ subject: String(row.subject), body: String(row.body) }));
   assert.equal(mail.length, 1, "one mail through the outbox");
   assert.equal(mail[0].subject, "Confirma tu plaza: Cartas en Sevilla", "in the language of the form");
   assert.match(mail[0].body, /en 24 horas como máximo/);

@@ -71,7 +71,7 @@ async function clearRows(): Promise<{ eventId: string; kept: string; merged: str
   );
   const eventId = await makeEvent(t, { organizerId: (await makeUser(t, "organizer")).id });
   await pool.query(
-    "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Guest', 'guest@example.org'), ($3, $2, 'Guest Again', 'guest+2@example.org')",
+    "INSERT INTO event_rsvps (id, event_id, name, email, confirmed_at) VALUES ($1, $2, 'Guest', 'guest@example.org', now()), ($3, $2, 'Guest Again', 'guest+2@example.org', now())",
     [randomUUID(), eventId, randomUUID()],
   );
   await pool.query(
