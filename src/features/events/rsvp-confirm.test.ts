@@ -48,8 +48,8 @@ test("the link opens a private page with a button; only the button takes the pla
     ])
   ).map((row) => ({ subject: String(row.subject), body: String(row.body) }));
   assert.equal(mail.length, 1, "one mail through the outbox");
-  assert.equal(mail[0].subject, "Confirma tu plaza: Cartas en Sevilla", "in the language of the form");
-  assert.match(mail[0].body, /en 24 horas como máximo/);
+  assert.equal(mail[0]?.subject, "Confirma tu plaza: Cartas en Sevilla", "in the language of the form");
+  assert.match(mail[0]?.body ?? "", /en 24 horas como máximo/);
   const stored = await t.db.pool.query("SELECT token_hash FROM event_rsvps WHERE event_id = $1", [id]);
   const link = await confirmLink(t, "lola@example.org");
   assert.equal(link.path, `/es/events/${id}/confirm`);
