@@ -48,6 +48,7 @@ const EnvSchema = Type.Object({
   PACK_DEBOUNCE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5_000 }),
   PACK_BUILD_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 120_000 }),
   PACK_DOWNLOAD_WAIT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 20_000 }),
+  RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -108,6 +109,8 @@ export interface Config {
   packBuildTimeoutMs: number;
   /** A download of a pack not built yet waits this long for it, then gets the last one (or 503). */
   packDownloadWaitMs: number;
+  /** Supporters' names and emails, and solidarity authors' names, are erased this long after their edition ended. */
+  retentionMonths: number;
 }
 
 export interface DatabaseTimeouts {
@@ -280,6 +283,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     packDebounceMs: valid.PACK_DEBOUNCE_MS,
     packBuildTimeoutMs: valid.PACK_BUILD_TIMEOUT_MS,
     packDownloadWaitMs: valid.PACK_DOWNLOAD_WAIT_MS,
+    retentionMonths: valid.RETENTION_MONTHS,
   };
 }
 

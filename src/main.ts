@@ -11,6 +11,7 @@ import { simulate } from "./demo/simulate.js";
 import { AccountInputError, createAccount } from "./features/accounts/create.js";
 import { prepareWorld } from "./features/map/index.js";
 import { CLI_ACTOR } from "./features/office/audit.js";
+import { privacyCommands } from "./features/privacy/cli.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
 import { StartupError } from "./platform/db/embedded.js";
 import { buildApp } from "./server/app.js";
@@ -247,6 +248,11 @@ export function program(): Command {
         process.exitCode = 1;
       }
     });
+  privacyCommands(
+    cli,
+    (work) => withDatabase(loadConfig(), work),
+    () => loadConfig().retentionMonths,
+  );
   return cli;
 }
 

@@ -54,7 +54,8 @@ export async function act(
     form === "sign"
       ? { name: acting.name, email: acting.email }
       : form === "solidarity"
-        ? { name: acting.name }
+        ? // With an address the message is the person's (found and erased by it: features/privacy).
+          { name: acting.name, email: acting.email === "" ? undefined : acting.email }
         : undefined;
   await runtime.batcher.submit(entry, supporter);
 }

@@ -242,6 +242,25 @@ export function ActForms(p: ActFormsProps) {
             {...invalid("solidarity-name", error("solidarity", "name"))}
           />
         </Field>
+        <Field
+          id="solidarity-email"
+          label={m.t("act.solidarity.email")}
+          error={error("solidarity", "email")}
+          m={m}
+        >
+          <p class="help" id="solidarity-email-help">
+            {m.t("act.solidarity.emailHelp")}
+          </p>
+          <input
+            id="solidarity-email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            maxLength={254}
+            value={value("solidarity", "email")}
+            {...invalid("solidarity-email", error("solidarity", "email"))}
+          />
+        </Field>
         <CountrySelect
           m={m}
           id="solidarity-country"

@@ -1,7 +1,8 @@
 import type pg from "pg";
 
 export interface WallMessage {
-  author: string;
+  /** Null once retention erased the name: the wall says "a supporter". */
+  author: string | null;
   country: string;
   language: string;
   body: string;
@@ -11,7 +12,7 @@ export interface WallMessage {
 const WALL_SIZE = 20;
 
 interface WallRow {
-  author: string;
+  author: string | null;
   country: string;
   language: string;
   body: string;

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { type Catalog, countriesOfSections } from "../../core/catalog/catalog.js";
 import { isUuid } from "../../platform/rules.js";
 import type { Actor, OfficeUser } from "../office/index.js";
-import { audit, type SectionOf } from "../office/index.js";
+import { audit, ot, type SectionOf } from "../office/index.js";
 import { moderatesMessage } from "./policy.js";
 
 // The moderation queue of solidarity messages. A coordinator sees and decides only about the
@@ -31,7 +31,8 @@ export interface QueueMessage {
 interface QueueRow {
   id: string;
   case_id: number;
-  author: string;
+  /** Null once retention erased the name. */
+  author: string | null;
   country: string;
   language: string;
   body: string;
@@ -86,7 +87,7 @@ export async function queue(
     messages: rows.rows.map((r) => ({
       id: r.id,
       caseId: r.case_id,
-      author: r.author,
+      author: r.author ?? ot("office.privacy.anonymous"),
       country: r.country.trim(),
       language: r.language,
       body: r.body,

@@ -1,7 +1,7 @@
 // What other features may use of the back-office shell; everything else in this folder is its own.
 
 export type { Actor } from "./audit.js";
-export { actorOf, audit } from "./audit.js";
+export { actorOf, audit, CLI_ACTOR } from "./audit.js";
 export {
   currentUser,
   guard,
@@ -19,6 +19,7 @@ export {
   canEditCases,
   canEditSections,
   canExportCounts,
+  canLookUpSupporters,
   canManageUsers,
   canModerate,
   canReadAudit,
