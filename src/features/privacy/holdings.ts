@@ -128,6 +128,15 @@ export function emailDigest(email: string): string {
     .digest("base64url");
 }
 
+/** Runs queries one after the other, keeping each one's result type. */
+async function sequence<T extends readonly (() => Promise<unknown>)[]>(
+  steps: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const results: unknown[] = [];
+  for (const step of steps) results.push(await step());
+  return results as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
+}
+
 interface Row {
   [column: string]: unknown;
 }
@@ -143,41 +152,47 @@ export async function findHoldings(db: Db, email: string): Promise<Holdings> {
     "email",
   ).map((r) => ({ id: r.id, email: r.email, name: r.name, createdAt: r.created_at }) as HeldSupporter);
   const ids = supporters.map((s) => s.id);
-  const [actions, consents, messages, rsvps, mails] = await Promise.all([
-    db.query(
-      `SELECT a.id, c.slug AS campaign, k.slug AS case, a.type, a.country, a.quantity, a.channel, a.occurred_at
+  // One after the other: inside an erasure this is one transaction's client.
+  const [actions, consents, messages, rsvps, mails] = await sequence([
+    () =>
+      db.query(
+        `SELECT a.id, c.slug AS campaign, k.slug AS case, a.type, a.country, a.quantity, a.channel, a.occurred_at
          FROM actions a JOIN campaigns c ON c.id = a.campaign_id JOIN cases k ON k.id = a.case_id
         WHERE a.supporter_id = ANY($1::uuid[]) ORDER BY a.occurred_at, a.id`,
-      [ids],
-    ),
-    db.query(
-      `SELECT n.id, c.slug AS campaign, n.email, n.purpose, n.notice_version, n.given_at,
+        [ids],
+      ),
+    () =>
+      db.query(
+        `SELECT n.id, c.slug AS campaign, n.email, n.purpose, n.notice_version, n.given_at,
               (SELECT a.country FROM actions a WHERE a.campaign_id = n.campaign_id
                   AND a.idempotency_key = n.idempotency_key LIMIT 1) AS country
          FROM consents n JOIN campaigns c ON c.id = n.campaign_id
         WHERE ${byEmail("n.email")} ORDER BY n.given_at, n.id`,
-      args,
-    ),
+        args,
+      ),
     // A message is the person's when its ledger entry (the same form key) is linked to them.
-    db.query(
-      `SELECT m.id, c.slug AS campaign, k.slug AS case, m.author, m.country, m.language, m.body, m.status, m.created_at
+    () =>
+      db.query(
+        `SELECT m.id, c.slug AS campaign, k.slug AS case, m.author, m.country, m.language, m.body, m.status, m.created_at
          FROM solidarity_messages m JOIN campaigns c ON c.id = m.campaign_id JOIN cases k ON k.id = m.case_id
          JOIN actions a ON a.campaign_id = m.campaign_id AND a.idempotency_key = m.idempotency_key
         WHERE a.supporter_id = ANY($1::uuid[]) ORDER BY m.created_at, m.id`,
-      [ids],
-    ),
-    db.query(
-      `SELECT r.id, r.event_id, e.title, e.country, e.starts_at, r.name, r.email, r.created_at
+        [ids],
+      ),
+    () =>
+      db.query(
+        `SELECT r.id, r.event_id, e.title, e.country, e.starts_at, r.name, r.email, r.created_at
          FROM event_rsvps r JOIN events e ON e.id = r.event_id
         WHERE ${byEmail("r.email")} ORDER BY r.created_at, r.id`,
-      args,
-    ),
-    db.query(
-      `SELECT id, recipient, subject, body, created_at, sent_at FROM outbox
+        args,
+      ),
+    () =>
+      db.query(
+        `SELECT id, recipient, subject, body, created_at, sent_at FROM outbox
         WHERE ${byEmail("recipient")} ORDER BY id`,
-      args,
-    ),
-  ]);
+        args,
+      ),
+  ] as const);
   return {
     supporters,
     actions: actions.rows.map((r) => ({
