@@ -56,9 +56,16 @@ export function privacyRoutes(site: FastifyInstance, runtime: Runtime): void {
       ? { max: runtime.config.actionRateLimit, timeWindow: "1 minute" }
       : false;
   hourly(site, "deleting old privacy links", () => purgeOldRequests(pool));
-  hourly(site, "retention", () =>
-    runRetention(runtime.db.bulk, { months: runtime.config.retentionMonths, now: new Date() }),
-  );
+  const retain = async () => {
+    const rule = { months: runtime.config.retentionMonths, now: new Date() };
+    const run = await runRetention(runtime.db.bulk, rule);
+    // Walls sign erased authors "a supporter"; every node's shared pages move on.
+    if (run.counts.some((c) => c.kind === "authors" || c.kind === "rsvps")) await runtime.contentChanged();
+  };
+  // Not awaited: a first run after a long pause may be long, and the node starts meanwhile.
+  hourly(site, "retention", async () => {
+    retain().catch((error) => site.log.error({ err: error }, "retention failed"));
+  });
 
   const localeOf = (request: FastifyRequest, lang: string | undefined): UiLocale | undefined => {
     if (lang === undefined) return negotiateLocale(request.headers["accept-language"]);
