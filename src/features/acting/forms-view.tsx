@@ -15,6 +15,8 @@ export interface ActFormsProps {
   state: FormState | undefined;
   done: FormName | undefined;
   caseName: string;
+  /** How long after the edition's end a signer's name and email are kept (RETENTION_MONTHS). */
+  retentionMonths: number;
   /** The letter's possible addressees, by position; the PDF is addressed to the one chosen. */
   targets: string[];
   sampleLetter: string;
@@ -202,7 +204,7 @@ export function ActForms(p: ActFormsProps) {
           />{" "}
           <label for="sign-consent">{m.t("act.sign.consent", { name: p.caseName })}</label>
         </div>
-        <p class="privacy">{m.t("act.sign.privacy")}</p>
+        <p class="privacy">{m.t("act.sign.privacy", { months: p.retentionMonths })}</p>
         <button type="submit">{m.t("act.sign.submit")}</button>
       </form>
 

@@ -179,3 +179,12 @@ test("a malformed post is answered with the form again", async () => {
   const invalid = await t.app.inject({ method: "GET", url: `/en/privacy/${"a".repeat(43)}` });
   assert.equal(invalid.statusCode, 404);
 });
+
+test("the sign form's notice promises what retention does (RETENTION_MONTHS)", async () => {
+  const page = await t.app.inject({ method: "GET", url: "/en/cases/gao-zhisheng" });
+  assert.equal(t.config.retentionMonths, 12);
+  assert.match(page.body, /deleted 12 months after the campaign ends/);
+  const es = await t.app.inject({ method: "GET", url: "/es/cases/gao-zhisheng" });
+  assert.match(es.body, /se elimina 12 meses después/);
+  assert.ok(page.body.includes('id="solidarity-email"'), "the solidarity form takes an optional address");
+});
