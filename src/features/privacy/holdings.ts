@@ -117,9 +117,17 @@ function personOf(email: string): Person {
   };
 }
 
-/** The condition finding a person's candidate rows by an address column ($1 exact, $2 domains). */
-const byEmail = (column: string) =>
-  `(lower(${column}) = $1 OR split_part(lower(${column}), '@', 2) = ANY($2::text[]))`;
+/**
+ * The condition finding a person's candidate rows by an address column ($1 the exact address,
+ * $2 the domains to fold). Columns stored normalized (supporters, consents, RSVPs) are compared
+ * as they are, so their index serves; only a folding provider's rows are read by domain.
+ */
+const byEmail = (column: string, p: Person, normalized = true) => {
+  const exact = normalized ? `${column} = $1` : `lower(${column}) = $1`;
+  return p.domains.length === 0
+    ? `(${exact} AND $2::text[] IS NOT NULL)`
+    : `(${exact} OR split_part(lower(${column}), '@', 2) = ANY($2::text[]))`;
+};
 
 /** A digest of the person's address (for counting requests per person without keeping it). */
 export function emailDigest(email: string): string {
@@ -147,7 +155,7 @@ export async function findHoldings(db: Db, email: string): Promise<Holdings> {
   const args = [p.exact, p.domains];
   const keep = <T extends Row>(rows: T[], column: string) => rows.filter((r) => p.is(r[column] as string));
   const supporters = keep(
-    (await db.query(`SELECT id, email, name, created_at FROM supporters WHERE ${byEmail("email")}`, args))
+    (await db.query(`SELECT id, email, name, created_at FROM supporters WHERE ${byEmail("email", p)}`, args))
       .rows,
     "email",
   ).map((r) => ({ id: r.id, email: r.email, name: r.name, createdAt: r.created_at }) as HeldSupporter);
@@ -167,7 +175,7 @@ export async function findHoldings(db: Db, email: string): Promise<Holdings> {
               (SELECT a.country FROM actions a WHERE a.campaign_id = n.campaign_id
                   AND a.idempotency_key = n.idempotency_key LIMIT 1) AS country
          FROM consents n JOIN campaigns c ON c.id = n.campaign_id
-        WHERE ${byEmail("n.email")} ORDER BY n.given_at, n.id`,
+        WHERE ${byEmail("n.email", p)} ORDER BY n.given_at, n.id`,
         args,
       ),
     // A message is the person's when its ledger entry (the same form key) is linked to them.
@@ -183,13 +191,13 @@ export async function findHoldings(db: Db, email: string): Promise<Holdings> {
       db.query(
         `SELECT r.id, r.event_id, e.title, e.country, e.starts_at, r.name, r.email, r.created_at
          FROM event_rsvps r JOIN events e ON e.id = r.event_id
-        WHERE ${byEmail("r.email")} ORDER BY r.created_at, r.id`,
+        WHERE ${byEmail("r.email", p)} ORDER BY r.created_at, r.id`,
         args,
       ),
     () =>
       db.query(
         `SELECT id, recipient, subject, body, created_at, sent_at FROM outbox
-        WHERE ${byEmail("recipient")} ORDER BY id`,
+        WHERE ${byEmail("recipient", p, false)} ORDER BY id`,
         args,
       ),
   ] as const);

@@ -143,33 +143,48 @@ test("'delete me': the link confirms, erases everything, keeps the counts; the t
   assert.equal(audit.rows[0]?.after.via, "link");
 });
 
-test("links are limited per address and per client, in the database (shared by every node)", async () => {
-  const email = "often@example.org";
-  for (let i = 0; i < REQUESTS_PER_EMAIL; i++) {
-    const ok = await submit(t, "/en/privacy", { email, kind: "access" }, "127.0.0.6");
-    assert.equal(ok.statusCode, 303);
-  }
-  const limited = await submit(
-    t,
-    "/en/privacy",
-    { email: "OFTEN@example.org", kind: "erasure" },
-    "127.0.0.7",
-  );
-  assert.equal(limited.statusCode, 429, "the same person from another client is still counted");
-  assert.equal(limited.headers["retry-after"], "3600");
-  assert.match(String(limited.headers["cache-control"]), /no-store/);
+test("links are limited per person and per client, in the database: two nodes share the count", async () => {
+  const b = await startTestApp({}, t.config.databaseUrl);
+  try {
+    const nodes = [t, b];
+    const email = "often@example.org";
+    for (let i = 0; i < REQUESTS_PER_EMAIL; i++) {
+      const ok = await submit(nodes[i % 2] as TestApp, "/en/privacy", { email, kind: "access" }, "127.0.0.6");
+      assert.equal(ok.statusCode, 303);
+    }
+    for (const node of nodes) {
+      const limited = await submit(
+        node,
+        "/en/privacy",
+        { email: "OFTEN@example.org", kind: "erasure" },
+        "127.0.0.7",
+      );
+      assert.equal(limited.statusCode, 429, "the same person, from another client, on either node");
+      assert.equal(limited.headers["retry-after"], "3600");
+      assert.match(String(limited.headers["cache-control"]), /no-store/);
+    }
 
-  const client = "127.0.0.8";
-  for (let i = 0; i < REQUESTS_PER_ADDRESS; i++) {
-    const ok = await submit(t, "/en/privacy", { email: `person${i}@example.org`, kind: "access" }, client);
-    assert.equal(ok.statusCode, 303);
+    const client = "127.0.0.8";
+    for (let i = 0; i < REQUESTS_PER_ADDRESS; i++) {
+      const ok = await submit(
+        nodes[i % 2] as TestApp,
+        "/en/privacy",
+        { email: `person${i}@example.org`, kind: "access" },
+        client,
+      );
+      assert.equal(ok.statusCode, 303);
+    }
+    const flood = await submit(b, "/en/privacy", { email: "fresh@example.org", kind: "access" }, client);
+    assert.equal(flood.statusCode, 429, "one client cannot mail many addresses");
+    const mails = await t.db.pool.query(
+      "SELECT count(*)::int AS n FROM outbox WHERE recipient = 'fresh@example.org'",
+    );
+    assert.equal(mails.rows[0].n, 0);
+    const other = await submit(b, "/en/privacy", { email: "fresh@example.org", kind: "access" }, "127.0.0.9");
+    assert.equal(other.statusCode, 303, "another client and person are not held back");
+  } finally {
+    await b.close();
   }
-  const flood = await submit(t, "/en/privacy", { email: "fresh@example.org", kind: "access" }, client);
-  assert.equal(flood.statusCode, 429, "one client cannot mail many addresses");
-  const mails = await t.db.pool.query(
-    "SELECT count(*)::int AS n FROM outbox WHERE recipient = 'fresh@example.org'",
-  );
-  assert.equal(mails.rows[0].n, 0);
 });
 
 test("a malformed post is answered with the form again", async () => {
