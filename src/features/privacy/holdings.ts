@@ -2,10 +2,9 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { normalizeEmail, personalEmail } from "../../platform/rules.js";
 
-// Everything Inkwell holds about one person, found by their email, and its erasure; and the
-// retention rules that erase names and emails once their time is over. This is the ONE module
-// that knows where personal data lives and how a person's rows are found: every other file of
-// the feature goes through it. Written against the clear-text columns; with encryption at rest
+// Everything Inkwell holds about one person, found by their email, and its erasure. This is the
+// one module that knows where a person's data lives and how their rows are found (retention.ts
+// holds the other: which rows are due by time); every other file of the feature goes through it. Written against the clear-text columns; with encryption at rest
 // the finding becomes a keyed hash of personalEmail and the reading a decryption, here only.
 //
 // A person is their address as personalEmail folds it (j.doe+w4r@gmail.com is jdoe@gmail.com),
@@ -95,8 +94,11 @@ export interface Erased {
 interface Person {
   exact: string;
   person: string;
-  /** Domains whose rows must be read and folded to be compared (empty: the exact match is enough). */
+  /** Domains whose rows must be folded to be compared (empty: the exact match is enough). */
   domains: string[];
+  /** How a stored address's local part is folded in SQL, compared with the person's ($3). */
+  fold: (column: string) => string;
+  local: string;
   is(stored: string | null): boolean;
 }
 
@@ -105,28 +107,36 @@ function personOf(email: string): Person {
   const person = personalEmail(email);
   const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1);
   const domain = domainOf(person);
-  // Whether this provider folds dots or +tags at all (rules.ts knows which do).
-  const probe = `a.b+c@${domain}`;
-  const folds = personalEmail(probe) !== probe || domain !== domainOf(exact);
+  // What this provider folds (rules.ts knows which do), found by asking personalEmail.
+  const dots = personalEmail(`a.b@${domain}`) !== `a.b@${domain}`;
+  const tags = personalEmail(`a+b@${domain}`) !== `a+b@${domain}`;
   const aliases = ["googlemail.com"].filter((host) => personalEmail(`x@${host}`) === `x@${domain}`);
+  const folds = dots || tags || domain !== domainOf(exact);
   return {
     exact,
     person,
     domains: folds ? [...new Set([domain, domainOf(exact), ...aliases])] : [],
+    fold: (column) => {
+      const local = `split_part(lower(${column}), '@', 1)`;
+      const untagged = tags ? `split_part(${local}, '+', 1)` : local;
+      return dots ? `replace(${untagged}, '.', '')` : untagged;
+    },
+    local: person.slice(0, person.lastIndexOf("@")),
     is: (stored) => stored !== null && (normalizeEmail(stored) === exact || personalEmail(stored) === person),
   };
 }
 
 /**
  * The condition finding a person's candidate rows by an address column ($1 the exact address,
- * $2 the domains to fold). Columns stored normalized (supporters, consents, RSVPs) are compared
- * as they are, so their index serves; only a folding provider's rows are read by domain.
+ * $2 the domains that fold, $3 the folded local part). Columns stored normalized (supporters,
+ * consents, RSVPs) are compared as they are, so their index serves; a folding provider's rows
+ * are folded in SQL, and every candidate is checked with personalEmail itself afterwards.
  */
 const byEmail = (column: string, p: Person, normalized = true) => {
   const exact = normalized ? `${column} = $1` : `lower(${column}) = $1`;
   return p.domains.length === 0
-    ? `(${exact} AND $2::text[] IS NOT NULL)`
-    : `(${exact} OR split_part(lower(${column}), '@', 2) = ANY($2::text[]))`;
+    ? `(${exact} AND $2::text[] IS NOT NULL AND $3::text IS NOT NULL)`
+    : `(${exact} OR (split_part(lower(${column}), '@', 2) = ANY($2::text[]) AND ${p.fold(column)} = $3))`;
 };
 
 /** A digest of the person's address (for counting requests per person without keeping it). */
@@ -152,7 +162,7 @@ const trim = (value: unknown) => String(value ?? "").trim();
 
 export async function findHoldings(db: Db, email: string): Promise<Holdings> {
   const p = personOf(email);
-  const args = [p.exact, p.domains];
+  const args = [p.exact, p.domains, p.local];
   const keep = <T extends Row>(rows: T[], column: string) => rows.filter((r) => p.is(r[column] as string));
   const supporters = keep(
     (await db.query(`SELECT id, email, name, created_at FROM supporters WHERE ${byEmail("email", p)}`, args))
@@ -278,119 +288,4 @@ export async function eraseHoldings(client: pg.PoolClient, email: string): Promi
   await client.query("DELETE FROM privacy_requests WHERE email_digest = $1", [emailDigest(email)]);
   const publicChanged = h.messages.some((m) => m.status === "approved") || rsvps > 0;
   return { supporters, actions, consents, messages, rsvps, mails, publicChanged };
-}
-
-// --- Retention ------------------------------------------------------------------------------
-
-export const RETENTION_KINDS = ["supporters", "consents", "authors", "rsvps", "mails"] as const;
-export type RetentionKind = (typeof RETENTION_KINDS)[number];
-/** RSVPs go 30 days after their event (the RSVP form says so: events' RSVP_RETENTION_DAYS). */
-export const RSVP_DAYS = 30;
-/** Mail leaves the outbox 30 days after it was sent (or made, if it never was: nothing retries it). */
-export const MAIL_DAYS = 30;
-
-export interface RetentionRule {
-  months: number;
-  now: Date;
-}
-export interface RetentionCount {
-  kind: RetentionKind;
-  /** The edition whose period ended ("" for mails, which belong to none). */
-  campaign: string;
-  count: number;
-}
-
-// Each kind: the rows that are due ($1 months, $2 now) with the edition they are due by, and
-// what erasing one does. The dry run counts `due`; the run applies `erase` to the same rows, in
-// batches, so it erases exactly what the dry run counted at the same instant.
-const DUE: Record<RetentionKind, { due: string; erase: string }> = {
-  // A supporter goes when the last edition they acted in (or consented in) is over + N months.
-  supporters: {
-    due: `SELECT s.id, coalesce(last.slug, '') AS campaign FROM supporters s
-            LEFT JOIN LATERAL (
-              SELECT c.slug, c.ends_at FROM campaigns c
-               WHERE c.id IN (SELECT campaign_id FROM actions WHERE supporter_id = s.id
-                              UNION SELECT campaign_id FROM consents WHERE email = s.email)
-               ORDER BY c.ends_at DESC LIMIT 1) last ON true
-           WHERE (s.email IS NOT NULL OR s.name IS NOT NULL)
-             AND coalesce(last.ends_at, s.created_at) + make_interval(months => $1) < $2`,
-    erase: "UPDATE supporters t SET email = NULL, name = NULL FROM due WHERE t.id = due.id",
-  },
-  // A consent proves what an address agreed to: it goes with the last supporter holding it.
-  consents: {
-    due: `SELECT n.id, c.slug AS campaign FROM consents n JOIN campaigns c ON c.id = n.campaign_id
-           WHERE c.ends_at + make_interval(months => $1) < $2
-             AND NOT EXISTS (
-               SELECT 1 FROM supporters s
-                 LEFT JOIN LATERAL (
-                   SELECT max(c2.ends_at) AS ends_at FROM campaigns c2
-                    WHERE c2.id IN (SELECT campaign_id FROM actions WHERE supporter_id = s.id
-                                    UNION SELECT campaign_id FROM consents WHERE email = s.email)) last ON true
-                WHERE s.email = n.email
-                  AND coalesce(last.ends_at, s.created_at) + make_interval(months => $1) >= $2)`,
-    erase: "DELETE FROM consents t USING due WHERE t.id = due.id",
-  },
-  authors: {
-    due: `SELECT m.id, c.slug AS campaign FROM solidarity_messages m JOIN campaigns c ON c.id = m.campaign_id
-           WHERE m.author IS NOT NULL AND c.ends_at + make_interval(months => $1) < $2`,
-    erase: "UPDATE solidarity_messages t SET author = NULL FROM due WHERE t.id = due.id",
-  },
-  rsvps: {
-    due: `SELECT r.id, c.slug AS campaign FROM event_rsvps r JOIN events e ON e.id = r.event_id
-            JOIN campaigns c ON c.id = e.campaign_id
-           WHERE e.ends_at < $2::timestamptz - make_interval(days => ${RSVP_DAYS}) AND $1::int IS NOT NULL`,
-    erase: "DELETE FROM event_rsvps t USING due WHERE t.id = due.id",
-  },
-  mails: {
-    due: `SELECT id, '' AS campaign FROM outbox
-           WHERE coalesce(sent_at, created_at) < $2::timestamptz - make_interval(days => ${MAIL_DAYS})
-             AND $1::int IS NOT NULL`,
-    erase: "DELETE FROM outbox t USING due WHERE t.id = due.id",
-  },
-};
-
-const BATCH = 5000;
-
-/** What retention would erase at `rule.now`, per kind and edition. Changes nothing. */
-export async function retentionPlan(db: Db, rule: RetentionRule): Promise<RetentionCount[]> {
-  const counts: RetentionCount[] = [];
-  for (const kind of RETENTION_KINDS) {
-    const result = await db.query<{ campaign: string; n: number }>(
-      `WITH due AS (${DUE[kind].due}) SELECT campaign, count(*)::int AS n FROM due GROUP BY 1 ORDER BY 1`,
-      [rule.months, rule.now],
-    );
-    for (const r of result.rows) counts.push({ kind, campaign: r.campaign, count: r.n });
-  }
-  return counts;
-}
-
-/**
- * Erases what is due at `rule.now`, kind by kind (supporters before the consents that go with
- * them), in batches. The caller holds the retention lock (one node at a time).
- */
-export async function applyRetention(db: Db, rule: RetentionRule): Promise<RetentionCount[]> {
-  const totals = new Map<string, RetentionCount>();
-  for (const kind of RETENTION_KINDS) {
-    for (;;) {
-      const result = await db.query<{ campaign: string; n: number }>(
-        `WITH due AS (${DUE[kind].due} LIMIT ${BATCH}), done AS (${DUE[kind].erase} RETURNING due.campaign)
-         SELECT campaign, count(*)::int AS n FROM done GROUP BY 1`,
-        [rule.months, rule.now],
-      );
-      let batch = 0;
-      for (const r of result.rows) {
-        const key = `${kind}|${r.campaign}`;
-        const total = totals.get(key) ?? { kind, campaign: r.campaign, count: 0 };
-        total.count += r.n;
-        totals.set(key, total);
-        batch += r.n;
-      }
-      if (batch < BATCH) break;
-    }
-  }
-  return [...totals.values()].sort(
-    (a, b) =>
-      RETENTION_KINDS.indexOf(a.kind) - RETENTION_KINDS.indexOf(b.kind) ||
-      a.campaign.localeCompare(b.campaign),
-  );
 }
