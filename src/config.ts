@@ -63,6 +63,7 @@ const EnvSchema = Type.Object({
   INVALIDATION_JOBS: Type.Boolean({ default: true }),
   INVALIDATION_BATCH: Type.Integer({ minimum: 1, maximum: 20_000, default: 2_000 }),
   INVALIDATION_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000 }),
+  RETENTION_MONTHS: Type.Integer({ minimum: 1, maximum: 120, default: 12 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -149,6 +150,8 @@ export interface Config {
   invalidationBatch: number;
   /** An invalidation job whose node has not renewed its lease for this long is taken over by another node. */
   invalidationLeaseMs: number;
+  /** Supporters' names and emails, and solidarity authors' names, are erased this long after their edition ended. */
+  retentionMonths: number;
 }
 
 export interface ActionLimits {
@@ -370,6 +373,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     invalidationJobs: valid.INVALIDATION_JOBS,
     invalidationBatch: valid.INVALIDATION_BATCH,
     invalidationLeaseMs: valid.INVALIDATION_LEASE_MS,
+    retentionMonths: valid.RETENTION_MONTHS,
   };
 }
 

@@ -12,6 +12,7 @@ import { AccountInputError, createAccount } from "./features/accounts/create.js"
 import { invalidateCommand } from "./features/invalidation/cli.js";
 import { prepareWorld } from "./features/map/index.js";
 import { CLI_ACTOR } from "./features/office/audit.js";
+import { privacyCommands as supporterCommands } from "./features/privacy/cli.js";
 import { type Database, openDatabase } from "./platform/db/database.js";
 import { StartupError } from "./platform/db/embedded.js";
 import { privacyCommands } from "./platform/privacy/commands.js";
@@ -271,6 +272,11 @@ export function program(): Command {
       }
     });
   privacyCommands(cli, () => loadConfig(), withDatabase);
+  supporterCommands(
+    cli,
+    (work) => withDatabase(loadConfig(), work),
+    () => loadConfig().retentionMonths,
+  );
   return cli;
 }
 

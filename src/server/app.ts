@@ -32,6 +32,7 @@ import { materialRoutes } from "../features/materials/index.js";
 import { isOfficeUrl, officeHeaders } from "../features/office/context.js";
 import { sendOfficeProblem } from "../features/office/problems.js";
 import { startPackBuilds } from "../features/packs/index.js";
+import { privacyRoutes } from "../features/privacy/index.js";
 import { sectionRoutes } from "../features/sections/public/routes.js";
 import { sharingRoutes } from "../features/sharing/index.js";
 import { signatureRoutes } from "../features/signatures/index.js";
@@ -215,6 +216,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     embedRoutes(site, runtime);
     eventPageRoutes(site, runtime);
     signatureRoutes(site, runtime);
+    privacyRoutes(site, runtime);
     sharingRoutes(site, runtime, { casesOf: pages.casesOf });
     mapImageRoutes(site);
     materialRoutes(site, runtime, { casesOf: pages.casesOf });

@@ -14,6 +14,7 @@ import { moderationRoutes } from "../features/moderation/routes.js";
 import { installOfficeSessions, OFFICE } from "../features/office/context.js";
 import { officeErrorHandler, officeNotFound } from "../features/office/problems.js";
 import { packRoutes } from "../features/packs/index.js";
+import { privacyOfficeRoutes } from "../features/privacy/index.js";
 import { reportRoutes } from "../features/reports/routes.js";
 import { sectionRoutes } from "../features/sections/office/routes.js";
 import { exchangeRoutes } from "../features/translations/exchange/routes.js";
@@ -62,6 +63,7 @@ export const officePlugin: FastifyPluginAsync<OfficeOptions> = async (office, { 
   eventRoutes(office, runtime);
   reportRoutes(office, runtime);
   activityRoutes(office, runtime);
+  privacyOfficeRoutes(office, runtime);
   // Fastify keeps one not-found handler per prefix: a child under /office holds ours, and runs
   // after the plugin's hooks (the session), so the page shows the person's menu.
   await office.register(async (child) => child.setNotFoundHandler(officeNotFound), { prefix: OFFICE });

@@ -92,7 +92,12 @@ export async function act(
       ],
     );
   }
-  await runtime.batcher.submit(entry, form === "solidarity" ? { name: acting.name } : undefined);
+  const supporter =
+    form === "solidarity"
+      ? // With an address the message is the person's (found and erased by it: features/privacy).
+        { name: acting.name, email: acting.email === "" ? undefined : acting.email }
+      : undefined;
+  await runtime.batcher.submit(entry, supporter);
   return undefined;
 }
 

@@ -16,6 +16,8 @@ export interface ActFormsProps {
   state: FormState | undefined;
   done: Done | undefined;
   caseName: string;
+  /** How long after the edition's end a signer's name and email are kept (RETENTION_MONTHS). */
+  retentionMonths: number;
   /** The letter's possible addressees, by position; the PDF is addressed to the one chosen. */
   targets: string[];
   sampleLetter: string;
@@ -251,7 +253,7 @@ export function ActForms(p: ActFormsProps) {
           />{" "}
           <label for="sign-consent">{m.t("act.sign.consent", { name: p.caseName })}</label>
         </div>
-        <p class="privacy">{m.t("act.sign.privacy")}</p>
+        <p class="privacy">{m.t("act.sign.privacy", { months: p.retentionMonths })}</p>
         <button type="submit">{m.t("act.sign.submit")}</button>
       </form>
 
@@ -289,6 +291,25 @@ export function ActForms(p: ActFormsProps) {
             required
             value={value("solidarity", "name")}
             {...invalid("solidarity-name", error("solidarity", "name"))}
+          />
+        </Field>
+        <Field
+          id="solidarity-email"
+          label={m.t("act.solidarity.email")}
+          error={error("solidarity", "email")}
+          m={m}
+        >
+          <p class="help" id="solidarity-email-help">
+            {m.t("act.solidarity.emailHelp")}
+          </p>
+          <input
+            id="solidarity-email"
+            name="email"
+            type="email"
+            autocomplete="email"
+            maxLength={254}
+            value={value("solidarity", "email")}
+            {...invalid("solidarity-email", error("solidarity", "email"))}
           />
         </Field>
         <CountrySelect

@@ -55,6 +55,8 @@ export const SolidarityForm = Type.Object({
   country: Country,
   name: Name,
   message: Type.String({ maxLength: MAX_MESSAGE, ...messages("form.error.tooLong", required) }),
+  // Optional: only so that the person can later see or erase their message (/privacy).
+  email: Type.Optional(Email(messages("form.error.email"))),
 });
 
 export const LetterForm = Type.Object({

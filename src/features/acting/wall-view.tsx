@@ -15,7 +15,7 @@ export function SolidarityWall(props: { m: Messages; messages: WallMessage[] }) 
               {message.body}
             </blockquote>
             <p class="muted">
-              {message.author}, {m.country(message.country)}
+              {message.author ?? m.t("act.wall.anonymous")}, {m.country(message.country)}
             </p>
           </li>
         ))}

@@ -2,7 +2,8 @@ import type pg from "pg";
 import type { Privacy } from "../../platform/privacy/privacy.js";
 
 export interface WallMessage {
-  author: string;
+  /** Null once retention erased the name: the wall says "a supporter". */
+  author: string | null;
   country: string;
   language: string;
   body: string;
@@ -32,7 +33,7 @@ export async function solidarityWall(db: pg.Pool, privacy: Privacy, caseId: numb
     [caseId],
   );
   return result.rows.map((r) => ({
-    author: privacy.read(r.author_sealed, r.author, "name") ?? "",
+    author: privacy.read(r.author_sealed, r.author, "name"),
     country: r.country,
     language: r.language,
     body: r.body,

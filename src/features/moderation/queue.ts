@@ -5,7 +5,7 @@ import type { Privacy } from "../../platform/privacy/privacy.js";
 import { isUuid } from "../../platform/rules.js";
 import { lockSelections } from "../invalidation/index.js";
 import type { Actor, OfficeUser } from "../office/index.js";
-import { audit, type SectionOf } from "../office/index.js";
+import { audit, ot, type SectionOf } from "../office/index.js";
 import { countDecision } from "./counting.js";
 import { moderatesMessage } from "./policy.js";
 
@@ -35,6 +35,7 @@ export interface QueueMessage {
 interface QueueRow {
   id: string;
   case_id: number;
+  /** Null once retention erased the name. */
   author: string | null;
   author_sealed: Buffer | null;
   country: string;
@@ -96,7 +97,7 @@ export async function queue(
     messages: rows.rows.map((r) => ({
       id: r.id,
       caseId: r.case_id,
-      author: privacy.read(r.author_sealed, r.author, "name") ?? "",
+      author: privacy.read(r.author_sealed, r.author, "name") ?? ot("office.privacy.anonymous"),
       country: r.country.trim(),
       language: r.language,
       body: r.body,

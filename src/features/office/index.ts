@@ -1,7 +1,7 @@
 // What other features may use of the back-office shell; everything else in this folder is its own.
 
 export type { Actor } from "./audit.js";
-export { actorOf, audit } from "./audit.js";
+export { actorOf, audit, CLI_ACTOR } from "./audit.js";
 export {
   currentUser,
   guard,
@@ -20,6 +20,7 @@ export {
   canEditSections,
   canExportCounts,
   canInvalidate,
+  canLookUpSupporters,
   canManageUsers,
   canModerate,
   canReadActivity,

@@ -371,6 +371,30 @@ export const rows: Row[] = [
     form: () => ({}),
     answers: adminOnly,
   },
+  { method: "GET", route: "/office/privacy", url: () => "/office/privacy", answers: coordinators },
+  {
+    method: "POST",
+    route: "/office/privacy",
+    url: () => "/office/privacy",
+    form: () => ({ email: "nobody@example.org" }),
+    answers: coordinators,
+  },
+  {
+    method: "POST",
+    route: "/office/privacy/download",
+    url: () => "/office/privacy/download",
+    // A malformed address: past the guard, answered with the form (422).
+    form: () => ({ email: "not-an-address" }),
+    answers: coordinators,
+  },
+  {
+    method: "POST",
+    route: "/office/privacy/erase",
+    url: () => "/office/privacy/erase",
+    // Not confirmed: past the guard, answered with the form (422); nothing is erased.
+    form: () => ({ email: "nobody@example.org" }),
+    answers: coordinators,
+  },
   { method: "GET", route: "/office/events", url: () => "/office/events", answers: runners },
   { method: "GET", route: "/office/events/new", url: () => "/office/events/new", answers: runners },
   {

@@ -38,6 +38,11 @@ export const canReviewTranslations: Capability = named(
 export const canEditSections: Capability = named("editing sections", isRole("admin", "coordinator"));
 export const canModerate: Capability = named("moderating messages", isRole("admin", "coordinator"));
 export const canExportCounts: Capability = named("exporting the counts", isRole("admin", "coordinator"));
+/** A supporter's data by email: look-up, download, erasure (coordinators for their countries). */
+export const canLookUpSupporters: Capability = named(
+  "looking up supporters' data",
+  isRole("admin", "coordinator"),
+);
 export const canRunEvents: Capability = named("running events", isRole("admin", "coordinator", "organizer"));
 export const canReport: Capability = named("reporting letters", isRole("admin", "coordinator", "organizer"));
 
@@ -67,6 +72,7 @@ const CAPABILITY_KEYS: Record<string, string> = {
   "editing sections": "editSections",
   "moderating messages": "moderate",
   "exporting the counts": "exportCounts",
+  "looking up supporters' data": "lookUpSupporters",
   "running events": "runEvents",
   "reporting letters": "report",
 };

@@ -187,6 +187,8 @@ export function Layout(props: {
         <footer class="site">
           <p>
             <a href={localHref(m.locale, "/events")}>{m.t("events.title")}</a>
+            {" · "}
+            <a href={localHref(m.locale, "/privacy")}>{m.t("footer.privacy")}</a>
           </p>
           <p>{m.t("footer.exact")}</p>
         </footer>

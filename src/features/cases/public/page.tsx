@@ -21,6 +21,8 @@ export interface CaseData {
     done: Done | undefined;
     /** The case page's own path, in the reader's language; forms post below it. */
     actionBase: string;
+    /** RETENTION_MONTHS: what the sign form's notice promises (features/privacy keeps it). */
+    retentionMonths: number;
   };
   campaign: CampaignInfo;
   detail: CaseDetail;
@@ -231,6 +233,7 @@ export function CasePage(props: { ctx: PageContext; data: CaseData }) {
         state={data.acting.state}
         done={data.acting.done}
         caseName={text.title}
+        retentionMonths={data.acting.retentionMonths}
         targets={letter.targets}
         sampleLetter={letter.sample}
       />

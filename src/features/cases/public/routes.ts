@@ -134,7 +134,12 @@ export function casePageRoutes(parent: FastifyInstance, runtime: Runtime, site: 
       );
       const view = counterView(runtime.counters, campaign);
       const wall = await solidarityWall(runtime.db.pool, runtime.db.privacy, detail.id);
-      const acting = { state: form?.state, done, actionBase: base };
+      const acting = {
+        state: form?.state,
+        done,
+        actionBase: base,
+        retentionMonths: runtime.config.retentionMonths,
+      };
       // The languages the case is public in that have an address of their own (/ca/cases/…).
       const otherLanguages = Object.keys(detail.texts).filter(
         (l) => !isUiLocale(l) && canonicalLanguage(l) === l,
