@@ -56,7 +56,7 @@ export async function act(
       notice: {
         version: PRIVACY_NOTICE_VERSION,
         language,
-        text: messagesFor(language).t("act.sign.privacy"),
+        text: messagesFor(language).t("act.sign.privacy", { months: runtime.config.retentionMonths }),
       },
       source: "form",
     });

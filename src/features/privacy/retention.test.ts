@@ -105,7 +105,7 @@ test("the dry run prints what would go per kind and edition and changes nothing;
     startsAt: new Date(old.endsAt.getTime() - 2 * DAY_MS),
   });
   await t.db.pool.query(
-    "INSERT INTO event_rsvps (id, event_id, name, email) VALUES ($1, $2, 'Fay Goer', 'fay@example.org')",
+    "INSERT INTO event_rsvps (id, event_id, name, email, confirmed_at) VALUES ($1, $2, 'Fay Goer', 'fay@example.org', now())",
     [randomUUID(), eventId],
   );
   await t.runtime.mailer.send({ to: "fay@example.org", subject: "Thanks", text: "Thanks, Fay." });

@@ -4,9 +4,6 @@
 -- each selected action gets one compensating ledger entry, keyed invalidate:<job>:<action>, so a
 -- job resumed after a crash counts nothing twice. A revert writes revert:<job>:<action>.
 
--- Where an action came from: its client address and its supporter's email domain. Written by
--- the append path once the abuse defence records them; created here if it is not there yet, so
--- the invalidation's address, network and domain criteria have a table to read.
 -- Address, network and email-domain criteria read action_origins (migration 020: the client
 -- address and email domain the append statement records with each action).
 
