@@ -11,11 +11,18 @@ export const RETRY = "retry: 3000\n\n";
 export const LAST_CHUNK = Buffer.from("0\r\n\r\n");
 
 export const MIN_INTERVAL_MS = 250;
+/** How often the node renders a changed counter for its stream processes, at most. */
+export const FORWARD_INTERVAL_MS = 50;
 /**
  * The interval is at least this many times the time the last flush spent writing, which keeps
  * most of the process for its other work however large the crowd gets.
  */
 export const FLUSH_COST_FACTOR = 2;
+/**
+ * A stream process does nothing but write to its viewers, so its next flush may start as soon
+ * as the last one ended: its cost is its own, and the node's requests run in another process.
+ */
+export const PROCESS_FLUSH_COST_FACTOR = 1;
 /** Viewers written between two turns of the event loop. */
 export const SLICE = 500;
 export const HEARTBEAT_MS = 15_000;

@@ -1,10 +1,10 @@
 import type { Socket } from "node:net";
 import {
   chunked,
-  FLUSH_COST_FACTOR,
   HEARTBEAT_CHUNK,
   LAST_CHUNK,
   MIN_INTERVAL_MS,
+  PROCESS_FLUSH_COST_FACTOR,
   SLICE,
   SLOW_VIEWER_BYTES,
 } from "./sse-frames.js";
@@ -168,7 +168,7 @@ export class StreamHolder {
         setImmediate(writeSlice, to);
         return;
       }
-      audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, FLUSH_COST_FACTOR * writing);
+      audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, PROCESS_FLUSH_COST_FACTOR * writing);
       audience.flushing = false;
       if (audience.dirty) this.schedule(audience);
     };

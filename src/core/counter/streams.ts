@@ -7,6 +7,7 @@ import type { CounterRenderer, RenderedCounter } from "./presenter.js";
 import {
   chunked,
   FLUSH_COST_FACTOR,
+  FORWARD_INTERVAL_MS,
   HEARTBEAT,
   HEARTBEAT_CHUNK,
   HEARTBEAT_MS,
@@ -266,7 +267,10 @@ export class CounterStreams {
         setImmediate(writeSlice, to);
         return;
       }
-      audience.nextFlushAt = started + Math.max(MIN_INTERVAL_MS, FLUSH_COST_FACTOR * writing);
+      // With every viewer in the stream processes, which pace their own flushes, a change is
+      // only rendered and sent on here: it goes soon after it is counted.
+      const floor = audience.viewers.size === 0 && this.processes ? FORWARD_INTERVAL_MS : MIN_INTERVAL_MS;
+      audience.nextFlushAt = started + Math.max(floor, FLUSH_COST_FACTOR * writing);
       audience.flushing = false;
       if (audience.dirty) this.schedule(audience.campaign.id);
     };
