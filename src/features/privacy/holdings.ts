@@ -163,8 +163,11 @@ export async function findHoldings(db: Db, privacy: Privacy, email: string): Pro
     () =>
       db.query(
         `SELECT n.id, c.slug AS campaign, n.email, n.email_sealed, n.purpose, n.notice_version, n.given_at,
-              (SELECT a.country FROM actions a WHERE a.campaign_id = n.campaign_id
-                  AND a.idempotency_key = n.idempotency_key LIMIT 1) AS country
+              coalesce(
+                (SELECT a.country FROM actions a WHERE a.campaign_id = n.campaign_id
+                    AND a.idempotency_key = n.idempotency_key LIMIT 1),
+                -- An RSVP's consent: the event's country.
+                (SELECT e.country FROM events e WHERE n.purpose = 'rsvp:' || e.id::text)) AS country
          FROM consents n JOIN campaigns c ON c.id = n.campaign_id
         WHERE n.email_key = $1 ORDER BY n.given_at, n.id`,
         [key],

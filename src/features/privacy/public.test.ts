@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { opened } from "../../../test/support/personal.js";
 import { actAs, countsOf, type Person, submit, traces } from "./fixtures.js";
 import { findHoldings } from "./holdings.js";
 import { REQUESTS_PER_ADDRESS, REQUESTS_PER_EMAIL } from "./service.js";
@@ -13,11 +14,12 @@ after(async () => t.close());
 
 /** The link in the last mail to this address, as a path. */
 async function linkSentTo(email: string): Promise<string> {
-  const mail = await t.db.pool.query<{ body: string }>(
-    "SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
-    [email],
+  const [mail] = await opened(
+    t.db,
+    "SELECT body_sealed FROM outbox WHERE recipient_key = $1 ORDER BY id DESC LIMIT 1",
+    [t.db.privacy.emailKey(email)],
   );
-  const body = mail.rows[0]?.body ?? "";
+  const body = String(mail?.body ?? "");
   const match = /https?:\/\/[^/\s]+(\/[a-zA-Z-]+\/privacy\/[A-Za-z0-9_-]{43})/.exec(body);
   assert.ok(match?.[1], `a link in the mail: ${body}`);
   return match[1];

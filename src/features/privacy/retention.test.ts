@@ -35,10 +35,11 @@ async function sign(slug: string, email: string, name: string): Promise<void> {
   const c = edition(slug);
   const caseId = [...c.cases.values()][0] as number;
   const key = `retention-${randomUUID()}`;
+  // Stored as the node stores it: sealed, found by the email's keyed hash.
   await t.db.pool.query(
-    `INSERT INTO consents (id, campaign_id, idempotency_key, email, purpose, notice_version)
-     VALUES ($1, $2, $3, $4, 'petition:x', '2026-11-1')`,
-    [randomUUID(), c.id, key, email],
+    `INSERT INTO consents (id, campaign_id, idempotency_key, email_key, email_sealed, purpose, notice_version)
+     VALUES ($1, $2, $3, $4, $5, 'petition:x', '2026-11-1')`,
+    [randomUUID(), c.id, key, t.db.privacy.emailKey(email), t.db.privacy.seal(email, "email")],
   );
   const occurredAt = new Date(c.startsAt.getTime() + 3_600_000);
   await t.runtime.batcher.submit(
@@ -81,10 +82,12 @@ async function message(slug: string, author: string, status = "approved"): Promi
 async function snapshot() {
   const one = async (sql: string) => (await t.db.pool.query<{ n: number }>(sql)).rows[0]?.n;
   return {
-    emails: await one("SELECT count(email)::int AS n FROM supporters"),
-    names: await one("SELECT count(name)::int AS n FROM supporters"),
+    emails: await one("SELECT count(email_sealed)::int AS n FROM supporters"),
+    names: await one("SELECT count(name_sealed)::int AS n FROM supporters"),
     consents: await one("SELECT count(*)::int AS n FROM consents"),
-    authors: await one("SELECT count(author)::int AS n FROM solidarity_messages"),
+    authors: await one(
+      "SELECT count(coalesce(author_sealed::text, author))::int AS n FROM solidarity_messages",
+    ),
     rsvps: await one("SELECT count(*)::int AS n FROM event_rsvps"),
     mails: await one("SELECT count(*)::int AS n FROM outbox"),
   };

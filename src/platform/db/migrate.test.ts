@@ -122,6 +122,13 @@ const SHIPPED: Record<string, string> = {
   "016_translation_exchange.sql": "5c689209bf3b1e5df83369d6433e2d7e259aeef9198bd10b596db08ebd52be21",
   "017_user_locale.sql": "49c90f1d1a627bb6a3066c5e2f87a95b905d4fd817b592e8547a4159477c5b9b",
   "018_material_packs.sql": "e4aa3453453e8a9b7708b8c2c04f1039729845360e94bc3e94bfdacf0988bf49",
+  "019_signatures.sql": "ded3b073a9fc0487e9d6cdbf35fcf1957b8e86cf17860b9add49cc13374bcdef",
+  "020_abuse_defence.sql": "83e3327213b777aaddb8ac1bb607a6f92d92840a5c80b3d2594ec72d168a2ad0",
+  "021_invalidation.sql": "1f9e0efba4bb3a6dbb009f60a20942b8e5945d0f87a68f5ca347d7fca070c3fe",
+  "022_rsvp_confirmation.sql": "5391428f819eedcfe6c52dc8288222422e271c074d9d8b38944e2244425aca3c",
+  "023_personal_data_sealed.sql": "e58b89a27f5bdd81c2ea2d10d20b789590bc7139bdeb7ab72260fbdf19a09802",
+  "024_personal_data.sql": "a92328b43eb44fc9676c8b46346051afa3f98a0d0e3970a79839201e326b48ea",
+  "025_entity_text_review.sql": "74851dc5e56da186a564c3f86644a20611ffdbcc88081c5857358823129f62c9",
 };
 
 test("shipped migrations keep the content they shipped with", () => {
