@@ -207,6 +207,10 @@ export function serveStreams(argv: string[]): void {
     send: (message) => process.send?.(message),
   });
   process.on("message", (message: ToStreamProcess, socket?: Socket) => holder.receive(message, socket));
+  // A signal to the node's process group (a supervisor's stop, Ctrl-C) is the node's to act on:
+  // it ends the streams and then lets go of this process. Dying first would leave the node's
+  // server waiting, as it closes, for an answer about the sockets it handed here.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => {});
   // The node let go, or is gone: nothing will update these viewers again, so they go (and
   // reconnect to another node); the kernel closes the sockets with the process.
   process.on("disconnect", () => process.exit(0));
