@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
 import { Counters } from "./aggregates.js";
+import { campaign, catalog } from "./fixtures.js";
 import { CounterRenderer } from "./presenter.js";
 import { StreamHolder } from "./stream-process.js";
 import { StreamProcesses } from "./stream-processes.js";
@@ -12,29 +12,6 @@ import { CounterStreams } from "./streams.js";
 // The streams handed to stream processes behave as the node's own (streams.test.ts): the same
 // bytes, the same caps, heartbeats, idle timeout, and a clean end; and a process that dies lets
 // its viewers go and is replaced.
-
-const campaign: CampaignInfo = {
-  id: 1,
-  slug: "w4r-2012",
-  title: "Write for Rights 2012",
-  startsAt: new Date("2012-11-26T00:00:00Z"),
-  endsAt: new Date("2013-01-10T00:00:00Z"),
-  goal: 100,
-  previousId: null,
-  defaultLanguage: "en",
-  timeZone: "UTC",
-  lateReportDays: 90,
-  confirmSignatures: false,
-  texts: new Map(),
-  cases: new Map([["gao-zhisheng", 1]]),
-};
-const catalog: Catalog = {
-  campaigns: new Map([[campaign.slug, campaign]]),
-  campaignsById: new Map([[1, campaign]]),
-  caseSlugs: new Map([[1, "gao-zhisheng"]]),
-  sections: new Map(),
-  version: 1,
-};
 
 const until = async (check: () => boolean, ms = 10_000) => {
   const deadline = Date.now() + ms;

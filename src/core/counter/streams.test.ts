@@ -2,33 +2,10 @@ import assert from "node:assert/strict";
 import http, { type ServerResponse } from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import type { CampaignInfo, Catalog } from "../catalog/catalog.js";
 import { Counters } from "./aggregates.js";
+import { campaign, catalog } from "./fixtures.js";
 import { CounterRenderer } from "./presenter.js";
 import { CounterStreams } from "./streams.js";
-
-const campaign: CampaignInfo = {
-  id: 1,
-  slug: "w4r-2012",
-  title: "Write for Rights 2012",
-  startsAt: new Date("2012-11-26T00:00:00Z"),
-  endsAt: new Date("2013-01-10T00:00:00Z"),
-  goal: 100,
-  previousId: null,
-  defaultLanguage: "en",
-  timeZone: "UTC",
-  lateReportDays: 90,
-  confirmSignatures: false,
-  texts: new Map(),
-  cases: new Map([["gao-zhisheng", 1]]),
-};
-const catalog: Catalog = {
-  campaigns: new Map([[campaign.slug, campaign]]),
-  campaignsById: new Map([[1, campaign]]),
-  caseSlugs: new Map([[1, "gao-zhisheng"]]),
-  sections: new Map(),
-  version: 1,
-};
 
 async function withStream(
   heartbeatMs: number,
