@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { seedDemo } from "../src/demo/seed.js";
+import { kickInvalidations } from "../src/features/invalidation/start.js";
 import { action, postAction, startTestApp, type TestApp } from "./support/app.js";
 import { createTestDatabase, openTestDatabase } from "./support/db.js";
 import { type DbProxy, startDbProxy } from "./support/db-proxy.js";
@@ -125,6 +126,15 @@ test("a node cut off from its database answers 503 where it needs it and serves 
   const asOf = Date.parse(stale.asOf);
   assert.ok(asOf >= cutAt - 1000 && asOf <= Date.now(), `asOf ${stale.asOf} is when the node was cut off`);
   assert.equal(stale.total, healthy.json().total + 1, "the numbers it had");
+
+  // A background job that meets the outage (here invalidation, woken now) warns and tries later.
+  kickInvalidations(node.runtime);
+  await until("the invalidation runner to meet the outage", () =>
+    logs.lines.some(
+      (l) =>
+        l.level === LEVEL.warn && /^invalidation: a job failed \(database unavailable\)/.test(l.msg ?? ""),
+    ),
+  );
 
   // Dozens of refused requests, one line, at warn; nothing at error.
   assert.equal(outageLines().length, 1, JSON.stringify(outageLines()));

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../../core/runtime.js";
+import { logJobFailure } from "../../platform/jobs/failure.js";
 import { InvalidationRunner } from "./runner.js";
 
 // One runner per node: it looks for open invalidation jobs every few seconds (and at once when
@@ -22,7 +23,7 @@ export function startInvalidations(app: FastifyInstance, runtime: Runtime): void
     batchSize: runtime.config.invalidationBatch,
     leaseMs: runtime.config.invalidationLeaseMs,
     pollMs: Math.min(2_000, runtime.config.invalidationLeaseMs),
-    log: (message, error) => app.log.error({ err: error }, message),
+    log: (message, error) => logJobFailure(app.log, message, error),
   });
   runners.set(runtime, runner);
   app.addHook("onReady", async () => runner.start());

@@ -9,6 +9,7 @@ import { formResponses, pageResponses } from "../../platform/http/responses.js";
 import { SHARED_PAGE_ROUTE, sharedPage } from "../../platform/http/shared-pages.js";
 import { isUiLocale, negotiateLocale, type UiLocale } from "../../platform/i18n/locales.js";
 import { messagesFor } from "../../platform/i18n/messages.js";
+import { logJobFailure } from "../../platform/jobs/failure.js";
 import { hourly } from "../../platform/jobs/hourly.js";
 import { Email, normalizeEmail } from "../../platform/rules.js";
 import { localHref, type PageContext } from "../../platform/views/layout.js";
@@ -64,7 +65,7 @@ export function privacyRoutes(site: FastifyInstance, runtime: Runtime): void {
   };
   // Not awaited: a first run after a long pause may be long, and the node starts meanwhile.
   hourly(site, "retention", async () => {
-    retain().catch((error) => site.log.error({ err: error }, "retention failed"));
+    retain().catch((error) => logJobFailure(site.log, "retention failed", error));
   });
 
   const localeOf = (request: FastifyRequest, lang: string | undefined): UiLocale | undefined => {
