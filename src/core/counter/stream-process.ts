@@ -40,6 +40,8 @@ interface Viewer {
   socket: Socket;
   sent: string;
   waiting: boolean;
+  /** When the last update went to it: a viewer updated lately needs no heartbeat. */
+  wroteAt: number;
 }
 
 interface Latest {
@@ -110,7 +112,7 @@ export class StreamHolder {
 
   private add(message: { id: number; campaign: number; etag: string; text: string }, socket: Socket): void {
     const audience = this.audience(message.campaign, message);
-    const viewer: Viewer = { id: message.id, socket, sent: "", waiting: false };
+    const viewer: Viewer = { id: message.id, socket, sent: "", waiting: false, wroteAt: Date.now() };
     audience.viewers.add(viewer);
     socket.setTimeout(this.options.idleTimeoutMs, () => socket.destroy());
     // A viewer sends nothing after its request; reading still tells when it goes away.
@@ -183,14 +185,18 @@ export class StreamHolder {
     }
     viewer.waiting = false;
     viewer.sent = latest.etag;
+    viewer.wroteAt = Date.now();
     viewer.socket.write(latest.chunk);
   }
 
+  /** As the node's beat (streams.ts): only viewers quiet for half an interval, into empty buffers. */
   private beat(): void {
+    const quietSince = Date.now() - this.options.heartbeatMs / 2;
     for (const audience of this.audiences.values()) {
-      for (const { socket } of audience.viewers) {
-        // Only into an empty buffer: a heartbeat must not keep a stuck socket looking active.
-        if (!socket.destroyed && socket.writableLength === 0) socket.write(HEARTBEAT_CHUNK);
+      for (const viewer of audience.viewers) {
+        const { socket } = viewer;
+        if (viewer.wroteAt > quietSince || socket.destroyed || socket.writableLength > 0) continue;
+        socket.write(HEARTBEAT_CHUNK);
       }
     }
   }

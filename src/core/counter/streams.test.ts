@@ -100,6 +100,33 @@ test("a change is sent once, as one whole counter, and nothing is sent when noth
   }
 });
 
+test("heartbeats go only to viewers that got nothing for half an interval", (context) => {
+  context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
+  const counters = new Counters();
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 1_000,
+  });
+  const { response, read } = fakeViewer();
+  const beats = () => (read().match(/: keep-alive\n\n/g) ?? []).length;
+  try {
+    streams.subscribe(campaign, response);
+    // The counter moves every 300 ms for 5 s: every beat finds the viewer lately updated.
+    for (let t = 0; t < 5_000; t += 300) {
+      counters.apply([[1, "FR", 1, "letter", 0, 1]]);
+      context.mock.timers.tick(300);
+    }
+    assert.ok((read().match(/event: counter/g) ?? []).length >= 10, "the updates went out");
+    assert.equal(beats(), 0, "no heartbeat while updates flow");
+    // Quiet: a beat within 1.5 intervals, then one every interval.
+    context.mock.timers.tick(1_500);
+    assert.equal(beats(), 1);
+    context.mock.timers.tick(3_000);
+    assert.equal(beats(), 4);
+  } finally {
+    streams.close();
+  }
+});
+
 test("a viewer that stops reading is dropped by the idle timeout, while one that reads stays", async () => {
   const counters = new Counters();
   const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {

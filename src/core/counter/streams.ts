@@ -59,6 +59,8 @@ interface Viewer {
   socket: Socket | undefined;
   sentEtag: string;
   waiting: boolean;
+  /** When the last update went to it: a viewer updated lately needs no heartbeat. */
+  wroteAt: number;
 }
 
 interface Audience {
@@ -81,6 +83,7 @@ export class CounterStreams {
   private open = 0;
   readonly max: number;
   private readonly processes: StreamProcesses | undefined;
+  private readonly heartbeatMs: number;
 
   constructor(
     counters: Counters,
@@ -94,6 +97,7 @@ export class CounterStreams {
     }: StreamOptions = {},
   ) {
     this.max = max;
+    this.heartbeatMs = heartbeatMs;
     this.processes = processes;
     this.clients = new AddressCounter(maxPerAddress);
     this.unsubscribe = counters.onChange((id) => {
@@ -195,7 +199,7 @@ export class CounterStreams {
     socket: Socket | undefined,
     release: () => void,
   ): void {
-    const viewer: Viewer = { res, socket, sentEtag: "", waiting: false };
+    const viewer: Viewer = { res, socket, sentEtag: "", waiting: false, wroteAt: Date.now() };
     audience.viewers.add(viewer);
     if (!viewer.socket) {
       res.writeHead(200, STREAM_HEADERS);
@@ -285,6 +289,7 @@ export class CounterStreams {
     }
     viewer.waiting = false;
     viewer.sentEtag = rendered.etag;
+    viewer.wroteAt = Date.now();
     // ServerResponse.write frames each chunk in three writes and costs several times the
     // system call itself; with thousands of viewers that decides how often all can be updated.
     // The chunk is framed once for everyone and handed to the socket directly; the response
@@ -303,10 +308,15 @@ export class CounterStreams {
   }
 
   private beat(): void {
+    // Viewers updated in the last half interval are skipped (so no viewer goes more than 1.5
+    // intervals without bytes): while the counter moves, a beat writes to nobody instead of
+    // to every viewer at once between two flushes.
+    const quietSince = Date.now() - this.heartbeatMs / 2;
     for (const audience of this.audiences.values()) {
-      for (const { res, socket } of audience.viewers) {
+      for (const viewer of audience.viewers) {
+        const { res, socket } = viewer;
         // Only into an empty buffer: a heartbeat must not keep a stuck socket looking active.
-        if (res.destroyed || (res.socket ?? res).writableLength > 0) continue;
+        if (viewer.wroteAt > quietSince || res.destroyed || (res.socket ?? res).writableLength > 0) continue;
         if (socket) socket.write(HEARTBEAT_CHUNK);
         else res.write(HEARTBEAT);
       }
