@@ -69,7 +69,7 @@ async function load(url: string, duration = seconds) {
 }
 
 /** Every page a crowd hits, by the issue's names; the event's address is read from the list. */
-async function targets(base: string): Promise<Array<{ name: string; path: string }>> {
+async function targets(base: string): Promise<Array<{ name: string; path: string; page?: false }>> {
   const events = await fetchText(`${base}/en/events`);
   const event = events.match(/href="(\/en\/events\/[^"?#]+)"/)?.[1];
   const home = await fetchText(`${base}/en/`);
@@ -84,7 +84,9 @@ async function targets(base: string): Promise<Array<{ name: string; path: string
     { name: "embed counter", path: "/embed/counter?campaign=w4r-2012&lang=en" },
     { name: "campaigns JSON", path: "/api/v1/campaigns" },
     { name: "campaign JSON", path: "/api/v1/campaigns/w4r-2012" },
-    ...(map ? [{ name: "home's map image", path: map }] : []),
+    // Measured beside the pages, without their target: an image each visitor fetches once (its
+    // address moves only when a country changes colour; browsers keep it a year).
+    ...(map ? [{ name: "home's map image", path: map, page: false as const }] : []),
   ];
 }
 
@@ -106,7 +108,9 @@ try {
   const [counterTarget, ...others] = list as [(typeof list)[number], ...typeof list];
   const activitySeconds = others.length * 2 * (seconds + 1) + 6;
   const activity = simulate({ url: app.url, rate, seconds: activitySeconds, connections: 8 });
-  type Measured = { name: string; path: string; counterRps: number } & Awaited<ReturnType<typeof load>>;
+  type Measured = { name: string; path: string; page?: false; counterRps: number } & Awaited<
+    ReturnType<typeof load>
+  >;
   const measured: Measured[] = [];
   for (const target of others) {
     await load(`${app.url}${target.path}`, 1); // warm-up of the render path and its caches
@@ -140,7 +144,7 @@ try {
   for (const m of measured.filter((m) => m.path !== counterTarget.path)) {
     const ratio = m.rps / m.counterRps;
     console.log(
-      `| ${m.name} | ${m.rps} | ${m.p99} ms | ${m.counterRps} | ${ratio.toFixed(2)} | ${m.non2xx} | ${ratio >= 0.5 ? "met" : "**missed**"} |`,
+      `| ${m.name} | ${m.rps} | ${m.p99} ms | ${m.counterRps} | ${ratio.toFixed(2)} | ${m.non2xx} | ${m.page === false ? "(not a page: fetched once)" : ratio >= 0.5 ? "met" : "**missed**"} |`,
     );
   }
   const file = saveResults("pages", new Date().toISOString(), {

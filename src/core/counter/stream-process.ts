@@ -159,11 +159,15 @@ export class StreamHolder {
     audience.dirty = false;
     const started = Date.now();
     let writing = 0;
-    const latest = audience.latest;
     const viewers = [...audience.viewers];
     const writeSlice = (from: number) => {
       const sliceStart = performance.now();
       const to = Math.min(from + SLICE, viewers.length);
+      // The latest state, read again for each slice: a change that arrives while a flush is
+      // under way goes to the viewers not yet written at once, not a whole flush later (the
+      // ones already written get it in the next flush). A viewer's wait is then at most about
+      // one flush's writing time, not two.
+      const latest = audience.latest;
       for (let i = from; i < to; i++) this.send(viewers[i] as Viewer, latest);
       writing += performance.now() - sliceStart;
       if (to < viewers.length) {

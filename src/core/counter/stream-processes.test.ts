@@ -185,3 +185,56 @@ test("a stream process that dies lets its viewers go and is replaced; closing en
     await tearDown();
   }
 });
+
+/** The members of a socket a stream process uses, writing into a string. */
+function fakeSocket(onWrite?: () => void) {
+  let text = "";
+  const socket = {
+    destroyed: false,
+    writableLength: 0,
+    setTimeout: () => socket,
+    on: () => socket,
+    write: (chunk: Buffer) => {
+      onWrite?.();
+      text += chunk.toString();
+      return true;
+    },
+    end: () => {},
+    destroy: () => {},
+  };
+  return {
+    socket: socket as unknown as net.Socket,
+    totals: () => [...text.matchAll(/"total":(\d+)/g)].map((m) => Number(m[1])),
+  };
+}
+
+test("in a stream process, a change that arrives during a flush reaches the viewers not yet written", (context) => {
+  context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
+  const holder = new StreamHolder({ idleTimeoutMs: 60_000, heartbeatMs: 60_000, send: () => {} });
+  const state = (total: number) => ({ campaign: 1, etag: `e${total}`, text: `data: {"total":${total}}\n\n` });
+  // Armed once the viewers have their first state: the 100th viewer's write in the flush is
+  // when the node's next change arrives, within the first slice (500).
+  let armed = false;
+  const viewers = Array.from({ length: 1_200 }, (_, i) =>
+    fakeSocket(() => {
+      if (i !== 99 || !armed) return;
+      armed = false;
+      holder.receive({ t: "update", ...state(2) });
+    }),
+  );
+  try {
+    for (const [i, v] of viewers.entries()) holder.receive({ t: "viewer", id: i, ...state(0) }, v.socket);
+    context.mock.timers.tick(1_000);
+    armed = true;
+    holder.receive({ t: "update", ...state(1) });
+    context.mock.timers.tick(300);
+    assert.deepEqual(viewers[0]?.totals(), [0, 1]);
+    assert.deepEqual(viewers[600]?.totals(), [0, 2]);
+    assert.deepEqual(viewers[1_199]?.totals(), [0, 2]);
+    context.mock.timers.tick(1_000);
+    assert.deepEqual(viewers[0]?.totals(), [0, 1, 2]);
+    assert.deepEqual(viewers[600]?.totals(), [0, 2]);
+  } finally {
+    holder.end();
+  }
+});

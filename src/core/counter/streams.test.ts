@@ -100,6 +100,45 @@ test("a change is sent once, as one whole counter, and nothing is sent when noth
   }
 });
 
+test("a change counted during a flush reaches the viewers not yet written in that same flush", (context) => {
+  context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
+  const counters = new Counters();
+  const streams = new CounterStreams(counters, new CounterRenderer(() => catalog, counters), () => campaign, {
+    heartbeatMs: 60_000,
+  });
+  // More viewers than one slice (500): the flush yields to the event loop between slices.
+  const viewers = Array.from({ length: 1_200 }, () => fakeViewer());
+  const totals = (v: { read: () => string }) =>
+    [...v.read().matchAll(/"total":(\d+)/g)].map((m) => Number(m[1]));
+  try {
+    for (const v of viewers) streams.subscribe(campaign, v.response);
+    context.mock.timers.tick(1_000);
+    counters.apply([[1, "FR", 1, "letter", 0, 1]]);
+    // The 100th viewer's write is the moment a second change is counted, in the first slice.
+    const trigger = viewers[99] as (typeof viewers)[number];
+    const write = trigger.response.write.bind(trigger.response);
+    let counted = false;
+    trigger.response.write = ((chunk: string | Buffer) => {
+      if (!counted) {
+        counted = true;
+        counters.apply([[1, "PL", 1, "letter", 0, 1]]);
+      }
+      return write(chunk);
+    }) as typeof trigger.response.write;
+    context.mock.timers.tick(250);
+    // The first slice was written with total 1; the later slices already with total 2.
+    assert.deepEqual(totals(viewers[0] as (typeof viewers)[number]), [0, 1]);
+    assert.deepEqual(totals(viewers[600] as (typeof viewers)[number]), [0, 2]);
+    assert.deepEqual(totals(viewers[1_199] as (typeof viewers)[number]), [0, 2]);
+    // The next flush brings the first slice up to date, and writes nothing to the others.
+    context.mock.timers.tick(1_000);
+    assert.deepEqual(totals(viewers[0] as (typeof viewers)[number]), [0, 1, 2]);
+    assert.deepEqual(totals(viewers[600] as (typeof viewers)[number]), [0, 2]);
+  } finally {
+    streams.close();
+  }
+});
+
 test("heartbeats go only to viewers that got nothing for half an interval", (context) => {
   context.mock.timers.enable({ apis: ["setTimeout", "setInterval", "setImmediate", "Date"] });
   const counters = new Counters();

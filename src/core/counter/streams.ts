@@ -265,7 +265,10 @@ export class CounterStreams {
     const writeSlice = (from: number) => {
       const sliceStart = performance.now();
       const to = Math.min(from + SLICE, viewers.length);
-      for (let i = from; i < to; i++) this.send(viewers[i] as Viewer, rendered);
+      // As in the stream processes: each slice gets the latest state (rendered once per change),
+      // so a change counted during a flush reaches the viewers not yet written in this one.
+      const current = from === 0 ? rendered : this.renderer.render(audience.campaign);
+      for (let i = from; i < to; i++) this.send(viewers[i] as Viewer, current);
       writing += performance.now() - sliceStart;
       if (to < viewers.length) {
         setImmediate(writeSlice, to);
