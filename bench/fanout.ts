@@ -24,7 +24,10 @@ const { values: flags } = parseArgs({
     viewers: { type: "string", default: "19000" },
     rate: { type: "string", default: "1000" },
     seconds: { type: "string", default: "20" },
-    connections: { type: "string", default: "24" },
+    // A launch crowd's actions come from thousands of browsers at once; the poster's pool caps
+    // how many are in flight, and so how many a batch can carry: with 24 it alone held the rate
+    // near 24 per commit, below 1,000/s when the machine was busy (docs/PERFORMANCE.md).
+    connections: { type: "string", default: "100" },
   },
 });
 const num = (name: keyof typeof flags) => {

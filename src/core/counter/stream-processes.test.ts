@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
+import os from "node:os";
 import { test } from "node:test";
 import { Counters } from "./aggregates.js";
 import { campaign, catalog } from "./fixtures.js";
@@ -171,6 +172,9 @@ test("a stream process that dies lets its viewers go and is replaced; closing en
       "replaced",
     );
     assert.match(logged.join("\n"), /a stream process ended/);
+    // The replacement, like the first ones, yields the cores to the node's requests.
+    for (const pid of processes.pids)
+      assert.ok(os.getPriority(pid) > os.getPriority(), `process ${pid} runs below the node`);
     const late = await viewer();
     assert.ok(await until(() => processes.size === 3), "the new process takes viewers");
     const complete = new Promise<boolean>((resolve) => {

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import type { Socket } from "node:net";
+import os from "node:os";
 import type { RenderedCounter } from "./presenter.js";
 import type { FromStreamProcess, ToStreamProcess } from "./stream-process.js";
 
@@ -16,6 +17,8 @@ const ENTRY = new URL("./stream-holder.mjs", import.meta.url);
 const READY_MS = 30_000;
 const END_MS = 3_000;
 const RESPAWN_MS = 1_000;
+/** How much lower than the node the stream processes run (nice levels; see lowerPriority). */
+const STREAM_PROCESS_NICENESS = 2;
 
 interface Child {
   process: ChildProcess;
@@ -165,6 +168,7 @@ export class StreamProcesses {
       execArgv: [],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
+    lowerPriority(process.pid);
     const child: Child = { process, campaigns: new Map(), held: 0 };
     this.children.push(child);
     process.on("message", (message: FromStreamProcess) => {
@@ -203,4 +207,18 @@ function onlyOnce(fn: () => void): () => void {
     done = true;
     fn();
   };
+}
+
+/**
+ * When the cores are short, the node's requests come first: an action refused or a page not
+ * answered is lost, a viewer's next update a little later is not (the flushes space themselves
+ * by what they cost). A process may always lower its children's priority.
+ */
+function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, Math.min(19, os.getPriority(pid) + STREAM_PROCESS_NICENESS));
+  } catch {
+    // A platform or sandbox without priorities: the processes run as the node's equals.
+  }
 }
