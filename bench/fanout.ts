@@ -143,12 +143,25 @@ async function run(): Promise<number> {
   const probeP99 = Math.max(probeCounter.p99, probeHealth.p99, probeHome.p99);
   const allComplete = complete === opts.viewers;
   const ratePerSecond = Math.round(acked / posted.seconds);
+  // The node's own RSS moves by tens of MB either way as V8 and malloc keep or return pages
+  // (its JS heap, measured after a GC, is the stable figure); alone, a fall could hide the
+  // stream processes' growth. So the memory verdict takes the larger of the family's RSS per
+  // viewer and the stream processes' RSS plus the node's heap and external memory per viewer.
+  const processesPerViewer = perViewer(rssAfter - nodeRssAfter, rssBefore - nodeRssBefore);
+  const nodeHeldPerViewer =
+    memBefore && memAfter
+      ? perViewer(memAfter.heapUsed + memAfter.external, memBefore.heapUsed + memBefore.external) / 1024
+      : 0;
+  const memoryPerViewerKb =
+    Math.round(
+      Math.max(perViewer(rssAfter, rssBefore), processesPerViewer + Math.max(0, nodeHeldPerViewer)) * 100,
+    ) / 100;
   const verdict = {
     // Without the load asked for, the other verdicts describe an easier situation than the goal.
     loadSustained: ratePerSecond >= opts.rate * 0.95,
     changeP99: change.p99 <= TARGET_MS,
     allViewersComplete: allComplete,
-    memoryPerViewer: perViewer(rssAfter, rssBefore) <= MEMORY_PER_VIEWER_KB,
+    memoryPerViewer: memoryPerViewerKb <= MEMORY_PER_VIEWER_KB,
     responsive: probeP99 <= TARGET_MS && probed.errors === 0 && !app.exited(),
   };
 
@@ -166,6 +179,9 @@ async function run(): Promise<number> {
       rssAfterKb: rssAfter,
       rssPeakKb: rssPeak,
       rssPerViewerKb: perViewer(rssAfter, rssBefore),
+      processesRssPerViewerKb: processesPerViewer,
+      /** What the verdict uses (see memoryPerViewerKb above). */
+      perViewerKb: memoryPerViewerKb,
       nodeRssBeforeKb: nodeRssBefore,
       nodeRssAfterKb: nodeRssAfter,
       heapPerViewerKb:
@@ -227,7 +243,7 @@ async function run(): Promise<number> {
   console.log(`
 Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s
   viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
-  memory per viewer      RSS ${kb(results.memory.rssPerViewerKb)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB; of which the node ${Math.round(nodeRssBefore / 1024)} -> ${Math.round(nodeRssAfter / 1024)} MB, its stream processes the rest)
+  memory per viewer      ${kb(memoryPerViewerKb)} counted: RSS of node + processes ${kb(results.memory.rssPerViewerKb)}, stream processes' RSS ${kb(processesPerViewer)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB; of which the node ${Math.round(nodeRssBefore / 1024)} -> ${Math.round(nodeRssAfter / 1024)} MB, its stream processes the rest)
   posting                ${acked} acked of ${posted.sent} sent, ${ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}
   events received        ${report.firstEvents} first + ${report.from.length} changes (${results.events.perViewerPerSecond}/viewer/s), ${report.duplicates} duplicates, ${report.regressions} regressions
   change latency         ${ms(change)} (from the 201)
@@ -243,7 +259,7 @@ Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds}
   ${mark(verdict.loadSustained)}  load sustained: >= 95% of ${opts.rate} actions/s acknowledged (${ratePerSecond}/s)
   ${mark(verdict.changeP99)}  change latency p99 <= ${TARGET_MS} ms (${change.p99} ms from the 201; at most ${changeBound.p99} ms from the commit)
   ${mark(verdict.allViewersComplete)}  all viewers complete (${complete}/${opts.viewers})
-  ${mark(verdict.memoryPerViewer)}  memory per viewer <= ${MEMORY_PER_VIEWER_KB} KB RSS (${results.memory.rssPerViewerKb} KB)
+  ${mark(verdict.memoryPerViewer)}  memory per viewer <= ${MEMORY_PER_VIEWER_KB} KB (${memoryPerViewerKb} KB)
   ${mark(verdict.responsive)}  responsive: probe p99 (counter, /en/, /healthz) <= ${TARGET_MS} ms (${probeP99} ms)`);
 
   console.log(`\nresults: ${saveResults("fanout", results.at, results)}`);
