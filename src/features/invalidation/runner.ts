@@ -278,7 +278,10 @@ export class InvalidationRunner {
   private async revertBatch(job: Job): Promise<boolean> {
     const reason = job.revertReason || `revert of invalidation ${job.id}`;
     // Rows marked restoring by an attempt that did not finish come first, then new ones. A row
-    // whose solidarity message is rejected is handed to moderation instead of restored.
+    // whose solidarity message is rejected is handed to moderation instead of restored; a row
+    // whose signature was withdrawn while the job held it out stays out (handed to the
+    // withdrawal, which wrote no compensation of its own: signatures/confirm.ts). The exclusive
+    // lock orders this against such a withdrawal, which takes it shared.
     const marked = await withTransaction(this.o.pool, async (client) => {
       const again = await client.query<{ compensation_id: string; action_id: string }>(
         `SELECT action_id, compensation_id FROM invalidated_actions
@@ -288,10 +291,12 @@ export class InvalidationRunner {
       if (again.rows.length > 0) return again.rows;
       await lockSelections(client, "exclusive");
       const next = await client.query<{ action_id: string; compensation_id: string; rejected: boolean }>(
-        `SELECT i.action_id, i.compensation_id, EXISTS (
+        `SELECT i.action_id, i.compensation_id, (EXISTS (
                   SELECT 1 FROM actions a JOIN solidarity_messages m
                     ON m.campaign_id = a.campaign_id AND m.idempotency_key = a.idempotency_key
-                   WHERE a.id = i.action_id AND m.status = 'rejected') AS rejected
+                   WHERE a.id = i.action_id AND m.status = 'rejected')
+                OR EXISTS (
+                  SELECT 1 FROM signatures s WHERE s.action_id = i.action_id AND s.status = 'withdrawn')) AS rejected
            FROM invalidated_actions i WHERE i.job_id = $1 AND i.state = 'out'
           ORDER BY i.action_id LIMIT $2 FOR UPDATE`,
         [job.id, this.o.batchSize],

@@ -2,7 +2,8 @@ import { type CompensatedAction, compensation } from "../../core/ledger/compensa
 import { newActionId } from "../../core/ledger/ids.js";
 import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
-import { heldByJob } from "../invalidation/index.js";
+import { withTransaction } from "../../platform/db/transaction.js";
+import { heldByJob, lockSelections } from "../invalidation/index.js";
 import { newLink } from "./links.js";
 import { erasePerson, type Signature, signatureOfLink, storeLinks, withdrawPending } from "./store.js";
 
@@ -123,15 +124,21 @@ async function countedAction(runtime: Runtime, actionId: string): Promise<Compen
 async function withdrawCounted(runtime: Runtime, signature: Signature): Promise<boolean> {
   if (signature.actionId === null) return false;
   // An invalidation holding the entry has taken it out (or is about to): a second compensation
-  // would count the signature out twice, so the row alone moves.
-  if (await heldByJob(runtime.db.pool, signature.actionId)) {
-    const moved = await runtime.db.pool.query(
+  // would count the signature out twice, so the row alone moves, and a later revert of that
+  // job leaves the entry out (invalidation/runner.ts). The shared selection lock orders this
+  // against a revert: either the revert sees the withdrawal, or it has marked the entry for
+  // restoring first, and then the job no longer holds it and the withdrawal compensates.
+  const movedWhileHeld = await withTransaction(runtime.db.pool, async (client) => {
+    await lockSelections(client, "shared");
+    if (!(await heldByJob(client, signature.actionId as string))) return undefined;
+    const moved = await client.query(
       `UPDATE signatures SET status = 'withdrawn', person_key = NULL, withdrawn_at = now()
         WHERE id = $1 AND status = 'counted'`,
       [signature.id],
     );
     return (moved.rowCount ?? 0) > 0;
-  }
+  });
+  if (movedWhileHeld !== undefined) return movedWhileHeld;
   const original = await countedAction(runtime, signature.actionId);
   if (!original) throw new Error(`The ledger entry of signature ${signature.id} is missing`);
   const entry = compensation(original, WITHDRAW_REASON, `withdraw:${original.id}`);
