@@ -241,7 +241,7 @@ async function run(): Promise<number> {
     `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
   const kb = (x: number | null) => (x === null ? "n/a" : `${x} KB`);
   console.log(`
-Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s
+Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s, Node ${process.version}
   viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
   memory per viewer      ${kb(memoryPerViewerKb)} counted: RSS of node + processes ${kb(results.memory.rssPerViewerKb)}, stream processes' RSS ${kb(processesPerViewer)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB; of which the node ${Math.round(nodeRssBefore / 1024)} -> ${Math.round(nodeRssAfter / 1024)} MB, its stream processes the rest)
   posting                ${acked} acked of ${posted.sent} sent, ${ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}

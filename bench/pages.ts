@@ -126,7 +126,7 @@ try {
     non2xx: counters.reduce((sum, m) => sum + m.non2xx, 0),
   };
 
-  console.log("\nFirst load, compressed (gzip), without images and fonts:");
+  console.log(`\nNode ${process.version}. First load, compressed (gzip), without images and fonts:`);
   for (const p of pages) {
     const verdict = p.totalGzip <= PAGE_BUDGET && p.scriptsGzip <= SCRIPT_BUDGET ? "PASS" : "MISS";
     console.log(

@@ -10,6 +10,8 @@ export function saveResults(bench: string, at: string, results: unknown): string
   const dir = path.join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${bench}-${at.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  // Which Node ran it (the server runs on the bench's own binary): figures differ between them.
+  const stamped = { node: process.version, ...(results as object) };
+  writeFileSync(file, `${JSON.stringify(stamped, null, 2)}\n`);
   return path.relative(ROOT, file);
 }

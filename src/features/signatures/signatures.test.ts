@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
 import { verifyCounters } from "../../core/ledger/verify.js";
-import { withTransaction } from "../../platform/db/transaction.js";
 import { personKey } from "../../platform/person-key.js";
-import { parseCriteria } from "../invalidation/criteria.js";
-import { kickInvalidations } from "../invalidation/start.js";
-import { createJob, getJob, type Job, preview, requestRevert } from "../invalidation/store.js";
 
 // One person, one signature, counted at once: sequential, concurrent and on two nodes; the
 // thank-you page's "it wasn't me"; letters and messages may repeat. (Confirmation by email:
@@ -270,52 +266,4 @@ test("a link's token that names nothing is a page not found; verify stays clean"
   const verified = await verifyCounters(t.db.pool);
   assert.deepEqual(verified.differences, []);
   assert.equal(verified.orphans, 0);
-});
-
-async function untilJob(id: number, state: Job["state"]): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const job = await getJob(t.db.pool, id);
-    if (job?.state === state) return;
-    if (Date.now() > deadline) assert.fail(`job ${id} is ${job?.state}, not ${state}`);
-    kickInvalidations(t.runtime);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-test("a signature withdrawn while an invalidation holds it stays out when the invalidation is reverted", async () => {
-  const domain = "held-then-withdrawn.example.org";
-  const before = await petitions();
-  const signed = await submit(
-    t,
-    "/fr/cases/gao-zhisheng/sign",
-    signFields(`held@${domain}`, "held-key-0000001"),
-  );
-  const token = /&w=([\w-]{43})/.exec(String(signed.headers.location))?.[1];
-  assert.ok(token, `${signed.statusCode} ${String(signed.headers.location)} ${signed.body.slice(0, 300)}`);
-  assert.equal(await petitions(), before + 1);
-  // An invalidation of everything from that email domain takes the signature out.
-  const actor = { id: null, label: "cli" };
-  const { criteria } = parseCriteria({ domain });
-  const previewed = await preview(t.db.pool, criteria);
-  assert.equal(previewed.actions, 1, "the one signature");
-  const job = await withTransaction(t.db.pool, (client) =>
-    createJob(client, actor, criteria, "fraud", previewed),
-  );
-  await untilJob(job.id, "done");
-  assert.equal(await petitions(), before);
-  // Its person says "it wasn't me" meanwhile: the job holds the entry out, so nothing more is written.
-  assert.equal((await submit(b, "/fr/signatures/withdraw", { t: token })).statusCode, 200);
-  assert.equal(await petitions(), before);
-  // The invalidation was a mistake and is reverted: the withdrawn signature stays out.
-  assert.equal(
-    await withTransaction(t.db.pool, (client) => requestRevert(client, actor, job.id, "a mistake")),
-    "ok",
-  );
-  await untilJob(job.id, "reverted");
-  assert.equal(await petitions(), before, "a withdrawn signature does not count again");
-  const rows = await t.db.pool.query("SELECT state FROM invalidated_actions WHERE job_id = $1", [job.id]);
-  assert.deepEqual(rows.rows, [{ state: "handed" }]);
-  await countersAgree();
-  assert.deepEqual((await verifyCounters(t.db.bulk)).differences, []);
 });
