@@ -28,11 +28,17 @@ const { values: flags } = parseArgs({
     // how many are in flight, and so how many a batch can carry: with 24 it alone held the rate
     // near 24 per commit, below 1,000/s when the machine was busy (docs/PERFORMANCE.md).
     connections: { type: "string", default: "100" },
+    // A crowd that connects and leaves before the measured one (default none: the first crowd
+    // is what a node meets at launch). The node's RSS over a first crowd moves by ±60 MB as V8
+    // and malloc keep or return what accepting and handing over 19,000 connections used; what a
+    // second crowd adds shows how much of that is per viewer (docs/PERFORMANCE.md). It reads
+    // low for the stream processes, which reuse the memory the first crowd left them.
+    "warm-up": { type: "string", default: "0" },
   },
 });
-const num = (name: keyof typeof flags) => {
+const num = (name: keyof typeof flags, least = 1) => {
   const n = Number(flags[name]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n < least) throw new Error(`--${name} must be an integer of at least ${least}`);
   return n;
 };
 const opts = {
@@ -40,6 +46,7 @@ const opts = {
   rate: num("rate"),
   seconds: num("seconds"),
   connections: num("connections"),
+  warmUp: num("warm-up", 0),
 };
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -79,6 +86,14 @@ async function run(): Promise<number> {
   log(`server pid ${app.pid} ready at ${app.url}`);
   await counterTotal(app);
 
+  if (opts.warmUp > 0) {
+    const warmUp = startViewers(app, opts.warmUp);
+    const warmed = await warmUp.ready;
+    await warmUp.close();
+    log(`warm-up: ${warmed.ready} viewers connected in ${(warmed.ms / 1000).toFixed(1)} s and left`);
+    // Their processes report the closed viewers in batches; the node then lets their records go.
+    await sleep(3000);
+  }
   await sleep(500);
   const memBefore = await memory(app);
   const rssBefore = familyRssKb(app.pid) ?? 0;
@@ -241,7 +256,7 @@ async function run(): Promise<number> {
     `p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`;
   const kb = (x: number | null) => (x === null ? "n/a" : `${x} KB`);
   console.log(`
-Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s, Node ${process.version}
+Fan-out: ${opts.viewers} viewers, ${opts.rate} actions/s target, ${opts.seconds} s, Node ${process.version}, after a warm-up crowd of ${opts.warmUp}
   viewers connected      ${ready.ready}/${opts.viewers} in ${(connectMs / 1000).toFixed(1)} s (${ready.failed} failed)
   memory per viewer      ${kb(memoryPerViewerKb)} counted: RSS of node + processes ${kb(results.memory.rssPerViewerKb)}, stream processes' RSS ${kb(processesPerViewer)}, node's JS heap ${kb(results.memory.heapPerViewerKb)}, external ${kb(results.memory.externalPerViewerKb)} (RSS ${Math.round(rssBefore / 1024)} -> ${Math.round(rssAfter / 1024)} MB, peak ${Math.round(rssPeak / 1024)} MB; of which the node ${Math.round(nodeRssBefore / 1024)} -> ${Math.round(nodeRssAfter / 1024)} MB, its stream processes the rest)
   posting                ${acked} acked of ${posted.sent} sent, ${ratePerSecond}/s achieved; POST ${ms(postLatency)}${posted.skipped ? `; ${posted.skipped} sends skipped (server behind)` : ""}${Object.keys(posted.failed).length ? `; failed ${JSON.stringify(posted.failed)}` : ""}
