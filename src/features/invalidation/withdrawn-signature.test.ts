@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startTestApp, type TestApp } from "../../../test/support/app.js";
+import { countersAgree, submitForm } from "../../../test/support/nodes.js";
 import { verifyCounters } from "../../core/ledger/verify.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { parseCriteria } from "./criteria.js";
@@ -23,15 +24,6 @@ after(async () => {
   await t.close();
 });
 
-function submit(node: TestApp, path: string, fields: Record<string, string>) {
-  return node.app.inject({
-    method: "POST",
-    url: path,
-    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
-    payload: new URLSearchParams(fields).toString(),
-  });
-}
-
 async function petitions(): Promise<number> {
   const result = await t.db.pool.query(
     `SELECT coalesce(sum(quantity), 0)::int AS n FROM actions a JOIN cases c ON c.id = a.case_id
@@ -41,21 +33,7 @@ async function petitions(): Promise<number> {
   return result.rows[0].n;
 }
 
-/** Both nodes' counters hold the ledger's total. */
-async function countersAgree(): Promise<void> {
-  const ledger = await t.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [
-    campaignId,
-  ]);
-  const want = ledger.rows[0].n;
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (t.runtime.counters.of(campaignId).total === want && b.runtime.counters.of(campaignId).total === want)
-      return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.equal(t.runtime.counters.of(campaignId).total, want, "this node's counter");
-  assert.equal(b.runtime.counters.of(campaignId).total, want, "the other node's counter");
-}
+const agree = () => countersAgree([t, b], campaignId);
 
 async function untilJob(id: number, state: Job["state"]): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -71,7 +49,7 @@ async function untilJob(id: number, state: Job["state"]): Promise<void> {
 test("a signature withdrawn while an invalidation holds it stays out when the invalidation is reverted", async () => {
   const domain = "held-then-withdrawn.example.org";
   const before = await petitions();
-  const signed = await submit(t, "/fr/cases/gao-zhisheng/sign", {
+  const signed = await submitForm(t, "/fr/cases/gao-zhisheng/sign", {
     key: "held-key-0000001",
     name: "Ana Lima",
     email: `held@${domain}`,
@@ -92,7 +70,7 @@ test("a signature withdrawn while an invalidation holds it stays out when the in
   await untilJob(job.id, "done");
   assert.equal(await petitions(), before);
   // Its person says "it wasn't me" meanwhile: the job holds the entry out, so nothing more is written.
-  assert.equal((await submit(b, "/fr/signatures/withdraw", { t: token })).statusCode, 200);
+  assert.equal((await submitForm(b, "/fr/signatures/withdraw", { t: token })).statusCode, 200);
   assert.equal(await petitions(), before);
   // The invalidation was a mistake and is reverted: the withdrawn signature stays out.
   assert.equal(
@@ -103,6 +81,6 @@ test("a signature withdrawn while an invalidation holds it stays out when the in
   assert.equal(await petitions(), before, "a withdrawn signature does not count again");
   const rows = await t.db.pool.query("SELECT state FROM invalidated_actions WHERE job_id = $1", [job.id]);
   assert.deepEqual(rows.rows, [{ state: "handed" }]);
-  await countersAgree();
+  await agree();
   assert.deepEqual((await verifyCounters(t.db.bulk)).differences, []);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { countersAgree, submitForm } from "../../../test/support/nodes.js";
 import { makeUser, officeClient } from "../../../test/support/office.js";
 import { opened } from "../../../test/support/personal.js";
 import { verifyCounters } from "../../core/ledger/verify.js";
@@ -28,15 +29,6 @@ after(async () => {
   await b.close();
   await t.close();
 });
-
-function submit(node: TestApp, path: string, fields: Record<string, string>) {
-  return node.app.inject({
-    method: "POST",
-    url: path,
-    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
-    payload: new URLSearchParams(fields).toString(),
-  });
-}
 
 const signFields = (email: string, key: string) => ({
   key,
@@ -70,24 +62,11 @@ const linkIn = (body: string, purpose: "confirm" | "withdraw") => {
   return token;
 };
 
-async function countersAgree(): Promise<void> {
-  const ledger = await t.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [
-    campaignId,
-  ]);
-  const want = ledger.rows[0].n;
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (t.runtime.counters.of(campaignId).total === want && b.runtime.counters.of(campaignId).total === want)
-      return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.equal(t.runtime.counters.of(campaignId).total, want, "this node's counter");
-  assert.equal(b.runtime.counters.of(campaignId).total, want, "the other node's counter");
-}
+const agree = () => countersAgree([t, b], campaignId);
 
 /** Signs with the form, confirmation on; returns the email's links. */
 async function signPending(email: string, key: string, lang = "es") {
-  const response = await submit(t, `/${lang}/cases/gao-zhisheng/sign`, signFields(email, key));
+  const response = await submitForm(t, `/${lang}/cases/gao-zhisheng/sign`, signFields(email, key));
   assert.equal(response.statusCode, 303);
   assert.match(String(response.headers.location), /\?done=sign-confirm&w=[\w-]{43}#act-sign$/);
   const mails = await mailsTo(email);
@@ -170,9 +149,9 @@ test("following the link counts the signature once, on every node, however often
   assert.equal(page.headers["cache-control"], "private, no-store");
   assert.equal(await petitions(), before, "opening the link changes nothing");
   const clicks = await Promise.all([
-    submit(t, "/en/signatures/confirm", { t: confirm }),
-    submit(b, "/en/signatures/confirm", { t: confirm }),
-    submit(t, "/en/signatures/confirm", { t: confirm }),
+    submitForm(t, "/en/signatures/confirm", { t: confirm }),
+    submitForm(b, "/en/signatures/confirm", { t: confirm }),
+    submitForm(t, "/en/signatures/confirm", { t: confirm }),
   ]);
   assert.deepEqual(
     clicks.map((c) => c.statusCode),
@@ -181,8 +160,8 @@ test("following the link counts the signature once, on every node, however often
   assert.equal(clicks.filter((c) => /is confirmed and counted/.test(c.body)).length, 1);
   assert.equal(clicks.filter((c) => /already confirmed/.test(c.body)).length, 2);
   assert.equal(await petitions(), before + 1);
-  await countersAgree();
-  const again = await submit(b, "/en/signatures/confirm", { t: confirm });
+  await agree();
+  const again = await submitForm(b, "/en/signatures/confirm", { t: confirm });
   assert.match(again.body, /already confirmed/);
   assert.equal(await petitions(), before + 1);
   const pending = await pendingByCase(t.db.pool, campaignId);
@@ -191,7 +170,7 @@ test("following the link counts the signature once, on every node, however often
 
 test("signing again while pending says so; an expired link gets a new one", async () => {
   const { confirm } = await signPending("again@example.org", "again-key-000001", "en");
-  const second = await submit(
+  const second = await submitForm(
     t,
     "/en/cases/gao-zhisheng/sign",
     signFields("Again@Example.org", "again-key-000002"),
@@ -206,14 +185,17 @@ test("signing again while pending says so; an expired link gets a new one", asyn
     "UPDATE signature_links SET expires_at = now() - interval '1 second' WHERE purpose = 'confirm' AND signature_id = (SELECT signature_id FROM signature_links WHERE hash = sha256($1::text::bytea))",
     [confirm],
   );
-  const expired = await submit(t, "/en/signatures/confirm", { t: confirm });
+  const expired = await submitForm(t, "/en/signatures/confirm", { t: confirm });
   assert.equal(expired.statusCode, 410);
-  await submit(t, "/en/cases/gao-zhisheng/sign", signFields("again@example.org", "again-key-000003"));
+  await submitForm(t, "/en/cases/gao-zhisheng/sign", signFields("again@example.org", "again-key-000003"));
   const mails = await mailsTo("again@example.org");
   assert.equal(mails.length, 2, "a new link");
   const fresh = linkIn(mails[1]?.body ?? "", "confirm");
   const before = await petitions();
-  assert.match((await submit(t, "/en/signatures/confirm", { t: fresh })).body, /is confirmed and counted/);
+  assert.match(
+    (await submitForm(t, "/en/signatures/confirm", { t: fresh })).body,
+    /is confirmed and counted/,
+  );
   assert.equal(await petitions(), before + 1);
 });
 
@@ -242,7 +224,7 @@ test("one reminder 48 hours after signing, once across nodes", async () => {
   assert.equal((await mailsTo("remind@example.org")).length, 2, "never a second reminder");
   // The reminder's link counts it, as the first email's would.
   const before = await petitions();
-  await submit(t, "/fr/signatures/confirm", { t: linkIn(mails[1]?.body ?? "", "confirm") });
+  await submitForm(t, "/fr/signatures/confirm", { t: linkIn(mails[1]?.body ?? "", "confirm") });
   assert.equal(await petitions(), before + 1);
 });
 
@@ -251,7 +233,7 @@ test("it wasn't me, before the confirmation: never counted, the person erased, t
   const { confirm, withdraw } = await signPending("notme@example.org", "notme-key-000001", "en");
   const page = await t.app.inject({ url: `/en/signatures/withdraw?t=${withdraw}` });
   assert.match(page.body, /Withdraw the signature/);
-  const done = await submit(b, "/en/signatures/withdraw", { t: withdraw });
+  const done = await submitForm(b, "/en/signatures/withdraw", { t: withdraw });
   assert.match(done.body, /is withdrawn/);
   assert.equal(await petitions(), before);
   const left = await t.db.pool.query(
@@ -261,7 +243,7 @@ test("it wasn't me, before the confirmation: never counted, the person erased, t
     [t.db.privacy.emailKey("notme@example.org"), personKey(t.db.privacy, "notme@example.org")],
   );
   assert.deepEqual(left.rows[0], { supporters: 0, consents: 0, signatures: 0 });
-  const late = await submit(t, "/en/signatures/confirm", { t: confirm });
+  const late = await submitForm(t, "/en/signatures/confirm", { t: confirm });
   assert.match(late.body, /was withdrawn/);
   assert.equal(await petitions(), before, "a withdrawn signature cannot be confirmed");
   await sendReminders(t.runtime, new Date(Date.now() + 49 * HOUR));
@@ -270,16 +252,16 @@ test("it wasn't me, before the confirmation: never counted, the person erased, t
 
 test("it wasn't me, after the confirmation: a compensating entry takes it out on every node", async () => {
   const { confirm, withdraw } = await signPending("after@example.org", "after-key-000001", "en");
-  await submit(t, "/en/signatures/confirm", { t: confirm });
+  await submitForm(t, "/en/signatures/confirm", { t: confirm });
   const counted = await petitions();
-  await countersAgree();
+  await agree();
   const clicks = await Promise.all([
-    submit(t, "/en/signatures/withdraw", { t: withdraw }),
-    submit(b, "/en/signatures/withdraw", { t: withdraw }),
+    submitForm(t, "/en/signatures/withdraw", { t: withdraw }),
+    submitForm(b, "/en/signatures/withdraw", { t: withdraw }),
   ]);
   for (const click of clicks) assert.match(click.body, /is withdrawn/);
   assert.equal(await petitions(), counted - 1);
-  await countersAgree();
+  await agree();
   const entries = await t.db.pool.query(
     "SELECT quantity, reason FROM actions WHERE campaign_id = $1 AND idempotency_key LIKE 'withdraw:%'",
     [campaignId],
@@ -319,7 +301,7 @@ test("turned off again, signatures count at once; verify is clean after all of i
   await t.db.pool.query("UPDATE campaigns SET confirm_signatures = false WHERE id = $1", [campaignId]);
   await t.runtime.catalogChanged();
   const before = await petitions();
-  const response = await submit(
+  const response = await submitForm(
     t,
     "/en/cases/gao-zhisheng/sign",
     signFields("off@example.org", "off-key-00000001"),
@@ -329,5 +311,5 @@ test("turned off again, signatures count at once; verify is clean after all of i
   assert.equal((await mailsTo("off@example.org")).length, 0);
   const verified = await verifyCounters(t.db.pool);
   assert.deepEqual(verified.differences, []);
-  await countersAgree();
+  await agree();
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { action, postAction, startTestApp, type TestApp } from "../../../test/support/app.js";
+import { countersAgree, submitForm } from "../../../test/support/nodes.js";
 import { verifyCounters } from "../../core/ledger/verify.js";
 import { personKey } from "../../platform/person-key.js";
 
@@ -20,15 +21,6 @@ after(async () => {
   await b.close();
   await t.close();
 });
-
-function submit(node: TestApp, path: string, fields: Record<string, string>) {
-  return node.app.inject({
-    method: "POST",
-    url: path,
-    headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
-    payload: new URLSearchParams(fields).toString(),
-  });
-}
 
 const signFields = (email: string, key: string) => ({
   key,
@@ -57,25 +49,11 @@ async function signaturesOf(email: string) {
   return result.rows;
 }
 
-/** Both nodes' counters hold the ledger's total (NOTIFY may take a moment to reach the other). */
-async function countersAgree(): Promise<void> {
-  const ledger = await t.db.pool.query("SELECT sum(quantity)::int AS n FROM actions WHERE campaign_id = $1", [
-    campaignId,
-  ]);
-  const want = ledger.rows[0].n;
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    if (t.runtime.counters.of(campaignId).total === want && b.runtime.counters.of(campaignId).total === want)
-      return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.equal(t.runtime.counters.of(campaignId).total, want, "this node's counter");
-  assert.equal(b.runtime.counters.of(campaignId).total, want, "the other node's counter");
-}
+const agree = () => countersAgree([t, b], campaignId);
 
 test("a second signature by the same person counts nothing, and the thanks says they had signed", async () => {
   const before = await petitions();
-  const first = await submit(
+  const first = await submitForm(
     t,
     "/en/cases/gao-zhisheng/sign",
     signFields("j.doe+w4r@gmail.com", "key-first-0000001"),
@@ -83,7 +61,7 @@ test("a second signature by the same person counts nothing, and the thanks says 
   assert.equal(first.statusCode, 303);
   assert.match(String(first.headers.location), /\?done=sign&w=[\w-]{43}#act-sign$/);
   // Another post (another key), the address written as the same person: gmail ignores dots and +tags.
-  const second = await submit(
+  const second = await submitForm(
     t,
     "/en/cases/gao-zhisheng/sign",
     signFields("JDoe@googlemail.com ", "key-second-000001"),
@@ -169,7 +147,7 @@ test("20 concurrent signatures by one person count once", async () => {
     Array.from({ length: 20 }, (_, i) =>
       i % 2
         ? postAction(t, signature(variants[i % 3] as string, { country: "FR" }))
-        : submit(
+        : submitForm(
             t,
             "/en/cases/gao-zhisheng/sign",
             signFields(variants[i % 3] as string, `crowd-key-${1000 + i}-x`),
@@ -188,7 +166,7 @@ test("20 concurrent signatures by one person count once", async () => {
   );
   assert.equal(again.length, 19, "the others say already signed");
   assert.equal((await signaturesOf("crowd@example.org")).length, 1);
-  await countersAgree();
+  await agree();
 });
 
 test("on two nodes at once, one person's signatures count once, and both counters agree", async () => {
@@ -199,12 +177,12 @@ test("on two nodes at once, one person's signatures count once, and both counter
   assert.equal(answers.filter((r) => r.statusCode === 201).length, 1);
   assert.equal(answers.filter((r) => r.statusCode === 200 && r.json().code === "already_signed").length, 19);
   assert.equal(await petitions(), before + 1);
-  await countersAgree();
+  await agree();
 });
 
 test("it wasn't me, from the thanks: the signature stops counting on every node and the person is erased", async () => {
   const before = await petitions();
-  const signed = await submit(
+  const signed = await submitForm(
     b,
     "/fr/cases/gao-zhisheng/sign",
     signFields("victim@example.org", "victim-key-000001"),
@@ -213,7 +191,7 @@ test("it wasn't me, from the thanks: the signature stops counting on every node 
   const token = /&w=([\w-]{43})/.exec(location)?.[1];
   assert.ok(token, location);
   assert.equal(await petitions(), before + 1);
-  await countersAgree();
+  await agree();
   // The thanks carries the link, and is that signer's only.
   const thanks = await t.app.inject({ url: location.replace(/#.*/, "") });
   assert.equal(thanks.headers["cache-control"], "private, no-store");
@@ -228,13 +206,13 @@ test("it wasn't me, from the thanks: the signature stops counting on every node 
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /<form method="post" action="\/fr\/signatures\/withdraw"/);
   assert.equal(await petitions(), before + 1);
-  const done = await submit(t, "/fr/signatures/withdraw", { t: token });
+  const done = await submitForm(t, "/fr/signatures/withdraw", { t: token });
   assert.equal(done.statusCode, 200);
   assert.match(done.body, /est retirée/);
   assert.equal(await petitions(), before);
-  await countersAgree();
+  await agree();
   // Twice, or on the other node: nothing more.
-  await submit(b, "/fr/signatures/withdraw", { t: token });
+  await submitForm(b, "/fr/signatures/withdraw", { t: token });
   assert.equal(await petitions(), before);
   const compensations = await t.db.pool.query(
     "SELECT quantity, reason FROM actions WHERE idempotency_key LIKE 'withdraw:%' AND quantity < 0",
@@ -248,7 +226,7 @@ test("it wasn't me, from the thanks: the signature stops counting on every node 
   );
   assert.deepEqual(left.rows[0], { supporters: 0, consents: 0, signatures: 0 });
   // The address's owner may now sign after all.
-  const own = await submit(
+  const own = await submitForm(
     t,
     "/fr/cases/gao-zhisheng/sign",
     signFields("victim@example.org", "owner-key-0000001"),
@@ -260,8 +238,8 @@ test("it wasn't me, from the thanks: the signature stops counting on every node 
 test("a link's token that names nothing is a page not found; verify stays clean", async () => {
   const bogus = "A".repeat(43);
   assert.equal((await t.app.inject({ url: `/en/signatures/withdraw?t=${bogus}` })).statusCode, 404);
-  assert.equal((await submit(t, "/en/signatures/withdraw", { t: bogus })).statusCode, 404);
-  assert.equal((await submit(t, "/en/signatures/confirm", { t: "short" })).statusCode, 404);
+  assert.equal((await submitForm(t, "/en/signatures/withdraw", { t: bogus })).statusCode, 404);
+  assert.equal((await submitForm(t, "/en/signatures/confirm", { t: "short" })).statusCode, 404);
   assert.equal((await t.app.inject({ url: "/xx/signatures/confirm" })).statusCode, 404);
   const verified = await verifyCounters(t.db.pool);
   assert.deepEqual(verified.differences, []);
