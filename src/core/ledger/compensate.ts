@@ -25,6 +25,35 @@ export interface CompensatedAction {
   occurredAt: Date;
 }
 
+/** The ledger's columns a compensation reads, for `SELECT ${COMPENSATED_COLUMNS} FROM actions`. */
+export const COMPENSATED_COLUMNS =
+  "id, campaign_id, case_id, type, quantity, country, channel, section_id, occurred_at";
+
+/** A row of those columns, as pg returns it. */
+export interface CompensatedRow {
+  id: string;
+  campaign_id: number;
+  case_id: number;
+  type: ActionType;
+  quantity: number;
+  country: string;
+  channel: string;
+  section_id: number | null;
+  occurred_at: Date;
+}
+
+export const compensatedOf = (r: CompensatedRow): CompensatedAction => ({
+  id: r.id,
+  campaignId: r.campaign_id,
+  caseId: r.case_id,
+  type: r.type,
+  quantity: r.quantity,
+  country: r.country.trim(),
+  channel: r.channel,
+  sectionId: r.section_id,
+  occurredAt: r.occurred_at,
+});
+
 /** The entry that cancels `original`: same rollup key, opposite quantity. */
 export function compensation(
   original: CompensatedAction,

@@ -1,7 +1,12 @@
 import type pg from "pg";
 import type { Outcome } from "../../core/ledger/batcher.js";
-import { type CompensatedAction, compensation } from "../../core/ledger/compensate.js";
-import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
+import {
+  COMPENSATED_COLUMNS,
+  type CompensatedRow,
+  compensatedOf,
+  compensation,
+} from "../../core/ledger/compensate.js";
+import type { LedgerEntry } from "../../core/ledger/types.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { type Actor, audit } from "../office/index.js";
 import { selection } from "./criteria.js";
@@ -40,30 +45,6 @@ export interface RunnerOptions {
 }
 
 export const SYSTEM_ACTOR: Actor = { id: null, label: "system" };
-
-interface ActionRow {
-  id: string;
-  campaign_id: number;
-  case_id: number;
-  type: ActionType;
-  quantity: number;
-  country: string;
-  channel: string;
-  section_id: number | null;
-  occurred_at: Date;
-}
-
-const compensated = (r: ActionRow): CompensatedAction => ({
-  id: r.id,
-  campaignId: r.campaign_id,
-  caseId: r.case_id,
-  type: r.type,
-  quantity: r.quantity,
-  country: r.country.trim(),
-  channel: r.channel,
-  sectionId: r.section_id,
-  occurredAt: r.occurred_at,
-});
 
 class LeaseLost extends Error {}
 
@@ -214,7 +195,7 @@ export class InvalidationRunner {
 
   /** One batch of pending rows taken out; false when none is left. */
   private async takeBatch(job: Job): Promise<boolean> {
-    const rows = await this.o.pool.query<ActionRow>(
+    const rows = await this.o.pool.query<CompensatedRow>(
       `SELECT a.id, a.campaign_id, a.case_id, a.type, a.quantity, a.country, a.channel, a.section_id, a.occurred_at
          FROM invalidated_actions i JOIN actions a ON a.id = i.action_id
         WHERE i.job_id = $1 AND i.state = 'pending'
@@ -223,7 +204,7 @@ export class InvalidationRunner {
     );
     if (rows.rows.length === 0) return false;
     const outcomes = await this.submitAll(
-      rows.rows.map((r) => compensation(compensated(r), job.reason, `invalidate:${job.id}:${r.id}`)),
+      rows.rows.map((r) => compensation(compensatedOf(r), job.reason, `invalidate:${job.id}:${r.id}`)),
     );
     await this.o.pool.query(
       `WITH changed AS (
@@ -312,14 +293,15 @@ export class InvalidationRunner {
     });
     if (marked === undefined) return false;
     if (marked.length === 0) return true;
-    const entries = await this.o.pool.query<ActionRow>(
-      `SELECT id, campaign_id, case_id, type, quantity, country, channel, section_id, occurred_at
-         FROM actions WHERE id = ANY($1::uuid[])`,
+    const entries = await this.o.pool.query<CompensatedRow>(
+      `SELECT ${COMPENSATED_COLUMNS} FROM actions WHERE id = ANY($1::uuid[])`,
       [marked.map((m) => m.compensation_id)],
     );
     const actionOf = new Map(marked.map((m) => [m.compensation_id, m.action_id]));
     const outcomes = await this.submitAll(
-      entries.rows.map((r) => compensation(compensated(r), reason, `revert:${job.id}:${actionOf.get(r.id)}`)),
+      entries.rows.map((r) =>
+        compensation(compensatedOf(r), reason, `revert:${job.id}:${actionOf.get(r.id)}`),
+      ),
     );
     await this.o.pool.query(
       `WITH changed AS (

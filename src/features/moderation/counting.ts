@@ -1,6 +1,11 @@
 import type pg from "pg";
-import { type CompensatedAction, compensation } from "../../core/ledger/compensate.js";
-import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
+import {
+  COMPENSATED_COLUMNS,
+  type CompensatedRow,
+  compensatedOf,
+  compensation,
+} from "../../core/ledger/compensate.js";
+import type { LedgerEntry } from "../../core/ledger/types.js";
 import { heldByJob, takeHanded } from "../invalidation/index.js";
 
 // A rejected solidarity message stops counting; approving it again makes it count again. Each
@@ -32,42 +37,23 @@ export interface CountedMessage {
   restorations: number;
 }
 
-interface EntryRow {
-  id: string;
-  campaign_id: number;
-  case_id: number;
-  type: ActionType;
-  quantity: number;
-  country: string;
-  channel: string;
-  section_id: number | null;
-  occurred_at: Date;
-}
-
-const asCompensated = (r: EntryRow): CompensatedAction => ({
-  id: r.id,
-  campaignId: r.campaign_id,
-  caseId: r.case_id,
-  type: r.type,
-  quantity: r.quantity,
-  country: r.country.trim(),
-  channel: r.channel,
-  sectionId: r.section_id,
-  occurredAt: r.occurred_at,
-});
-
-const COLUMNS = "id, campaign_id, case_id, type, quantity, country, channel, section_id, occurred_at";
-
-async function byKey(client: pg.PoolClient, campaignId: number, key: string): Promise<EntryRow | undefined> {
-  const result = await client.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM actions WHERE campaign_id = $1 AND idempotency_key = $2`,
+async function byKey(
+  client: pg.PoolClient,
+  campaignId: number,
+  key: string,
+): Promise<CompensatedRow | undefined> {
+  const result = await client.query<CompensatedRow>(
+    `SELECT ${COMPENSATED_COLUMNS} FROM actions WHERE campaign_id = $1 AND idempotency_key = $2`,
     [campaignId, key],
   );
   return result.rows[0];
 }
 
-async function byId(client: pg.PoolClient, id: string): Promise<EntryRow | undefined> {
-  const result = await client.query<EntryRow>(`SELECT ${COLUMNS} FROM actions WHERE id = $1`, [id]);
+async function byId(client: pg.PoolClient, id: string): Promise<CompensatedRow | undefined> {
+  const result = await client.query<CompensatedRow>(
+    `SELECT ${COMPENSATED_COLUMNS} FROM actions WHERE id = $1`,
+    [id],
+  );
   return result.rows[0];
 }
 
@@ -89,7 +75,7 @@ export async function countDecision(
       return { rejections, restorations };
     await append(
       compensation(
-        asCompensated(action),
+        compensatedOf(action),
         "solidarity message rejected in moderation",
         `reject:${m.id}:${rejections + 1}`,
       ),
@@ -102,7 +88,7 @@ export async function countDecision(
     if (rejection)
       await append(
         compensation(
-          asCompensated(rejection),
+          compensatedOf(rejection),
           "solidarity message approved again",
           `approve:${m.id}:${rejections}`,
         ),
@@ -115,7 +101,7 @@ export async function countDecision(
       if (entry)
         await append(
           compensation(
-            asCompensated(entry),
+            compensatedOf(entry),
             "solidarity message approved again",
             `approve:${m.id}:job${handed.jobId}`,
           ),

@@ -1,6 +1,12 @@
-import { type CompensatedAction, compensation } from "../../core/ledger/compensate.js";
+import {
+  COMPENSATED_COLUMNS,
+  type CompensatedAction,
+  type CompensatedRow,
+  compensatedOf,
+  compensation,
+} from "../../core/ledger/compensate.js";
 import { newActionId } from "../../core/ledger/ids.js";
-import type { ActionType, LedgerEntry } from "../../core/ledger/types.js";
+import type { LedgerEntry } from "../../core/ledger/types.js";
 import type { Runtime } from "../../core/runtime.js";
 import { withTransaction } from "../../platform/db/transaction.js";
 import { heldByJob, lockSelections } from "../invalidation/index.js";
@@ -84,37 +90,13 @@ export async function confirmSignature(
     : { status: "counted-already", signature: current };
 }
 
-interface ActionRow {
-  id: string;
-  campaign_id: number;
-  case_id: number;
-  type: ActionType;
-  quantity: number;
-  country: string;
-  channel: string;
-  section_id: number | null;
-  occurred_at: Date;
-}
-
 async function countedAction(runtime: Runtime, actionId: string): Promise<CompensatedAction | undefined> {
-  const result = await runtime.db.pool.query<ActionRow>(
-    `SELECT id, campaign_id, case_id, type, quantity, country, channel, section_id, occurred_at
-       FROM actions WHERE id = $1`,
+  const result = await runtime.db.pool.query<CompensatedRow>(
+    `SELECT ${COMPENSATED_COLUMNS} FROM actions WHERE id = $1`,
     [actionId],
   );
   const row = result.rows[0];
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    campaignId: row.campaign_id,
-    caseId: row.case_id,
-    type: row.type,
-    quantity: row.quantity,
-    country: row.country.trim(),
-    channel: row.channel,
-    sectionId: row.section_id,
-    occurredAt: row.occurred_at,
-  };
+  return row ? compensatedOf(row) : undefined;
 }
 
 /**
